@@ -1,0 +1,1 @@
+"""Reading and writing instances and results (JSON; spreadsheets come as an optional extra)."""

@@ -1,0 +1,226 @@
+"""The versioned JSON format of instances and results (``"format": "cus-match/1"``).
+
+A document is an object with ``format`` (the version), ``kind`` (``"instance"`` or ``"result"``)
+and the entity's fields. Unknown keys are rejected; reading and writing round-trips exactly. The
+JSON Schemas are shipped in ``cus_match/schema/`` (see :func:`schema`).
+
+Examples
+--------
+>>> from cus_match.generate import generate
+>>> inst = generate("tiny", seed=1)
+>>> text = dumps_instance(inst)
+>>> loads_instance(text) == inst
+True
+>>> loads_instance('{"format": "cus-match/9", "kind": "instance"}')
+Traceback (most recent call last):
+...
+cus_match.errors.InvalidInputError: <string>: 1 problem
+  format: unsupported format 'cus-match/9' (this version reads 'cus-match/1')
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import attrs
+
+from cus_match.errors import InvalidInputError, Problem
+from cus_match.instance import Instance, cross_check
+from cus_match.io.convert import unstructure
+from cus_match.io.structure import structure
+from cus_match.model import FormalService, Helper, Need, Place, Policy, Resident, TravelEdge
+from cus_match.result import Result
+
+__all__ = [
+    "FORMAT",
+    "dump_instance",
+    "dump_result",
+    "dumps_instance",
+    "dumps_result",
+    "load_instance",
+    "load_result",
+    "loads_instance",
+    "loads_result",
+    "read_json",
+    "schema",
+    "structure_instance",
+]
+
+FORMAT = "cus-match/1"
+Kind = Literal["instance", "result"]
+T = TypeVar("T")
+
+
+def _envelope(kind: Kind, obj: Any) -> dict[str, Any]:
+    return {"format": FORMAT, "kind": kind, **unstructure(obj)}
+
+
+def dumps_instance(inst: Instance, *, indent: int | None = 1) -> str:
+    """Serialise an instance to JSON text (deterministic: same instance, same bytes)."""
+    return json.dumps(_envelope("instance", inst), ensure_ascii=False, indent=indent)
+
+
+def dumps_result(result: Result, *, indent: int | None = 1) -> str:
+    """Serialise a result to JSON text."""
+    return json.dumps(_envelope("result", result), ensure_ascii=False, indent=indent)
+
+
+def dump_instance(inst: Instance, path: str | Path) -> None:
+    """Write an instance as UTF-8 JSON."""
+    Path(path).write_text(dumps_instance(inst) + "\n", encoding="utf-8")
+
+
+def dump_result(result: Result, path: str | Path) -> None:
+    """Write a result as UTF-8 JSON."""
+    Path(path).write_text(dumps_result(result) + "\n", encoding="utf-8")
+
+
+def read_json(path: str | Path) -> Any:
+    """Read a UTF-8 JSON file, with clear errors for bad bytes and bad syntax.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the file, and the byte or line and column of the problem.
+    """
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise InvalidInputError([Problem("", f"cannot read the file: {e.strerror}")],
+                                source=str(p)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InvalidInputError(
+            [Problem("", f"not UTF-8 text: byte 0x{raw[e.start]:02x} at offset {e.start} "
+                         "(save the file as UTF-8)")],
+            source=str(p),
+        ) from None
+    return _parse(text, str(p))
+
+
+def _parse(text: str, source: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidInputError(
+            [Problem("", f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}")],
+            source=source,
+        ) from None
+
+
+def _from_data(data: Any, kind: Kind, cls: type[T], source: str) -> T:
+    if not isinstance(data, dict):
+        raise InvalidInputError([Problem("", "expected a JSON object at the top level")],
+                                source=source)
+    body = dict(data)
+    problems: list[Problem] = []
+    fmt = body.pop("format", None)
+    if fmt != FORMAT:
+        msg = ("missing 'format' (expected 'cus-match/1')" if fmt is None
+               else f"unsupported format {fmt!r} (this version reads {FORMAT!r})")
+        raise InvalidInputError([Problem("format", msg)], source=source)
+    got = body.pop("kind", None)
+    if got != kind:
+        problems.append(Problem("kind", f"expected {kind!r}, got {got!r}"))
+    if cls is Instance:
+        value, more = structure_instance(body)
+    else:
+        value, more = structure(body, cls)
+    problems += more
+    if problems:
+        raise InvalidInputError(problems, source=source)
+    assert value is not None
+    return value
+
+
+_COLLECTIONS: dict[str, type] = {
+    "places": Place, "helpers": Helper, "residents": Resident, "needs": Need,
+    "services": FormalService, "travel_edges": TravelEdge,
+}
+
+
+def structure_instance(data: Any) -> tuple[Instance | None, list[Problem]]:
+    """Build an :class:`Instance` from JSON-like data, reporting entity *and* reference problems.
+
+    Entities that cannot be built are left out of the reference checks, but their ids still
+    count as known, so one bad helper does not cause "unknown helper" noise elsewhere.
+    """
+    if not isinstance(data, dict):
+        return None, [Problem("", "expected a JSON object")]
+    problems: list[Problem] = []
+    known = {f.alias for f in attrs.fields(Instance)}
+    for key in sorted(set(data) - known, key=str):
+        problems.append(Problem("", f"unknown field {key!r}"))
+    policy: Policy | None = None
+    if "policy" not in data:
+        problems.append(Problem("policy", "missing required field"))
+    else:
+        policy, more = structure(data["policy"], Policy, "policy")
+        problems += more
+    name = data.get("name", "")
+    if not isinstance(name, str):
+        problems.append(Problem("name", f"expected a string, got {name!r}"))
+    built: dict[str, list[tuple[int, Any]]] = {}
+    ids: dict[str, list[tuple[int, str]]] = {}
+    for key, cls in _COLLECTIONS.items():
+        raw = data.get(key, [])
+        built[key], ids[key] = [], []
+        if key not in data and key not in ("services", "travel_edges"):
+            problems.append(Problem(key, "missing required field"))
+            continue
+        if not isinstance(raw, list):
+            problems.append(Problem(key, f"expected a list, got {type(raw).__name__}"))
+            continue
+        for i, item in enumerate(raw):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                ids[key].append((i, item["id"]))
+            value, more = structure(item, cls, f"{key}[{i}]")
+            problems += more
+            if value is not None:
+                built[key].append((i, value))
+    if policy is not None:
+        ids["policy.categories"] = list(enumerate(c.id for c in policy.categories))
+    if not problems:
+        try:
+            inst = Instance(policy=policy, name=name,  # type: ignore[arg-type]
+                            **{k: [v for _, v in built[k]] for k in _COLLECTIONS})
+        except InvalidInputError as e:
+            return None, list(e.problems)
+        return inst, []
+    problems += cross_check(
+        policy, built["places"], built["helpers"], built["residents"], built["needs"],
+        built["services"], built["travel_edges"], ids=ids,
+        has_network=bool(data.get("travel_edges")),
+    )
+    return None, problems
+
+
+def loads_instance(text: str, *, source: str = "<string>") -> Instance:
+    """Read an instance from JSON text; all problems are reported at once."""
+    return _from_data(_parse(text, source), "instance", Instance, source)
+
+
+def load_instance(path: str | Path) -> Instance:
+    """Read an instance from a JSON file; all problems are reported at once, naming the file."""
+    return _from_data(read_json(path), "instance", Instance, str(path))
+
+
+def loads_result(text: str, *, source: str = "<string>") -> Result:
+    """Read a result from JSON text."""
+    return _from_data(_parse(text, source), "result", Result, source)
+
+
+def load_result(path: str | Path) -> Result:
+    """Read a result from a JSON file."""
+    return _from_data(read_json(path), "result", Result, str(path))
+
+
+def schema(kind: Kind = "instance") -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of instance or result documents, as shipped."""
+    text = resources.files("cus_match.schema").joinpath(f"{kind}.schema.json").read_text("utf-8")
+    return json.loads(text)  # type: ignore[no-any-return]

@@ -1,0 +1,225 @@
+"""Turn JSON-like data into attrs entities, collecting every problem with its path.
+
+cattrs stops at an object whose child failed, and reports a failed attrs validator without its
+message; a coordinator fixing a file needs *every* problem and *what* is wrong. This reader walks
+the attrs fields itself: each field is type-checked, converted and validated on its own, and the
+object is built only when all its fields are fine, so cross-field checks
+(:class:`~cus_match.errors.FieldValueError`) are reported too.
+
+Examples
+--------
+>>> from cus_match.model import TimeWindow
+>>> value, problems = structure({"start": "9:00", "end": "25:00", "x": 1}, TimeWindow, "w")
+>>> value is None
+True
+>>> for p in problems: print(p)
+w.end: '25:00' is not a time of day HH:MM (00:00-24:00)
+w: unknown field 'x'
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from datetime import date, datetime, time
+from functools import cache
+from typing import Any, TypeVar, Union, get_args, get_origin
+
+import attrs
+
+from cus_match.errors import FieldValueError, InvalidInputError, Problem
+
+__all__ = ["structure", "structure_or_raise"]
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _json_type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "list",
+            dict: "object"}.get(type(value), type(value).__name__)
+
+
+def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    if get_origin(tp) in (Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if len(args) == 1 and len(get_args(tp)) == 2:
+            return args[0], True
+    return tp, False
+
+
+def _check_json_type(value: Any, tp: Any) -> str | None:
+    """Return a message if ``value`` is not the JSON shape that type ``tp`` is read from."""
+    origin = get_origin(tp)
+    expected: tuple[type, ...]
+    if tp is bool:
+        expected, what = (bool,), "true or false"
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return None
+        return f"expected a whole number, got {_json_type_name(value)} {value!r}"
+    elif tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return None
+        return f"expected a number, got {_json_type_name(value)} {value!r}"
+    elif tp is str or tp in (date, datetime, time) or (isinstance(tp, type) and issubclass(tp, enum.Enum)):
+        expected, what = (str,), "a string"
+    elif origin in (tuple, frozenset, list, set):
+        expected, what = (list,), "a list"
+    elif origin is dict:
+        expected, what = (dict,), "an object"
+    else:  # pragma: no cover - a type the model does not use
+        return None
+    if isinstance(value, expected):
+        return None
+    return f"expected {what}, got {_json_type_name(value)} {value!r}"
+
+
+def _element_type(tp: Any) -> Any:
+    args = get_args(tp)
+    return args[0] if args else Any
+
+
+def structure(data: Any, cls: type[T], path: str = "") -> tuple[T | None, list[Problem]]:
+    """Build ``cls`` from JSON-like ``data``.
+
+    Returns
+    -------
+    value : cls or None
+        The built object, or ``None`` if there were problems.
+    problems : list of Problem
+        Every problem found (empty on success).
+    """
+    problems: list[Problem] = []
+    value = _structure_attrs(data, cls, path, problems)
+    return (value if not problems else None), problems
+
+
+def structure_or_raise(data: Any, cls: type[T], source: str | None = None) -> T:
+    """Like :func:`structure`, raising :class:`InvalidInputError` with all problems."""
+    value, problems = structure(data, cls)
+    if problems:
+        raise InvalidInputError(problems, source=source)
+    assert value is not None
+    return value
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -> Any:
+    if not isinstance(data, dict):
+        problems.append(Problem(path, f"expected an object, got {_json_type_name(data)} {data!r}"))
+        return None
+    fields = attrs.fields(cls)
+    hints = _hints(cls)
+    known = {f.alias for f in fields if f.init}
+    start = len(problems)
+    kwargs: dict[str, Any] = {}
+    for f in fields:
+        if not f.init:
+            continue
+        fpath = _join(path, f.alias)
+        raw = data.get(f.alias, _MISSING)
+        if raw is _MISSING:
+            if f.default is attrs.NOTHING:
+                problems.append(Problem(fpath, "missing required field"))
+            continue
+        ok, value = _structure_value(raw, hints[f.name], fpath, problems)
+        if not ok:
+            continue
+        if f.converter is not None:
+            try:
+                value = f.converter(value)  # type: ignore[operator, misc]
+            except (ValueError, TypeError) as e:
+                problems.append(Problem(fpath, str(e)))
+                continue
+        if f.validator is not None:
+            try:
+                f.validator(None, f, value)
+            except (ValueError, TypeError) as e:
+                problems.append(Problem(fpath, str(e)))
+                continue
+        kwargs[f.alias] = value
+    for key in sorted(set(data) - known, key=str):
+        problems.append(Problem(path, f"unknown field {key!r}"))
+    if len(problems) > start:
+        return None
+    try:
+        return cls(**kwargs)
+    except FieldValueError as e:
+        problems.append(Problem(_join(path, e.field), str(e)))
+    except InvalidInputError as e:
+        problems.extend(Problem(_join(path, p.path), p.message) for p in e.problems)
+    except (ValueError, TypeError) as e:
+        problems.append(Problem(path, str(e)))
+    return None
+
+
+def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> tuple[bool, Any]:
+    """Type-check and recurse; return (ok, value before the field's converter)."""
+    inner, optional = _unwrap_optional(tp)
+    if raw is None:
+        if optional:
+            return True, None
+        problems.append(Problem(path, "must not be null"))
+        return False, None
+    if attrs.has(inner):
+        start = len(problems)
+        v = _structure_attrs(raw, inner, path, problems)
+        return len(problems) == start, v
+    msg = _check_json_type(raw, inner)
+    if msg:
+        problems.append(Problem(path, msg))
+        return False, None
+    origin = get_origin(inner)
+    if origin in (tuple, frozenset, list, set):
+        elem = _element_type(inner)
+        start = len(problems)
+        out = []
+        for i, item in enumerate(raw):
+            ok, v = _structure_value(item, elem, f"{path}[{i}]", problems)
+            if ok:
+                out.append(_convert_leaf(v, elem, f"{path}[{i}]", problems))
+        return len(problems) == start, out
+    if origin is dict:
+        key_t, val_t = get_args(inner)
+        start = len(problems)
+        out_d = {}
+        for k, v in raw.items():
+            ok, vv = _structure_value(v, val_t, f"{path}.{k}", problems)
+            kk = _convert_leaf(k, key_t, f"{path}.{k}", problems)
+            if ok:
+                out_d[kk] = vv
+        return len(problems) == start, out_d
+    if isinstance(inner, type) and issubclass(inner, enum.Enum):
+        start = len(problems)
+        v = _convert_leaf(raw, inner, path, problems)
+        return len(problems) == start, v
+    if inner is float:
+        return True, float(raw)
+    if inner is int:
+        return True, int(raw)
+    return True, raw
+
+
+def _convert_leaf(value: Any, tp: Any, path: str, problems: list[Problem]) -> Any:
+    """Convert an element of a collection whose type is an enum (weekday, mode, ...)."""
+    if isinstance(tp, type) and issubclass(tp, enum.Enum) and not isinstance(value, tp):
+        try:
+            return tp(value)
+        except ValueError:
+            allowed = ", ".join(repr(m.value) for m in tp)
+            problems.append(Problem(path, f"{value!r} is not one of {allowed}"))
+    return value

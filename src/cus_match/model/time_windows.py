@@ -1,0 +1,108 @@
+"""Windows of time: within a day, on a weekday, and ranges of dates.
+
+Windows never cross midnight: an evening-to-morning need is written as two windows. ``24:00`` is
+allowed as an end and means midnight at the end of the day.
+
+Examples
+--------
+>>> TimeWindow("08:00", "12:00").minutes
+240
+>>> WeeklyWindow("mon", "18:00", "24:00")
+WeeklyWindow(day=<Weekday.MON: 'mon'>, start=datetime.time(18, 0), end=datetime.time(23, 59, 59, 999999))
+>>> TimeWindow("22:00", "06:00")
+Traceback (most recent call last):
+...
+ValueError: end 06:00 is not after start 22:00 (windows cannot cross midnight: split into two)
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from attrs import field, frozen
+
+from cus_match.clock import Weekday, format_time, minutes_of_day
+from cus_match.errors import FieldValueError
+from cus_match.model._validators import to_date, to_time
+
+__all__ = ["DateRange", "TimeWindow", "WeeklyWindow"]
+
+
+def _check_order(start: time, end: time) -> None:
+    if minutes_of_day(end) <= minutes_of_day(start):
+        raise FieldValueError(
+            "end",
+            f"end {format_time(end)} is not after start {format_time(start)} "
+            "(windows cannot cross midnight: split into two)"
+        )
+
+
+@frozen
+class TimeWindow:
+    """A window within one day, from ``start`` to ``end`` (wall-clock, local time).
+
+    Parameters
+    ----------
+    start, end : datetime.time or str
+        ``HH:MM``; ``end`` may be ``24:00``.
+    """
+
+    start: time = field(converter=to_time)
+    end: time = field(converter=to_time)
+
+    def __attrs_post_init__(self) -> None:
+        _check_order(self.start, self.end)
+
+    @property
+    def minutes(self) -> int:
+        """Length in wall-clock minutes."""
+        return minutes_of_day(self.end) - minutes_of_day(self.start)
+
+
+@frozen
+class WeeklyWindow:
+    """A window that repeats every week on ``day``.
+
+    Parameters
+    ----------
+    day : Weekday or str
+        ``mon`` ... ``sun``.
+    start, end : datetime.time or str
+        ``HH:MM``; ``end`` may be ``24:00``.
+    """
+
+    day: Weekday = field(converter=Weekday)
+    start: time = field(converter=to_time)
+    end: time = field(converter=to_time)
+
+    def __attrs_post_init__(self) -> None:
+        _check_order(self.start, self.end)
+
+    @property
+    def minutes(self) -> int:
+        """Length in wall-clock minutes."""
+        return minutes_of_day(self.end) - minutes_of_day(self.start)
+
+
+@frozen
+class DateRange:
+    """Dates from ``start`` to ``end``, both included.
+
+    >>> date(2026, 5, 3) in DateRange("2026-05-01", "2026-05-03")
+    True
+    """
+
+    start: date = field(converter=to_date)
+    end: date = field(converter=to_date)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise FieldValueError("end", f"end {self.end} is before start {self.start}")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    @property
+    def days(self) -> int:
+        """Number of days covered."""
+        return (self.end - self.start).days + 1

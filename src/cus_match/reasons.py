@@ -1,0 +1,129 @@
+"""Reason codes: why a helper cannot take a need, why a need stays unmet or is referred.
+
+Every code names the hard rule behind it (H1-H10 of the design, or a practical rule) and has a
+plain sentence in English and Polish, so explanations and reports speak the coordinator's
+language.
+
+Examples
+--------
+>>> Reason.CHILD_PROTECTION.rule
+'H1'
+>>> Reason.TOO_FAR.text("pl")
+'za daleko (dojazd przekracza limit wolontariusza)'
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = ["Reason"]
+
+
+class Reason(enum.StrEnum):
+    """Why a (helper, need) pair is excluded, or a need unmet or referred."""
+
+    PROFESSIONAL_ONLY = "professional_only"
+    NO_QUALIFIED_HELPER = "no_qualified_helper"
+    CHILD_PROTECTION = "child_protection"
+    NO_AGREEMENT = "no_agreement"
+    AGREEMENT_CATEGORY = "agreement_category"
+    AGREEMENT_DATES = "agreement_dates"
+    AGREEMENT_NOT_WRITTEN = "agreement_not_written"
+    ACCIDENT_INSURANCE = "accident_insurance"
+    SAFETY_BRIEFING = "safety_briefing"
+    MINOR_CONSENT = "minor_consent"
+    MINOR_PERSONAL_CARE = "minor_personal_care"
+    NEIGHBOUR_RULES = "neighbour_rules"
+    RESIDENT_VETO = "resident_veto"
+    HELPER_VETO = "helper_veto"
+    QUALIFICATION = "qualification"
+    CREDENTIAL = "credential"
+    SKILL = "skill"
+    LANGUAGE = "language"
+    TRAVEL_MODE = "travel_mode"
+    TOO_FAR = "too_far"
+    ABSENT = "absent"
+    NO_COMMON_TIME = "no_common_time"
+    BUSY = "busy"
+    HOURS_CAP = "hours_cap"
+    MAX_RESIDENTS = "max_residents"
+    OUTSIDE_IPUS = "outside_ipus"
+    PUS_LIMIT = "pus_limit"
+    NOT_ENOUGH_HELPERS = "not_enough_helpers"
+    NO_HELPERS = "no_helpers"
+
+    @property
+    def rule(self) -> str:
+        """The design's hard-rule number (``H1`` ...) or a short practical label."""
+        return _TEXT[self][0]
+
+    def text(self, lang: str = "en") -> str:
+        """A plain sentence in ``lang`` (``"en"`` or ``"pl"``)."""
+        _, en, pl = _TEXT[self]
+        return pl if lang == "pl" else en
+
+
+_TEXT: dict[Reason, tuple[str, str, str]] = {
+    Reason.PROFESSIONAL_ONLY: (
+        "subsidiarity", "only professionals may meet this need: refer to formal services",
+        "potrzebę może zaspokoić tylko profesjonalista: skierować do usług formalnych"),
+    Reason.NO_QUALIFIED_HELPER: (
+        "H9", "no helper holds the required qualification: refer to formal services",
+        "żaden pomagający nie ma wymaganych kwalifikacji: skierować do usług formalnych"),
+    Reason.CHILD_PROTECTION: (
+        "H1", "lacks the child-protection checks (RSPS register, criminal record) dated before",
+        "brak sprawdzenia w RSPS lub informacji z KRK sprzed rozpoczęcia (ochrona małoletnich)"),
+    Reason.NO_AGREEMENT: ("H2", "has no agreement with the CUS",
+                          "brak porozumienia z CUS"),
+    Reason.AGREEMENT_CATEGORY: ("H2", "the agreement does not cover this kind of help",
+                                "porozumienie nie obejmuje tego rodzaju pomocy"),
+    Reason.AGREEMENT_DATES: ("H2", "the agreement does not cover the date",
+                             "porozumienie nie obejmuje tej daty"),
+    Reason.AGREEMENT_NOT_WRITTEN: (
+        "H2", "service over 30 days needs a written agreement",
+        "świadczenie dłuższe niż 30 dni wymaga porozumienia na piśmie"),
+    Reason.ACCIDENT_INSURANCE: (
+        "H3", "no accident insurance (NNW) valid on the date",
+        "brak ubezpieczenia NNW ważnego w tym dniu"),
+    Reason.SAFETY_BRIEFING: ("H5", "no health-and-safety briefing before the start",
+                             "brak informacji o BHP przed rozpoczęciem"),
+    Reason.MINOR_CONSENT: ("H6", "a minor helper without guardian consent",
+                           "niepełnoletni bez zgody opiekuna"),
+    Reason.MINOR_PERSONAL_CARE: ("H6", "a minor may not do personal care alone",
+                                 "niepełnoletni nie może sam świadczyć opieki osobistej"),
+    Reason.NEIGHBOUR_RULES: (
+        "H7", "neighbour-service rules not met (adult, not family, nearby, first aid, fitness, "
+              "accepted by resident and organiser)",
+        "niespełnione warunki usług sąsiedzkich (pełnoletność, nie rodzina, bliskie sąsiedztwo, "
+        "pierwsza pomoc, oświadczenie, akceptacja osoby i organizatora)"),
+    Reason.RESIDENT_VETO: ("H8", "the resident does not want this helper",
+                           "osoba nie zgadza się na tego pomagającego"),
+    Reason.HELPER_VETO: ("H8", "the helper does not take this resident or kind of help",
+                         "pomagający nie podejmuje się tej osoby lub tego rodzaju pomocy"),
+    Reason.QUALIFICATION: ("H9", "lacks a required qualification",
+                           "brak wymaganych kwalifikacji"),
+    Reason.CREDENTIAL: ("quality", "lacks a credential the category requires (first aid, ...)",
+                        "brak wymaganego zaświadczenia (pierwsza pomoc, ...)"),
+    Reason.SKILL: ("quality", "lacks a required skill", "brak wymaganej umiejętności"),
+    Reason.LANGUAGE: ("quality", "no common language", "brak wspólnego języka"),
+    Reason.TRAVEL_MODE: ("travel", "lacks the required means of travel (e.g. a car)",
+                         "brak wymaganego środka transportu (np. samochodu)"),
+    Reason.TOO_FAR: ("travel", "too far (travel exceeds the helper's limit)",
+                     "za daleko (dojazd przekracza limit wolontariusza)"),
+    Reason.ABSENT: ("H4", "absent on the date", "nieobecny w tym dniu"),
+    Reason.NO_COMMON_TIME: ("H4", "no common time window", "brak wspólnego okna czasowego"),
+    Reason.BUSY: ("H4", "busy at every fitting time (other visits, travel, resident's schedule)",
+                  "zajęty w każdym pasującym czasie (inne wizyty, dojazd, plan osoby)"),
+    Reason.HOURS_CAP: ("H4", "weekly hours already used up",
+                       "tygodniowy limit godzin wyczerpany"),
+    Reason.MAX_RESIDENTS: ("H4", "already helps the most residents agreed",
+                           "pomaga już maksymalnej liczbie osób"),
+    Reason.OUTSIDE_IPUS: ("H10", "the date is outside the individual plan (IPUS)",
+                          "data poza okresem indywidualnego planu (IPUS)"),
+    Reason.PUS_LIMIT: ("H10", "the programme's (PUS) hours for this category are used up",
+                       "wyczerpany limit godzin programu usług społecznych (PUS)"),
+    Reason.NOT_ENOUGH_HELPERS: (
+        "H4", "not enough helpers free at the same time",
+        "za mało pomagających wolnych w tym samym czasie"),
+    Reason.NO_HELPERS: ("supply", "there are no helpers at all", "brak jakichkolwiek pomagających"),
+}
