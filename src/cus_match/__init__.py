@@ -3,6 +3,7 @@
 The public API: build or load an :class:`Instance`, :func:`solve` it, :func:`check` the plan.
 """
 
+from cus_match.check import Violation, check
 from cus_match.errors import (
     CusMatchError,
     CusMatchWarning,
@@ -15,6 +16,7 @@ from cus_match.errors import (
 from cus_match.instance import Instance
 from cus_match.reasons import Reason
 from cus_match.result import Assignment, Covered, ReasonCount, Referral, Result, Status, Unmet
+from cus_match.solve import solve
 
 __version__ = "0.1.0"
 
@@ -35,5 +37,8 @@ __all__ = [
     "SolverError",
     "Status",
     "Unmet",
+    "Violation",
     "__version__",
+    "check",
+    "solve",
 ]

@@ -30,9 +30,10 @@ cus_match.errors.InvalidInputError: 1 problem
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 from datetime import date
 from functools import cached_property
+from typing import Any
+
 from attrs import field, frozen
 
 from cus_match.clock import date_range
@@ -112,6 +113,10 @@ class Instance:
         return {n.id: n for n in self.needs}
 
     @cached_property
+    def _services(self) -> dict[str, FormalService]:
+        return {s.id: s for s in self.services}
+
+    @cached_property
     def _categories(self) -> dict[str, Category]:
         return {c.id: c for c in self.policy.categories}
 
@@ -130,6 +135,10 @@ class Instance:
     def need(self, need_id: str) -> Need:
         """The need with this id (``KeyError`` if unknown)."""
         return self._needs[need_id]
+
+    def service(self, service_id: str) -> FormalService:
+        """The formal service with this id (``KeyError`` if unknown)."""
+        return self._services[service_id]
 
     def category(self, category_id: str) -> Category:
         """The category with this id (``KeyError`` if unknown)."""
@@ -161,7 +170,8 @@ def _duplicates(kind: str, ids: Sequence[tuple[int, str]]) -> Iterable[Problem]:
     first: dict[str, int] = {}
     for i, x in ids:
         if x in first:
-            yield Problem(f"{kind}[{i}].id", f"duplicate id {x!r} (first used at {kind}[{first[x]}])")
+            yield Problem(f"{kind}[{i}].id",
+                          f"duplicate id {x!r} (first used at {kind}[{first[x]}])")
         else:
             first[x] = i
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from attrs import field, frozen
@@ -78,7 +78,8 @@ class Assignment:
     @property
     def minutes(self) -> int:
         """Length of the visit in real minutes."""
-        return int((self.end - self.start).total_seconds() // 60)
+        # Aware datetimes sharing one tzinfo subtract as wall clock; UTC gives real minutes.
+        return int((self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() // 60)
 
 
 @frozen

@@ -110,7 +110,8 @@ class TravelTimes:
         for mode, kmh in settings.speeds_kmh.items():
             rows: dict[str, dict[str, float]] = {}
             for a in located:
-                assert a.lat is not None and a.lon is not None
+                assert a.lat is not None
+                assert a.lon is not None
                 rows[a.id] = {
                     b.id: great_circle_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
                     * settings.detour_factor / kmh * 60.0

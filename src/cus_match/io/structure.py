@@ -72,7 +72,8 @@ def _check_json_type(value: Any, tp: Any) -> str | None:
         if isinstance(value, int | float) and not isinstance(value, bool):
             return None
         return f"expected a number, got {_json_type_name(value)} {value!r}"
-    elif tp is str or tp in (date, datetime, time) or (isinstance(tp, type) and issubclass(tp, enum.Enum)):
+    elif tp is str or tp in (date, datetime, time) or (
+            isinstance(tp, type) and issubclass(tp, enum.Enum)):
         expected, what = (str,), "a string"
     elif origin in (tuple, frozenset, list, set):
         expected, what = (list,), "a list"

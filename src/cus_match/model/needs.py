@@ -163,7 +163,8 @@ class Need:
 
     def __attrs_post_init__(self) -> None:
         if self.resident is None and self.place is None:
-            raise FieldValueError("place", "a need without a resident (group session) needs a place")
+            raise FieldValueError("place",
+                                  "a need without a resident (group session) needs a place")
         if not self.windows:
             raise FieldValueError("windows", "a need needs at least one time window")
         longest = max(w.minutes for w in self.windows)

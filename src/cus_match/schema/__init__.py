@@ -1,0 +1,1 @@
+"""JSON Schemas of the instance and result documents (package data)."""

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Set up the project virtualenv and run the demo or the tests — standard library only.
+
+    python3 dev.py demo      # install into .venv, then solve and print the bundled demo
+    python3 dev.py test      # install into .venv (with test tools), then run tests and ruff
+
+Extra arguments go to the command (``python3 dev.py test -k json``). The virtualenv is
+re-installed when pyproject.toml changes, so a missing dependency fails here, not later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(*cmd: str | os.PathLike[str]) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT)
+
+
+def ensure_venv(extras: str) -> None:
+    stamp = VENV / f".installed-{extras or 'core'}"
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == want and PY.exists():
+        return
+    if not PY.exists():
+        try:
+            run(sys.executable, "-m", "venv", VENV)
+        except subprocess.CalledProcessError:
+            # Some distributions ship python3 without ensurepip; virtualenv needs only pip.
+            run(sys.executable, "-m", "pip", "install", "--user", "virtualenv")
+            run(sys.executable, "-m", "virtualenv", VENV)
+    run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    run(PY, "-m", "pip", "install", "--quiet", "--editable", target)
+    stamp.write_text(want)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"demo", "test"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    try:
+        if command == "demo":
+            ensure_venv("")
+            run(PY, "-m", "cus_match", "demo", *rest)
+        else:
+            ensure_venv("test")
+            run(PY, "-m", "ruff", "check", ".")
+            run(PY, "-m", "pytest", *rest)
+    except subprocess.CalledProcessError as e:
+        return e.returncode or 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,8 @@
+"""``python -m cus_match`` runs the command line."""
+
+import sys
+
+from cus_match.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

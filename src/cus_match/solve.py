@@ -1,0 +1,79 @@
+"""The one entry point: ``solve(instance, rule=..., method=...) -> Result``.
+
+Examples
+--------
+>>> from cus_match.generate import generate
+>>> result = solve(generate("tiny", seed=1))
+>>> result.status.value in {"feasible", "optimal", "partial"}
+True
+>>> solve(generate("tiny", seed=1), method="magic")
+Traceback (most recent call last):
+...
+cus_match.errors.InvalidOptionError: unknown method 'magic'; choose one of: greedy
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+
+from cus_match.errors import InvalidOptionError
+from cus_match.instance import Instance
+from cus_match.result import Result
+from cus_match.solvers.greedy import solve_greedy
+
+__all__ = ["METHODS", "RULES", "solve"]
+
+RULES: tuple[str, ...] = ("fifo",)
+METHODS: dict[str, Callable[..., Result]] = {"greedy": solve_greedy}
+
+
+def solve(
+    instance: Instance,
+    *,
+    rule: str = "fifo",
+    method: str = "greedy",
+    time_limit: float | None = None,
+    seed: int = 0,
+) -> Result:
+    """Propose a plan for ``instance``.
+
+    Parameters
+    ----------
+    instance : Instance
+        A validated instance.
+    rule : str
+        What is optimised; ``"fifo"`` (priority, then order of application) is the legal default.
+    method : str
+        How: ``"greedy"`` (the FIFO baseline).
+    time_limit : float, optional
+        Seconds; must be positive. The greedy never needs it.
+    seed : int
+        Random seed, recorded in the result (same input and seed give the same result).
+
+    Returns
+    -------
+    Result
+        The plan, never ``None``.
+
+    Raises
+    ------
+    InvalidOptionError
+        For an unknown rule or method, a non-positive time limit or a non-integer seed, before
+        any work is done.
+    """
+    if not isinstance(instance, Instance):
+        raise InvalidOptionError(f"expected an Instance, got {type(instance).__name__}")
+    if rule not in RULES:
+        raise InvalidOptionError(f"unknown rule {rule!r}; choose one of: {', '.join(RULES)}")
+    if method not in METHODS:
+        raise InvalidOptionError(
+            f"unknown method {method!r}; choose one of: {', '.join(sorted(METHODS))}")
+    if time_limit is not None and (
+            isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real)
+            or not time_limit > 0):
+        raise InvalidOptionError(f"time_limit must be a positive number of seconds, "
+                                 f"got {time_limit!r}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise InvalidOptionError(f"seed must be an integer, got {seed!r}")
+    return METHODS[method](instance, seed=int(seed), rule=rule)
