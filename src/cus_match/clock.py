@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import enum
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 DEFAULT_TIMEZONE = "Europe/Warsaw"
+_TIME = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -118,10 +121,9 @@ def parse_time(text: str) -> time:
     ...
     ValueError: '25:00' is not a time of day HH:MM (00:00-24:00)
     """
-    parts = text.strip().split(":") if isinstance(text, str) else []
-    ok = len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[1]) == 2
-    if ok:
-        h, m = int(parts[0]), int(parts[1])
+    found = _TIME.fullmatch(text) if isinstance(text, str) else None
+    if found:
+        h, m = int(found[1]), int(found[2])
         if (0 <= h <= 23 and 0 <= m <= 59) or (h == 24 and m == 0):
             return END_OF_DAY if h == 24 else time(h, m)
     raise ValueError(f"{text!r} is not a time of day HH:MM (00:00-24:00)")
@@ -150,7 +152,7 @@ def parse_date(text: str) -> date:
     ValueError: '2026-02-30' is not a date YYYY-MM-DD
     """
     try:
-        if not isinstance(text, str) or len(text) != 10:
+        if not isinstance(text, str) or not _DATE.fullmatch(text):
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:

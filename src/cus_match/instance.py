@@ -207,8 +207,8 @@ def cross_check(
 
     Readers call it with only the entities that could be built, and with ``ids`` read from the
     raw data (``{"helpers": [(0, "h1"), ...], ...}``), so one pass reports entity problems and
-    reference problems together. ``policy`` may be ``None`` when it could not be built; category
-    references are then not checked.
+    reference problems together. ``policy`` may be ``None`` when it could not be built;
+    category references are then checked against ``ids["policy.categories"]`` if given.
     """
     if ids is None:
         ids = {
@@ -229,7 +229,8 @@ def cross_check(
     category_ids = {x for _, x in ids.get("policy.categories", [])}
 
     def cats(path: str, values: Iterable[str]) -> Iterable[Problem]:
-        return _refs(path, values, category_ids, "category") if policy is not None else ()
+        known = "policy.categories" in ids  # type: ignore[operator]
+        return _refs(path, values, category_ids, "category") if known else ()
 
     if policy is not None and policy.period.days > MAX_PERIOD_DAYS:
         problems.append(Problem("policy.period", f"the planning period has {policy.period.days} "

@@ -14,7 +14,14 @@ from typing import Any
 from attrs import field, frozen
 
 from cus_match.model import TravelMode
-from cus_match.model._validators import check_id, check_non_negative, to_date, to_tuple
+from cus_match.model._validators import (
+    check_id,
+    check_non_negative,
+    to_date,
+    to_float,
+    to_opt_float,
+    to_tuple,
+)
 from cus_match.reasons import Reason
 
 __all__ = ["Assignment", "Covered", "ReasonCount", "Referral", "Result", "Status", "Unmet"]
@@ -70,7 +77,7 @@ class Assignment:
     helper: str = field(validator=check_id)
     start: datetime = field(converter=_to_datetime)
     end: datetime = field(converter=_to_datetime)
-    travel_minutes: float = field(validator=check_non_negative)
+    travel_minutes: float = field(converter=to_float, validator=check_non_negative)
     mode: TravelMode = field(converter=TravelMode)
     continuity: bool = False
     locality: bool = False
@@ -163,9 +170,9 @@ class Result:
     unmet: tuple[Unmet, ...] = field(factory=tuple, converter=to_tuple)
     referrals: tuple[Referral, ...] = field(factory=tuple, converter=to_tuple)
     covered: tuple[Covered, ...] = field(factory=tuple, converter=to_tuple)
-    objective: float | None = None
-    bound: float | None = None
-    runtime_seconds: float = field(default=0.0, validator=check_non_negative)
+    objective: float | None = field(default=None, converter=to_opt_float)
+    bound: float | None = field(default=None, converter=to_opt_float)
+    runtime_seconds: float = field(converter=to_float, default=0.0, validator=check_non_negative)
     seed: int = 0
     instance_name: str = ""
 

@@ -30,8 +30,17 @@ import attrs
 from cus_match.errors import InvalidInputError, Problem
 from cus_match.instance import Instance, cross_check
 from cus_match.io.convert import unstructure
-from cus_match.io.structure import structure
-from cus_match.model import FormalService, Helper, Need, Place, Policy, Resident, TravelEdge
+from cus_match.io.structure import _json_type_name, structure
+from cus_match.model import (
+    DEFAULT_CATEGORIES,
+    FormalService,
+    Helper,
+    Need,
+    Place,
+    Policy,
+    Resident,
+    TravelEdge,
+)
 from cus_match.result import Result
 
 __all__ = [
@@ -103,14 +112,20 @@ def read_json(path: str | Path) -> Any:
     return _parse(text, str(p))
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (numbers must be finite)")
+
+
 def _parse(text: str, source: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
-        raise InvalidInputError(
-            [Problem("", f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}")],
-            source=source,
-        ) from None
+        msg = f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}"
+    except RecursionError:
+        msg = "not valid input: nested too deeply"
+    except ValueError as e:  # e.g. an integer with thousands of digits, NaN, Infinity
+        msg = f"not valid JSON: {e}"
+    raise InvalidInputError([Problem("", msg)], source=source) from None
 
 
 def _from_data(data: Any, kind: Kind, cls: type[T], source: str) -> T:
@@ -164,7 +179,7 @@ def structure_instance(data: Any) -> tuple[Instance | None, list[Problem]]:
         problems += more
     name = data.get("name", "")
     if not isinstance(name, str):
-        problems.append(Problem("name", f"expected a string, got {name!r}"))
+        problems.append(Problem("name", f"expected a string, got {_json_type_name(name)}"))
     built: dict[str, list[tuple[int, Any]]] = {}
     ids: dict[str, list[tuple[int, str]]] = {}
     for key, cls in _COLLECTIONS.items():
@@ -174,7 +189,7 @@ def structure_instance(data: Any) -> tuple[Instance | None, list[Problem]]:
             problems.append(Problem(key, "missing required field"))
             continue
         if not isinstance(raw, list):
-            problems.append(Problem(key, f"expected a list, got {type(raw).__name__}"))
+            problems.append(Problem(key, f"expected a list, got {_json_type_name(raw)}"))
             continue
         for i, item in enumerate(raw):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -185,6 +200,8 @@ def structure_instance(data: Any) -> tuple[Instance | None, list[Problem]]:
                 built[key].append((i, value))
     if policy is not None:
         ids["policy.categories"] = list(enumerate(c.id for c in policy.categories))
+    else:
+        ids["policy.categories"] = _raw_category_ids(data.get("policy"))
     if not problems:
         try:
             inst = Instance(policy=policy, name=name,  # type: ignore[arg-type]
@@ -192,12 +209,53 @@ def structure_instance(data: Any) -> tuple[Instance | None, list[Problem]]:
         except InvalidInputError as e:
             return None, list(e.problems)
         return inst, []
+    problems += _raw_references(data, built, ids)
     problems += cross_check(
         policy, built["places"], built["helpers"], built["residents"], built["needs"],
         built["services"], built["travel_edges"], ids=ids,
         has_network=bool(data.get("travel_edges")),
     )
     return None, problems
+
+
+def _raw_category_ids(raw_policy: Any) -> list[tuple[int, str]]:
+    """Category ids of a policy that could not be built: its own list, else the defaults."""
+    raw = raw_policy.get("categories") if isinstance(raw_policy, dict) else None
+    if isinstance(raw, list):
+        return [(i, c["id"]) for i, c in enumerate(raw)
+                if isinstance(c, dict) and isinstance(c.get("id"), str)]
+    return list(enumerate(c.id for c in DEFAULT_CATEGORIES))
+
+
+# Reference fields checked on entities that could not be built, so a need with a bad window
+# *and* an unknown resident reports both in one pass.
+_RAW_REFS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "helpers": (("home", "places", "place"),),
+    "residents": (("home", "places", "place"),),
+    "needs": (("resident", "residents", "resident"), ("place", "places", "place"),
+              ("category", "policy.categories", "category")),
+    "services": (("category", "policy.categories", "category"),),
+    "travel_edges": (("a", "places", "place"), ("b", "places", "place")),
+}
+
+
+def _raw_references(data: dict[str, Any], built: dict[str, list[tuple[int, Any]]],
+                    ids: dict[str, list[tuple[int, str]]]) -> list[Problem]:
+    problems = []
+    for key, refs in _RAW_REFS.items():
+        raw = data.get(key)
+        if not isinstance(raw, list):
+            continue
+        ok = {i for i, _ in built[key]}
+        for i, item in enumerate(raw):
+            if i in ok or not isinstance(item, dict):
+                continue
+            for fld, kind, what in refs:
+                value = item.get(fld)
+                known = {x for _, x in ids.get(kind, [])}
+                if isinstance(value, str) and value not in known:
+                    problems.append(Problem(f"{key}[{i}].{fld}", f"unknown {what} {value!r}"))
+    return problems
 
 
 def loads_instance(text: str, *, source: str = "<string>") -> Instance:

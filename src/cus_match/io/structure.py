@@ -20,6 +20,7 @@ w: unknown field 'x'
 from __future__ import annotations
 
 import enum
+import math
 import types
 import typing
 from datetime import date, datetime, time
@@ -65,11 +66,13 @@ def _check_json_type(value: Any, tp: Any) -> str | None:
     elif tp is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return None
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             return None
         return f"expected a whole number, got {_json_type_name(value)} {value!r}"
     elif tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, float) and not math.isfinite(value):
+                return f"expected a finite number, got {value!r}"
             return None
         return f"expected a number, got {_json_type_name(value)} {value!r}"
     elif tp is str or tp in (date, datetime, time) or (
@@ -82,8 +85,22 @@ def _check_json_type(value: Any, tp: Any) -> str | None:
     else:  # pragma: no cover - a type the model does not use
         return None
     if isinstance(value, expected):
+        if isinstance(value, str) and not _encodable(value):
+            return f"contains characters that are not valid text (lone surrogates): {value!r}"
         return None
     return f"expected {what}, got {_json_type_name(value)} {value!r}"
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _key_path(path: str, key: str) -> str:
+    return f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]"
 
 
 def _element_type(tp: Any) -> Any:
@@ -199,8 +216,8 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
         start = len(problems)
         out_d = {}
         for k, v in raw.items():
-            ok, vv = _structure_value(v, val_t, f"{path}.{k}", problems)
-            kk = _convert_leaf(k, key_t, f"{path}.{k}", problems)
+            ok, vv = _structure_value(v, val_t, _key_path(path, k), problems)
+            kk = _convert_leaf(k, key_t, _key_path(path, k), problems)
             if ok:
                 out_d[kk] = vv
         return len(problems) == start, out_d
@@ -209,7 +226,11 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
         v = _convert_leaf(raw, inner, path, problems)
         return len(problems) == start, v
     if inner is float:
-        return True, float(raw)
+        try:
+            return True, float(raw)
+        except OverflowError:
+            problems.append(Problem(path, f"number too large: {raw!r}"))
+            return False, None
     if inner is int:
         return True, int(raw)
     return True, raw

@@ -6,6 +6,7 @@ report every bad field of an object at once (see :mod:`cus_match.io.structure`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from datetime import date, time
@@ -13,12 +14,12 @@ from typing import Any
 
 from cus_match.clock import parse_date, parse_time
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-/]{0,127}$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-/]{0,127}", re.ASCII)
 
 
 def check_id(_inst: Any, attribute: Any, value: str) -> None:
     """An id is 1-128 characters: letters, digits and ``_ . : - /``, not starting with a symbol."""
-    if not isinstance(value, str) or not _ID.match(value):
+    if not isinstance(value, str) or not _ID.fullmatch(value):
         raise ValueError(
             f"{value!r} is not a valid id (1-128 letters, digits or _ . : - /, "
             "starting with a letter or digit)"
@@ -47,6 +48,24 @@ def check_non_empty(_inst: Any, attribute: Any, value: Any) -> None:
     """A non-empty collection or string."""
     if len(value) == 0:
         raise ValueError("must not be empty")
+
+
+def to_float(value: float) -> float:
+    """A finite number as ``float`` (so ``4`` and ``4.0`` are the same value and write alike)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {value!r}")
+    try:
+        out = float(value)
+    except OverflowError:
+        raise ValueError(f"number too large: {value!r}") from None
+    if not math.isfinite(out):
+        raise ValueError(f"must be a finite number, got {value!r}")
+    return out
+
+
+def to_opt_float(value: float | None) -> float | None:
+    """Like :func:`to_float`, ``None`` allowed."""
+    return None if value is None else to_float(value)
 
 
 def to_time(value: time | str) -> time:

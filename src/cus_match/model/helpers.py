@@ -29,8 +29,10 @@ from cus_match.model._validators import (
     check_non_negative,
     check_positive,
     to_date,
+    to_float,
     to_frozenset,
     to_opt_date,
+    to_opt_float,
     to_tuple,
 )
 from cus_match.model.places import TravelMode
@@ -116,7 +118,8 @@ class Agreement:
     written: bool = False
     categories: frozenset[str] = field(factory=frozenset, converter=to_frozenset,
                                        validator=check_ids)
-    weekly_hours_cap: float | None = field(default=None, validator=check_positive)
+    weekly_hours_cap: float | None = field(converter=to_opt_float, default=None,
+                                           validator=check_positive)
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:
@@ -185,14 +188,15 @@ class Helper:
 
     id: str = field(validator=check_id)
     home: str = field(validator=check_id)
-    weekly_hours_cap: float = field(validator=check_positive)
+    weekly_hours_cap: float = field(converter=to_float, validator=check_positive)
     availability: tuple[WeeklyWindow, ...] = field(converter=to_tuple)
     agreement: Agreement | None = None
     name: str = ""
     kind: HelperKind = field(default=HelperKind.VOLUNTEER, converter=HelperKind)
     modes: frozenset[TravelMode] = field(factory=lambda: frozenset({TravelMode.WALK}),
                                          converter=_modes)
-    max_travel_minutes: float = field(default=30.0, validator=check_non_negative)
+    max_travel_minutes: float = field(converter=to_float, default=30.0,
+                                      validator=check_non_negative)
     unavailable: tuple[DateRange, ...] = field(factory=tuple, converter=to_tuple)
     max_residents: int | None = field(default=None, validator=check_positive)
     skills: frozenset[str] = field(factory=frozenset, converter=to_frozenset)

@@ -16,7 +16,13 @@ from collections.abc import Mapping
 from attrs import field, frozen
 
 from cus_match.errors import FieldValueError
-from cus_match.model._validators import check_id, check_non_negative, check_positive
+from cus_match.model._validators import (
+    check_id,
+    check_non_negative,
+    check_positive,
+    to_float,
+    to_opt_float,
+)
 
 __all__ = ["Place", "PlaceKind", "TravelEdge", "TravelMode", "TravelSettings"]
 
@@ -70,8 +76,8 @@ class Place:
     id: str = field(validator=check_id)
     name: str = ""
     kind: PlaceKind = field(default=PlaceKind.OTHER, converter=PlaceKind)
-    lat: float | None = field(default=None, validator=_check_lat)
-    lon: float | None = field(default=None, validator=_check_lon)
+    lat: float | None = field(converter=to_opt_float, default=None, validator=_check_lat)
+    lon: float | None = field(converter=to_opt_float, default=None, validator=_check_lon)
 
     def __attrs_post_init__(self) -> None:
         if (self.lat is None) != (self.lon is None):
@@ -87,7 +93,7 @@ class Place:
 def _to_mode_minutes(value: Mapping[str, float]) -> dict[TravelMode, float]:
     if not isinstance(value, Mapping):
         raise TypeError(f"expected an object of mode: minutes, got {value!r}")
-    return {TravelMode(k): float(v) for k, v in value.items()}
+    return {TravelMode(k): to_float(v) for k, v in value.items()}
 
 
 def _check_mode_minutes(_i: object, _a: object, v: dict[TravelMode, float]) -> None:
@@ -145,5 +151,6 @@ class TravelSettings:
     speeds_kmh: dict[TravelMode, float] = field(
         factory=_default_speeds, converter=_to_mode_minutes, validator=_check_speeds, hash=False
     )
-    detour_factor: float = field(default=1.3, validator=check_positive)
-    within_place_minutes: float = field(default=5.0, validator=check_non_negative)
+    detour_factor: float = field(converter=to_float, default=1.3, validator=check_positive)
+    within_place_minutes: float = field(converter=to_float, default=5.0,
+                                        validator=check_non_negative)

@@ -12,12 +12,20 @@ True
 from __future__ import annotations
 
 import enum
+from functools import cache
 from zoneinfo import ZoneInfoNotFoundError, available_timezones
 
 from attrs import field, frozen
 
 from cus_match.clock import DEFAULT_TIMEZONE
-from cus_match.model._validators import check_id, check_positive, to_frozenset, to_tuple
+from cus_match.model._validators import (
+    check_id,
+    check_positive,
+    to_float,
+    to_frozenset,
+    to_opt_float,
+    to_tuple,
+)
 from cus_match.model.places import TravelSettings
 from cus_match.model.time_windows import DateRange
 
@@ -69,7 +77,8 @@ class Category:
     requires_credentials: frozenset[CredentialKind] = field(factory=frozenset,
                                                             converter=_credential_kinds)
     required_qualifications: frozenset[str] = field(factory=frozenset, converter=to_frozenset)
-    pus_hours_limit: float | None = field(default=None, validator=check_positive)
+    pus_hours_limit: float | None = field(converter=to_opt_float, default=None,
+                                          validator=check_positive)
 
 
 DEFAULT_CATEGORIES: tuple[Category, ...] = (
@@ -99,11 +108,16 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
 )
 
 
-def _check_tz(_i: object, _a: object, value: str) -> None:
+@cache
+def _known_timezones() -> frozenset[str]:
     try:
-        ok = value in available_timezones()
+        return frozenset(available_timezones())
     except ZoneInfoNotFoundError:  # pragma: no cover - only without any tz database
-        ok = False
+        return frozenset()
+
+
+def _check_tz(_i: object, _a: object, value: str) -> None:
+    ok = value in _known_timezones()
     if not ok:
         raise ValueError(f"{value!r} is not a known IANA time zone (e.g. 'Europe/Warsaw')")
 
@@ -133,7 +147,8 @@ class Policy:
     period: DateRange
     categories: tuple[Category, ...] = field(default=DEFAULT_CATEGORIES, converter=to_tuple)
     timezone: str = field(default=DEFAULT_TIMEZONE, validator=_check_tz)
-    neighbour_max_walk_minutes: float = field(default=15.0, validator=check_positive)
+    neighbour_max_walk_minutes: float = field(converter=to_float, default=15.0,
+                                              validator=check_positive)
     minors_solo_personal_care: bool = False
     time_step_minutes: int = field(default=15, validator=check_positive)
     travel: TravelSettings = field(factory=TravelSettings)
