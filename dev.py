@@ -23,11 +23,13 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def run(*cmd: str | os.PathLike[str]) -> None:
+    """Echo and run a command in the project folder; raise if it fails."""
     print("+", " ".join(str(c) for c in cmd), flush=True)
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT)
 
 
 def ensure_venv(extras: str) -> None:
+    """Create .venv and install the project (with ``extras``) unless already up to date."""
     stamp = VENV / f".installed-{extras or 'core'}"
     want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == want and PY.exists():
@@ -46,6 +48,7 @@ def ensure_venv(extras: str) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """Run ``demo`` or ``test``; return the exit code."""
     if not argv or argv[0] not in {"demo", "test"}:
         print(__doc__)
         return 2

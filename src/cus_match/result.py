@@ -24,7 +24,8 @@ from cus_match.model._validators import (
 )
 from cus_match.reasons import Reason
 
-__all__ = ["Assignment", "Covered", "ReasonCount", "Referral", "Result", "Status", "Unmet"]
+__all__ = ["Assignment", "Covered", "NearMiss", "ReasonCount", "Referral", "Result", "Status",
+           "Unmet"]
 
 
 def _to_datetime(value: datetime | str) -> datetime:
@@ -98,16 +99,26 @@ class ReasonCount:
 
 
 @frozen
+class NearMiss:
+    """A helper who would fit an unmet occurrence but for exactly one reason."""
+
+    helper: str = field(validator=check_id)
+    reason: Reason = field(converter=Reason)
+
+
+@frozen
 class Unmet:
     """An occurrence of a need left unmet, with the reasons.
 
     ``reasons`` counts, for each reason, the helpers it excluded (a helper may count under
-    several reasons); the most common reason comes first.
+    several reasons); the most common reason comes first. ``near_misses`` names up to three
+    helpers blocked by a single reason, nearest first: whom a coordinator could unblock.
     """
 
     need: str = field(validator=check_id)
     date: date = field(converter=to_date)
     reasons: tuple[ReasonCount, ...] = field(converter=to_tuple)
+    near_misses: tuple[NearMiss, ...] = field(factory=tuple, converter=to_tuple)
 
     @property
     def main_reason(self) -> Reason | None:

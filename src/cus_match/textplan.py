@@ -18,13 +18,13 @@ _T = {
         "plan": "Proposed visits (to approve)", "unmet": "Unmet visits and why",
         "ref": "Referred to formal services", "cov": "Already met by formal services",
         "helpers_excluded": "helpers", "group": "group at", "none": "  (none)",
-        "more": "  ... and {n} more",
+        "more": "  ... and {n} more", "near": "would fit but",
     },
     "pl": {
         "plan": "Proponowane wizyty (do zatwierdzenia)", "unmet": "Wizyty bez pomocy i dlaczego",
         "ref": "Skierowane do usług formalnych", "cov": "Objęte usługami formalnymi",
         "helpers_excluded": "pomagających", "group": "grupa w", "none": "  (brak)",
-        "more": "  ... i {n} więcej",
+        "more": "  ... i {n} więcej", "near": "pasuje, ale",
     },
 }
 
@@ -77,9 +77,12 @@ def format_plan(inst: Instance, result: Result, *, lang: str = "en",
     for u in result.unmet:
         n = inst.need(u.need)
         why = "; ".join(f"{rc.reason.text(lang)} ({rc.helpers} {t['helpers_excluded']})"
-                        for rc in u.reasons[:3])
+                        for rc in u.reasons[:2])
         rows.append(f"  {u.date:%a %d.%m}  {_category(inst, n.category, lang):<28.28} "
                     f"{_who(inst, u.need, lang):<28.28} {why}")
+        for nm in u.near_misses:
+            h = inst.helper(nm.helper)
+            rows.append(f"      {t['near']}: {h.name or h.id} — {nm.reason.text(lang)}")
     lines += _cap(rows, max_rows, t)
     lines += ["", t["ref"]]
     rows = [f"  {r.need}  {_category(inst, inst.need(r.need).category, lang):<28.28} "

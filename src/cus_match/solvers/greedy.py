@@ -14,6 +14,7 @@ optimisation methods improve on it.
 from __future__ import annotations
 
 import bisect
+import math
 import time as _time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -31,7 +32,16 @@ from cus_match.instance import Instance
 from cus_match.model import Helper, Need, TravelMode
 from cus_match.occurrences import Interval, Occurrence, expand, formal_visits, helper_windows
 from cus_match.reasons import Reason
-from cus_match.result import Assignment, Covered, ReasonCount, Referral, Result, Status, Unmet
+from cus_match.result import (
+    Assignment,
+    Covered,
+    NearMiss,
+    ReasonCount,
+    Referral,
+    Result,
+    Status,
+    Unmet,
+)
 
 __all__ = ["fifo_order", "solve_greedy"]
 
@@ -186,8 +196,8 @@ def solve_greedy(inst: Instance, *, seed: int = 0, rule: str = "fifo") -> Result
                 h.home != p, tr[h.id][0], h.id))  # type: ignore[index]
             chosen = _choose(plan, inst, need, occ, cands)
             if chosen is None:
-                reasons = _unmet_reasons(plan, inst, need, occ, helpers, static, dated)
-                unmet.append(Unmet(need.id, occ.date, reasons))
+                reasons, near = _unmet_reasons(plan, inst, need, occ, helpers, static, dated)
+                unmet.append(Unmet(need.id, occ.date, reasons, near))
                 required_unmet |= need.required
                 continue
             s, team = chosen
@@ -273,10 +283,13 @@ def _choose(plan: _Plan, inst: Instance, need: Need, occ: Occurrence,
 
 def _unmet_reasons(plan: _Plan, inst: Instance, need: Need, occ: Occurrence,
                    helpers: list[Helper], static: dict[str, list[Reason]],
-                   dated: dict[str, list[Reason]]) -> tuple[ReasonCount, ...]:
-    """Count, per reason, the helpers it excluded from this occurrence."""
+                   dated: dict[str, list[Reason]]
+                   ) -> tuple[tuple[ReasonCount, ...], tuple[NearMiss, ...]]:
+    """Count, per reason, the helpers it excluded; and the nearest single-reason misses."""
     if not helpers:
-        return (ReasonCount(Reason.NO_HELPERS, 0),)
+        return (ReasonCount(Reason.NO_HELPERS, 0),), ()
+    near: list[tuple[float, str, Reason]] = []
+    place = inst.need_place(need)
     counts: Counter[Reason] = Counter()
     cat = inst.category(need.category)
     if cat.pus_hours_limit is not None and (
@@ -285,26 +298,33 @@ def _unmet_reasons(plan: _Plan, inst: Instance, need: Need, occ: Occurrence,
         counts[Reason.PUS_LIMIT] = len(helpers)
     available = 0
     for h in helpers:
-        rs = static[h.id] or dated[h.id]
+        rs = static[h.id] + dated.get(h.id, [])
         if rs:
             counts.update(rs)
+            if len(rs) == 1:
+                t = inst.travel.best(h.home, place, h.modes)
+                near.append((t[0] if t else math.inf, h.id, rs[0]))
             continue
         hwin = helper_windows(inst, h, occ.date)
         common = [s for s in _starts(occ, inst.policy.time_step_minutes)
                   if _fits_window(hwin, s, s + occ.duration)]
         if not common:
-            counts[Reason.NO_COMMON_TIME] += 1
+            why = Reason.NO_COMMON_TIME
         elif plan.hours_left(h, occ.date) < occ.duration:
-            counts[Reason.HOURS_CAP] += 1
+            why = Reason.HOURS_CAP
         elif not plan.can_take_resident(h, need.resident):
-            counts[Reason.MAX_RESIDENTS] += 1
-        elif not any(plan.helper_free(h, occ.date, s, s + occ.duration, inst.need_place(need))
+            why = Reason.MAX_RESIDENTS
+        elif not any(plan.helper_free(h, occ.date, s, s + occ.duration, place)
                      and plan.resident_free(need.resident, s, s + occ.duration)
                      for s in common):
-            counts[Reason.BUSY] += 1
+            why = Reason.BUSY
         else:
             available += 1
+            continue
+        counts[why] += 1
+        near.append((travel_for(inst, h, need)[0], h.id, why))  # type: ignore[index]
     if available and not counts.get(Reason.PUS_LIMIT):
         counts[Reason.NOT_ENOUGH_HELPERS] = available
-    return tuple(ReasonCount(r, n) for r, n in
-                 sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].value)))
+    reasons = tuple(ReasonCount(r, n) for r, n in
+                    sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].value)))
+    return reasons, tuple(NearMiss(hid, r) for _, hid, r in sorted(near)[:3])
