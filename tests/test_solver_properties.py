@@ -1,0 +1,59 @@
+"""Properties every plan must have, on Hypothesis-generated instances."""
+
+from __future__ import annotations
+
+import random
+
+import attrs
+from hypothesis import HealthCheck, given, settings
+
+from cus_match.check import check
+from cus_match.io.json_format import dumps_result, loads_result
+from cus_match.occurrences import expand
+from cus_match.solve import solve
+from strategies import instances
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(instances())
+def test_greedy_plans_pass_the_independent_checker(inst):
+    result = solve(inst)
+    assert check(inst, result) == []
+
+
+@FAST
+@given(instances())
+def test_every_occurrence_is_accounted_for_once(inst):
+    result = solve(inst)
+    referred = {r.need for r in result.referrals}
+    seen = [(a.need, a.date) for a in result.assignments]
+    met = set(seen)
+    listed = met | {(u.need, u.date) for u in result.unmet} | {
+        (c.need, c.date) for c in result.covered}
+    expected = {o.key for o in expand(inst) if o.need not in referred}
+    assert listed == expected
+    assert len(result.unmet) + len(result.covered) + len(met) == len(expected)
+    for u in result.unmet:
+        assert u.reasons, "an unmet visit always says why"
+
+
+@FAST
+@given(instances())
+def test_same_input_same_result_and_json_round_trip(inst):
+    a, b = solve(inst, seed=3), solve(inst, seed=3)
+    assert attrs.evolve(a, runtime_seconds=0) == attrs.evolve(b, runtime_seconds=0)
+    assert loads_result(dumps_result(a)) == a
+
+
+@settings(max_examples=30, deadline=None)
+@given(instances(max_helpers=4, max_needs=5))
+def test_input_order_does_not_change_the_plan(inst):
+    rng = random.Random(0)
+    shuffled = attrs.evolve(inst, helpers=rng.sample(inst.helpers, len(inst.helpers)),
+                            needs=rng.sample(inst.needs, len(inst.needs)))
+    a, b = solve(inst), solve(shuffled)
+    assert check(shuffled, b) == []
+    assert a.to_records() == b.to_records()
+    assert a.unmet == b.unmet
