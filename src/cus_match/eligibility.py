@@ -15,14 +15,15 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from cus_match.instance import Instance
 from cus_match.model import CredentialKind, Helper, HelperKind, Need, TravelMode
 from cus_match.reasons import Reason
 
-__all__ = ["date_reasons", "needs_child_protection", "pair_reasons", "referral_reason",
-           "travel_for"]
+__all__ = ["date_reasons", "needs_child_protection", "outside_ipus", "pair_ok", "pair_reasons",
+           "referral_reason", "travel_for"]
 
 _LONG_SERVICE_DAYS = 30  # volunteering act, arts. 44 and 46
 
@@ -58,45 +59,69 @@ def travel_for(inst: Instance, helper: Helper, need: Need) -> tuple[float, Trave
 
 def pair_reasons(inst: Instance, helper: Helper, need: Need) -> list[Reason]:
     """Reasons, independent of the date, why ``helper`` cannot take ``need`` (empty: may)."""
-    out: list[Reason] = []
-    cat = inst.category(need.category)
-    res = inst.resident(need.resident) if need.resident is not None else None
+    return list(_pair_failures(inst, helper, need))
+
+
+def pair_ok(inst: Instance, helper: Helper, need: Need) -> bool:
+    """Whether no date-independent rule excludes the pair (stops at the first failure)."""
+    return next(_pair_failures(inst, helper, need), None) is None
+
+
+# Enum attribute access is slow in Python 3.11; these run millions of times.
+_R_AGREEMENT_CATEGORY = Reason.AGREEMENT_CATEGORY
+_R_AGREEMENT_NOT_WRITTEN = Reason.AGREEMENT_NOT_WRITTEN
+_R_HELPER_VETO = Reason.HELPER_VETO
+_R_LANGUAGE = Reason.LANGUAGE
+_R_MINOR_CONSENT = Reason.MINOR_CONSENT
+_R_MINOR_PERSONAL_CARE = Reason.MINOR_PERSONAL_CARE
+_R_NEIGHBOUR_RULES = Reason.NEIGHBOUR_RULES
+_R_NO_AGREEMENT = Reason.NO_AGREEMENT
+_R_QUALIFICATION = Reason.QUALIFICATION
+_R_RESIDENT_VETO = Reason.RESIDENT_VETO
+_R_SKILL = Reason.SKILL
+_R_TOO_FAR = Reason.TOO_FAR
+_R_TRAVEL_MODE = Reason.TRAVEL_MODE
+
+
+def _pair_failures(inst: Instance, helper: Helper, need: Need) -> Iterator[Reason]:
+    # Cheap and selective checks first: pair_ok stops at the first failure.
     ag = helper.agreement
     if ag is None:
-        out.append(Reason.NO_AGREEMENT)
+        yield _R_NO_AGREEMENT
     else:
         if need.category not in ag.categories:
-            out.append(Reason.AGREEMENT_CATEGORY)
+            yield _R_AGREEMENT_CATEGORY
         if (ag.days is None or ag.days > _LONG_SERVICE_DAYS) and not ag.written:
-            out.append(Reason.AGREEMENT_NOT_WRITTEN)
-    if helper.is_minor:
-        if not helper.guardian_consent:
-            out.append(Reason.MINOR_CONSENT)
-        if (cat.personal_care and not inst.policy.minors_solo_personal_care
-                and need.helpers_needed == 1):
-            out.append(Reason.MINOR_PERSONAL_CARE)
-    if helper.kind is HelperKind.NEIGHBOUR_SERVICE and not _neighbour_static_ok(inst, helper,
-                                                                                need):
-        out.append(Reason.NEIGHBOUR_RULES)
+            yield _R_AGREEMENT_NOT_WRITTEN
+    res = inst.resident(need.resident) if need.resident is not None else None
     if res is not None and helper.id in res.vetoes:
-        out.append(Reason.RESIDENT_VETO)
+        yield _R_RESIDENT_VETO
     if (res is not None and res.id in helper.vetoes_residents) or (
             need.category in helper.vetoes_categories):
-        out.append(Reason.HELPER_VETO)
-    if not required_qualifications(inst, need) <= helper.qualifications:
-        out.append(Reason.QUALIFICATION)
+        yield _R_HELPER_VETO
     if not need.required_skills <= helper.skills:
-        out.append(Reason.SKILL)
+        yield _R_SKILL
     if not need.required_languages <= helper.languages or (
             res is not None and res.languages and not res.languages & helper.languages):
-        out.append(Reason.LANGUAGE)
+        yield _R_LANGUAGE
+    if not required_qualifications(inst, need) <= helper.qualifications:
+        yield _R_QUALIFICATION
+    if helper.is_minor:
+        if not helper.guardian_consent:
+            yield _R_MINOR_CONSENT
+        cat = inst.category(need.category)
+        if (cat.personal_care and not inst.policy.minors_solo_personal_care
+                and need.helpers_needed == 1):
+            yield _R_MINOR_PERSONAL_CARE
+    if helper.kind is HelperKind.NEIGHBOUR_SERVICE and not _neighbour_static_ok(inst, helper,
+                                                                                need):
+        yield _R_NEIGHBOUR_RULES
     if need.required_mode is not None and need.required_mode not in helper.modes:
-        out.append(Reason.TRAVEL_MODE)
+        yield _R_TRAVEL_MODE
     else:
         t = travel_for(inst, helper, need)
         if t is None or t[0] > helper.max_travel_minutes:
-            out.append(Reason.TOO_FAR)
-    return out
+            yield _R_TOO_FAR
 
 
 def _neighbour_static_ok(inst: Instance, helper: Helper, need: Need) -> bool:
@@ -116,12 +141,27 @@ def _on_or_after(d: date | None, day: date) -> bool:
     return d is not None and d >= day
 
 
+def date_profile(inst: Instance, helper: Helper, need: Need) -> tuple[bool, frozenset[str]]:
+    """What :func:`date_reasons` reads of the need: (child checks apply, category credentials).
+
+    Pairs with the same profile share their dated reasons, so callers can cache by it.
+    """
+    cp = needs_child_protection(inst, need) and need.resident not in helper.family_of
+    return cp, frozenset(inst.category(need.category).requires_credentials)
+
+
 def date_reasons(inst: Instance, helper: Helper, need: Need, day: date) -> list[Reason]:
-    """Reasons tied to ``day`` (dated checks, agreement dates, absences, IPUS)."""
+    """Reasons tied to ``day`` (dated checks, agreement dates, absences)."""
+    cp, creds = date_profile(inst, helper, need)
+    return dated_reasons(helper, cp, creds, day)
+
+
+def dated_reasons(helper: Helper, child_checks: bool, creds: frozenset[str],
+                  day: date) -> list[Reason]:
+    """:func:`date_reasons` from a precomputed :func:`date_profile`."""
     out: list[Reason] = []
     cr = helper.credentials
-    cat = inst.category(need.category)
-    if needs_child_protection(inst, need) and need.resident not in helper.family_of:
+    if child_checks:
         ok = _on_or_before(cr.rsps_checked_on, day) and _on_or_before(cr.krk_presented_on, day)
         if ok and cr.lived_abroad_recently:
             ok = _on_or_before(cr.foreign_record_on, day)
@@ -143,7 +183,6 @@ def date_reasons(inst: Instance, helper: Helper, need: Need, day: date) -> list[
             and _on_or_before(cr.fitness_declared_on, day)
             and _on_or_before(cr.organiser_accepted_on, day)):
         out.append(Reason.NEIGHBOUR_RULES)
-    creds = cat.requires_credentials
     if (CredentialKind.FIRST_AID in creds and not _on_or_after(cr.first_aid_valid_to, day)) or (
             CredentialKind.FITNESS_DECLARATION in creds
             and not _on_or_before(cr.fitness_declared_on, day)):

@@ -129,6 +129,8 @@ class Profile:
         Share of residents whose needs belong to an individual plan (IPUS).
     car_share, bike_share, bus_share : float
         Shares of helpers who can travel by car, bike, bus (everyone can walk).
+    travel_limit_factor : float
+        Multiplies helpers' travel limits: city volunteers help in their own neighbourhood.
     uk_share : float
         Share of helpers who speak Ukrainian.
     personas : tuple of (str, float)
@@ -173,6 +175,7 @@ class Profile:
         default=(("elderly_alone", 0.5), ("elderly_frail", 0.12), ("family_children", 0.17),
                  ("carer", 0.08), ("disabled", 0.07), ("refugee", 0.06)))
     within_place_minutes: float = 5.0
+    travel_limit_factor: float = 1.0
     visit_factor: float = 1.0
     showcase: bool = False
 
@@ -224,7 +227,7 @@ PROFILES: dict[str, Profile] = {
         resident_mix=(("elderly_alone", 0.45), ("elderly_frail", 0.12),
                       ("family_children", 0.18), ("carer", 0.08), ("disabled", 0.07),
                       ("refugee", 0.1)),
-        within_place_minutes=8.0, visit_factor=1.38,
+        within_place_minutes=8.0, visit_factor=1.38, travel_limit_factor=0.5,
     ),
 }
 
@@ -822,7 +825,7 @@ class _Builder:
             limit = rng.choice((15.0, 20.0, 25.0, 30.0))
         else:
             limit = rng.choice((10.0, 15.0, 20.0, 25.0, 30.0))
-        return modes, limit
+        return modes, limit * p.travel_limit_factor
 
     def _categories(self, persona: str, modes: set[TravelMode],
                     rng: random.Random) -> set[str]:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import networkx as nx
-from attrs import frozen
+from attrs import field, frozen
 
 from cus_match.model import Place, TravelEdge, TravelMode, TravelSettings
 
@@ -76,6 +76,9 @@ class TravelTimes:
 
     _table: dict[TravelMode, dict[str, dict[str, float]]]
     within_place: float
+    # Solvers ask the same (from, to, modes) questions millions of times.
+    _best: dict[tuple[str, str, frozenset[TravelMode]], tuple[float, TravelMode] | None] = field(
+        factory=dict, eq=False, repr=False)
 
     @classmethod
     def from_instance(cls, inst: Instance) -> TravelTimes:
@@ -131,6 +134,11 @@ class TravelTimes:
 
         Ties go to the mode first in :class:`TravelMode` order (walk, bike, car, bus).
         """
+        key = (a, b, modes if isinstance(modes, frozenset) else frozenset(modes))
+        try:
+            return self._best[key]
+        except KeyError:
+            pass
         found: tuple[float, TravelMode] | None = None
         for mode in TravelMode:
             if mode not in modes:
@@ -138,4 +146,5 @@ class TravelTimes:
             m = self.minutes(a, b, mode)
             if m is not None and (found is None or m < found[0]):
                 found = (m, mode)
+        self._best[key] = found
         return found
