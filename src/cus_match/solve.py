@@ -9,23 +9,25 @@ True
 >>> solve(generate("tiny", seed=1), method="magic")
 Traceback (most recent call last):
 ...
-cus_match.errors.InvalidOptionError: unknown method 'magic'; choose one of: greedy
+cus_match.errors.InvalidOptionError: unknown method 'magic'; choose one of: cpsat, greedy
 """
 
 from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
+from concurrent.futures import Executor
 
 from cus_match.errors import InvalidOptionError
 from cus_match.instance import Instance
 from cus_match.result import Result
+from cus_match.solvers.cpsat import solve_cpsat
 from cus_match.solvers.greedy import solve_greedy
 
 __all__ = ["METHODS", "RULES", "solve"]
 
 RULES: tuple[str, ...] = ("fifo",)
-METHODS: dict[str, Callable[..., Result]] = {"greedy": solve_greedy}
+METHODS: dict[str, Callable[..., Result]] = {"greedy": solve_greedy, "cpsat": solve_cpsat}
 
 
 def solve(
@@ -35,6 +37,9 @@ def solve(
     method: str = "greedy",
     time_limit: float | None = None,
     seed: int = 0,
+    workers: int = 2,
+    deterministic: bool = False,
+    executor: Executor | None = None,
 ) -> Result:
     """Propose a plan for ``instance``.
 
@@ -45,11 +50,18 @@ def solve(
     rule : str
         What is optimised; ``"fifo"`` (priority, then order of application) is the legal default.
     method : str
-        How: ``"greedy"`` (the FIFO baseline).
+        How: ``"greedy"`` (the FIFO baseline, what coordinators do by hand) or ``"cpsat"``
+        (the full model on CP-SAT per connected component, hinted by the greedy).
     time_limit : float, optional
-        Seconds; must be positive. The greedy never needs it.
+        Seconds for the whole solve; must be positive. The greedy does not need it.
     seed : int
-        Random seed, recorded in the result (same input and seed give the same result).
+        Random seed (same input and seed give the same result in ``deterministic`` mode).
+    workers : int
+        Search workers for CP-SAT (at least 1).
+    deterministic : bool
+        Reproducible search: one worker and a work-based time limit.
+    executor : concurrent.futures.Executor, optional
+        Solve independent components in parallel on it; results merge deterministically.
 
     Returns
     -------
@@ -76,4 +88,11 @@ def solve(
                                  f"got {time_limit!r}")
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise InvalidOptionError(f"seed must be an integer, got {seed!r}")
-    return METHODS[method](instance, seed=int(seed), rule=rule)
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        raise InvalidOptionError(f"workers must be an integer >= 1, got {workers!r}")
+    if executor is not None and not isinstance(executor, Executor):
+        raise InvalidOptionError(f"executor must be a concurrent.futures.Executor, "
+                                 f"got {type(executor).__name__}")
+    return METHODS[method](instance, seed=int(seed), rule=rule, time_limit=time_limit,
+                           workers=int(workers), deterministic=bool(deterministic),
+                           executor=executor)

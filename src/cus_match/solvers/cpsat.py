@@ -1,0 +1,358 @@
+"""The full model on CP-SAT, one connected component at a time.
+
+Per occurrence ``i``: a start ``s_i`` on the grid of its need's windows (never over a formal visit
+of its resident), ``y_i`` (met or not) and ``x_ih`` per eligible helper ``h``. Constraints, each
+one rule of ``docs/rules.md``:
+
+- ``sum_h x_ih = k_i * y_i``: k helpers or none (rule 16); ``required`` needs force ``y_i``;
+- ``x_ih -> s_i in starts(i, h)``: inside the helper's availability (rule 15);
+- per helper, optional intervals ``[s_i, s_i + d_i)`` present when ``x_ih``, no overlap; and on
+  the same date, a travel gap between any two visits, whichever comes first (rule 17);
+- per resident, the visits of different occurrences do not overlap (rule 18);
+- per helper and ISO week, visit minutes within the cap (rule 19); distinct residents within
+  ``max_residents`` (rule 20); per category, PUS hours (rule 21); an adult in every
+  personal-care visit that has a minor (rule 6).
+
+Objective, lexicographic: first the priority-weighted minutes met,
+``sum_i (1 + priority_i) * d_i * y_i`` (the rule's primary value, reported in hours); then, with
+that kept, helpers the resident knows and helpers living nearby, less travel. The search is
+hinted with the FIFO greedy plan, so a time-out returns at least the greedy's quality.
+"""
+
+from __future__ import annotations
+
+import math
+import time as _time
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import Executor
+
+from attrs import frozen
+from ortools.sat.python import cp_model
+
+from cus_match.clock import iso_week
+from cus_match.compat import Candidate, Compat, build_compat
+from cus_match.instance import Instance
+from cus_match.occurrences import helper_windows
+from cus_match.result import Result, Status
+from cus_match.solvers.greedy import fifo_order, greedy_state
+from cus_match.solvers.state import PlanState, assemble
+
+__all__ = ["ComponentSolution", "solve_component", "solve_cpsat"]
+
+# Secondary objective weights (per helper visit): kept small and only used once the primary
+# optimum is fixed, so they never trade coverage away.
+CONTINUITY_BONUS = 30
+LOCALITY_BONUS = 10
+
+
+@frozen
+class ComponentSolution:
+    """What CP-SAT decided for one component."""
+
+    chosen: dict[int, tuple[int, list[Candidate]]]
+    status: Status
+    bound_minutes: float  # upper bound on the primary value, in weighted minutes
+    seconds: float
+
+
+def _value(compat: Compat, i: int) -> int:
+    need = compat.inst.need(compat.occurrences[i].need)
+    return (1 + need.priority) * compat.occurrences[i].duration
+
+
+class _Model:
+    """The CP-SAT model of one component (see the module docstring)."""
+
+    def __init__(self, compat: Compat, comp: Sequence[int]) -> None:
+        inst = compat.inst
+        self.compat, self.comp = compat, list(comp)
+        m = self.m = cp_model.CpModel()
+        self.y: dict[int, cp_model.IntVar] = {}
+        self.s: dict[int, cp_model.IntVar] = {}
+        self.x: dict[tuple[int, str], cp_model.IntVar] = {}
+        self.cand: dict[tuple[int, str], Candidate] = {}
+        by_helper: dict[str, list[int]] = defaultdict(list)
+        by_resident: dict[str, list[int]] = defaultdict(list)
+        for i in self.comp:
+            o = compat.occurrences[i]
+            need = inst.need(o.need)
+            y = self.y[i] = m.new_bool_var(f"y{i}")
+            starts = compat.starts[i]
+            cands = compat.candidates[i]
+            if not starts or len(cands) < need.helpers_needed:
+                m.add(y == 0)
+                starts = starts or [0]
+            s = self.s[i] = m.new_int_var_from_domain(cp_model.Domain.from_values(starts),
+                                                      f"s{i}")
+            xs = []
+            for c in cands:
+                x = self.x[(i, c.helper)] = m.new_bool_var(f"x{i}_{c.helper}")
+                self.cand[(i, c.helper)] = c
+                xs.append(x)
+                by_helper[c.helper].append(i)
+                if len(c.starts) < len(starts):
+                    m.add_linear_expression_in_domain(
+                        s, cp_model.Domain.from_values(c.starts)).only_enforce_if(x)
+            m.add(sum(xs) == need.helpers_needed * y)
+            if need.required:
+                m.add(y == 1)
+            cat = inst.category(need.category)
+            if (cat.personal_care and need.helpers_needed > 1
+                    and not inst.policy.minors_solo_personal_care):
+                adults = [self.x[(i, c.helper)] for c in cands
+                          if not inst.helper(c.helper).is_minor]
+                m.add(sum(adults) >= y)
+            if need.resident is not None:
+                by_resident[need.resident].append(i)
+        self._helpers(by_helper)
+        self._residents(by_resident)
+        self._pus()
+
+    def _interval(self, i: int, present: cp_model.IntVar) -> cp_model.IntervalVar:
+        d = self.compat.occurrences[i].duration
+        return self.m.new_optional_fixed_size_interval_var(self.s[i], d, present, f"iv{i}")
+
+    def _helpers(self, by_helper: dict[str, list[int]]) -> None:
+        compat, m, inst = self.compat, self.m, self.compat.inst
+        for hid in sorted(by_helper):
+            occs = by_helper[hid]
+            h = inst.helper(hid)
+            if len(occs) > 1:
+                m.add_no_overlap([self._interval(i, self.x[(i, hid)]) for i in occs])
+            per_day: dict[object, list[int]] = defaultdict(list)
+            per_week: dict[tuple[int, int], list[int]] = defaultdict(list)
+            for i in occs:
+                per_day[compat.occurrences[i].date].append(i)
+                per_week[iso_week(compat.occurrences[i].date)].append(i)
+            for day, day_occs in per_day.items():
+                self._travel_gaps(hid, day_occs)
+                # Redundant but strong for the LP relaxation: a day holds no more visit
+                # minutes than the helper's availability that day (no_overlap alone does not
+                # tell the LP).
+                avail = sum(b - a for a, b in helper_windows(inst, h, day))  # type: ignore[arg-type]
+                if sum(compat.occurrences[i].duration for i in day_occs) > avail:
+                    m.add(sum(compat.occurrences[i].duration * self.x[(i, hid)]
+                              for i in day_occs) <= avail)
+            cap = h.effective_weekly_minutes
+            for week_occs in per_week.values():
+                if sum(compat.occurrences[i].duration for i in week_occs) > cap:
+                    m.add(sum(compat.occurrences[i].duration * self.x[(i, hid)]
+                              for i in week_occs) <= cap)
+            if h.max_residents is not None:
+                res_occs: dict[str, list[int]] = defaultdict(list)
+                for i in occs:
+                    r = inst.need(compat.occurrences[i].need).resident
+                    if r is not None:
+                        res_occs[r].append(i)
+                if len(res_occs) > h.max_residents:
+                    z = {}
+                    for r, r_occs in sorted(res_occs.items()):
+                        z[r] = m.new_bool_var(f"z{hid}_{r}")
+                        for i in r_occs:
+                            m.add_implication(self.x[(i, hid)], z[r])
+                    m.add(sum(z.values()) <= h.max_residents)
+
+    def _travel_gaps(self, hid: str, occs: list[int]) -> None:
+        compat, m, inst = self.compat, self.m, self.compat.inst
+        modes = inst.helper(hid).modes
+        place = {i: inst.need_place(inst.need(compat.occurrences[i].need)) for i in occs}
+        for a_pos, i in enumerate(occs):
+            for j in occs[a_pos + 1:]:
+                oi, oj = compat.occurrences[i], compat.occurrences[j]
+                t_ij = inst.travel.best(place[i], place[j], modes)
+                t_ji = inst.travel.best(place[j], place[i], modes)
+                xi, xj = self.x[(i, hid)], self.x[(j, hid)]
+                if t_ij is None or t_ji is None:
+                    m.add_bool_or([xi.Not(), xj.Not()])
+                    continue
+                gap_ij, gap_ji = math.ceil(t_ij[0] - 1e-9), math.ceil(t_ji[0] - 1e-9)
+                si_lo, si_hi = min(compat.starts[i]), max(compat.starts[i])
+                sj_lo, sj_hi = min(compat.starts[j]), max(compat.starts[j])
+                i_first_always = si_hi + oi.duration + gap_ij <= sj_lo
+                j_first_always = sj_hi + oj.duration + gap_ji <= si_lo
+                if i_first_always or j_first_always:
+                    continue
+                b = m.new_bool_var(f"o{i}_{j}_{hid}")
+                m.add(self.s[j] >= self.s[i] + oi.duration + gap_ij).only_enforce_if(
+                    [xi, xj, b])
+                m.add(self.s[i] >= self.s[j] + oj.duration + gap_ji).only_enforce_if(
+                    [xi, xj, b.Not()])
+
+    def _residents(self, by_resident: dict[str, list[int]]) -> None:
+        for r in sorted(by_resident):
+            occs = by_resident[r]
+            days: dict[object, list[int]] = defaultdict(list)
+            for i in occs:
+                days[self.compat.occurrences[i].date].append(i)
+            for day_occs in days.values():
+                if len(day_occs) > 1:
+                    self.m.add_no_overlap([self._interval(i, self.y[i]) for i in day_occs])
+
+    def _pus(self) -> None:
+        inst = self.compat.inst
+        per_cat: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for (i, hid) in self.x:
+            cat = inst.need(self.compat.occurrences[i].need).category
+            if inst.category(cat).pus_hours_limit is not None:
+                per_cat[cat].append((i, hid))
+        for cat, pairs in sorted(per_cat.items()):
+            limit = inst.category(cat).pus_hours_limit
+            assert limit is not None
+            self.m.add(sum(self.compat.occurrences[i].duration * self.x[(i, h)]
+                           for i, h in pairs) <= math.floor(limit * 60 + 1e-9))
+
+    def primary(self) -> cp_model.LinearExpr:
+        return sum(_value(self.compat, i) * self.y[i] for i in self.comp)  # type: ignore[return-value]
+
+    def secondary(self) -> cp_model.LinearExpr:
+        return sum(  # type: ignore[return-value]
+            (CONTINUITY_BONUS * c.continuity + LOCALITY_BONUS * c.locality
+             - math.ceil(c.travel)) * self.x[key] for key, c in self.cand.items())
+
+    def hint(self, state: PlanState) -> None:
+        for i in self.comp:
+            got = state.chosen.get(i)
+            self.m.add_hint(self.y[i], got is not None)
+            if got is not None:
+                self.m.add_hint(self.s[i], got[0])
+            team = {c.helper for c in got[1]} if got else set()
+            for c in self.compat.candidates[i]:
+                self.m.add_hint(self.x[(i, c.helper)], c.helper in team)
+
+    def read(self, solver: cp_model.CpSolver) -> dict[int, tuple[int, list[Candidate]]]:
+        out = {}
+        for i in self.comp:
+            if solver.boolean_value(self.y[i]):
+                team = [c for c in self.compat.candidates[i]
+                        if solver.boolean_value(self.x[(i, c.helper)])]
+                out[i] = (solver.value(self.s[i]), team)
+        return out
+
+
+def _params(time_limit: float, seed: int, workers: int,
+            deterministic: bool) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.random_seed = seed
+    p.num_workers = workers
+    if deterministic:
+        # Same input and seed, same plan: one search thread and a work-based (not wall) limit.
+        p.num_workers = 1
+        p.max_deterministic_time = time_limit
+    else:
+        p.max_time_in_seconds = time_limit
+    return solver
+
+
+def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
+                    time_limit: float, seed: int = 0, workers: int = 1,
+                    deterministic: bool = False) -> ComponentSolution:
+    """Solve one component exactly (or as well as ``time_limit`` allows)."""
+    t0 = _time.perf_counter()
+    model = _Model(compat, comp)
+    model.hint(hint)
+    model.m.maximize(model.primary())
+    solver = _params(time_limit * 0.75, seed, workers, deterministic)
+    code = solver.solve(model.m)
+    if code == cp_model.INFEASIBLE:
+        return ComponentSolution({}, Status.INFEASIBLE, 0.0, _time.perf_counter() - t0)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        ub = float(sum(_value(compat, i) for i in comp))
+        return ComponentSolution({i: hint.chosen[i] for i in comp if i in hint.chosen},
+                                 Status.NO_SOLUTION, ub, _time.perf_counter() - t0)
+    chosen = model.read(solver)
+    best = round(solver.objective_value)
+    bound = float(solver.best_objective_bound)
+    status = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
+    hinted = {i: hint.chosen[i] for i in comp if i in hint.chosen}
+    hint_value = sum(_value(compat, i) for i in hinted)
+    if best < hint_value:  # CP-SAT did not reach its hint in time: never return worse
+        chosen, best = hinted, hint_value
+    # Stage 2: keep the primary value, improve continuity, locality and travel.
+    if model.cand:
+        model.m.add(model.primary() >= best)
+        model.m.clear_hints()
+        for i in comp:
+            model.m.add_hint(model.y[i], i in chosen)
+            if i in chosen:
+                model.m.add_hint(model.s[i], chosen[i][0])
+            team = {c.helper for c in chosen[i][1]} if i in chosen else set()
+            for c in compat.candidates[i]:
+                model.m.add_hint(model.x[(i, c.helper)], c.helper in team)
+        model.m.maximize(model.secondary())
+        left = max(time_limit - (_time.perf_counter() - t0), time_limit * 0.1)
+        solver2 = _params(left, seed, workers, deterministic)
+        if solver2.solve(model.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            chosen = model.read(solver2)
+    return ComponentSolution(chosen, status, bound, _time.perf_counter() - t0)
+
+
+def solve_cpsat(inst: Instance, *, seed: int = 0, rule: str = "fifo",
+                time_limit: float | None = None, workers: int = 2,
+                deterministic: bool = False, executor: Executor | None = None,
+                compat: Compat | None = None, **_: object) -> Result:
+    """Plan ``inst`` with CP-SAT, component by component, hinted by the FIFO greedy.
+
+    Parameters
+    ----------
+    inst : Instance
+        The instance.
+    seed : int
+        CP-SAT's random seed.
+    rule : str
+        Recorded in the result (the objective is the FIFO rule's: see the module docstring).
+    time_limit : float, optional
+        Seconds for the whole solve (default 30), shared among components by size.
+    workers : int
+        CP-SAT search workers per component.
+    deterministic : bool
+        One worker and a deterministic (work-based) limit: same input and seed, same plan.
+    executor : concurrent.futures.Executor, optional
+        Solve components in parallel on it; results are merged in component order.
+    compat : Compat, optional
+        A compatibility structure already built for ``inst``.
+
+    Returns
+    -------
+    Result
+        ``optimal`` when every component is proven optimal; ``feasible`` otherwise, with the
+        bound; ``infeasible`` when required needs cannot all be met (the plan returned is then
+        the greedy's); never nothing.
+    """
+    t0 = _time.perf_counter()
+    budget = 30.0 if time_limit is None else float(time_limit)
+    compat = compat if compat is not None else build_compat(inst)
+    hint = greedy_state(compat)
+    comps = compat.components()
+    sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
+    total = float(sum(sizes)) or 1.0
+    remaining = max(budget - (_time.perf_counter() - t0), 0.1)
+    limits = [max(remaining * sz / total, 0.05) for sz in sizes]
+    if executor is not None:
+        futures = [executor.submit(solve_component, compat, c, hint, time_limit=lim, seed=seed,
+                                   workers=workers, deterministic=deterministic)
+                   for c, lim in zip(comps, limits, strict=True)]
+        sols = [f.result() for f in futures]
+    else:
+        sols = [solve_component(compat, c, hint, time_limit=lim, seed=seed, workers=workers,
+                                deterministic=deterministic)
+                for c, lim in zip(comps, limits, strict=True)]
+    state = PlanState(compat)
+    infeasible = False
+    for sol in sols:
+        infeasible |= sol.status is Status.INFEASIBLE
+        for i, (s, team) in sorted(sol.chosen.items()):
+            state.add(i, s, team)
+    if infeasible:
+        state = hint
+        status = Status.INFEASIBLE
+    elif all(sol.status is Status.OPTIMAL for sol in sols):
+        status = Status.OPTIMAL
+    else:
+        status = Status.FEASIBLE
+    # Nothing that still fits is left out (a time-limited component may leave room).
+    state.fill(fifo_order(compat))
+    bound = sum(sol.bound_minutes for sol in sols) / 60 if not infeasible else None
+    return assemble(state, method="cpsat", rule=rule, seed=seed,
+                    runtime=_time.perf_counter() - t0, status=status, bound=bound)
