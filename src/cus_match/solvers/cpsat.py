@@ -22,17 +22,20 @@ hinted with the FIFO greedy plan, so a time-out returns at least the greedy's qu
 from __future__ import annotations
 
 import math
+import random
 import time as _time
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import Executor
 
+import attrs
 from attrs import frozen
 from ortools.sat.python import cp_model
 
 from cus_match.clock import iso_week
 from cus_match.compat import Candidate, Compat, build_compat
 from cus_match.instance import Instance
+from cus_match.model import Helper
 from cus_match.occurrences import helper_windows
 from cus_match.result import Result, Status
 from cus_match.solvers.greedy import fifo_order, greedy_state
@@ -64,14 +67,24 @@ def _value(compat: Compat, i: int) -> int:
 class _Model:
     """The CP-SAT model of one component (see the module docstring)."""
 
-    def __init__(self, compat: Compat, comp: Sequence[int]) -> None:
+    def __init__(self, compat: Compat, comp: Sequence[int],
+                 helpers: set[str] | None = None, fixed: PlanState | None = None) -> None:
+        """Model ``comp``; with ``helpers`` and ``fixed``, a neighbourhood for LNS.
+
+        ``helpers`` restricts candidates; ``fixed`` is the rest of the plan, kept as it is:
+        its visits block helpers' and residents' times, and use up hours, residents and PUS.
+        """
         inst = compat.inst
         self.compat, self.comp = compat, list(comp)
+        self.fixed = fixed
         m = self.m = cp_model.CpModel()
         self.y: dict[int, cp_model.IntVar] = {}
         self.s: dict[int, cp_model.IntVar] = {}
         self.x: dict[tuple[int, str], cp_model.IntVar] = {}
         self.cand: dict[tuple[int, str], Candidate] = {}
+        self.cands_of: dict[int, list[Candidate]] = {}
+        self.starts_of: dict[int, list[int]] = {}
+        self.z: dict[tuple[int, str], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
         by_helper: dict[str, list[int]] = defaultdict(list)
         by_resident: dict[str, list[int]] = defaultdict(list)
         for i in self.comp:
@@ -80,18 +93,25 @@ class _Model:
             y = self.y[i] = m.new_bool_var(f"y{i}")
             starts = compat.starts[i]
             cands = compat.candidates[i]
+            if fixed is not None:
+                starts = [s for s in starts if fixed.resident_free(i, s)]
+                cands = [c for c in cands if helpers is None or c.helper in helpers]
+                cands = [_restrict(c, fixed) for c in cands]
+                cands = [c for c in cands if c.starts]
+            self.cands_of[i] = cands
             if not starts or len(cands) < need.helpers_needed:
                 m.add(y == 0)
                 starts = starts or [0]
             s = self.s[i] = m.new_int_var_from_domain(cp_model.Domain.from_values(starts),
                                                       f"s{i}")
+            self.starts_of[i] = starts
             xs = []
             for c in cands:
                 x = self.x[(i, c.helper)] = m.new_bool_var(f"x{i}_{c.helper}")
                 self.cand[(i, c.helper)] = c
                 xs.append(x)
                 by_helper[c.helper].append(i)
-                if len(c.starts) < len(starts):
+                if not set(starts) <= set(c.starts):
                     m.add_linear_expression_in_domain(
                         s, cp_model.Domain.from_values(c.starts)).only_enforce_if(x)
             m.add(sum(xs) == need.helpers_needed * y)
@@ -107,7 +127,79 @@ class _Model:
                 by_resident[need.resident].append(i)
         self._helpers(by_helper)
         self._residents(by_resident)
+        self._time_indexed(by_helper, by_resident)
         self._pus()
+
+    def _time_indexed(self, by_helper: dict[str, list[int]],
+                      by_resident: dict[str, list[int]]) -> None:
+        """A time-indexed copy of the schedule, for a much stronger LP relaxation.
+
+        ``w[i, t]``: occurrence ``i`` starts at ``t``; ``z[i, h, t]``: helper ``h`` serves it
+        then. At every start time, the visits running (for a helper: plus the least travel it
+        could need before the next) hold at most one — the clique inequalities of an interval
+        graph. Redundant with the intervals and travel disjunctions, which stay for exactness.
+        """
+        compat, m, inst = self.compat, self.m, self.compat.inst
+        w: dict[tuple[int, int], cp_model.IntVar] = {}
+        for i in self.comp:
+            if not self.cands_of[i]:
+                continue
+            k = inst.need(compat.occurrences[i].need).helpers_needed
+            ws = {t: m.new_bool_var(f"w{i}_{t}") for t in self.starts_of[i]}
+            w.update({(i, t): v for t, v in ws.items()})
+            m.add(sum(ws.values()) == self.y[i])
+            m.add(self.s[i] == sum(t * v for t, v in ws.items())).only_enforce_if(self.y[i])
+            per_t: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            for c in self.cands_of[i]:
+                zs = []
+                for t in c.starts:
+                    if t in ws:
+                        z = m.new_bool_var(f"z{i}_{c.helper}_{t}")
+                        m.add_implication(z, ws[t])
+                        per_t[t].append(z)
+                        zs.append((t, z))
+                        self.z[(i, c.helper)].append((t, z))
+                m.add(sum(z for _t, z in zs) == self.x[(i, c.helper)])
+            for t, v in ws.items():
+                m.add(sum(per_t[t]) == k * v)
+        for hid, occs in by_helper.items():
+            h = inst.helper(hid)
+            per_day: dict[object, list[int]] = defaultdict(list)
+            for i in occs:
+                per_day[compat.occurrences[i].date].append(i)
+            for day_occs in per_day.values():
+                gap = self._least_travel(h, day_occs)
+                items = [(t, t + compat.occurrences[i].duration + gap, z)
+                         for i in day_occs for t, z in self.z[(i, hid)]]
+                self._cliques(items)
+        for occs in by_resident.values():
+            items = [(t, t + compat.occurrences[i].duration, w[(i, t)])
+                     for i in occs for t in self.starts_of[i] if (i, t) in w]
+            self._cliques(items)
+
+    def _least_travel(self, h: Helper, occs: list[int]) -> int:
+        inst = self.compat.inst
+        places = sorted({inst.need_place(inst.need(self.compat.occurrences[i].need))
+                         for i in occs})
+        best = math.inf
+        for a in places:
+            for b in places:
+                t = inst.travel.best(a, b, h.modes)
+                if t is not None:
+                    best = min(best, t[0])
+        return 0 if best == math.inf else math.floor(best)
+
+    def _cliques(self, items: list[tuple[int, int, cp_model.IntVar]]) -> None:
+        if len(items) < 2:
+            return
+        points = sorted({a for a, _b, _v in items})
+        seen: set[tuple[int, ...]] = set()
+        for p in points:
+            members = [v for a, b, v in items if a <= p < b]
+            key = tuple(sorted(v.index for v in members))
+            if len(members) > 1 and key not in seen:
+                seen.add(key)
+                self.m.add_at_most_one(members)
 
     def _interval(self, i: int, present: cp_model.IntVar) -> cp_model.IntervalVar:
         d = self.compat.occurrences[i].duration
@@ -131,11 +223,14 @@ class _Model:
                 # minutes than the helper's availability that day (no_overlap alone does not
                 # tell the LP).
                 avail = sum(b - a for a, b in helper_windows(inst, h, day))  # type: ignore[arg-type]
+                if self.fixed is not None:
+                    avail -= sum(e - s for s, e, _ in self.fixed.visits[(hid, day)])
                 if sum(compat.occurrences[i].duration for i in day_occs) > avail:
                     m.add(sum(compat.occurrences[i].duration * self.x[(i, hid)]
                               for i in day_occs) <= avail)
-            cap = h.effective_weekly_minutes
-            for week_occs in per_week.values():
+            for week, week_occs in per_week.items():
+                cap = h.effective_weekly_minutes - (
+                    self.fixed.week_minutes[(hid, week)] if self.fixed else 0)
                 if sum(compat.occurrences[i].duration for i in week_occs) > cap:
                     m.add(sum(compat.occurrences[i].duration * self.x[(i, hid)]
                               for i in week_occs) <= cap)
@@ -145,13 +240,17 @@ class _Model:
                     r = inst.need(compat.occurrences[i].need).resident
                     if r is not None:
                         res_occs[r].append(i)
-                if len(res_occs) > h.max_residents:
+                known = ({r for r, n in self.fixed.resident_count[hid].items() if n > 0}
+                         if self.fixed else set())
+                new = {r: o for r, o in res_occs.items() if r not in known}
+                room = h.max_residents - len(known)
+                if len(new) > room:
                     z = {}
-                    for r, r_occs in sorted(res_occs.items()):
+                    for r, r_occs in sorted(new.items()):
                         z[r] = m.new_bool_var(f"z{hid}_{r}")
                         for i in r_occs:
                             m.add_implication(self.x[(i, hid)], z[r])
-                    m.add(sum(z.values()) <= h.max_residents)
+                    m.add(sum(z.values()) <= room)
 
     def _travel_gaps(self, hid: str, occs: list[int]) -> None:
         compat, m, inst = self.compat, self.m, self.compat.inst
@@ -199,8 +298,9 @@ class _Model:
         for cat, pairs in sorted(per_cat.items()):
             limit = inst.category(cat).pus_hours_limit
             assert limit is not None
+            used = self.fixed.pus_minutes[cat] if self.fixed else 0
             self.m.add(sum(self.compat.occurrences[i].duration * self.x[(i, h)]
-                           for i, h in pairs) <= math.floor(limit * 60 + 1e-9))
+                           for i, h in pairs) <= math.floor(limit * 60 + 1e-9) - used)
 
     def primary(self) -> cp_model.LinearExpr:
         return sum(_value(self.compat, i) * self.y[i] for i in self.comp)  # type: ignore[return-value]
@@ -217,17 +317,23 @@ class _Model:
             if got is not None:
                 self.m.add_hint(self.s[i], got[0])
             team = {c.helper for c in got[1]} if got else set()
-            for c in self.compat.candidates[i]:
+            for c in self.cands_of[i]:
                 self.m.add_hint(self.x[(i, c.helper)], c.helper in team)
 
     def read(self, solver: cp_model.CpSolver) -> dict[int, tuple[int, list[Candidate]]]:
         out = {}
         for i in self.comp:
             if solver.boolean_value(self.y[i]):
-                team = [c for c in self.compat.candidates[i]
+                team = [c for c in self.cands_of[i]
                         if solver.boolean_value(self.x[(i, c.helper)])]
                 out[i] = (solver.value(self.s[i]), team)
         return out
+
+
+def _restrict(c: Candidate, fixed: PlanState) -> Candidate:
+    """``c`` with only the starts its helper's fixed visits (and travel) leave free."""
+    ok = tuple(s for s in c.starts if fixed.helper_free(c.helper, c.occ, s))
+    return c if len(ok) == len(c.starts) else attrs.evolve(c, starts=ok)
 
 
 def _params(time_limit: float, seed: int, workers: int,
@@ -236,6 +342,9 @@ def _params(time_limit: float, seed: int, workers: int,
     p = solver.parameters
     p.random_seed = seed
     p.num_workers = workers
+    # Measured on rural instances: the full LP (with the time-indexed cliques) proves optimality
+    # in 1-2 s on one worker, where the default settings take 10-20 s.
+    p.linearization_level = 2
     if deterministic:
         # Same input and seed, same plan: one search thread and a work-based (not wall) limit.
         p.num_workers = 1
@@ -245,15 +354,163 @@ def _params(time_limit: float, seed: int, workers: int,
     return solver
 
 
+def lp_bound(compat: Compat, comp: Sequence[int]) -> float:
+    """An upper bound on the primary value of ``comp`` (weighted minutes) from an LP relaxation.
+
+    Visits become fractional; kept are k helpers per visit, weekly hour caps, each helper's
+    available minutes per day and each resident's need-window minutes per day. Solved with GLOP.
+    """
+    from ortools.linear_solver import pywraplp
+
+    inst = compat.inst
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    y: dict[int, object] = {}
+    week: dict[tuple[str, tuple[int, int]], list] = defaultdict(list)  # type: ignore[type-arg]
+    day: dict[tuple[str, object], list] = defaultdict(list)  # type: ignore[type-arg]
+    res_day: dict[tuple[str, object], list] = defaultdict(list)  # type: ignore[type-arg]
+    for i in comp:
+        o = compat.occurrences[i]
+        need = inst.need(o.need)
+        cands = compat.candidates[i]
+        if not compat.starts[i] or len(cands) < need.helpers_needed:
+            continue
+        y[i] = lp.NumVar(0, 1, "")
+        xs = []
+        for c in cands:
+            x = lp.NumVar(0, 1, "")
+            xs.append(x)
+            week[(c.helper, iso_week(o.date))].append(o.duration * x)
+            day[(c.helper, o.date)].append(o.duration * x)
+        lp.Add(sum(xs) == need.helpers_needed * y[i])
+        if need.resident is not None:
+            res_day[(need.resident, o.date)].append((i, o.duration * y[i]))
+    for (hid, _w), terms in week.items():
+        lp.Add(sum(terms) <= inst.helper(hid).effective_weekly_minutes)
+    for (hid, d), terms in day.items():
+        lp.Add(sum(terms) <= sum(b - a for a, b in helper_windows(inst, inst.helper(hid), d)))
+    for terms in res_day.values():
+        if len(terms) > 1:
+            spans = sorted(w for i, _t in terms for w in compat.occurrences[i].windows)
+            covered, end = 0, -1
+            for a, b in spans:  # minutes of the union of the windows
+                covered += max(0, b - max(a, end)) if b > end else 0
+                end = max(end, b)
+            lp.Add(sum(t for _i, t in terms) <= covered)
+    lp.Maximize(sum(_value(compat, i) * v for i, v in y.items()))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:  # pragma: no cover - an LP this shape is bounded
+        return float(sum(_value(compat, i) for i in y))
+    return float(lp.Objective().Value())
+
+
+def _score(compat: Compat, chosen: dict[int, tuple[int, list[Candidate]]]) -> tuple[int, int]:
+    primary = sum(_value(compat, i) for i in chosen)
+    secondary = sum(CONTINUITY_BONUS * c.continuity + LOCALITY_BONUS * c.locality
+                    - math.ceil(c.travel) for _s, team in chosen.values() for c in team)
+    return primary, secondary
+
+
+def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, time_limit: float,
+        seed: int = 0, workers: int = 1, deterministic: bool = False,
+        target: int = 120) -> dict[int, tuple[int, list[Candidate]]]:
+    """Large-neighbourhood search: free a group of related helpers, re-solve exactly, repeat.
+
+    A neighbourhood grows from a random helper through shared candidate visits until about
+    ``target`` visits are free (their assignments and the unmet visits they could take);
+    everything else stays fixed. CP-SAT re-solves it, hinted by the current plan; a better plan
+    (more priority-weighted minutes, or as many with better continuity, locality and travel) is
+    kept. In ``deterministic`` mode the number of rounds, not the clock, ends the search.
+    """
+    t_end = _time.perf_counter() + time_limit
+    rng = random.Random(seed)
+    comp = list(comp)
+    state = PlanState(compat)
+    for i in comp:
+        if i in start.chosen:
+            state.add(i, *start.chosen[i])
+    helpers_of = {i: [c.helper for c in compat.candidates[i]] for i in comp}
+    occs_of: dict[str, list[int]] = defaultdict(list)
+    for i in comp:
+        for h in helpers_of[i]:
+            occs_of[h].append(i)
+    pool = sorted(occs_of)
+    if not pool:
+        return dict(state.chosen)
+    rounds = max(1, int(time_limit * 4)) if deterministic else 10**9
+    sub_limit = 1.0
+    for _ in range(rounds):
+        if not deterministic and _time.perf_counter() >= t_end:
+            break
+        free_h: set[str] = set()
+        free: set[int] = set()
+        queue = [rng.choice(pool)]
+        while queue and len(free) < target:
+            h = queue.pop(0)
+            if h in free_h:
+                continue
+            free_h.add(h)
+            for i in occs_of[h]:
+                got = state.chosen.get(i)
+                if got is None or all(c.helper in free_h for c in got[1]):
+                    free.add(i)
+            nxt = sorted({g for i in occs_of[h] for g in helpers_of[i]} - free_h)
+            rng.shuffle(nxt)
+            queue.extend(nxt[:4])
+        # Visits of a team only partly freed stay fixed.
+        free = {i for i in free if i not in state.chosen
+                or all(c.helper in free_h for c in state.chosen[i][1])}
+        if not free:
+            continue
+        before = {i: state.chosen[i] for i in free if i in state.chosen}
+        for i in before:
+            state.remove(i)
+        model = _Model(compat, sorted(free), helpers=free_h, fixed=state)
+        for i, (s, team) in before.items():
+            model.m.add_hint(model.y[i], True)
+            model.m.add_hint(model.s[i], s)
+            for c in team:
+                if (i, c.helper) in model.x:
+                    model.m.add_hint(model.x[(i, c.helper)], True)
+        old_p, old_s = _score(compat, before)
+        big = sum(abs(CONTINUITY_BONUS) + LOCALITY_BONUS + math.ceil(c.travel)
+                  for c in model.cand.values()) + 1
+        model.m.maximize(big * model.primary() + model.secondary())
+        left = sub_limit if deterministic else min(sub_limit, t_end - _time.perf_counter())
+        solver = _params(max(left, 0.05), rng.randrange(1 << 30), workers, deterministic)
+        code = solver.solve(model.m)
+        after = model.read(solver) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        if after is not None and _score(compat, after) > (old_p, old_s):
+            for i, (s, team) in sorted(after.items()):
+                state.add(i, s, team)
+        else:
+            for i, (s, team) in sorted(before.items()):
+                state.add(i, s, team)
+        # Adapt: grow neighbourhoods that solve to optimality fast, shrink the others.
+        target = min(400, target + 20) if code == cp_model.OPTIMAL else max(30, target - 20)
+    return dict(state.chosen)
+
+
+# Components with more eligible pairs than this are searched by LNS, not one CP-SAT model.
+LNS_THRESHOLD = 3000
+
+
 def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
                     time_limit: float, seed: int = 0, workers: int = 1,
                     deterministic: bool = False) -> ComponentSolution:
     """Solve one component exactly (or as well as ``time_limit`` allows)."""
     t0 = _time.perf_counter()
+    pairs = sum(len(compat.candidates[i]) for i in comp)
+    if pairs > LNS_THRESHOLD:
+        bound = lp_bound(compat, comp)
+        left = max(time_limit - (_time.perf_counter() - t0), 0.1)
+        chosen = lns(compat, comp, hint, time_limit=left, seed=seed, workers=workers,
+                     deterministic=deterministic)
+        value = _score(compat, chosen)[0]
+        status = Status.OPTIMAL if value >= bound - 1e-6 else Status.FEASIBLE
+        return ComponentSolution(chosen, status, bound, _time.perf_counter() - t0)
     model = _Model(compat, comp)
     model.hint(hint)
     model.m.maximize(model.primary())
-    solver = _params(time_limit * 0.75, seed, workers, deterministic)
+    solver = _params(time_limit * 0.8, seed, workers, deterministic)
     code = solver.solve(model.m)
     if code == cp_model.INFEASIBLE:
         return ComponentSolution({}, Status.INFEASIBLE, 0.0, _time.perf_counter() - t0)
@@ -278,18 +535,59 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
             if i in chosen:
                 model.m.add_hint(model.s[i], chosen[i][0])
             team = {c.helper for c in chosen[i][1]} if i in chosen else set()
-            for c in compat.candidates[i]:
+            for c in model.cands_of[i]:
                 model.m.add_hint(model.x[(i, c.helper)], c.helper in team)
         model.m.maximize(model.secondary())
-        left = max(time_limit - (_time.perf_counter() - t0), time_limit * 0.1)
+        spent = _time.perf_counter() - t0
+        # The secondary terms only polish: give them about what the primary took.
+        left = min(max(time_limit - spent, 0.05), max(0.5, spent))
         solver2 = _params(left, seed, workers, deterministic)
         if solver2.solve(model.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             chosen = model.read(solver2)
     return ComponentSolution(chosen, status, bound, _time.perf_counter() - t0)
 
 
+def _active_components(compat: Compat) -> list[list[int]]:
+    """Components of the occurrences that can be met at all (enough candidates, a start).
+
+    The others never enter a model; left in, they glue unrelated visits together through
+    their residents and PUS categories and make components needlessly large.
+    """
+    inst = compat.inst
+    active = [i for i, o in enumerate(compat.occurrences)
+              if compat.starts[i]
+              and len(compat.candidates[i]) >= inst.need(o.need).helpers_needed]
+    parent = {i: i for i in active}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first: dict[tuple[str, str], int] = {}
+    for i in active:
+        need = inst.need(compat.occurrences[i].need)
+        keys = [("h", c.helper) for c in compat.candidates[i]]
+        if need.resident is not None:
+            keys.append(("r", need.resident))
+        if inst.category(need.category).pus_hours_limit is not None:
+            keys.append(("c", need.category))
+        for k in keys:
+            if k in first:
+                a, b = find(first[k]), find(i)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            else:
+                first[k] = i
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in active:
+        groups[find(i)].append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
 def solve_cpsat(inst: Instance, *, seed: int = 0, rule: str = "fifo",
-                time_limit: float | None = None, workers: int = 2,
+                time_limit: float | None = None, workers: int = 1,
                 deterministic: bool = False, executor: Executor | None = None,
                 compat: Compat | None = None, **_: object) -> Result:
     """Plan ``inst`` with CP-SAT, component by component, hinted by the FIFO greedy.
@@ -305,7 +603,8 @@ def solve_cpsat(inst: Instance, *, seed: int = 0, rule: str = "fifo",
     time_limit : float, optional
         Seconds for the whole solve (default 30), shared among components by size.
     workers : int
-        CP-SAT search workers per component.
+        CP-SAT search workers per component (1 is fastest on these models; use ``executor``
+        to solve components in parallel).
     deterministic : bool
         One worker and a deterministic (work-based) limit: same input and seed, same plan.
     executor : concurrent.futures.Executor, optional
@@ -324,7 +623,7 @@ def solve_cpsat(inst: Instance, *, seed: int = 0, rule: str = "fifo",
     budget = 30.0 if time_limit is None else float(time_limit)
     compat = compat if compat is not None else build_compat(inst)
     hint = greedy_state(compat)
-    comps = compat.components()
+    comps = _active_components(compat)
     sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
     total = float(sum(sizes)) or 1.0
     remaining = max(budget - (_time.perf_counter() - t0), 0.1)
