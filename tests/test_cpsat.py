@@ -232,3 +232,35 @@ def monkeypatch_lns():
     old, cp.LNS_THRESHOLD = cp.LNS_THRESHOLD, 0  # every component goes through LNS
     yield
     cp.LNS_THRESHOLD = old
+
+
+def _renamed(inst: Instance) -> Instance:
+    import attrs as _attrs
+
+    hmap = {h.id: f"z-{h.id[::-1]}" for h in inst.helpers}
+    nmap = {n.id: f"q{n.id}x" for n in inst.needs}
+    helpers = [_attrs.evolve(h, id=hmap[h.id]) for h in inst.helpers][::-1]
+    needs = [_attrs.evolve(n, id=nmap[n.id]) for n in inst.needs][::-1]
+    residents = [_attrs.evolve(r, vetoes={hmap[v] for v in r.vetoes},
+                               previous_helpers={hmap[v] for v in r.previous_helpers},
+                               accepted_neighbours={hmap[v] for v in r.accepted_neighbours})
+                 for r in inst.residents][::-1]
+    return _attrs.evolve(inst, helpers=helpers, needs=needs, residents=residents,
+                         places=list(inst.places)[::-1])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny(), st.data())
+def test_metamorphic_renaming_shuffling_and_adding_a_helper(inst, data):
+    base = solve(inst, method="cpsat", time_limit=10, deterministic=True)
+    assert base.status is Status.OPTIMAL
+    other = _renamed(inst)
+    r = solve(other, method="cpsat", time_limit=10, deterministic=True)
+    assert check(other, r) == []
+    assert r.objective == pytest.approx(base.objective)
+    extra = helper("extra", home=data.draw(st.sampled_from(["a", "b"])),
+                   weekly_hours_cap=data.draw(st.sampled_from([0.5, 1.0, 2.0])))
+    more = instance([*inst.helpers, extra], list(inst.needs))
+    r2 = solve(more, method="cpsat", time_limit=10, deterministic=True)
+    assert check(more, r2) == []
+    assert r2.objective >= base.objective - 1e-9

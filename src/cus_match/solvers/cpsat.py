@@ -26,22 +26,21 @@ import random
 import time as _time
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import Executor
+from typing import Any
 
 import attrs
-from attrs import frozen
 from ortools.sat.python import cp_model
 
 from cus_match.clock import iso_week
-from cus_match.compat import Candidate, Compat, build_compat
+from cus_match.compat import Candidate, Compat
 from cus_match.instance import Instance
 from cus_match.model import Helper
 from cus_match.occurrences import helper_windows
 from cus_match.result import Result, Status
-from cus_match.solvers.greedy import fifo_order, greedy_state
-from cus_match.solvers.state import PlanState, assemble
+from cus_match.solvers.components import ComponentSolution, solve_by_components, value_minutes
+from cus_match.solvers.state import PlanState
 
-__all__ = ["ComponentSolution", "solve_component", "solve_cpsat"]
+__all__ = ["lns", "lp_bound", "solve_component", "solve_cpsat"]
 
 # Secondary objective weights (per helper visit): kept small and only used once the primary
 # optimum is fixed, so they never trade coverage away.
@@ -49,19 +48,8 @@ CONTINUITY_BONUS = 30
 LOCALITY_BONUS = 10
 
 
-@frozen
-class ComponentSolution:
-    """What CP-SAT decided for one component."""
-
-    chosen: dict[int, tuple[int, list[Candidate]]]
-    status: Status
-    bound_minutes: float  # upper bound on the primary value, in weighted minutes
-    seconds: float
-
-
 def _value(compat: Compat, i: int) -> int:
-    need = compat.inst.need(compat.occurrences[i].need)
-    return (1 + need.priority) * compat.occurrences[i].duration
+    return value_minutes(compat, i)
 
 
 class _Model:
@@ -547,111 +535,9 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     return ComponentSolution(chosen, status, bound, _time.perf_counter() - t0)
 
 
-def _active_components(compat: Compat) -> list[list[int]]:
-    """Components of the occurrences that can be met at all (enough candidates, a start).
+def solve_cpsat(inst: Instance, **options: Any) -> Result:
+    """Plan ``inst`` with CP-SAT on every component (LNS on large ones), hinted by the greedy.
 
-    The others never enter a model; left in, they glue unrelated visits together through
-    their residents and PUS categories and make components needlessly large.
+    Options are those of :func:`cus_match.solvers.components.solve_by_components`.
     """
-    inst = compat.inst
-    active = [i for i, o in enumerate(compat.occurrences)
-              if compat.starts[i]
-              and len(compat.candidates[i]) >= inst.need(o.need).helpers_needed]
-    parent = {i: i for i in active}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    first: dict[tuple[str, str], int] = {}
-    for i in active:
-        need = inst.need(compat.occurrences[i].need)
-        keys = [("h", c.helper) for c in compat.candidates[i]]
-        if need.resident is not None:
-            keys.append(("r", need.resident))
-        if inst.category(need.category).pus_hours_limit is not None:
-            keys.append(("c", need.category))
-        for k in keys:
-            if k in first:
-                a, b = find(first[k]), find(i)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-            else:
-                first[k] = i
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in active:
-        groups[find(i)].append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
-
-
-def solve_cpsat(inst: Instance, *, seed: int = 0, rule: str = "fifo",
-                time_limit: float | None = None, workers: int = 1,
-                deterministic: bool = False, executor: Executor | None = None,
-                compat: Compat | None = None, **_: object) -> Result:
-    """Plan ``inst`` with CP-SAT, component by component, hinted by the FIFO greedy.
-
-    Parameters
-    ----------
-    inst : Instance
-        The instance.
-    seed : int
-        CP-SAT's random seed.
-    rule : str
-        Recorded in the result (the objective is the FIFO rule's: see the module docstring).
-    time_limit : float, optional
-        Seconds for the whole solve (default 30), shared among components by size.
-    workers : int
-        CP-SAT search workers per component (1 is fastest on these models; use ``executor``
-        to solve components in parallel).
-    deterministic : bool
-        One worker and a deterministic (work-based) limit: same input and seed, same plan.
-    executor : concurrent.futures.Executor, optional
-        Solve components in parallel on it; results are merged in component order.
-    compat : Compat, optional
-        A compatibility structure already built for ``inst``.
-
-    Returns
-    -------
-    Result
-        ``optimal`` when every component is proven optimal; ``feasible`` otherwise, with the
-        bound; ``infeasible`` when required needs cannot all be met (the plan returned is then
-        the greedy's); never nothing.
-    """
-    t0 = _time.perf_counter()
-    budget = 30.0 if time_limit is None else float(time_limit)
-    compat = compat if compat is not None else build_compat(inst)
-    hint = greedy_state(compat)
-    comps = _active_components(compat)
-    sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
-    total = float(sum(sizes)) or 1.0
-    remaining = max(budget - (_time.perf_counter() - t0), 0.1)
-    limits = [max(remaining * sz / total, 0.05) for sz in sizes]
-    if executor is not None:
-        futures = [executor.submit(solve_component, compat, c, hint, time_limit=lim, seed=seed,
-                                   workers=workers, deterministic=deterministic)
-                   for c, lim in zip(comps, limits, strict=True)]
-        sols = [f.result() for f in futures]
-    else:
-        sols = [solve_component(compat, c, hint, time_limit=lim, seed=seed, workers=workers,
-                                deterministic=deterministic)
-                for c, lim in zip(comps, limits, strict=True)]
-    state = PlanState(compat)
-    infeasible = False
-    for sol in sols:
-        infeasible |= sol.status is Status.INFEASIBLE
-        for i, (s, team) in sorted(sol.chosen.items()):
-            state.add(i, s, team)
-    if infeasible:
-        state = hint
-        status = Status.INFEASIBLE
-    elif all(sol.status is Status.OPTIMAL for sol in sols):
-        status = Status.OPTIMAL
-    else:
-        status = Status.FEASIBLE
-    # Nothing that still fits is left out (a time-limited component may leave room).
-    state.fill(fifo_order(compat))
-    bound = sum(sol.bound_minutes for sol in sols) / 60 if not infeasible else None
-    return assemble(state, method="cpsat", rule=rule, seed=seed,
-                    runtime=_time.perf_counter() - t0, status=status, bound=bound)
+    return solve_by_components(inst, method="cpsat", **options)
