@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import pytest
@@ -201,12 +202,14 @@ def test_empty_instances():
 @given(tiny())
 def test_lp_bound_and_lns_against_brute_force(inst):
     import cus_match.solvers.cpsat as cp
+    from cus_match.compat import build_compat
+    from cus_match.solvers.greedy import greedy_state
 
     exact = brute_force(inst)
-    compat = cp.build_compat(inst)
+    compat = build_compat(inst)
     bound = sum(cp.lp_bound(compat, c) for c in compat.components()) / 60
     assert bound >= exact - 1e-6
-    start = cp.greedy_state(compat)
+    start = greedy_state(compat)
     chosen = {}
     for comp in compat.components():
         chosen.update(cp.lns(compat, comp, start, time_limit=1, deterministic=True, seed=1))
@@ -215,23 +218,25 @@ def test_lp_bound_and_lns_against_brute_force(inst):
     assert value >= start.objective() - 1e-9
 
 
-@pytest.mark.usefixtures("monkeypatch_lns")
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_helpers=5, max_needs=6))
 def test_lns_plans_pass_the_checker(inst):
-    r = solve(inst, method="cpsat", time_limit=2, deterministic=True)
+    with _lns_everywhere():
+        r = solve(inst, method="cpsat", time_limit=2, deterministic=True)
     assert check(inst, r) == []
     assert r.objective >= solve(inst).objective - 1e-9
     assert r.bound is None or r.bound >= r.objective - 1e-6
 
 
-@pytest.fixture(scope="module")
-def monkeypatch_lns():
+@contextlib.contextmanager
+def _lns_everywhere():
     import cus_match.solvers.cpsat as cp
 
     old, cp.LNS_THRESHOLD = cp.LNS_THRESHOLD, 0  # every component goes through LNS
-    yield
-    cp.LNS_THRESHOLD = old
+    try:
+        yield
+    finally:
+        cp.LNS_THRESHOLD = old
 
 
 def _renamed(inst: Instance) -> Instance:

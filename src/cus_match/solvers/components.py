@@ -142,7 +142,8 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0, rule: str
     comps = active_components(compat)
     sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
     total = float(sum(sizes)) or 1.0
-    remaining = max(budget - (_time.perf_counter() - t0), 0.1)
+    # Deterministic mode must not depend on how long the set-up took on this machine.
+    remaining = budget if deterministic else max(budget - (_time.perf_counter() - t0), 0.1)
     limits = [max(remaining * sz / total, 0.05) for sz in sizes]
     solve_one = _solver(method)
     kw = dict(seed=seed, workers=workers, deterministic=deterministic)
