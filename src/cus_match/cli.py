@@ -40,9 +40,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=Path)
     s.add_argument("-o", "--output", type=Path, required=True, help="result JSON to write")
     s.add_argument("--rule", default="fifo", help="matching rule (default: fifo)")
-    s.add_argument("--method", default="greedy", help="solution method (default: greedy)")
-    s.add_argument("--time-limit", type=float, default=None, help="seconds")
+    s.add_argument("--method", default="auto",
+                   help="greedy (FIFO by hand), flow, cpsat or auto (default: auto)")
+    s.add_argument("--time-limit", type=float, default=None, help="seconds (default 30)")
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--workers", type=int, default=1, help="CP-SAT workers per model")
+    s.add_argument("--deterministic", action="store_true",
+                   help="reproducible search (same input and seed, same plan)")
     s.add_argument("--quiet", action="store_true", help="print only the summary")
 
     c = sub.add_parser("check", help="verify a result against its instance (every hard rule)")
@@ -93,10 +97,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from cus_match.solve import solve
 
     inst = demo_instance()
-    result = solve(inst)
+    result = solve(inst, method="auto", time_limit=20, deterministic=True)
+    baseline = solve(inst, method="greedy")
     _print_plan(inst, result, args.lang)
-    violations = check(inst, result)
+    violations = check(inst, result) + check(inst, baseline)
     print()
+    met = len({(a.need, a.date) for a in result.assignments})
+    met_fifo = len({(a.need, a.date) for a in baseline.assignments})
+    print(("By hand (FIFO greedy): {b} visits met, objective {bo:.2f}; optimised: {r} visits, "
+           "objective {ro:.2f}" if args.lang == "en" else
+           "Ręcznie (kolejność zgłoszeń): {b} wizyt, wartość {bo:.2f}; po optymalizacji: {r} "
+           "wizyt, wartość {ro:.2f}").format(b=met_fifo, bo=baseline.objective or 0, r=met,
+                                             ro=result.objective or 0))
     print(("Checked independently: " if args.lang == "en" else "Sprawdzono niezależnie: ")
           + (f"{len(violations)} violations" if violations else "all hard rules hold"))
     if args.output:
@@ -122,7 +134,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
     inst = load_instance(args.file)
     result = solve(inst, rule=args.rule, method=args.method, time_limit=args.time_limit,
-                   seed=args.seed)
+                   seed=args.seed, workers=args.workers, deterministic=args.deterministic)
     dump_result(result, args.output)
     _print_plan(inst, result, args.lang, quiet=args.quiet)
     code = _report_violations(check(inst, result))

@@ -40,7 +40,7 @@ def solve(
     instance: Instance,
     *,
     rule: str = "fifo",
-    method: str = "greedy",
+    method: str = "auto",
     time_limit: float | None = None,
     seed: int = 0,
     workers: int = 1,
