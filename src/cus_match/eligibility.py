@@ -1,8 +1,10 @@
 """Which helpers may take which need, and on which dates: the hard rules H1-H10 per pair.
 
-Solvers use these functions; :mod:`cus_match.check` re-implements the same rules independently
-(``docs/rules.md`` is the contract). Each function returns the *reasons* a pair is excluded, so
-the same code that filters candidates also explains unmet needs.
+These functions state the rules for one pair; :mod:`cus_match.compat` applies the same rules to
+whole columns of helpers at once with numpy (``tests/test_compat.py`` keeps the two in step), and
+:mod:`cus_match.check` re-implements them independently (``docs/rules.md`` is the contract). Each
+function returns the *reasons* a pair is excluded, so the rules that filter candidates also
+explain unmet needs.
 
 Examples
 --------
@@ -22,10 +24,12 @@ from cus_match.instance import Instance
 from cus_match.model import CredentialKind, Helper, HelperKind, Need, TravelMode
 from cus_match.reasons import Reason
 
-__all__ = ["date_reasons", "needs_child_protection", "outside_ipus", "pair_ok", "pair_reasons",
-           "referral_reason", "travel_for"]
+__all__ = ["LONG_SERVICE_DAYS", "date_reasons", "needs_child_protection", "outside_ipus",
+           "pair_ok", "pair_reasons", "referral_reason", "travel_for"]
 
-_LONG_SERVICE_DAYS = 30  # volunteering act, arts. 44 and 46
+#: Service longer than this needs a written agreement; up to it, accident insurance (volunteering
+#: act, arts. 44 and 46).
+LONG_SERVICE_DAYS = 30
 
 
 def needs_child_protection(inst: Instance, need: Need) -> bool:
@@ -91,7 +95,7 @@ def _pair_failures(inst: Instance, helper: Helper, need: Need) -> Iterator[Reaso
     else:
         if need.category not in ag.categories:
             yield _R_AGREEMENT_CATEGORY
-        if (ag.days is None or ag.days > _LONG_SERVICE_DAYS) and not ag.written:
+        if (ag.days is None or ag.days > LONG_SERVICE_DAYS) and not ag.written:
             yield _R_AGREEMENT_NOT_WRITTEN
     res = inst.resident(need.resident) if need.resident is not None else None
     if res is not None and helper.id in res.vetoes:
@@ -171,7 +175,7 @@ def dated_reasons(helper: Helper, child_checks: bool, creds: frozenset[str],
     if ag is not None:
         if not ag.covers(day):
             out.append(Reason.AGREEMENT_DATES)
-        short = ag.days is not None and ag.days <= _LONG_SERVICE_DAYS
+        short = ag.days is not None and ag.days <= LONG_SERVICE_DAYS
         if short and helper.kind is not HelperKind.NEIGHBOUR_SERVICE and not (
                 _on_or_after(cr.nnw_valid_to, day)
                 and (cr.nnw_valid_from is None or cr.nnw_valid_from <= day)):

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import networkx as nx
+import numpy as np
 from attrs import field, frozen
 
 from cus_match.model import Place, TravelEdge, TravelMode, TravelSettings
@@ -79,6 +80,7 @@ class TravelTimes:
     # Solvers ask the same (from, to, modes) questions millions of times.
     _best: dict[tuple[str, str, frozenset[TravelMode]], tuple[float, TravelMode] | None] = field(
         factory=dict, eq=False, repr=False)
+    _dense: dict[tuple[str, ...], np.ndarray] = field(factory=dict, eq=False, repr=False)
 
     @classmethod
     def from_instance(cls, inst: Instance) -> TravelTimes:
@@ -128,6 +130,53 @@ class TravelTimes:
         if a == b:
             return self.within_place
         return self._table.get(mode, {}).get(a, {}).get(b)
+
+    def matrix(self, places: Sequence[str]) -> np.ndarray:
+        """All of :meth:`minutes` between ``places`` as one read-only array.
+
+        Parameters
+        ----------
+        places : sequence of str
+            Place ids; they give the order of both place axes.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(len(TravelMode), len(places), len(places))``, modes in
+            :class:`TravelMode` order: ``out[k, i, j]`` is ``minutes(places[i], places[j],
+            mode k)`` as the same float, ``inf`` where that is ``None``.
+
+        Examples
+        --------
+        >>> tt = TravelTimes.from_network([Place("a"), Place("b")],
+        ...                               [TravelEdge("a", "b", {"car": 4})], TravelSettings())
+        >>> tt.matrix(["a", "b"])[2].tolist()  # car
+        [[5.0, 4.0], [4.0, 5.0]]
+        >>> tt.matrix(["a", "b"])[3, 0, 1]  # no bus
+        np.float64(inf)
+        """
+        key = tuple(places)
+        try:
+            return self._dense[key]
+        except KeyError:
+            pass
+        pos = {p: i for i, p in enumerate(key)}
+        n = len(key)
+        out = np.full((len(TravelMode), n, n), np.inf)
+        for k, mode in enumerate(TravelMode):
+            for a, row in self._table.get(mode, {}).items():
+                i = pos.get(a)
+                if i is None:
+                    continue
+                cols = [(pos[b], m) for b, m in row.items() if b in pos]
+                if cols:
+                    js, ms = zip(*cols, strict=True)
+                    out[k, i, list(js)] = ms
+        # minutes() answers within_place for a == b whatever the mode, even one with no table.
+        out[:, np.arange(n), np.arange(n)] = self.within_place
+        out.flags.writeable = False
+        self._dense[key] = out
+        return out
 
     def best(self, a: str, b: str, modes: Iterable[TravelMode]) -> tuple[float, TravelMode] | None:
         """The fastest of ``modes`` from ``a`` to ``b`` as (minutes, mode), or ``None``.
