@@ -216,6 +216,11 @@ def test_lp_bound_and_lns_against_brute_force(inst):
     value = sum(cp._value(compat, i) for i in chosen) / 60
     assert value <= exact + 1e-9
     assert value >= start.objective() - 1e-9
+    rounded = {}
+    for comp in compat.components():
+        rounded.update(cp.lp_guided(compat, comp, start))
+    value = sum(cp._value(compat, i) for i in rounded) / 60
+    assert start.objective() - 1e-9 <= value <= exact + 1e-9
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
