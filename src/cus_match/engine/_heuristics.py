@@ -240,5 +240,6 @@ def regret_order(prep: Prep, score: np.ndarray) -> np.ndarray:
     has2 = deg >= 2
     first[has1] = s[prep.job_start[:-1][has1]]
     second[has2] = s[prep.job_start[:-1][has2] + 1]
-    regret = np.where(has2, second - first, np.inf)
+    regret = np.full(prep.n, np.inf)
+    regret[has2] = second[has2] - first[has2]
     return np.lexsort((np.arange(prep.n), -regret, deg))

@@ -104,21 +104,18 @@ def lns(
         r = solve_cpsat(prep, arcs, hint=cur, time_limit=limit, seed=int(rng.integers(2**31)),
                         workers=1, deterministic=dtime_budget is not None, jobs=jobs, cap=cap)
         spent += r.dtime
-        import os
-        if os.environ.get("LNS_DEBUG"):
-            print(kind, jobs.size, arcs.size, r.status, round(r.wall, 3), before, r.cost)
         if r.cost is not None and r.cost < before:
             cur[jobs] = r.job_arc[jobs]
             cost -= before - r.cost
             stale = 0
         else:
             stale += 1
-        if r.status == "optimal":
+        if r.status == "optimal" and r.wall < limit / 4:
             if kind == "agents":
                 n_agents = min(n_agents + 1, m, 12)
             else:
                 n_jobs = min(int(n_jobs * 1.2) + 1, n, 400)
-        else:
+        elif r.status != "optimal":
             if kind == "agents":
                 n_agents = max(2, n_agents - 1)
             else:

@@ -181,6 +181,9 @@ class GapProblem:
         if ja.shape != (self.n_jobs,):
             raise InvalidInputError(
                 [Problem("job_agent", f"must have shape ({self.n_jobs},), got {ja.shape}")])
+        if ja.size and (ja.dtype.kind not in "iu" or ja.min() < -1):
+            raise InvalidInputError(
+                [Problem("job_agent", "must hold agent indices, or -1 for unassigned")])
         key = self.job.astype(np.int64) * max(self.n_agents, 1) + self.agent
         order = np.argsort(key, kind="stable")
         assigned = ja >= 0
