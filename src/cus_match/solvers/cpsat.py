@@ -576,7 +576,7 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
         model.m.maximize(model.secondary())
         spent = _time.perf_counter() - t0
         # The secondary terms only polish: give them about what the primary took.
-        left = min(max(time_limit - spent, 0.05), max(0.5, spent))
+        left = min(max(time_limit - spent, 0.05), max(0.2, spent / 4))
         solver2 = _params(left, seed, workers, deterministic)
         if solver2.solve(model.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             chosen = model.read(solver2)
