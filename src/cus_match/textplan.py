@@ -29,6 +29,16 @@ _T = {
 }
 
 
+# Day names spelled out here: strftime's %a follows the process locale, not the report's language.
+_DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+         "pl": ("pon", "wt", "śr", "czw", "pt", "sob", "nd")}
+
+
+def _day(d: date, lang: str) -> str:
+    names = _DAYS["pl" if lang == "pl" else "en"]
+    return f"{names[d.weekday()]:<3} {d:%d.%m}"
+
+
 def _who(inst: Instance, need_id: str, lang: str) -> str:
     n = inst.need(need_id)
     place = inst.place(inst.need_place(n))
@@ -68,7 +78,7 @@ def format_plan(inst: Instance, result: Result, *, lang: str = "en",
         helpers = ", ".join(
             f"{inst.helper(x.helper).name or x.helper} [{x.mode.value} {x.travel_minutes:.0f}']"
             for x in team)
-        rows.append(f"  {a.start:%a %d.%m %H:%M}-{a.end:%H:%M}  "
+        rows.append(f"  {_day(a.start, lang)} {a.start:%H:%M}-{a.end:%H:%M}  "
                     f"{_category(inst, inst.need(need_id).category, lang):<28.28} "
                     f"{_who(inst, need_id, lang):<28.28} <- {helpers}")
     lines += _cap(rows, max_rows, t)
@@ -78,7 +88,7 @@ def format_plan(inst: Instance, result: Result, *, lang: str = "en",
         n = inst.need(u.need)
         why = "; ".join(f"{rc.reason.text(lang)} ({rc.helpers} {t['helpers_excluded']})"
                         for rc in u.reasons[:2])
-        rows.append(f"  {u.date:%a %d.%m}  {_category(inst, n.category, lang):<28.28} "
+        rows.append(f"  {_day(u.date, lang)}  {_category(inst, n.category, lang):<28.28} "
                     f"{_who(inst, u.need, lang):<28.28} {why}")
         for nm in u.near_misses:
             h = inst.helper(nm.helper)
@@ -90,7 +100,7 @@ def format_plan(inst: Instance, result: Result, *, lang: str = "en",
     lines += _cap(rows, max_rows, t)
     if result.covered:
         lines += ["", t["cov"]]
-        rows = [f"  {c.date:%a %d.%m}  {c.need} <- {c.service}" for c in result.covered]
+        rows = [f"  {_day(c.date, lang)}  {c.need} <- {c.service}" for c in result.covered]
         lines += _cap(rows, max_rows, t)
     return "\n".join(lines)
 
