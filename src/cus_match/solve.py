@@ -21,13 +21,15 @@ from concurrent.futures import Executor
 from cus_match.errors import InvalidOptionError
 from cus_match.instance import Instance
 from cus_match.result import Result
+from cus_match.rules import RULES as _RULES
+from cus_match.rules import Equity, Rule, get_rule
 from cus_match.solvers.components import solve_by_components
 from cus_match.solvers.cpsat import solve_cpsat
 from cus_match.solvers.greedy import solve_greedy
 
 __all__ = ["METHODS", "RULES", "solve"]
 
-RULES: tuple[str, ...] = ("fifo",)
+RULES: tuple[str, ...] = tuple(_RULES)
 METHODS: dict[str, Callable[..., Result]] = {
     "greedy": solve_greedy,
     "cpsat": solve_cpsat,
@@ -39,7 +41,7 @@ METHODS: dict[str, Callable[..., Result]] = {
 def solve(
     instance: Instance,
     *,
-    rule: str = "fifo",
+    rule: str | Rule = "fifo",
     method: str = "auto",
     time_limit: float | None = None,
     seed: int = 0,
@@ -53,8 +55,13 @@ def solve(
     ----------
     instance : Instance
         A validated instance.
-    rule : str
-        What is optimised; ``"fifo"`` (priority, then order of application) is the legal default.
+    rule : str or Rule
+        What is optimised: a name from :data:`cus_match.rules.RULES` (``"fifo"``, the legal
+        default; ``"priority"``, ``"utilitarian"``, ``"equity"``) or a :class:`Rule` built
+        with :func:`cus_match.rules.from_weights` / :func:`~cus_match.rules.lexicographic`.
+        The algorithmic rules ``"stable"``, ``"stable-helpers"`` and ``"nearest"`` are their
+        own method: ``method`` is then not used. With ``method="greedy"`` the rule only scores
+        the FIFO plan.
     method : str
         How: ``"greedy"`` (the FIFO baseline, what coordinators do by hand); ``"cpsat"`` (the
         full model on CP-SAT per connected component, LNS on large ones, hinted by the
@@ -85,11 +92,13 @@ def solve(
     """
     if not isinstance(instance, Instance):
         raise InvalidOptionError(f"expected an Instance, got {type(instance).__name__}")
-    if rule not in RULES:
-        raise InvalidOptionError(f"unknown rule {rule!r}; choose one of: {', '.join(RULES)}")
+    rule_ = get_rule(rule)
     if method not in METHODS:
         raise InvalidOptionError(
             f"unknown method {method!r}; choose one of: {', '.join(sorted(METHODS))}")
+    if method == "flow" and rule_.stages and isinstance(rule_.stages[0], Equity):
+        raise InvalidOptionError(f"method 'flow' cannot optimise rule {rule_.name!r} (max-min "
+                                 f"is not a flow objective); use 'cpsat' or 'auto'")
     if time_limit is not None and (
             isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real)
             or not time_limit > 0):
@@ -102,6 +111,18 @@ def solve(
     if executor is not None and not isinstance(executor, Executor):
         raise InvalidOptionError(f"executor must be a concurrent.futures.Executor, "
                                  f"got {type(executor).__name__}")
-    return METHODS[method](instance, seed=int(seed), rule=rule, time_limit=time_limit,
+    if rule_.algorithm is not None:
+        return _algorithm(rule_.algorithm)(instance, seed=int(seed), rule=rule_.name)
+    return METHODS[method](instance, seed=int(seed), rule=rule_, time_limit=time_limit,
                            workers=int(workers), deterministic=bool(deterministic),
                            executor=executor)
+
+
+def _algorithm(name: str) -> Callable[..., Result]:
+    from cus_match.solvers.nearest import solve_nearest
+    from cus_match.solvers.stable import solve_stable
+
+    if name == "nearest":
+        return solve_nearest
+    proposing = "helpers" if name == "stable-helpers" else "residents"
+    return lambda inst, **kw: solve_stable(inst, proposing=proposing, **kw)

@@ -19,6 +19,7 @@ from attrs import frozen
 from cus_match.compat import Candidate, Compat, build_compat
 from cus_match.instance import Instance
 from cus_match.result import Result, Status
+from cus_match.rules import Linear, Rule, get_rule
 from cus_match.solvers.greedy import fifo_order, greedy_state
 from cus_match.solvers.state import PlanState, assemble
 
@@ -31,7 +32,7 @@ class ComponentSolution:
 
     chosen: dict[int, tuple[int, list[Candidate]]]
     status: Status
-    bound_minutes: float  # upper bound on the primary value, in weighted minutes
+    bound_minutes: float  # upper bound on the rule's first-stage value (its scaled units)
     seconds: float
     method: str = ""
 
@@ -94,14 +95,17 @@ def _solver(name: str) -> ComponentSolver:
         return solve_flow_component
 
     def auto(compat: Compat, comp: list[int], hint: PlanState, **kw: object) -> ComponentSolution:
-        if flow_is_exact(compat, comp):
+        rule = kw.get("rule")
+        linear = not isinstance(rule, Rule) or isinstance(rule.stages[0], Linear)
+        if linear and flow_is_exact(compat, comp):
             return solve_flow_component(compat, comp, hint, **kw)  # type: ignore[arg-type]
         return solve_component(compat, comp, hint, **kw)  # type: ignore[arg-type]
 
     return auto
 
 
-def solve_by_components(inst: Instance, *, method: str, seed: int = 0, rule: str = "fifo",
+def solve_by_components(inst: Instance, *, method: str, seed: int = 0,
+                        rule: str | Rule = "fifo",
                         time_limit: float | None = None, workers: int = 1,
                         deterministic: bool = False, executor: Executor | None = None,
                         compat: Compat | None = None, **_: object) -> Result:
@@ -115,8 +119,9 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0, rule: str
         The per-component method; ``auto`` takes ``flow`` where it is exact, else ``cpsat``.
     seed : int
         Random seed of the searches.
-    rule : str
-        Recorded in the result.
+    rule : str or Rule
+        What is optimised (see :mod:`cus_match.rules`); a rule with an equity stage links
+        all components, which are then solved as one.
     time_limit : float, optional
         Seconds for the whole solve (default 30), shared among components by size.
     workers : int
@@ -138,15 +143,18 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0, rule: str
     t0 = _time.perf_counter()
     budget = 30.0 if time_limit is None else float(time_limit)
     compat = compat if compat is not None else build_compat(inst)
+    rule_ = get_rule(rule)
     hint = greedy_state(compat)
     comps = active_components(compat)
+    if rule_.coupled and comps:
+        comps = [sorted(i for c in comps for i in c)]
     sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
     total = float(sum(sizes)) or 1.0
     # Deterministic mode must not depend on how long the set-up took on this machine.
     remaining = budget if deterministic else max(budget - (_time.perf_counter() - t0), 0.1)
     limits = [max(remaining * sz / total, 0.05) for sz in sizes]
     solve_one = _solver(method)
-    kw = dict(seed=seed, workers=workers, deterministic=deterministic)
+    kw = dict(seed=seed, workers=workers, deterministic=deterministic, rule=rule_)
     if executor is not None:
         futures = [executor.submit(solve_one, compat, c, hint, time_limit=lim, **kw)
                    for c, lim in zip(comps, limits, strict=True)]
@@ -167,8 +175,20 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0, rule: str
         status = Status.OPTIMAL
     else:
         status = Status.FEASIBLE
-    # Nothing that still fits is left out (a time-limited component may leave room).
+    # Nothing that still fits is left out (a time-limited component may leave room), as
+    # long as it does not lower the rule's score (a rule may price travel above a visit).
+    before = dict(state.chosen)
     state.fill(fifo_order(compat))
-    bound = sum(sol.bound_minutes for sol in sols) / 60 if not infeasible else None
-    return assemble(state, method=method, rule=rule, seed=seed,
-                    runtime=_time.perf_counter() - t0, status=status, bound=bound)
+    if rule_.score(compat, state.chosen) < rule_.score(compat, before):
+        state = PlanState(compat)
+        for i, (s, team) in sorted(before.items()):
+            state.add(i, s, team)
+    if rule_.coupled:
+        bound = sols[0].bound_minutes if sols else float(rule_.score(compat, {})[0])
+    else:
+        bound = sum(sol.bound_minutes for sol in sols)
+    value = rule_.score(compat, state.chosen)[0]
+    return assemble(state, method=method, rule=rule_.name, seed=seed,
+                    runtime=_time.perf_counter() - t0, status=status,
+                    bound=None if infeasible else rule_.primary_display(max(bound, value)),
+                    objective=rule_.primary_display(value))

@@ -37,16 +37,11 @@ from cus_match.instance import Instance
 from cus_match.model import Helper
 from cus_match.occurrences import helper_windows
 from cus_match.result import Result, Status
+from cus_match.rules import EQUITY_RESOLUTION, RULES, Equity, Linear, Rule, Stage
 from cus_match.solvers.components import ComponentSolution, solve_by_components, value_minutes
 from cus_match.solvers.state import PlanState
 
 __all__ = ["lns", "lp_bound", "solve_component", "solve_cpsat"]
-
-# Secondary objective weights (per helper visit): kept small and only used once the primary
-# optimum is fixed, so they never trade coverage away.
-CONTINUITY_BONUS = 30
-LOCALITY_BONUS = 10
-
 
 def _value(compat: Compat, i: int) -> int:
     return value_minutes(compat, i)
@@ -290,13 +285,46 @@ class _Model:
             self.m.add(sum(self.compat.occurrences[i].duration * self.x[(i, h)]
                            for i, h in pairs) <= math.floor(limit * 60 + 1e-9) - used)
 
-    def primary(self) -> cp_model.LinearExpr:
-        return sum(_value(self.compat, i) * self.y[i] for i in self.comp)  # type: ignore[return-value]
+    def stage_expr(self, stage: Stage) -> cp_model.LinearExpr:
+        """The objective of one rule stage on this model (to maximise).
 
-    def secondary(self) -> cp_model.LinearExpr:
-        return sum(  # type: ignore[return-value]
-            (CONTINUITY_BONUS * c.continuity + LOCALITY_BONUS * c.locality
-             - math.ceil(c.travel)) * self.x[key] for key, c in self.cand.items())
+        With a fixed context (LNS), the equity stage counts the fixed visits' minutes too, and
+        places without free visits bound it by their (constant) ratio.
+        """
+        if isinstance(stage, Linear):
+            return (sum(stage.visit_coef(self.compat, i) * self.y[i] for i in self.comp)
+                    + sum(stage.pair_coef(c) * self.x[key]  # type: ignore[return-value]
+                          for key, c in self.cand.items()))
+        occ = self.compat.occurrences
+        free = set(self.comp)
+        met_fixed = self.fixed.chosen if self.fixed is not None else {}
+        t = self.m.new_int_var(0, EQUITY_RESOLUTION, "equity")
+        for occs in stage.groups(self.compat).values():
+            demand = sum(occ[i].duration for i in occs)
+            fixed = sum(occ[i].duration for i in occs if i in met_fixed)
+            mine = [i for i in occs if i in free]
+            if mine:
+                self.m.add(EQUITY_RESOLUTION * (fixed + sum(occ[i].duration * self.y[i]
+                                                            for i in mine)) >= demand * t)
+            else:
+                self.m.add(t <= EQUITY_RESOLUTION * fixed // demand)
+        return t
+
+    def stage_range(self, stage: Stage) -> int:
+        """An upper bound on the spread of :meth:`stage_expr` (for weighting stages)."""
+        if isinstance(stage, Equity):
+            return EQUITY_RESOLUTION + 1
+        return (sum(abs(stage.visit_coef(self.compat, i)) for i in self.comp)
+                + sum(abs(stage.pair_coef(c)) for c in self.cand.values()) + 1)
+
+    def combined(self, rule: Rule) -> cp_model.LinearExpr:
+        """All stages in one objective, each weighted above the spread of all later ones."""
+        total: cp_model.LinearExpr = 0  # type: ignore[assignment]
+        weight = 1
+        for stage in reversed(rule.stages):
+            total = total + weight * self.stage_expr(stage)
+            weight *= self.stage_range(stage)
+        return total
 
     def hint(self, state: PlanState) -> None:
         for i in self.comp:
@@ -342,16 +370,17 @@ def _params(time_limit: float, seed: int, workers: int,
     return solver
 
 
-def lp_bound(compat: Compat, comp: Sequence[int]) -> float:
-    """An upper bound on the primary value of ``comp`` (weighted minutes) from an LP relaxation.
+def lp_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None) -> float:
+    """An upper bound on a stage's value over ``comp`` from an LP relaxation.
 
-    Visits become fractional; kept are k helpers per visit, weekly hour caps, each helper's
-    available minutes per day and each resident's need-window minutes per day. Solved with GLOP.
+    Without ``stage``, the bound is on the priority-weighted minutes met. Visits become
+    fractional; kept are k helpers per visit, weekly hour caps, each helper's available
+    minutes per day and each resident's need-window minutes per day. Solved with GLOP.
     """
-    return lp_relaxation(compat, comp)[0]
+    return lp_relaxation(compat, comp, stage)[0]
 
 
-def lp_relaxation(compat: Compat, comp: Sequence[int]
+def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = None
                   ) -> tuple[float, dict[int, float], dict[tuple[int, str], float]]:
     """The LP of :func:`lp_bound`: its value and the fractional ``y`` and ``x``."""
     from ortools.linear_solver import pywraplp
@@ -360,6 +389,7 @@ def lp_relaxation(compat: Compat, comp: Sequence[int]
     lp = pywraplp.Solver.CreateSolver("GLOP")
     y: dict[int, object] = {}
     xvar: dict[tuple[int, str], object] = {}
+    pair_terms: list = []  # type: ignore[type-arg]
     week: dict[tuple[str, tuple[int, int]], list] = defaultdict(list)  # type: ignore[type-arg]
     day: dict[tuple[str, object], list] = defaultdict(list)  # type: ignore[type-arg]
     res_day: dict[tuple[str, object], list] = defaultdict(list)  # type: ignore[type-arg]
@@ -376,7 +406,11 @@ def lp_relaxation(compat: Compat, comp: Sequence[int]
             xs.append(x)
             week[(c.helper, iso_week(o.date))].append(o.duration * x)
             day[(c.helper, o.date)].append(o.duration * x)
+            if isinstance(stage, Linear) and stage.has_pairs:
+                pair_terms.append(stage.pair_coef(c) * x)
         lp.Add(sum(xs) == need.helpers_needed * y[i])
+        if need.required:
+            lp.Add(y[i] == 1)
         if need.resident is not None:
             res_day[(need.resident, o.date)].append((i, o.duration * y[i]))
     for (hid, _w), terms in week.items():
@@ -391,21 +425,44 @@ def lp_relaxation(compat: Compat, comp: Sequence[int]
                 covered += max(0, b - max(a, end)) if b > end else 0
                 end = max(end, b)
             lp.Add(sum(t for _i, t in terms) <= covered)
-    lp.Maximize(sum(_value(compat, i) * v for i, v in y.items()))
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:  # pragma: no cover - an LP this shape is bounded
-        return float(sum(_value(compat, i) for i in y)), {}, {}
-    return (float(lp.Objective().Value()),
+    if stage is None:
+        lp.Maximize(sum(_value(compat, i) * v for i, v in y.items()))
+        trivial = float(sum(_value(compat, i) for i in y))
+    elif isinstance(stage, Linear):
+        lp.Maximize(sum(stage.visit_coef(compat, i) * v for i, v in y.items())
+                    + sum(pair_terms))
+        trivial = float(sum(max(stage.visit_coef(compat, i), 0) for i in y)
+                        + sum(max(stage.pair_coef(c), 0) for i in y
+                              for c in compat.candidates[i]))
+    else:
+        t = lp.NumVar(0, EQUITY_RESOLUTION, "t")
+        occ = compat.occurrences
+        for occs in stage.groups(compat).values():
+            demand = sum(occ[i].duration for i in occs)
+            lp.Add(EQUITY_RESOLUTION * sum(occ[i].duration * y[i] for i in occs if i in y)
+                   >= demand * t)
+        lp.Maximize(t)
+        trivial = float(EQUITY_RESOLUTION)
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        # Infeasible only when required visits cannot all be met even fractionally.
+        return trivial, {}, {}
+    value = float(lp.Objective().Value())
+    if isinstance(stage, Equity):
+        value = math.floor(value + 1e-6)  # the integer stage value cannot exceed it
+    return (value,
             {i: v.solution_value() for i, v in y.items()},  # type: ignore[attr-defined]
             {k: v.solution_value() for k, v in xvar.items()})  # type: ignore[attr-defined]
 
 
-def lp_guided(compat: Compat, comp: Sequence[int], start: PlanState
-              ) -> dict[int, tuple[int, list[Candidate]]]:
+def lp_guided(compat: Compat, comp: Sequence[int], start: PlanState,
+              rule: Rule | None = None) -> dict[int, tuple[int, list[Candidate]]]:
     """Round the LP: visits in order of LP value, each with its helpers by LP weight.
 
-    Returns the better (primary value) of this rounding and ``start``'s plan of ``comp``.
+    Returns the better (by ``rule``, default ``fifo``) of this rounding and ``start``'s plan
+    of ``comp``.
     """
-    _bound, yv, xv = lp_relaxation(compat, comp)
+    rule = rule or RULES["fifo"]
+    _bound, yv, xv = lp_relaxation(compat, comp, rule.stages[0])
     state = PlanState(compat)
     order = sorted(comp, key=lambda i: (-round(yv.get(i, 0.0), 6), -_value(compat, i), i))
     for i in order:
@@ -428,36 +485,50 @@ def lp_guided(compat: Compat, comp: Sequence[int], start: PlanState
             if got is not None:
                 state.add(i, *got)
     state.fill(sorted(comp, key=lambda i: (-_value(compat, i), i)))
-    mine = {i: state.chosen[i] for i in comp if i in state.chosen}
-    theirs = {i: start.chosen[i] for i in comp if i in start.chosen}
-    return mine if _score(compat, mine) > _score(compat, theirs) else theirs
+    mine = _drop_unprofitable(compat, rule, {i: state.chosen[i] for i in comp
+                                             if i in state.chosen})
+    theirs = _drop_unprofitable(compat, rule, {i: start.chosen[i] for i in comp
+                                               if i in start.chosen})
+    return mine if rule.score(compat, mine) > rule.score(compat, theirs) else theirs
 
 
-def _score(compat: Compat, chosen: dict[int, tuple[int, list[Candidate]]]) -> tuple[int, int]:
-    primary = sum(_value(compat, i) for i in chosen)
-    secondary = sum(CONTINUITY_BONUS * c.continuity + LOCALITY_BONUS * c.locality
-                    - math.ceil(c.travel) for _s, team in chosen.values() for c in team)
-    return primary, secondary
+def _drop_unprofitable(compat: Compat, rule: Rule,
+                       chosen: dict[int, tuple[int, list[Candidate]]]
+                       ) -> dict[int, tuple[int, list[Candidate]]]:
+    """Leave out visits whose first-stage value is negative, unless required.
+
+    A rule may price travel above a visit's coverage; greedy starts would then start below
+    the empty plan.
+    """
+    first = rule.stages[0]
+    if not (isinstance(first, Linear) and first.has_pairs):
+        return chosen
+    inst = compat.inst
+    return {i: (s, team) for i, (s, team) in chosen.items()
+            if inst.need(compat.occurrences[i].need).required
+            or first.visit_coef(compat, i) + sum(first.pair_coef(c) for c in team) >= 0}
 
 
 def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, time_limit: float,
         seed: int = 0, workers: int = 1, deterministic: bool = False,
-        target: int = 120) -> dict[int, tuple[int, list[Candidate]]]:
+        target: int = 120, rule: Rule | None = None) -> dict[int, tuple[int, list[Candidate]]]:
     """Large-neighbourhood search: free a group of related helpers, re-solve exactly, repeat.
 
     A neighbourhood grows from a random helper through shared candidate visits until about
     ``target`` visits are free (their assignments and the unmet visits they could take);
-    everything else stays fixed. CP-SAT re-solves it, hinted by the current plan; a better plan
-    (more priority-weighted minutes, or as many with better continuity, locality and travel) is
-    kept. In ``deterministic`` mode the number of rounds, not the clock, ends the search.
+    everything else stays fixed. CP-SAT re-solves it, hinted by the current plan, on all the
+    rule's stages at once (each weighted above the spread of the later ones); a plan better by
+    the rule (default ``fifo``) is kept. In ``deterministic`` mode the number of rounds, not the
+    clock, ends the search.
     """
+    rule = rule or RULES["fifo"]
     t_end = _time.perf_counter() + time_limit
     rng = random.Random(seed)
     comp = list(comp)
     state = PlanState(compat)
-    for i in comp:
-        if i in start.chosen:
-            state.add(i, *start.chosen[i])
+    for i, (s, team) in sorted(_drop_unprofitable(
+            compat, rule, {i: start.chosen[i] for i in comp if i in start.chosen}).items()):
+        state.add(i, s, team)
     helpers_of = {i: [c.helper for c in compat.candidates[i]] for i in comp}
     occs_of: dict[str, list[int]] = defaultdict(list)
     for i in comp:
@@ -466,6 +537,8 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, time_limit: fl
     pool = sorted(occs_of)
     if not pool:
         return dict(state.chosen)
+    # Only the equity stage looks beyond the freed visits; linear stages compare on them alone.
+    local = not rule.coupled
     rounds = max(1, int(time_limit * 4)) if deterministic else 10**9
     sub_limit = 1.0
     for _ in range(rounds):
@@ -491,6 +564,8 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, time_limit: fl
                 or all(c.helper in free_h for c in state.chosen[i][1])}
         if not free:
             continue
+        old = rule.score(compat, {i: state.chosen[i] for i in free if i in state.chosen}
+                         if local else state.chosen)
         before = {i: state.chosen[i] for i in free if i in state.chosen}
         for i in before:
             state.remove(i)
@@ -501,20 +576,18 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, time_limit: fl
             for c in team:
                 if (i, c.helper) in model.x:
                     model.m.add_hint(model.x[(i, c.helper)], True)
-        old_p, old_s = _score(compat, before)
-        big = sum(abs(CONTINUITY_BONUS) + LOCALITY_BONUS + math.ceil(c.travel)
-                  for c in model.cand.values()) + 1
-        model.m.maximize(big * model.primary() + model.secondary())
+        model.m.maximize(model.combined(rule))
         left = sub_limit if deterministic else min(sub_limit, t_end - _time.perf_counter())
         solver = _params(max(left, 0.05), rng.randrange(1 << 30), workers, deterministic)
         code = solver.solve(model.m)
         after = model.read(solver) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-        if after is not None and _score(compat, after) > (old_p, old_s):
-            for i, (s, team) in sorted(after.items()):
-                state.add(i, s, team)
-        else:
-            for i, (s, team) in sorted(before.items()):
-                state.add(i, s, team)
+        keep = before
+        if after is not None:
+            new = rule.score(compat, after if local else {**state.chosen, **after})
+            if new > old:
+                keep = after
+        for i, (s, team) in sorted(keep.items()):
+            state.add(i, s, team)
         # Adapt: grow neighbourhoods that solve to optimality fast, shrink the others.
         target = min(400, target + 20) if code == cp_model.OPTIMAL else max(30, target - 20)
     return dict(state.chosen)
@@ -526,61 +599,75 @@ LNS_THRESHOLD = 3000
 
 def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
                     time_limit: float, seed: int = 0, workers: int = 1,
-                    deterministic: bool = False) -> ComponentSolution:
-    """Solve one component exactly (or as well as ``time_limit`` allows)."""
+                    deterministic: bool = False, rule: Rule | None = None
+                    ) -> ComponentSolution:
+    """Solve one component exactly (or as well as ``time_limit`` allows) for ``rule``.
+
+    The rule's stages are optimised in turn on one model, each later stage keeping the
+    earlier optima; the reported status and bound are those of the first stage.
+    """
+    rule = rule or RULES["fifo"]
+    first = rule.stages[0]
     t0 = _time.perf_counter()
     pairs = sum(len(compat.candidates[i]) for i in comp)
+    hinted = _drop_unprofitable(compat, rule,
+                                {i: hint.chosen[i] for i in comp if i in hint.chosen})
     if pairs > LNS_THRESHOLD:
-        bound = lp_bound(compat, comp)
+        bound = lp_bound(compat, comp, first)
         # Start from the better of the greedy and the LP rounding (4-6 % better on town and
         # city instances, in well under the time of one LNS round).
         start = PlanState(compat)
-        for i, (s, team) in sorted(lp_guided(compat, comp, hint).items()):
+        for i, (s, team) in sorted(lp_guided(compat, comp, hint, rule).items()):
             start.add(i, s, team)
         left = max(time_limit - (_time.perf_counter() - t0), 0.1)
         chosen = lns(compat, comp, start, time_limit=left, seed=seed, workers=workers,
-                     deterministic=deterministic)
-        value = _score(compat, chosen)[0]
+                     deterministic=deterministic, rule=rule)
+        value = rule.score(compat, chosen)[0]
         status = Status.OPTIMAL if value >= bound - 1e-6 else Status.FEASIBLE
-        return ComponentSolution(chosen, status, bound, _time.perf_counter() - t0)
+        return ComponentSolution(chosen, status, max(bound, value), _time.perf_counter() - t0)
     model = _Model(compat, comp)
-    model.hint(hint)
-    model.m.maximize(model.primary())
-    solver = _params(time_limit * 0.8, seed, workers, deterministic)
+    model.hint(_as_state(compat, hinted))
+    objective = model.stage_expr(first)
+    model.m.maximize(objective)
+    n_later = len(rule.stages) - 1
+    solver = _params(time_limit * (0.8 if n_later else 0.95), seed, workers, deterministic)
     code = solver.solve(model.m)
     if code == cp_model.INFEASIBLE:
         return ComponentSolution({}, Status.INFEASIBLE, 0.0, _time.perf_counter() - t0)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        ub = float(sum(_value(compat, i) for i in comp))
-        return ComponentSolution({i: hint.chosen[i] for i in comp if i in hint.chosen},
-                                 Status.NO_SOLUTION, ub, _time.perf_counter() - t0)
+        ub = float(lp_bound(compat, comp, first))
+        return ComponentSolution(hinted, Status.NO_SOLUTION, ub, _time.perf_counter() - t0)
     chosen = model.read(solver)
-    best = round(solver.objective_value)
     bound = float(solver.best_objective_bound)
     status = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
-    hinted = {i: hint.chosen[i] for i in comp if i in hint.chosen}
-    hint_value = sum(_value(compat, i) for i in hinted)
-    if best < hint_value:  # CP-SAT did not reach its hint in time: never return worse
-        chosen, best = hinted, hint_value
-    # Stage 2: keep the primary value, improve continuity, locality and travel.
-    if model.cand:
-        model.m.add(model.primary() >= best)
+    if rule.score(compat, chosen) < rule.score(compat, hinted):
+        chosen = hinted  # CP-SAT did not reach its hint in time: never return worse
+    # Later stages: keep each earlier stage's value, improve the next.
+    for k, stage in enumerate(rule.stages[1:], start=1):
+        if not model.cand:
+            break
+        model.m.add(objective >= rule.stages[k - 1].value(compat, chosen))
         model.m.clear_hints()
-        for i in comp:
-            model.m.add_hint(model.y[i], i in chosen)
-            if i in chosen:
-                model.m.add_hint(model.s[i], chosen[i][0])
-            team = {c.helper for c in chosen[i][1]} if i in chosen else set()
-            for c in model.cands_of[i]:
-                model.m.add_hint(model.x[(i, c.helper)], c.helper in team)
-        model.m.maximize(model.secondary())
+        model.hint(_as_state(compat, chosen))
+        objective = model.stage_expr(stage)
+        model.m.maximize(objective)
         spent = _time.perf_counter() - t0
-        # The secondary terms only polish: give them about what the primary took.
-        left = min(max(time_limit - spent, 0.05), max(0.2, spent / 4))
+        # Later stages only polish: give them about what the first took, shared.
+        left = min(max(time_limit - spent, 0.05), max(0.2, spent / 4)) / (n_later - k + 1)
         solver2 = _params(left, seed, workers, deterministic)
         if solver2.solve(model.m) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            chosen = model.read(solver2)
-    return ComponentSolution(chosen, status, bound, _time.perf_counter() - t0)
+            better = model.read(solver2)
+            if rule.score(compat, better) >= rule.score(compat, chosen):
+                chosen = better
+    return ComponentSolution(chosen, status, max(bound, float(first.value(compat, chosen))),
+                             _time.perf_counter() - t0)
+
+
+def _as_state(compat: Compat, chosen: dict[int, tuple[int, list[Candidate]]]) -> PlanState:
+    state = PlanState(compat)
+    for i, (s, team) in sorted(chosen.items()):
+        state.add(i, s, team)
+    return state
 
 
 def solve_cpsat(inst: Instance, **options: Any) -> Result:

@@ -20,7 +20,9 @@ import numpy as np
 from cus_match.clock import iso_week
 from cus_match.compat import Compat
 from cus_match.engine import GapProblem, solve_gap
+from cus_match.errors import InvalidOptionError
 from cus_match.result import Status
+from cus_match.rules import RULES, Linear, Rule
 from cus_match.solvers.components import ComponentSolution, value_minutes
 from cus_match.solvers.state import PlanState
 
@@ -78,26 +80,33 @@ def flow_is_exact(compat: Compat, comp: Sequence[int]) -> bool:
     return True
 
 
-def gap_of(compat: Compat, comp: Sequence[int]) -> tuple[GapProblem, list[tuple[str, tuple]]]:
+def gap_of(compat: Compat, comp: Sequence[int], stage: Linear | None = None
+           ) -> tuple[GapProblem, list[tuple[str, tuple]]]:
     """The component's capacity core as a :class:`GapProblem` (and its agents' keys).
 
-    Required visits are worth more than all others together, so they are met whenever the
-    capacities allow.
+    An arc (helper-week, visit) is worth the ``stage``'s value of that helper on that visit
+    (default: the ``fifo`` rule's first stage, priority-weighted minutes); arcs worth less
+    than nothing are left out. Required visits are worth more than all others together, so
+    they are met whenever the capacities allow.
     """
+    stage = stage or _FIRST
     inst = compat.inst
     agents: dict[tuple[str, tuple[int, int]], int] = {}
     arcs_a, arcs_j, cost, weight = [], [], [], []
-    values = [value_minutes(compat, i) for i in comp]
-    big = sum(values) + 1
+    big = _big(compat, comp, stage)
     for j, i in enumerate(comp):
         o = compat.occurrences[i]
         required = inst.need(o.need).required
+        base = stage.visit_coef(compat, i)
         for c in compat.candidates[i]:
+            value = base + stage.pair_coef(c)
+            if value < 0 and not required:
+                continue
             key = (c.helper, iso_week(o.date))
             a = agents.setdefault(key, len(agents))
             arcs_a.append(a)
             arcs_j.append(j)
-            cost.append(values[j] + (big if required else 0))
+            cost.append(value + (big if required else 0))
             weight.append(o.duration)
     keys = list(agents)
     capacity = [inst.helper(h).effective_weekly_minutes for h, _w in keys]
@@ -111,19 +120,37 @@ def gap_of(compat: Compat, comp: Sequence[int]) -> tuple[GapProblem, list[tuple[
     return problem, keys  # type: ignore[return-value]
 
 
+_FIRST = Linear((("weighted_coverage", 1.0),))
+
+
+def _big(compat: Compat, comp: Sequence[int], stage: Linear) -> int:
+    return sum(abs(stage.visit_coef(compat, i)) + max(
+        (abs(stage.pair_coef(c)) for c in compat.candidates[i]), default=0) for i in comp) + 1
+
+
 def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
                          time_limit: float, seed: int = 0, workers: int = 1,
-                         deterministic: bool = False) -> ComponentSolution:
-    """Solve the capacity core; exact when :func:`flow_is_exact`, else bound and repair."""
-    from cus_match.solvers.cpsat import lp_bound
+                         deterministic: bool = False, rule: Rule | None = None
+                         ) -> ComponentSolution:
+    """Solve the capacity core; exact when :func:`flow_is_exact`, else bound and repair.
 
+    Only the rule's first stage is optimised (later stages need the CP-SAT model); status and
+    bound are those of the first stage.
+    """
+    from cus_match.solvers.cpsat import _drop_unprofitable, lp_bound
+
+    rule = rule or RULES["fifo"]
+    stage = rule.stages[0]
+    if not isinstance(stage, Linear):
+        raise InvalidOptionError(f"method 'flow' cannot optimise rule {rule.name!r} (its first "
+                                 f"stage is not linear); use 'cpsat' or 'auto'")
     t0 = _time.perf_counter()
     comp = list(comp)
     exact = flow_is_exact(compat, comp)
-    problem, keys = gap_of(compat, comp)
+    problem, keys = gap_of(compat, comp, stage)
     sol = solve_gap(problem, method="auto" if exact else "flow", time_limit=time_limit,
                     seed=seed, workers=workers, deterministic=deterministic)
-    big = sum(value_minutes(compat, i) for i in comp) + 1
+    big = _big(compat, comp, stage)
     n_required = sum(inst_required(compat, i) for i in comp)
     state = PlanState(compat)
     order = sorted(range(len(comp)), key=lambda j: (-value_minutes(compat, comp[j]), comp[j]))
@@ -142,13 +169,14 @@ def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *
                 state.add(i, s, [c])
                 break
     state.fill(sorted(comp, key=lambda i: (-value_minutes(compat, i), i)))
-    chosen = dict(state.chosen)
-    value = sum(value_minutes(compat, i) for i in chosen)
-    hinted = {i: hint.chosen[i] for i in comp if i in hint.chosen}
-    if sum(value_minutes(compat, i) for i in hinted) > value:
-        chosen, value = hinted, sum(value_minutes(compat, i) for i in hinted)
+    chosen = _drop_unprofitable(compat, rule, dict(state.chosen))
+    hinted = _drop_unprofitable(compat, rule,
+                                {i: hint.chosen[i] for i in comp if i in hint.chosen})
+    if rule.score(compat, hinted) > rule.score(compat, chosen):
+        chosen = hinted
+    value = stage.value(compat, chosen)
     gap_bound = (float(sol.bound) - n_required * big) if sol.bound is not None else float("inf")
-    bound = min(gap_bound, lp_bound(compat, comp))
+    bound = min(gap_bound, lp_bound(compat, comp, stage))
     optimal = exact and sol.status is Status.OPTIMAL and value >= bound - 1e-6
     status = Status.OPTIMAL if optimal else Status.FEASIBLE
     return ComponentSolution(chosen, status, max(bound, value), _time.perf_counter() - t0,

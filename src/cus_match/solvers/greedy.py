@@ -18,6 +18,7 @@ import time as _time
 from cus_match.compat import Compat, build_compat
 from cus_match.instance import Instance
 from cus_match.result import Result, Status
+from cus_match.rules import Rule, get_rule
 from cus_match.solvers.state import PlanState, assemble, fifo_key
 
 __all__ = ["fifo_order", "greedy_state", "solve_greedy"]
@@ -38,7 +39,7 @@ def greedy_state(compat: Compat) -> PlanState:
     return state
 
 
-def solve_greedy(inst: Instance, *, seed: int = 0, rule: str = "fifo",
+def solve_greedy(inst: Instance, *, seed: int = 0, rule: str | Rule = "fifo",
                  compat: Compat | None = None, **_: object) -> Result:
     """Plan ``inst`` with the FIFO greedy.
 
@@ -48,8 +49,8 @@ def solve_greedy(inst: Instance, *, seed: int = 0, rule: str = "fifo",
         The instance.
     seed : int
         Recorded in the result; the greedy itself is deterministic.
-    rule : str
-        Recorded in the result.
+    rule : str or Rule
+        Scores the plan (the result's objective); the greedy itself does not depend on it.
     compat : Compat, optional
         A compatibility structure already built for ``inst``.
 
@@ -61,5 +62,9 @@ def solve_greedy(inst: Instance, *, seed: int = 0, rule: str = "fifo",
     t0 = _time.perf_counter()
     compat = compat if compat is not None else build_compat(inst)
     state = greedy_state(compat)
-    return assemble(state, method="greedy", rule=rule, seed=seed,
-                    runtime=_time.perf_counter() - t0, status=Status.FEASIBLE, bound=None)
+    rule_ = get_rule(rule)
+    objective = (rule_.primary_display(rule_.score(compat, state.chosen)[0])
+                 if rule_.stages else None)
+    return assemble(state, method="greedy", rule=rule_.name, seed=seed,
+                    runtime=_time.perf_counter() - t0, status=Status.FEASIBLE, bound=None,
+                    objective=objective)

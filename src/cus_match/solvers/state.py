@@ -233,7 +233,7 @@ def _unmet(state: PlanState, i: int) -> Unmet:
 
 
 def assemble(state: PlanState, *, method: str, rule: str, seed: int, runtime: float,
-             status: Status, bound: float | None) -> Result:
+             status: Status, bound: float | None, objective: float | None = None) -> Result:
     """Turn a plan state into a :class:`Result`, explaining every unmet occurrence."""
     inst, compat = state.inst, state.compat
     tz = inst.policy.timezone
@@ -257,7 +257,7 @@ def assemble(state: PlanState, *, method: str, rule: str, seed: int, runtime: fl
         inst.need(r.need).required for r in compat.referrals)
     if required_missing and status in (Status.OPTIMAL, Status.FEASIBLE):
         status = Status.PARTIAL
-    objective = state.objective()
+    objective = state.objective() if objective is None else objective
     if not inst.needs:
         status, bound = Status.OPTIMAL, 0.0
     return Result(
