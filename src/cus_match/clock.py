@@ -32,6 +32,7 @@ __all__ = [
     "DEFAULT_TIMEZONE",
     "Weekday",
     "date_range",
+    "datetime_to_minutes",
     "format_time",
     "from_minutes",
     "iso_week",
@@ -90,6 +91,11 @@ def to_minutes(day: date, at: time, tz: str = DEFAULT_TIMEZONE) -> int:
 def from_minutes(minutes: int, tz: str = DEFAULT_TIMEZONE) -> datetime:
     """The aware local datetime of absolute ``minutes``."""
     return (_EPOCH + timedelta(minutes=minutes)).astimezone(_zone(tz))
+
+
+def datetime_to_minutes(at: datetime) -> int:
+    """Absolute minutes of an aware datetime (the inverse of :func:`from_minutes`)."""
+    return int((at - _EPOCH).total_seconds()) // 60
 
 
 def end_of_day_minutes(day: date, tz: str = DEFAULT_TIMEZONE) -> int:

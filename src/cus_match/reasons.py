@@ -51,6 +51,8 @@ class Reason(enum.StrEnum):
     PUS_LIMIT = "pus_limit"
     NOT_ENOUGH_HELPERS = "not_enough_helpers"
     NO_HELPERS = "no_helpers"
+    VISIT_CANCELLED = "visit_cancelled"
+    HELPER_WITHDRAWN = "helper_withdrawn"
 
     @property
     def rule(self) -> str:
@@ -126,4 +128,8 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
         "H4", "not enough helpers free at the same time",
         "za mało pomagających wolnych w tym samym czasie"),
     Reason.NO_HELPERS: ("supply", "there are no helpers at all", "brak jakichkolwiek pomagających"),
+    Reason.VISIT_CANCELLED: ("re-planning", "the visit is no longer requested",
+                             "wizyta nie jest już potrzebna"),
+    Reason.HELPER_WITHDRAWN: ("re-planning", "the helper is no longer available to the CUS",
+                              "pomagający nie jest już dostępny dla CUS"),
 }

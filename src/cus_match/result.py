@@ -24,8 +24,8 @@ from cus_match.model._validators import (
 )
 from cus_match.reasons import Reason
 
-__all__ = ["Assignment", "Covered", "NearMiss", "ReasonCount", "Referral", "Result", "Status",
-           "Unmet"]
+__all__ = ["Assignment", "Covered", "DroppedPin", "NearMiss", "ReasonCount", "Referral", "Result",
+           "Status", "Unmet"]
 
 
 def _to_datetime(value: datetime | str) -> datetime:
@@ -145,6 +145,17 @@ class Covered:
 
 
 @frozen
+class DroppedPin:
+    """A pinned (confirmed) helper visit the plan could not keep, and why."""
+
+    need: str = field(validator=check_id)
+    date: date = field(converter=to_date)
+    helper: str = field(validator=check_id)
+    reason: Reason = field(converter=Reason)
+    detail: str = ""
+
+
+@frozen
 class Result:
     """A proposed plan.
 
@@ -172,6 +183,11 @@ class Result:
         Random seed used.
     instance_name : str
         The instance's ``name``.
+    dropped_pins : sequence of DroppedPin
+        Pinned visits that could not be kept, with reasons (re-planning).
+    changes : int, optional
+        Helper visits of the baseline plan not kept (same need, date and helper), when the
+        plan was made against a baseline.
     """
 
     status: Status = field(converter=Status)
@@ -186,6 +202,8 @@ class Result:
     runtime_seconds: float = field(converter=to_float, default=0.0, validator=check_non_negative)
     seed: int = 0
     instance_name: str = ""
+    dropped_pins: tuple[DroppedPin, ...] = field(factory=tuple, converter=to_tuple)
+    changes: int | None = None
 
     @property
     def gap(self) -> float | None:

@@ -20,6 +20,10 @@ Built-in rules (:data:`RULES`):
 ``equity``
     Max-min: the worst coverage ratio across places first, then priority-weighted coverage,
     then the fifo secondary terms.
+``repair``
+    Re-planning: priority-weighted coverage, then as many of the baseline plan's visits kept
+    (same need, date and helper) as possible, then the fifo secondary terms. Pass the baseline
+    with ``solve(..., baseline=previous_result)``.
 ``stable``, ``stable-helpers``
     Deferred acceptance, residents' visits (or helpers) proposing, on preferences derived from
     the soft terms (:mod:`cus_match.solvers.stable`).
@@ -43,9 +47,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING
 
+import attrs
 from attrs import field, frozen
 
 from cus_match.errors import InvalidOptionError
@@ -109,6 +115,9 @@ TERMS: dict[str, Term] = {t.name: t for t in (
          "helper visits by a helper the resident had before"),
     Term("locality", "pair", +1, "helper visit",
          "helper visits by a helper living in the visit's place"),
+    Term("kept", "pair", +1, "helper visit",
+         "helper visits kept from the baseline plan (same need, date and helper): "
+         "re-planning with few changes"),
 )}
 
 
@@ -121,11 +130,15 @@ def _unit_value(compat: Compat, i: int, term: str) -> float:
     return 1.0  # visits
 
 
-def _pair_value(c: Candidate, term: str) -> float:
+def _pair_value(compat: Compat, c: Candidate, term: str,
+                baseline: frozenset[tuple[str, date, str]]) -> float:
     if term == "travel":
         return float(math.ceil(c.travel))
     if term == "continuity":
         return float(c.continuity)
+    if term == "kept":
+        o = compat.occurrences[c.occ]
+        return float((o.need, o.date, c.helper) in baseline)
     return float(c.locality)
 
 
@@ -163,6 +176,8 @@ class Linear:
     """
 
     weights: tuple[tuple[str, float], ...]
+    #: (need, date, helper) visits of the plan being re-planned, for the ``kept`` term.
+    baseline: frozenset[tuple[str, date, str]] = frozenset()
 
     def coefficients(self) -> tuple[tuple[str, float], ...]:
         """Signed weights: costs negative."""
@@ -173,9 +188,9 @@ class Linear:
         return round(SCALE * sum(w * _unit_value(compat, i, n) for n, w in self.weights
                                  if TERMS[n].level == "visit"))
 
-    def pair_coef(self, c: Candidate) -> int:
+    def pair_coef(self, compat: Compat, c: Candidate) -> int:
         """Integer objective coefficient of helper ``c.helper`` on visit ``c.occ``."""
-        return round(SCALE * sum(TERMS[n].sense * w * _pair_value(c, n)
+        return round(SCALE * sum(TERMS[n].sense * w * _pair_value(compat, c, n, self.baseline)
                                  for n, w in self.weights if TERMS[n].level == "pair"))
 
     @property
@@ -186,7 +201,7 @@ class Linear:
     def value(self, compat: Compat, chosen: Mapping[int, tuple[int, Sequence[Candidate]]]
               ) -> int:
         """The stage's (scaled, integer) value of a plan."""
-        return sum(self.visit_coef(compat, i) + sum(self.pair_coef(c) for c in team)
+        return sum(self.visit_coef(compat, i) + sum(self.pair_coef(compat, c) for c in team)
                    for i, (_s, team) in chosen.items())
 
     def describe(self) -> str:
@@ -287,6 +302,13 @@ class Rule:
             return value / SCALE / first.weights[0][1]
         return value / SCALE / 60  # minutes to hours
 
+    def with_baseline(self, visits: Iterable[tuple[str, date, str]]) -> Rule:
+        """The same rule, with the ``kept`` term counting these (need, date, helper) visits."""
+        base = frozenset(visits)
+        return attrs.evolve(self, stages=tuple(
+            attrs.evolve(s, baseline=base) if isinstance(s, Linear) else s
+            for s in self.stages))
+
     def describe(self) -> str:
         """Plain words: the stages in order."""
         if self.algorithm is not None:
@@ -379,6 +401,9 @@ RULES: dict[str, Rule] = {r.name: r for r in (
     utilitarian(),
     lexicographic("equity", ["equity", {"weighted_coverage": 1}, _SECONDARY],
                   "the worst-served place first, then priority-weighted coverage"),
+    lexicographic("repair", [{"weighted_coverage": 1}, {"kept": 1}, _SECONDARY],
+                  "priority-weighted coverage, then as few changes to the baseline plan as "
+                  "possible, then continuity, locality and travel"),
     Rule("stable", algorithm="stable",
          description="deferred acceptance, residents' visits proposing"),
     Rule("stable-helpers", algorithm="stable-helpers",

@@ -15,12 +15,14 @@ cus_match.errors.InvalidOptionError: unknown method 'magic'; choose one of: auto
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
+
+import attrs
 
 from cus_match.errors import InvalidOptionError
 from cus_match.instance import Instance
-from cus_match.result import Result
+from cus_match.result import Assignment, Result
 from cus_match.rules import RULES as _RULES
 from cus_match.rules import Equity, Rule, get_rule
 from cus_match.solvers.components import solve_by_components
@@ -48,6 +50,8 @@ def solve(
     workers: int = 1,
     deterministic: bool = False,
     executor: Executor | None = None,
+    pinned: Sequence[Assignment] = (),
+    baseline: Result | None = None,
 ) -> Result:
     """Propose a plan for ``instance``.
 
@@ -78,6 +82,12 @@ def solve(
         Reproducible search: one worker and a work-based time limit.
     executor : concurrent.futures.Executor, optional
         Solve independent components in parallel on it; results merge deterministically.
+    pinned : sequence of Assignment
+        Confirmed helper visits to keep exactly (need, date, start, helper). One the instance
+        no longer allows is dropped and listed in ``Result.dropped_pins`` with its reason.
+    baseline : Result, optional
+        The plan being re-planned: the result reports ``changes`` (its helper visits not
+        kept), and the rule's ``kept`` term (e.g. ``rule="repair"``) counts the kept ones.
 
     Returns
     -------
@@ -111,11 +121,28 @@ def solve(
     if executor is not None and not isinstance(executor, Executor):
         raise InvalidOptionError(f"executor must be a concurrent.futures.Executor, "
                                  f"got {type(executor).__name__}")
+    pins = tuple(pinned)
+    if any(not isinstance(a, Assignment) for a in pins):
+        raise InvalidOptionError("pinned must be a sequence of cus_match.result.Assignment")
+    if baseline is not None and not isinstance(baseline, Result):
+        raise InvalidOptionError(f"baseline must be a Result, got {type(baseline).__name__}")
     if rule_.algorithm is not None:
-        return _algorithm(rule_.algorithm)(instance, seed=int(seed), rule=rule_.name)
-    return METHODS[method](instance, seed=int(seed), rule=rule_, time_limit=time_limit,
-                           workers=int(workers), deterministic=bool(deterministic),
-                           executor=executor)
+        if pins:
+            raise InvalidOptionError(f"rule {rule_.name!r} is a matching procedure and cannot "
+                                     f"keep pinned visits; use an optimising rule")
+        result = _algorithm(rule_.algorithm)(instance, seed=int(seed), rule=rule_.name)
+    else:
+        if baseline is not None:
+            rule_ = rule_.with_baseline((a.need, a.date, a.helper)
+                                        for a in baseline.assignments)
+        result = METHODS[method](instance, seed=int(seed), rule=rule_, time_limit=time_limit,
+                                 workers=int(workers), deterministic=bool(deterministic),
+                                 executor=executor, pinned=pins)
+    if baseline is not None:
+        now = {(a.need, a.date, a.helper) for a in result.assignments}
+        result = attrs.evolve(result, changes=sum(
+            (a.need, a.date, a.helper) not in now for a in baseline.assignments))
+    return result
 
 
 def _algorithm(name: str) -> Callable[..., Result]:

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import time as _time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 
 from attrs import frozen
 
 from cus_match.compat import Candidate, Compat, build_compat
 from cus_match.instance import Instance
-from cus_match.result import Result, Status
+from cus_match.result import Assignment, Result, Status
 from cus_match.rules import Linear, Rule, get_rule
 from cus_match.solvers.greedy import fifo_order, greedy_state
+from cus_match.solvers.pins import place_pins
 from cus_match.solvers.state import PlanState, assemble
 
 __all__ = ["ComponentSolution", "active_components", "solve_by_components", "value_minutes"]
@@ -97,7 +98,8 @@ def _solver(name: str) -> ComponentSolver:
     def auto(compat: Compat, comp: list[int], hint: PlanState, **kw: object) -> ComponentSolution:
         rule = kw.get("rule")
         linear = not isinstance(rule, Rule) or isinstance(rule.stages[0], Linear)
-        if linear and flow_is_exact(compat, comp):
+        pinned = kw.get("fixed") is not None
+        if linear and not pinned and flow_is_exact(compat, comp):
             return solve_flow_component(compat, comp, hint, **kw)  # type: ignore[arg-type]
         return solve_component(compat, comp, hint, **kw)  # type: ignore[arg-type]
 
@@ -108,7 +110,8 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0,
                         rule: str | Rule = "fifo",
                         time_limit: float | None = None, workers: int = 1,
                         deterministic: bool = False, executor: Executor | None = None,
-                        compat: Compat | None = None, **_: object) -> Result:
+                        compat: Compat | None = None, pinned: Sequence[Assignment] = (),
+                        **_: object) -> Result:
     """Plan ``inst`` component by component with ``method`` (``cpsat``, ``flow`` or ``auto``).
 
     Parameters
@@ -132,6 +135,10 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0,
         Solve components in parallel on it.
     compat : Compat, optional
         A compatibility structure already built for ``inst``.
+    pinned : sequence of Assignment
+        Confirmed visits, kept as they are (or dropped with a reason when the instance no
+        longer allows them: see :mod:`cus_match.solvers.pins`); everything else is planned
+        around them.
 
     Returns
     -------
@@ -144,8 +151,11 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0,
     budget = 30.0 if time_limit is None else float(time_limit)
     compat = compat if compat is not None else build_compat(inst)
     rule_ = get_rule(rule)
-    hint = greedy_state(compat)
+    fixed, dropped = place_pins(compat, pinned) if pinned else (None, [])
+    hint = greedy_state(compat, fixed)
     comps = active_components(compat)
+    if fixed is not None:
+        comps = [c for c in ([i for i in comp if i not in fixed.chosen] for comp in comps) if c]
     if rule_.coupled and comps:
         comps = [sorted(i for c in comps for i in c)]
     sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
@@ -154,7 +164,7 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0,
     remaining = budget if deterministic else max(budget - (_time.perf_counter() - t0), 0.1)
     limits = [max(remaining * sz / total, 0.05) for sz in sizes]
     solve_one = _solver(method)
-    kw = dict(seed=seed, workers=workers, deterministic=deterministic, rule=rule_)
+    kw = dict(seed=seed, workers=workers, deterministic=deterministic, rule=rule_, fixed=fixed)
     if executor is not None:
         futures = [executor.submit(solve_one, compat, c, hint, time_limit=lim, **kw)
                    for c, lim in zip(comps, limits, strict=True)]
@@ -162,12 +172,13 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0,
     else:
         sols = [solve_one(compat, c, hint, time_limit=lim, **kw)
                 for c, lim in zip(comps, limits, strict=True)]
-    state = PlanState(compat)
+    state = fixed.copy() if fixed is not None else PlanState(compat)
     infeasible = False
     for sol in sols:
         infeasible |= sol.status is Status.INFEASIBLE
         for i, (s, team) in sorted(sol.chosen.items()):
-            state.add(i, s, team)
+            if fixed is None or i not in fixed.chosen:
+                state.add(i, s, team)
     if infeasible:
         state = hint
         status = Status.INFEASIBLE
@@ -183,12 +194,17 @@ def solve_by_components(inst: Instance, *, method: str, seed: int = 0,
         state = PlanState(compat)
         for i, (s, team) in sorted(before.items()):
             state.add(i, s, team)
+    if fixed is not None:
+        # Pinned visits count in the value; the components' bounds do not include them.
+        bound_fixed = rule_.score(compat, fixed.chosen)[0] if not rule_.coupled else 0
     if rule_.coupled:
-        bound = sols[0].bound_minutes if sols else float(rule_.score(compat, {})[0])
+        bound = sols[0].bound_minutes if sols else float(rule_.score(compat, state.chosen)[0])
     else:
         bound = sum(sol.bound_minutes for sol in sols)
+        if fixed is not None:
+            bound += bound_fixed
     value = rule_.score(compat, state.chosen)[0]
     return assemble(state, method=method, rule=rule_.name, seed=seed,
                     runtime=_time.perf_counter() - t0, status=status,
                     bound=None if infeasible else rule_.primary_display(max(bound, value)),
-                    objective=rule_.primary_display(value))
+                    objective=rule_.primary_display(value), dropped_pins=dropped)

@@ -293,7 +293,7 @@ class _Model:
         """
         if isinstance(stage, Linear):
             return (sum(stage.visit_coef(self.compat, i) * self.y[i] for i in self.comp)
-                    + sum(stage.pair_coef(c) * self.x[key]  # type: ignore[return-value]
+                    + sum(stage.pair_coef(self.compat, c) * self.x[key]  # type: ignore[return-value]
                           for key, c in self.cand.items()))
         occ = self.compat.occurrences
         free = set(self.comp)
@@ -315,7 +315,7 @@ class _Model:
         if isinstance(stage, Equity):
             return EQUITY_RESOLUTION + 1
         return (sum(abs(stage.visit_coef(self.compat, i)) for i in self.comp)
-                + sum(abs(stage.pair_coef(c)) for c in self.cand.values()) + 1)
+                + sum(abs(stage.pair_coef(self.compat, c)) for c in self.cand.values()) + 1)
 
     def combined(self, rule: Rule) -> cp_model.LinearExpr:
         """All stages in one objective, each weighted above the spread of all later ones."""
@@ -407,7 +407,7 @@ def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = Non
             week[(c.helper, iso_week(o.date))].append(o.duration * x)
             day[(c.helper, o.date)].append(o.duration * x)
             if isinstance(stage, Linear) and stage.has_pairs:
-                pair_terms.append(stage.pair_coef(c) * x)
+                pair_terms.append(stage.pair_coef(compat, c) * x)
         lp.Add(sum(xs) == need.helpers_needed * y[i])
         if need.required:
             lp.Add(y[i] == 1)
@@ -432,7 +432,7 @@ def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = Non
         lp.Maximize(sum(stage.visit_coef(compat, i) * v for i, v in y.items())
                     + sum(pair_terms))
         trivial = float(sum(max(stage.visit_coef(compat, i), 0) for i in y)
-                        + sum(max(stage.pair_coef(c), 0) for i in y
+                        + sum(max(stage.pair_coef(compat, c), 0) for i in y
                               for c in compat.candidates[i]))
     else:
         t = lp.NumVar(0, EQUITY_RESOLUTION, "t")
@@ -455,7 +455,8 @@ def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = Non
 
 
 def lp_guided(compat: Compat, comp: Sequence[int], start: PlanState,
-              rule: Rule | None = None) -> dict[int, tuple[int, list[Candidate]]]:
+              rule: Rule | None = None, fixed: PlanState | None = None
+              ) -> dict[int, tuple[int, list[Candidate]]]:
     """Round the LP: visits in order of LP value, each with its helpers by LP weight.
 
     Returns the better (by ``rule``, default ``fifo``) of this rounding and ``start``'s plan
@@ -463,7 +464,7 @@ def lp_guided(compat: Compat, comp: Sequence[int], start: PlanState,
     """
     rule = rule or RULES["fifo"]
     _bound, yv, xv = lp_relaxation(compat, comp, rule.stages[0])
-    state = PlanState(compat)
+    state = fixed.copy() if fixed is not None else PlanState(compat)
     order = sorted(comp, key=lambda i: (-round(yv.get(i, 0.0), 6), -_value(compat, i), i))
     for i in order:
         if yv.get(i, 0.0) < 1e-6:
@@ -506,12 +507,13 @@ def _drop_unprofitable(compat: Compat, rule: Rule,
     inst = compat.inst
     return {i: (s, team) for i, (s, team) in chosen.items()
             if inst.need(compat.occurrences[i].need).required
-            or first.visit_coef(compat, i) + sum(first.pair_coef(c) for c in team) >= 0}
+            or first.visit_coef(compat, i) + sum(first.pair_coef(compat, c) for c in team) >= 0}
 
 
 def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, time_limit: float,
         seed: int = 0, workers: int = 1, deterministic: bool = False,
-        target: int = 120, rule: Rule | None = None) -> dict[int, tuple[int, list[Candidate]]]:
+        target: int = 120, rule: Rule | None = None, fixed: PlanState | None = None
+        ) -> dict[int, tuple[int, list[Candidate]]]:
     """Large-neighbourhood search: free a group of related helpers, re-solve exactly, repeat.
 
     A neighbourhood grows from a random helper through shared candidate visits until about
@@ -525,7 +527,7 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, time_limit: fl
     t_end = _time.perf_counter() + time_limit
     rng = random.Random(seed)
     comp = list(comp)
-    state = PlanState(compat)
+    state = fixed.copy() if fixed is not None else PlanState(compat)
     for i, (s, team) in sorted(_drop_unprofitable(
             compat, rule, {i: start.chosen[i] for i in comp if i in start.chosen}).items()):
         state.add(i, s, team)
@@ -590,7 +592,8 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, time_limit: fl
             state.add(i, s, team)
         # Adapt: grow neighbourhoods that solve to optimality fast, shrink the others.
         target = min(400, target + 20) if code == cp_model.OPTIMAL else max(30, target - 20)
-    return dict(state.chosen)
+    mine = set(comp)
+    return {i: v for i, v in state.chosen.items() if i in mine}
 
 
 # Components with more eligible pairs than this are searched by LNS, not one CP-SAT model.
@@ -599,12 +602,13 @@ LNS_THRESHOLD = 3000
 
 def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
                     time_limit: float, seed: int = 0, workers: int = 1,
-                    deterministic: bool = False, rule: Rule | None = None
-                    ) -> ComponentSolution:
+                    deterministic: bool = False, rule: Rule | None = None,
+                    fixed: PlanState | None = None) -> ComponentSolution:
     """Solve one component exactly (or as well as ``time_limit`` allows) for ``rule``.
 
     The rule's stages are optimised in turn on one model, each later stage keeping the
-    earlier optima; the reported status and bound are those of the first stage.
+    earlier optima; the reported status and bound are those of the first stage. ``fixed``
+    holds pinned visits outside ``comp``, planned around.
     """
     rule = rule or RULES["fifo"]
     first = rule.stages[0]
@@ -616,16 +620,17 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
         bound = lp_bound(compat, comp, first)
         # Start from the better of the greedy and the LP rounding (4-6 % better on town and
         # city instances, in well under the time of one LNS round).
-        start = PlanState(compat)
-        for i, (s, team) in sorted(lp_guided(compat, comp, hint, rule).items()):
-            start.add(i, s, team)
+        start = fixed.copy() if fixed is not None else PlanState(compat)
+        for i, (s, team) in sorted(lp_guided(compat, comp, hint, rule, fixed).items()):
+            if i not in start.chosen:
+                start.add(i, s, team)
         left = max(time_limit - (_time.perf_counter() - t0), 0.1)
         chosen = lns(compat, comp, start, time_limit=left, seed=seed, workers=workers,
-                     deterministic=deterministic, rule=rule)
+                     deterministic=deterministic, rule=rule, fixed=fixed)
         value = rule.score(compat, chosen)[0]
         status = Status.OPTIMAL if value >= bound - 1e-6 else Status.FEASIBLE
         return ComponentSolution(chosen, status, max(bound, value), _time.perf_counter() - t0)
-    model = _Model(compat, comp)
+    model = _Model(compat, comp, fixed=fixed)
     model.hint(_as_state(compat, hinted))
     objective = model.stage_expr(first)
     model.m.maximize(objective)

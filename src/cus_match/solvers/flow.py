@@ -99,7 +99,7 @@ def gap_of(compat: Compat, comp: Sequence[int], stage: Linear | None = None
         required = inst.need(o.need).required
         base = stage.visit_coef(compat, i)
         for c in compat.candidates[i]:
-            value = base + stage.pair_coef(c)
+            value = base + stage.pair_coef(compat, c)
             if value < 0 and not required:
                 continue
             key = (c.helper, iso_week(o.date))
@@ -124,18 +124,20 @@ _FIRST = Linear((("weighted_coverage", 1.0),))
 
 
 def _big(compat: Compat, comp: Sequence[int], stage: Linear) -> int:
-    return sum(abs(stage.visit_coef(compat, i)) + max(
-        (abs(stage.pair_coef(c)) for c in compat.candidates[i]), default=0) for i in comp) + 1
+    return sum(abs(stage.visit_coef(compat, i))
+               + max((abs(stage.pair_coef(compat, c)) for c in compat.candidates[i]), default=0)
+               for i in comp) + 1
 
 
 def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
                          time_limit: float, seed: int = 0, workers: int = 1,
-                         deterministic: bool = False, rule: Rule | None = None
-                         ) -> ComponentSolution:
+                         deterministic: bool = False, rule: Rule | None = None,
+                         fixed: PlanState | None = None) -> ComponentSolution:
     """Solve the capacity core; exact when :func:`flow_is_exact`, else bound and repair.
 
     Only the rule's first stage is optimised (later stages need the CP-SAT model); status and
-    bound are those of the first stage.
+    bound are those of the first stage. With pinned visits (``fixed``) the flow is only a guide:
+    the repair plans around them and the result is not claimed optimal.
     """
     from cus_match.solvers.cpsat import _drop_unprofitable, lp_bound
 
@@ -146,13 +148,13 @@ def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *
                                  f"stage is not linear); use 'cpsat' or 'auto'")
     t0 = _time.perf_counter()
     comp = list(comp)
-    exact = flow_is_exact(compat, comp)
+    exact = not (fixed is not None and fixed.chosen) and flow_is_exact(compat, comp)
     problem, keys = gap_of(compat, comp, stage)
     sol = solve_gap(problem, method="auto" if exact else "flow", time_limit=time_limit,
                     seed=seed, workers=workers, deterministic=deterministic)
     big = _big(compat, comp, stage)
     n_required = sum(inst_required(compat, i) for i in comp)
-    state = PlanState(compat)
+    state = fixed.copy() if fixed is not None else PlanState(compat)
     order = sorted(range(len(comp)), key=lambda j: (-value_minutes(compat, comp[j]), comp[j]))
     for j in order:
         a = int(sol.job_agent[j])
@@ -169,7 +171,8 @@ def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *
                 state.add(i, s, [c])
                 break
     state.fill(sorted(comp, key=lambda i: (-value_minutes(compat, i), i)))
-    chosen = _drop_unprofitable(compat, rule, dict(state.chosen))
+    chosen = _drop_unprofitable(compat, rule, {i: state.chosen[i] for i in comp
+                                               if i in state.chosen})
     hinted = _drop_unprofitable(compat, rule,
                                 {i: hint.chosen[i] for i in comp if i in hint.chosen})
     if rule.score(compat, hinted) > rule.score(compat, chosen):

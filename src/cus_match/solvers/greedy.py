@@ -14,10 +14,11 @@ methods improve on it.
 from __future__ import annotations
 
 import time as _time
+from collections.abc import Sequence
 
 from cus_match.compat import Compat, build_compat
 from cus_match.instance import Instance
-from cus_match.result import Result, Status
+from cus_match.result import Assignment, Result, Status
 from cus_match.rules import Rule, get_rule
 from cus_match.solvers.state import PlanState, assemble, fifo_key
 
@@ -32,15 +33,19 @@ def fifo_order(compat: Compat) -> list[int]:
                                  compat.occurrences[i].date))
 
 
-def greedy_state(compat: Compat) -> PlanState:
-    """The FIFO greedy plan as a :class:`PlanState` (a start point for other methods)."""
-    state = PlanState(compat)
+def greedy_state(compat: Compat, fixed: PlanState | None = None) -> PlanState:
+    """The FIFO greedy plan as a :class:`PlanState` (a start point for other methods).
+
+    With ``fixed`` (pinned visits), the greedy fills around them.
+    """
+    state = fixed.copy() if fixed is not None else PlanState(compat)
     state.fill(fifo_order(compat))
     return state
 
 
 def solve_greedy(inst: Instance, *, seed: int = 0, rule: str | Rule = "fifo",
-                 compat: Compat | None = None, **_: object) -> Result:
+                 compat: Compat | None = None, pinned: Sequence[Assignment] = (),
+                 **_: object) -> Result:
     """Plan ``inst`` with the FIFO greedy.
 
     Parameters
@@ -53,18 +58,23 @@ def solve_greedy(inst: Instance, *, seed: int = 0, rule: str | Rule = "fifo",
         Scores the plan (the result's objective); the greedy itself does not depend on it.
     compat : Compat, optional
         A compatibility structure already built for ``inst``.
+    pinned : sequence of Assignment
+        Confirmed visits kept as they are (see :mod:`cus_match.solvers.pins`).
 
     Returns
     -------
     Result
         ``feasible`` when every required need is met, else ``partial``.
     """
+    from cus_match.solvers.pins import place_pins
+
     t0 = _time.perf_counter()
     compat = compat if compat is not None else build_compat(inst)
-    state = greedy_state(compat)
+    fixed, dropped = place_pins(compat, pinned) if pinned else (None, [])
+    state = greedy_state(compat, fixed)
     rule_ = get_rule(rule)
     objective = (rule_.primary_display(rule_.score(compat, state.chosen)[0])
                  if rule_.stages else None)
     return assemble(state, method="greedy", rule=rule_.name, seed=seed,
                     runtime=_time.perf_counter() - t0, status=Status.FEASIBLE, bound=None,
-                    objective=objective)
+                    objective=objective, dropped_pins=dropped)

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date
 
 from cus_match.clock import from_minutes, iso_week
 from cus_match.compat import Candidate, Compat
 from cus_match.model import Need
 from cus_match.reasons import Reason
-from cus_match.result import Assignment, NearMiss, ReasonCount, Result, Status, Unmet
+from cus_match.result import (
+    Assignment,
+    DroppedPin,
+    NearMiss,
+    ReasonCount,
+    Result,
+    Status,
+    Unmet,
+)
 
 __all__ = ["PlanState", "assemble", "fifo_key", "primary_value"]
 
@@ -106,6 +115,13 @@ class PlanState:
         """Whether candidate ``c`` can start at ``s`` given everything placed so far."""
         return (self.hours_ok(c.helper, c.occ) and self.residents_ok(c.helper, c.occ)
                 and self.helper_free(c.helper, c.occ, s))
+
+    def copy(self) -> PlanState:
+        """An independent plan state with the same visits."""
+        other = PlanState(self.compat)
+        for i, (s, team) in sorted(self.chosen.items()):
+            other.add(i, s, list(team))
+        return other
 
     # Changes -----------------------------------------------------------------------------
     def add(self, i: int, s: int, team: list[Candidate]) -> None:
@@ -233,7 +249,8 @@ def _unmet(state: PlanState, i: int) -> Unmet:
 
 
 def assemble(state: PlanState, *, method: str, rule: str, seed: int, runtime: float,
-             status: Status, bound: float | None, objective: float | None = None) -> Result:
+             status: Status, bound: float | None, objective: float | None = None,
+             dropped_pins: Sequence[DroppedPin] = ()) -> Result:
     """Turn a plan state into a :class:`Result`, explaining every unmet occurrence."""
     inst, compat = state.inst, state.compat
     tz = inst.policy.timezone
@@ -268,4 +285,5 @@ def assemble(state: PlanState, *, method: str, rule: str, seed: int, runtime: fl
         covered=sorted(compat.covered, key=lambda c: (c.date, c.need)),
         objective=round(objective, 6), bound=None if bound is None else round(bound, 6),
         runtime_seconds=round(runtime, 6), seed=seed, instance_name=inst.name,
+        dropped_pins=sorted(dropped_pins, key=lambda d: (d.date, d.need, d.helper)),
     )
