@@ -519,7 +519,7 @@ def _text(value: Cell, decimal: str) -> str:
 def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str = "en",
               names: Mapping[str, str] | None = None, delimiter: str = ";",
               decimal: str | None = None) -> list[Path]:
-    """Write the plan as CSV files, one per table (``helpers.csv``, ``unmet.csv``, ...).
+    r"""Write the plan as CSV files, one per table (``helpers.csv``, ``unmet.csv``, ...).
 
     Parameters
     ----------
@@ -550,7 +550,7 @@ def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str =
     >>> with tempfile.TemporaryDirectory() as d:
     ...     paths = write_csv(inst, solve(inst, method="greedy"), d, lang="pl")
     ...     head = paths[0].read_bytes()[:22]
-    >>> [p.name for p in paths][:2], head.startswith(b"\\xef\\xbb\\xbf")
+    >>> [p.name for p in paths][:2], head.startswith(b"\xef\xbb\xbf")
     (['helpers.csv', 'residents.csv'], True)
     """
     if delimiter not in (";", ","):
@@ -577,7 +577,7 @@ def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str =
 
 
 def read_names(path: str | Path) -> dict[str, str]:
-    """Read a names file: one ``id;name`` (or ``id,name``) per line, UTF-8 (BOM allowed).
+    r"""Read a names file: one ``id;name`` (or ``id,name``) per line, UTF-8 (BOM allowed).
 
     A first line ``id;name`` is a header and skipped. Every problem (missing name, bad id,
     duplicate id) is reported at once with its line number.
@@ -602,7 +602,7 @@ def read_names(path: str | Path) -> dict[str, str]:
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as d:
     ...     p = pathlib.Path(d, "names.csv")
-    ...     _ = p.write_text("id;name\\nr-001;Jan Kowalski\\n", encoding="utf-8")
+    ...     _ = p.write_text("id;name\nr-001;Jan Kowalski\n", encoding="utf-8")
     ...     read_names(p)
     {'r-001': 'Jan Kowalski'}
     """

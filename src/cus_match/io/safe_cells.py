@@ -9,8 +9,8 @@ dates, booleans and ``None`` pass unchanged, so numeric cells stay numeric.
 
 Examples
 --------
->>> neutralise("=HYPERLINK(\\"http://x\\")")
-'\\'=HYPERLINK("http://x")'
+>>> neutralise("=1+2")
+"'=1+2"
 >>> neutralise("-3"), neutralise(-3), neutralise("Nowotaniec")
 ("'-3", -3, 'Nowotaniec')
 """
