@@ -444,7 +444,9 @@ def explain(instance: Instance, result: Result, subject: str, lang: str = "en", 
 
 def _unknown(subject: str, needs: set[str], helpers: set[str]) -> str:
     labelled = {**{n: "need" for n in needs}, **{h: "helper" for h in helpers}}
-    close = difflib.get_close_matches(subject, sorted(labelled), n=5, cutoff=0.6)
+    close = difflib.get_close_matches(subject, sorted(labelled), n=5, cutoff=0.5)
+    # Closest first, ties by id (difflib leaves ties in reverse order).
+    close.sort(key=lambda c: (-difflib.SequenceMatcher(None, subject, c).ratio(), c))
     hint = (", ".join(f"{c} ({labelled[c]})" for c in close) if close else "none")
     return f"{subject!r} is neither a need nor a helper id of this instance; close ids: {hint}"
 
