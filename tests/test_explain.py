@@ -6,6 +6,7 @@ import pytest
 from builders import helper, instance, need
 from cus_match.check import check
 from cus_match.cli import main
+from cus_match.compat import build_compat
 from cus_match.errors import InvalidOptionError
 from cus_match.explain import NotChosen, Outcome, explain, plural_pl
 from cus_match.io.json_format import dump_instance, dump_result
@@ -285,6 +286,7 @@ def test_an_id_both_need_and_helper_needs_a_kind():
 def test_explanations_are_deterministic(planned):
     inst, result = planned
     assert explain(inst, result, "n1") == explain(inst, result, "n1")
+    assert explain(inst, result, "n1", compat=build_compat(inst)) == explain(inst, result, "n1")
     assert explain(inst, result, "h3", "pl") == explain(inst, result, "h3", "pl")
 
 

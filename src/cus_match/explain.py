@@ -373,7 +373,8 @@ _MAX_LINES = 10  # alternatives, near misses and visits listed per section befor
 # Entry point ---------------------------------------------------------------------------------
 
 def explain(instance: Instance, result: Result, subject: str, lang: str = "en", *,
-            kind: Literal["need", "helper"] | None = None) -> Explanation:
+            kind: Literal["need", "helper"] | None = None,
+            compat: Compat | None = None) -> Explanation:
     """Explain the plan for one need or one helper.
 
     Parameters
@@ -388,6 +389,9 @@ def explain(instance: Instance, result: Result, subject: str, lang: str = "en", 
         Language of the text.
     kind : {"need", "helper"}, optional
         Which ``subject`` is; needed only when an id names both a need and a helper.
+    compat : Compat, optional
+        The compatibility graph of ``instance``, when already built: explaining many subjects
+        of a large instance then builds it once (:func:`cus_match.compat.build_compat`).
 
     Returns
     -------
@@ -436,7 +440,7 @@ def explain(instance: Instance, result: Result, subject: str, lang: str = "en", 
     elif subject not in (needs if kind == "need" else helpers):
         raise InvalidOptionError(_unknown(subject, needs if kind == "need" else set(),
                                           helpers if kind == "helper" else set()))
-    ctx = _Ctx(instance, result, lang)
+    ctx = _Ctx(instance, result, lang, compat)
     if kind == "need":
         return ctx.explain_need(subject)
     return ctx.explain_helper(subject)
@@ -458,8 +462,10 @@ def _abs_minutes(dt: datetime) -> int:
 class _Ctx:
     """The plan rebuilt as a :class:`PlanState` over the compatibility graph, and the words."""
 
-    def __init__(self, inst: Instance, result: Result, lang: str) -> None:
+    def __init__(self, inst: Instance, result: Result, lang: str,
+                 compat: Compat | None) -> None:
         self.inst, self.result, self.lang = inst, result, lang
+        self._compat = compat
         self.t = _T[lang]
         self.tz = inst.policy.timezone
         self._state: PlanState | None = None
@@ -472,7 +478,7 @@ class _Ctx:
         return self._state
 
     def _build_state(self) -> PlanState:
-        compat = build_compat(self.inst)
+        compat = self._compat if self._compat is not None else build_compat(self.inst)
         self.compat: Compat = compat
         self.index = {o.key: i for i, o in enumerate(compat.occurrences)}
         state = PlanState(compat)
@@ -701,9 +707,9 @@ class _Ctx:
             lines.append(t["miss_head"].format(n=_count(len(missed), "visit", lang),
                                                k=len(missed)))
             per_reason: Counter[Reason] = Counter(r for m in missed for r in m.reasons)
-            for reason, n in sorted(per_reason.items(), key=lambda kv: (-kv[1], kv[0].value)):
+            for reason, k in sorted(per_reason.items(), key=lambda kv: (-kv[1], kv[0].value)):
                 lines.append(t["miss"].format(text=reason.text(lang),
-                                              visits=_count(n, "visit", lang)))
+                                              visits=_count(k, "visit", lang)))
             single = [m for m in missed if len(m.reasons) == 1]
             if single:
                 lines.append(t["single"])

@@ -27,6 +27,7 @@ import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,9 @@ from cus_match.errors import InvalidOptionError
 from cus_match.instance import Instance
 from cus_match.io.plan_tables import _WORDS, _check_lang, check_result
 from cus_match.result import Assignment, Result
+
+if TYPE_CHECKING:  # icalendar is an optional extra: imported where used
+    import icalendar
 
 __all__ = ["event_uid", "helper_calendars", "ics_filename", "write_ics"]
 
@@ -135,7 +139,7 @@ def helper_calendars(inst: Instance, result: Result, *, lang: str = "en",
 
 
 def _event(inst: Instance, a: Assignment, t: dict[str, str], lang: str, tz: ZoneInfo,
-           stamp: datetime) -> object:
+           stamp: datetime) -> icalendar.Event:
     import icalendar
 
     need = inst.need(a.need)

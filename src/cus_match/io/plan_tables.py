@@ -57,8 +57,8 @@ from cus_match.model._validators import to_tuple
 from cus_match.result import Result
 from cus_match.textplan import _DAYS
 
-__all__ = ["TABLE_KEYS", "Cell", "Table", "plan_tables", "read_names", "result_problems",
-           "write_csv", "write_xlsx"]
+__all__ = ["LANGS", "TABLE_KEYS", "Cell", "Table", "check_result", "plan_tables", "read_names",
+           "result_problems", "write_csv", "write_xlsx"]
 
 #: A table cell: text, a number, a date, a time of day, or empty.
 Cell = str | int | float | date | time | None
@@ -496,7 +496,7 @@ def _sheet_title(title: str) -> str:
     return clean[:31]
 
 
-def _text(value: Cell, decimal: str) -> str:
+def _text(value: object, decimal: str) -> str:
     """A cell as CSV text: ISO dates, HH:MM times, plain numbers with ``decimal``."""
     if value is None:
         return ""
@@ -571,7 +571,7 @@ def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str =
             w = csv.writer(f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
             w.writerow([neutralise(x) for x in t.headers])
             for row in t.rows:
-                w.writerow([_text(neutralise(v), decimal) for v in row])  # type: ignore[arg-type]
+                w.writerow([_text(neutralise(v), decimal) for v in row])
         paths.append(p)
     return paths
 
