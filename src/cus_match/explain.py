@@ -49,7 +49,6 @@ from cus_match.model._validators import to_tuple
 from cus_match.occurrences import need_dates
 from cus_match.reasons import Reason
 from cus_match.result import Assignment, NearMiss, ReasonCount, Referral, Result
-from cus_match.solvers.cpsat import CONTINUITY_BONUS, LOCALITY_BONUS
 from cus_match.solvers.state import PlanState, primary_value
 from cus_match.textplan import _DAYS
 
@@ -66,6 +65,13 @@ __all__ = [
     "plural_en",
     "plural_pl",
 ]
+
+
+# The score of a helper at a visit: the fifo rule's secondary stage (continuity 30, locality 10,
+# less travel minutes), also the greedy's order of preference. Kept here rather than imported
+# from a solver, so explanations do not depend on how a method is built.
+CONTINUITY_WEIGHT = 30
+LOCALITY_WEIGHT = 10
 
 
 # Plural forms --------------------------------------------------------------------------------
@@ -167,7 +173,7 @@ class ScoreTerms:
     @property
     def score(self) -> int:
         """Continuity and locality bonuses less travel minutes (higher is better)."""
-        return (CONTINUITY_BONUS * self.continuity + LOCALITY_BONUS * self.locality
+        return (CONTINUITY_WEIGHT * self.continuity + LOCALITY_WEIGHT * self.locality
                 - math.ceil(self.travel_minutes - 1e-9))
 
 
