@@ -56,6 +56,28 @@ def _parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="print the JSON Schema of instance or result files")
     sc.add_argument("--kind", choices=["instance", "result"], default="instance")
 
+    e = sub.add_parser("export", help="write a plan as XLSX, CSV files and/or calendars (.ics)")
+    e.add_argument("file", type=Path, help="instance JSON")
+    e.add_argument("result", type=Path, help="result JSON")
+    e.add_argument("--xlsx", type=Path, help="workbook to write")
+    e.add_argument("--csv", type=Path, metavar="FOLDER", help="folder for the CSV files")
+    e.add_argument("--ics", type=Path, metavar="FOLDER",
+                   help="folder for one calendar per helper")
+    e.add_argument("--names", type=Path, metavar="FILE",
+                   help="residents' names, one 'id;name' per line (default: ids only)")
+    e.add_argument("--delimiter", choices=[";", ","], default=";",
+                   help="CSV field separator (default ';', for Polish Excel)")
+    # SUPPRESS: without --lang here, the global --lang (before the command) stays in force.
+    e.add_argument("--lang", choices=["en", "pl"], default=argparse.SUPPRESS,
+                   help="language of headers and words")
+
+    x = sub.add_parser("explain", help="explain the plan for one need or helper")
+    x.add_argument("file", type=Path, help="instance JSON")
+    x.add_argument("result", type=Path, help="result JSON")
+    x.add_argument("subject", help="a need id or a helper id")
+    x.add_argument("--lang", choices=["en", "pl"], default=argparse.SUPPRESS,
+                   help="language of the explanation")
+
     g = sub.add_parser("generate", help="write a synthetic instance")
     g.add_argument("--profile", default="rural", help="tiny, rural, town or city")
     g.add_argument("--seed", type=int, default=0)
@@ -162,6 +184,57 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from cus_match.io.json_format import load_instance, load_result
+
+    if not (args.xlsx or args.csv or args.ics):
+        print("error: export needs at least one of --xlsx, --csv, --ics", file=sys.stderr)
+        return EXIT_USAGE
+    inst = load_instance(args.file)
+    result = load_result(args.result)
+    names = _read_names(args.names, inst) if args.names else None
+    if args.xlsx:
+        from cus_match.io.plan_tables import write_xlsx
+
+        print(write_xlsx(inst, result, args.xlsx, lang=args.lang, names=names))
+    if args.csv:
+        from cus_match.io.plan_tables import write_csv
+
+        for p in write_csv(inst, result, args.csv, lang=args.lang, names=names,
+                           delimiter=args.delimiter):
+            print(p)
+    if args.ics:
+        from cus_match.io.ics import write_ics
+
+        for p in write_ics(inst, result, args.ics, lang=args.lang):
+            print(p)
+    return EXIT_OK
+
+
+def _read_names(path: Path, inst) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    from cus_match.errors import Problem
+    from cus_match.io.plan_tables import read_names
+
+    names = read_names(path)
+    known = {r.id for r in inst.residents}
+    # A name for an id the instance lacks is most likely a typo: say so rather than drop it.
+    unknown = [Problem(rid, "not a resident of the instance") for rid in sorted(names)
+               if rid not in known]
+    if unknown:
+        raise InvalidInputError(unknown, source=str(path))
+    return names
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from cus_match.explain import explain
+    from cus_match.io.json_format import load_instance, load_result
+
+    inst = load_instance(args.file)
+    result = load_result(args.result)
+    print(explain(inst, result, args.subject, lang=args.lang).text)
+    return EXIT_OK
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     from cus_match.generate import generate
     from cus_match.io.json_format import dump_instance, dumps_instance
@@ -176,7 +249,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "demo": _cmd_demo, "validate": _cmd_validate, "solve": _cmd_solve, "check": _cmd_check,
-    "schema": _cmd_schema, "generate": _cmd_generate,
+    "schema": _cmd_schema, "generate": _cmd_generate, "export": _cmd_export,
+    "explain": _cmd_explain,
 }
 
 
