@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from builders import CREDS, evolve, helper, instance, need
 from cus_match import check, solve
@@ -26,6 +27,7 @@ from cus_match.model import Category, Ipus, Policy, Recurrence, Resident, TimeWi
 from cus_match.occurrences import need_dates
 from cus_match.reasons import Reason
 from cus_match.result import Result
+from strategies import instances
 
 SAT = Recurrence.once("2026-03-28")  # a Saturday in the builders' period
 
@@ -366,3 +368,67 @@ def test_options_are_checked(two_gaps):
         suggest_changes(two_gaps, base, top=-1)
     with pytest.raises(InvalidOptionError, match="unknown method"):
         what_if(two_gaps, base, [ExtraHours(["h1"], 1)], method="magic")
+
+
+# Command line -------------------------------------------------------------------------------
+
+def test_cli_diagnose_prints_the_map_and_suggestions(two_gaps, tmp_path, capsys):
+    from cus_match.cli import main
+    from cus_match.io.json_format import dump_instance, dump_result
+
+    inst_file, plan_file, out = tmp_path / "g.json", tmp_path / "p.json", tmp_path / "d.json"
+    dump_instance(two_gaps, inst_file)
+    dump_result(solve(two_gaps, method="greedy"), plan_file)
+    assert main(["diagnose", str(inst_file), str(plan_file)]) == 0
+    text = capsys.readouterr().out
+    assert "no helper within travel limit" in text
+    assert "What if" not in text
+    assert main(["diagnose", str(inst_file), str(plan_file), "--lang", "pl", "--what-if",
+                 "--top", "2", "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "nikt w zasięgu dojazdu" in text
+    assert "Co jeśli" in text
+    assert "3." not in text.split("Co jeśli")[1]  # --top 2
+    import json
+
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [c["category"] for c in doc["cells"]] == ["respite", "shopping"]
+    assert [w["change"] for w in doc["what_if"]] == ["add:recruit-a-respite",
+                                                    "extend:credential:first_aid:h1,h2"]
+    assert main(["--lang", "pl", "diagnose", str(inst_file), str(plan_file)]) == 0
+    assert "Niedobór pomocy" in capsys.readouterr().out
+    assert main(["diagnose", str(inst_file), str(plan_file), "--top", "-1"]) == 2
+
+
+# Properties ---------------------------------------------------------------------------------
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_helpers=4, max_needs=5))
+def test_every_unmet_visit_is_mapped_and_what_if_equals_re_solving(inst):
+    base = solve(inst, method="greedy")
+    diag = shortage(inst, base)
+    unmet = [u for u in base.unmet if u.main_reason is not Reason.OUTSIDE_IPUS]
+    referred = [inst.need(r.need) for r in base.referrals
+                if r.reason is Reason.NO_QUALIFIED_HELPER]
+    assert diag.visits == len(unmet) + sum(len(need_dates(inst, n)) for n in referred)
+    assert sum(c.minutes for c in diag.cells) == (
+        sum(inst.need(u.need).duration_minutes for u in unmet)
+        + sum(n.duration_minutes * len(need_dates(inst, n)) for n in referred))
+    for c in diag.cells:
+        for g in c.gaps:
+            for hid in g.helpers:  # a named helper really lacks what the gap says
+                h = inst.helper(hid)
+                if g.kind is GapKind.SKILL:
+                    assert g.value not in h.skills
+                if g.kind is GapKind.QUALIFICATION:
+                    assert g.value not in h.qualifications
+                if g.reason is Reason.AGREEMENT_CATEGORY:
+                    assert g.value not in h.agreement.categories
+    ranked = what_if(inst, base, candidate_changes(inst, base, max_candidates=4),
+                     method="greedy")
+    assert [w.gain for w in ranked] == sorted((w.gain for w in ranked), reverse=True)
+    for w in ranked:
+        changed = apply_change(inst, w.change)
+        again = solve(changed, method="greedy")
+        assert w.gain == _hours(changed, again) - _hours(inst, base)
+        assert check(changed, w.result) == []
