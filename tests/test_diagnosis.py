@@ -350,6 +350,10 @@ def test_what_if_and_suggestions_on_a_generated_gmina():
     assert any(g.kind is GapKind.QUALIFICATION and g.everyone
                for c in diag.cells for g in c.gaps)
     assert diag.to_records() == shortage(inst, base).to_records()  # deterministic
+    caps = sorted(h.effective_weekly_minutes / 60 for h in inst.helpers)
+    recruits = [c.helper for c in candidate_changes(inst, base) if isinstance(c, AddHelper)]
+    assert recruits
+    assert all(1 <= r.weekly_hours_cap <= caps[len(caps) // 2] for r in recruits)
     best = suggest_changes(inst, base, top=3, max_candidates=6)
     assert best
     assert all(w.gain > 0 or w.gain_weighted > 0 for w in best)

@@ -188,7 +188,15 @@ Change = AddHelper | Extend | ExtraHours
 
 
 def full_credentials(first: date, last: date) -> Credentials:
-    """Every check and certificate, valid from ``first`` to ``last`` (a recruit's profile)."""
+    """Every check and certificate, valid from ``first`` to ``last`` (a recruit's profile).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> c = full_credentials(date(2026, 3, 23), date(2026, 3, 29))
+    >>> c.rsps_checked_on, c.first_aid_valid_to
+    (datetime.date(2026, 3, 23), datetime.date(2026, 3, 29))
+    """
     return Credentials(rsps_checked_on=first, krk_presented_on=first, bhp_briefed_on=first,
                        first_aid_valid_to=last, fitness_declared_on=first,
                        nnw_valid_from=first, nnw_valid_to=last)

@@ -78,6 +78,15 @@ def need_band(need: Need) -> Band:
 
     A need usually has one window; when a window spans two bands (10:00-14:00), the visit can
     start in the first, and that is when a helper would have to be free.
+
+    Examples
+    --------
+    >>> from cus_match.model import Need, Recurrence, TimeWindow
+    >>> n = Need("n1", category="walk", duration_minutes=60, applied_on="2026-03-01",
+    ...          windows=[TimeWindow("17:30", "19:00"), TimeWindow("12:00", "14:00")],
+    ...          recurrence=Recurrence.weekly("sat"), resident="r1")
+    >>> need_band(n).value
+    'afternoon'
     """
     return Band.of(min((w.start for w in need.windows), key=minutes_of_day))
 
@@ -123,7 +132,7 @@ class Gap:
     kind: GapKind = field(converter=GapKind)
     value: str
     reason: Reason = field(converter=Reason)
-    helpers: tuple[str, ...] = ()
+    helpers: tuple[str, ...] = field(default=(), converter=tuple)
     visits: int = 0
     everyone: bool = False
 

@@ -73,8 +73,9 @@ def coverage(instance: Instance, result: Result) -> Coverage:
     True
     """
     met = sorted({(a.need, a.date) for a in result.assignments})
+    known = {x.id for x in instance.needs}
     problems = [Problem("assignments", f"unknown need {n!r}")
-                for n in sorted({n for n, _ in met}) if n not in {x.id for x in instance.needs}]
+                for n in sorted({n for n, _ in met}) if n not in known]
     if problems:
         raise InvalidInputError(problems, source="result (does it belong to this instance?)")
     minutes = weighted = 0
@@ -241,6 +242,10 @@ _EXTENSIBLE = {GapKind.CREDENTIAL: Extension.CREDENTIAL, GapKind.SKILL: Extensio
                GapKind.QUALIFICATION: Extension.QUALIFICATION}
 
 
+#: Weekly hours of a recruit when the instance has no helpers to take the typical offer from.
+_DEFAULT_RECRUIT_HOURS = 10.0
+
+
 def _merge(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for a, b in sorted(windows):
@@ -279,8 +284,12 @@ def _recruit(inst: Instance, place: str, category: str, visits: list[tuple[Need,
             langs.add(min(res.languages))
     availability = [WeeklyWindow(d, _hhmm(a), _hhmm(b))
                     for d in sorted(by_day, key=lambda d: d.index) for a, b in _merge(by_day[d])]
-    # Enough weekly hours for the busiest week of unmet visits, rounded up to a half hour.
-    cap = max(1.0, math.ceil(max(week_minutes.values()) / 30) / 2)
+    # Enough weekly hours for the busiest week of unmet visits, rounded up to a half hour, but
+    # no more than the instance's typical helper offers: a recruit like the helpers it has.
+    caps = sorted(h.effective_weekly_minutes for h in inst.helpers)
+    typical = caps[len(caps) // 2] / 60 if caps else _DEFAULT_RECRUIT_HOURS
+    cap = max(1.0, min(math.ceil(max(week_minutes.values()) / 30) / 2,
+                       math.ceil(typical * 2) / 2))
     base = f"recruit-{place}-{category}"[:120]
     hid, n = base, 1
     while hid in taken:
@@ -309,7 +318,8 @@ def candidate_changes(
 
     * recruit one helper at each place with most unmet hours in a category: living there, with
       the skills, languages, qualifications and travel modes the unmet needs require, every
-      credential, and weekly windows covering the unmet visits' windows on their weekdays;
+      credential, weekly windows covering the unmet visits' windows on their weekdays, and the
+      weekly hours of the busiest week of those visits, at most the median helper's cap;
     * extend a credential, skill or qualification (or the agreement's categories) that blocks
       near-miss helpers — most unmet visits first — to up to ``max_helpers`` of them (languages
       and travel modes are not proposed: they are not a training away);
@@ -415,7 +425,19 @@ def suggest_changes(
 
 
 def format_what_if(instance: Instance, whatifs: Sequence[WhatIf], lang: str = "en") -> str:
-    """The evaluated changes as text, best first, for a coordinator."""
+    """The evaluated changes as text, best first, for a coordinator.
+
+    Examples
+    --------
+    >>> from cus_match import solve
+    >>> from cus_match.generate import generate
+    >>> inst = generate("tiny", seed=1)
+    >>> plan = solve(inst, method="greedy")
+    >>> print(format_what_if(inst, suggest_changes(inst, plan, top=1), "pl"))
+    ... # doctest: +ELLIPSIS
+    Co jeśli (teraz pokryte: 1,0 h, 1 wizyta):
+      1. +... h (...): ...
+    """
     lang = "pl" if lang == "pl" else "en"
     if not whatifs:
         return ("Żadna z rozważanych zmian nie zwiększa pokrycia potrzeb." if lang == "pl"
