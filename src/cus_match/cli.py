@@ -53,6 +53,24 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("file", type=Path, help="instance JSON")
     c.add_argument("result", type=Path, help="result JSON")
 
+    dg = sub.add_parser("diagnose", help="where help is short and what is missing; optionally "
+                                          "whom to recruit or train (what-if re-solves)")
+    dg.add_argument("file", type=Path, help="instance JSON")
+    dg.add_argument("result", type=Path, help="result JSON (the plan to diagnose)")
+    # Also after the command; SUPPRESS keeps the global --lang when this one is not given.
+    dg.add_argument("--lang", choices=["en", "pl"], default=argparse.SUPPRESS,
+                    help="language of printed text (default: en)")
+    dg.add_argument("--what-if", action="store_true",
+                    help="propose recruits, training and extra hours, and re-solve with each")
+    dg.add_argument("--top", type=int, default=5, help="suggestions to show (default: 5)")
+    dg.add_argument("--max-cells", type=int, default=20,
+                    help="shortage cells to print (default: 20)")
+    dg.add_argument("--method", default=None,
+                    help="method for the what-if re-solves (default: the result's own)")
+    dg.add_argument("--time-limit", type=float, default=None, help="seconds per re-solve")
+    dg.add_argument("-o", "--output", type=Path,
+                    help="also write the shortage cells, gaps and suggestions as JSON here")
+
     sc = sub.add_parser("schema", help="print the JSON Schema of instance or result files")
     sc.add_argument("--kind", choices=["instance", "result"], default="instance")
 
@@ -177,6 +195,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return _report_violations(violations)
 
 
+def _cmd_diagnose(args: argparse.Namespace) -> int:
+    from cus_match.diagnosis import format_what_if, shortage, suggest_changes
+    from cus_match.io.json_format import load_instance, load_result
+
+    if args.top < 0 or args.max_cells < 0:
+        raise InvalidOptionError("--top and --max-cells must be >= 0")
+    inst = load_instance(args.file)
+    result = load_result(args.result)
+    diag = shortage(inst, result)
+    print(diag.text(args.lang, max_cells=args.max_cells))
+    suggestions = []
+    if args.what_if:
+        suggestions = suggest_changes(inst, result, top=args.top, method=args.method,
+                                      time_limit=args.time_limit)
+        print()
+        print(format_what_if(inst, suggestions, args.lang))
+    if args.output:
+        doc = {"cells": diag.to_records(), "gaps": diag.gap_records(),
+               "what_if": [w.to_record(inst, args.lang) for w in suggestions]}
+        args.output.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
+    return EXIT_OK
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import schema
 
@@ -250,7 +292,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "demo": _cmd_demo, "validate": _cmd_validate, "solve": _cmd_solve, "check": _cmd_check,
     "schema": _cmd_schema, "generate": _cmd_generate, "export": _cmd_export,
-    "explain": _cmd_explain,
+    "explain": _cmd_explain, "diagnose": _cmd_diagnose,
 }
 
 
