@@ -136,7 +136,8 @@ def test_repair_changes_no_more_than_solving_from_scratch(seed, event):
     assert {v.code for v in check(later, repair)} <= {"required_unmet"}
     if scratch.status is repair.status is scratch.status.OPTIMAL:
         assert repair.objective == pytest.approx(scratch.objective)  # coverage first
-    assert repair.changes is not None and scratch.changes is not None
+    assert repair.changes is not None
+    assert scratch.changes is not None
     assert repair.changes <= scratch.changes
 
 
@@ -147,5 +148,6 @@ def test_result_with_dropped_pins_round_trips_through_json():
     first = solve(inst, method="greedy")
     later = attrs.evolve(inst, helpers=inst.helpers[1:])
     again = solve(later, method="greedy", pinned=first.assignments, baseline=first)
-    assert again.dropped_pins and again.changes is not None
+    assert again.dropped_pins
+    assert again.changes is not None
     assert loads_result(dumps_result(again)) == again

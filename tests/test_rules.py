@@ -13,7 +13,7 @@ from cus_match.check import check
 from cus_match.clock import from_minutes, local_to_minutes
 from cus_match.errors import InvalidOptionError
 from cus_match.instance import Instance
-from cus_match.model import Recurrence, Resident, TimeWindow
+from cus_match.model import Recurrence, Resident
 from cus_match.reasons import Reason
 from cus_match.result import Assignment, ReasonCount, Result, Status, Unmet
 from cus_match.rules import RULES, from_weights, get_rule, lexicographic, utilitarian
@@ -53,7 +53,8 @@ def test_fifo_keeps_the_known_helper_priority_takes_the_short_trip():
     assert _assigned(prio) == {"n1": {"h2"}}  # travel is minimised before continuity
     assert fifo.objective == prio.objective == 2.0  # same priority-weighted hours
     assert _travel(prio) < _travel(fifo)
-    assert not check(inst, fifo) and not check(inst, prio)
+    assert not check(inst, fifo)
+    assert not check(inst, prio)
 
 
 def test_utilitarian_leaves_a_visit_unmet_when_the_trip_costs_more_than_it_is_worth():
@@ -89,7 +90,8 @@ def test_equity_serves_the_worst_served_place_first(method):
     fifo = solve(inst, rule="fifo", method=method, time_limit=5)
     fair = solve(inst, rule="equity", method=method, time_limit=5)
     assert set(_assigned(fifo)) == {"a1", "a2"}  # 2 x 3 weighted hours beat 3 + 1
-    assert "b1" in _assigned(fair) and len(_assigned(fair)) == 2
+    assert "b1" in _assigned(fair)
+    assert len(_assigned(fair)) == 2
     assert fair.objective == 0.5  # the worst place is half served
     assert fair.status is Status.OPTIMAL
     assert not check(inst, fair)
@@ -105,7 +107,8 @@ def test_greedy_is_scored_by_the_rule_but_not_changed_by_it():
     fifo = solve(inst, rule="fifo", method="greedy")
     fair = solve(inst, rule="equity", method="greedy")
     assert fifo.assignments == fair.assignments
-    assert fair.rule == "equity" and fair.objective == 0.0  # b gets nothing from the greedy
+    assert fair.rule == "equity"
+    assert fair.objective == 0.0
 
 
 # ---------------------------------------------------------------- brute force
