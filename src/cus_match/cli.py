@@ -39,7 +39,18 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("solve", help="solve an instance file")
     s.add_argument("file", type=Path)
     s.add_argument("-o", "--output", type=Path, required=True, help="result JSON to write")
-    s.add_argument("--rule", default="fifo", help="matching rule (default: fifo)")
+    s.add_argument("--rule", default="fifo",
+                   help="matching rule: fifo (default), priority, utilitarian, equity, repair, "
+                        "stable, stable-helpers or nearest")
+    s.add_argument("--weights", default=None, metavar="TERM=W,...",
+                   help="a custom one-stage rule instead of --rule, e.g. "
+                        "'weighted_coverage=1,travel=2,continuity=30'")
+    s.add_argument("--pin", type=Path, default=None, metavar="RESULT",
+                   help="keep every visit of this result JSON (confirmed visits); those the "
+                        "instance no longer allows are dropped and listed with reasons")
+    s.add_argument("--baseline", type=Path, default=None, metavar="RESULT",
+                   help="the plan being re-planned: report how many visits changed (use "
+                        "--rule repair to change as few as possible)")
     s.add_argument("--method", default="auto",
                    help="greedy (FIFO by hand), flow, cpsat or auto (default: auto)")
     s.add_argument("--time-limit", type=float, default=None, help="seconds (default 30)")
@@ -70,6 +81,16 @@ def _parser() -> argparse.ArgumentParser:
     dg.add_argument("--time-limit", type=float, default=None, help="seconds per re-solve")
     dg.add_argument("-o", "--output", type=Path,
                     help="also write the shortage cells, gaps and suggestions as JSON here")
+
+    cm = sub.add_parser("compare", help="research harness: rules x methods x seeds x "
+                                         "generated profiles; tidy CSV/JSON, table and plots")
+    cm.add_argument("--profiles", default="rural", help="comma-separated (default: rural)")
+    cm.add_argument("--rules", default="fifo,priority,utilitarian,equity,stable,nearest")
+    cm.add_argument("--methods", default="greedy,auto")
+    cm.add_argument("--seeds", default="1,2,3")
+    cm.add_argument("--time-limit", type=float, default=10.0, help="per solve (work units)")
+    cm.add_argument("--no-plots", action="store_true")
+    cm.add_argument("-o", "--output", type=Path, required=True, help="folder to write")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of instance or result files")
     sc.add_argument("--kind", choices=["instance", "result"], default="instance")
@@ -169,12 +190,32 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_solve(args: argparse.Namespace) -> int:
     from cus_match.check import check
-    from cus_match.io.json_format import dump_result, load_instance
+    from cus_match.io.json_format import dump_result, load_instance, load_result
+    from cus_match.rules import from_weights
     from cus_match.solve import solve
 
     inst = load_instance(args.file)
-    result = solve(inst, rule=args.rule, method=args.method, time_limit=args.time_limit,
-                   seed=args.seed, workers=args.workers, deterministic=args.deterministic)
+    rule = args.rule
+    if args.weights is not None:
+        weights: dict[str, object] = {}
+        for part in args.weights.split(","):
+            term, _, value = part.partition("=")
+            try:
+                weights[term.strip()] = float(value)
+            except ValueError:
+                weights[term.strip()] = value
+        rule = from_weights("custom", weights)
+    pins = load_result(args.pin).assignments if args.pin else ()
+    baseline = load_result(args.baseline) if args.baseline else None
+    result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
+                   seed=args.seed, workers=args.workers, deterministic=args.deterministic,
+                   pinned=pins, baseline=baseline)
+    for d in result.dropped_pins:
+        print(f"dropped pin: {d.need} {d.date} {d.helper}: {d.reason.text(args.lang)}"
+              + (f" ({d.detail})" if d.detail else ""))
+    if result.changes is not None:
+        print(("zmienione wizyty względem planu bazowego: " if args.lang == "pl"
+               else "visits changed from the baseline: ") + str(result.changes))
     dump_result(result, args.output)
     _print_plan(inst, result, args.lang, quiet=args.quiet)
     code = _report_violations(check(inst, result))
@@ -289,10 +330,28 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from cus_match.research import run_study, study_markdown, write_study
+
+    try:
+        seeds = [int(x) for x in args.seeds.split(",")]
+    except ValueError:
+        print(f"error: --seeds must be comma-separated integers, got {args.seeds!r}",
+              file=sys.stderr)
+        return EXIT_USAGE
+    study = run_study(profiles=args.profiles.split(","), rules=args.rules.split(","),
+                      methods=args.methods.split(","), seeds=seeds,
+                      time_limit=args.time_limit,
+                      progress=lambda line: print(line, file=sys.stderr, flush=True))
+    write_study(study, args.output, plots=not args.no_plots)
+    print(study_markdown(study))
+    return EXIT_OK
+
+
 _COMMANDS = {
     "demo": _cmd_demo, "validate": _cmd_validate, "solve": _cmd_solve, "check": _cmd_check,
     "schema": _cmd_schema, "generate": _cmd_generate, "export": _cmd_export,
-    "explain": _cmd_explain, "diagnose": _cmd_diagnose,
+    "explain": _cmd_explain, "diagnose": _cmd_diagnose, "compare": _cmd_compare,
 }
 
 
