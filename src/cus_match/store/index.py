@@ -1,0 +1,55 @@
+"""The visits index: a result's assignments flattened, with the resident and category they serve.
+
+The index is derived from a round's instance and result and rewritten with them, so queries
+(hours, continuity pairs, load) never parse JSON.
+
+Examples
+--------
+>>> from cus_match import solve
+>>> from cus_match.generate import generate
+>>> inst = generate("tiny", seed=1)
+>>> rows = visit_rows(inst, solve(inst, method="greedy"))
+>>> rows[0]
+(0, 'n-00001', 'r-00003', 'h-00001', 'shopping', '2026-03-26', 60)
+"""
+
+from __future__ import annotations
+
+from cus_match.errors import InvalidInputError, Problem
+from cus_match.instance import Instance
+from cus_match.result import Result
+
+__all__ = ["VisitRow", "visit_rows"]
+
+#: (seq, need, resident, helper, category, date, minutes)
+VisitRow = tuple[int, str, str | None, str, str, str, int]
+
+
+def visit_rows(instance: Instance, result: Result) -> list[VisitRow]:
+    """One row per assignment, in the result's order.
+
+    Raises
+    ------
+    InvalidInputError
+        With every assignment naming a need or helper the instance does not have (the result
+        belongs to another instance).
+    """
+    problems: list[Problem] = []
+    rows: list[VisitRow] = []
+    helpers = {h.id for h in instance.helpers}
+    for i, a in enumerate(result.assignments):
+        try:
+            need = instance.need(a.need)
+        except KeyError:
+            problems.append(Problem(f"assignments[{i}].need",
+                                    f"unknown need {a.need!r}: not in the round's instance"))
+            continue
+        if a.helper not in helpers:
+            problems.append(Problem(f"assignments[{i}].helper",
+                                    f"unknown helper {a.helper!r}: not in the round's instance"))
+            continue
+        rows.append((i, a.need, need.resident, a.helper, need.category, a.date.isoformat(),
+                     a.minutes))
+    if problems:
+        raise InvalidInputError(problems, source="result")
+    return rows
