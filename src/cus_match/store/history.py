@@ -146,8 +146,9 @@ class HistoryStore:
     Parameters
     ----------
     path : str or Path
-        The store file. Created when missing (unless ``create`` is false); an empty file or a
-        store of an older schema version is upgraded in one transaction.
+        The store file (``":memory:"``: a throw-away store in memory). Created when missing
+        (unless ``create`` is false); an empty file or a store of an older schema version is
+        upgraded in one transaction.
     busy_timeout : float
         Seconds to wait for another process's write before raising.
     create : bool
@@ -305,6 +306,17 @@ class HistoryStore:
             No such round.
         StoreError
             The round is already approved.
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> _ = store.save("w14", inst, solve(inst, method="greedy"))
+        >>> store.approve("w14", by="Anna K.", at="2026-03-22T18:00:00+01:00").approved_at
+        datetime.datetime(2026, 3, 22, 17, 0, tzinfo=datetime.timezone.utc)
         """
         _label(by, "approved_by")
         stamp = _stamp(at, "approved_at")
@@ -358,6 +370,16 @@ class HistoryStore:
             No such round.
         StoreError
             The stored JSON no longer reads (the file was edited by hand).
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> store.load("w13").instance == inst
+        True
         """
         with self._read() as conn:
             info = self._info(conn, round_id)
@@ -434,6 +456,16 @@ class HistoryStore:
         -------
         list of Pair
             Distinct, sorted; group sessions have ``resident=None``.
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> store.previous_pairs(last=1, before="2026-04-01")[0]
+        Pair(resident='r-00002', helper='h-00001', need='n-00001')
         """
         with self._read() as conn:
             rows = self._visits(conn, "DISTINCT e.resident, e.helper, e.need", last=last,
@@ -446,6 +478,16 @@ class HistoryStore:
         """Helpers who served each resident (for ``Resident.previous_helpers``).
 
         Same selection as :meth:`previous_pairs`; residents in sorted order.
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> store.previous_helpers()["r-00002"] == {"h-00001", "h-00003"}
+        True
         """
         out: dict[str, set[str]] = defaultdict(set)
         for p in self.previous_pairs(last=last, period=period, before=before,
@@ -461,6 +503,16 @@ class HistoryStore:
 
         Same selection as :meth:`previous_pairs`. Sorted by round (oldest period first),
         then helper.
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> [(x.helper, x.visits, x.hours) for x in store.helper_load(last=4)]
+        [('h-00001', 2, 1.75), ('h-00003', 1, 1.0)]
         """
         with self._read() as conn:
             rows = self._visits(
@@ -476,6 +528,17 @@ class HistoryStore:
 
         Counts visits of approved rounds dated in the period; where approved rounds overlap,
         the latest approval counts.
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> week = DateRange("2026-03-23", "2026-03-25")
+        >>> [(x.helper, x.visits, x.minutes) for x in store.hours_served(week)]
+        [('h-00001', 1, 60)]
         """
         with self._read() as conn:
             rows = self._visits(conn, "e.helper, count(*), sum(e.minutes), min(e.date), "
@@ -513,11 +576,22 @@ class HistoryStore:
             The helper has no approved visit in the period.
         InvalidOptionError
             The helper is a neighbour-service provider (paid, not a volunteer).
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> cert = store.certificate("h-00001", organisation="CUS w Bukowsku",
+        ...                          period=inst.policy.period, issued_on="2026-03-30")
+        >>> [line for line in cert.text("pl").splitlines() if line.startswith("  - ")]
+        ['  - Spacer (2 wizyty, 1,75 godz.)']
         """
         with self._read() as conn:
-            rows = self._visits(conn, "e.category, count(*), sum(e.minutes), "
-                                      "max(e.round_id || '')", period=period, helper=helper,
-                                tail=" GROUP BY e.category ORDER BY e.category")
+            rows = self._visits(conn, "e.category, count(*), sum(e.minutes)", period=period,
+                                helper=helper, tail=" GROUP BY e.category ORDER BY e.category")
             if not rows:
                 raise RecordNotFoundError(self.path, f"helper {helper!r} has no approved visit "
                                                      f"from {period.start} to {period.end}")
@@ -525,7 +599,7 @@ class HistoryStore:
         if kind == "neighbour_service":
             raise InvalidOptionError(f"helper {helper!r} provides neighbour services (paid); "
                                      "the volunteering certificate is for volunteers")
-        lines = [ServiceLine(c, *names.get(c, ("", "")), n, m) for c, n, m, _ in rows]
+        lines = [ServiceLine(c, *names.get(c, ("", "")), n, m) for c, n, m in rows]
         return Certificate(organisation=organisation, volunteer_id=helper, period=period,
                            services=lines, issued_on=issued_on or date.today(), name=name,
                            place=place, include_hours=include_hours)
@@ -582,6 +656,20 @@ class HistoryStore:
             id, period and approval, their own record(s), the needs, assignments, unmet
             visits, referrals and covered visits concerning them, and the path of every
             mention. An empty ``rounds`` list means the store holds nothing on them.
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> out = store.export_person("r-00002")
+        >>> [len(r["assignments"]) for r in out["rounds"]]
+        [2]
+        >>> out["rounds"][0]["mentions"]  # doctest: +NORMALIZE_WHITESPACE
+        ['instance.residents[1].id', 'instance.needs[0].resident',
+         'instance.needs[4].resident']
         """
         kinds = self._kinds(kind)
         out: list[dict[str, Any]] = []
@@ -630,6 +718,19 @@ class HistoryStore:
         StoreError
             The id names both a helper and a resident and ``kind`` was not given, or a
             rewritten round would not read back (nothing is then changed).
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> report = store.erase_person("r-00002")
+        >>> report.rounds, report.replacement.startswith("anon-")
+        (('w13',), True)
+        >>> store.export_person("r-00002")["rounds"], store.info("w13").minutes
+        ([], 165)
         """
         if mode not in ("pseudonymise", "erase"):
             raise InvalidOptionError(f"mode must be 'pseudonymise' or 'erase', got {mode!r}")
@@ -726,7 +827,18 @@ class HistoryStore:
                              "('retention_days', ?)", (str(days),))
 
     def purge_older_than(self, cutoff: date | str) -> list[str]:
-        """Delete every round whose period ended before ``cutoff``; returns their ids."""
+        """Delete every round whose period ended before ``cutoff``; returns their ids.
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> store.purge_older_than("2026-03-29"), store.purge_older_than("2026-03-30")
+        ([], ['w13'])
+        """
         day = to_date(cutoff).isoformat()
         with self._write() as conn:
             ids = [r[0] for r in conn.execute(
@@ -742,6 +854,17 @@ class HistoryStore:
         """Purge rounds that ended more than :attr:`retention_days` before ``today``.
 
         Returns the ids deleted (none when no retention period is set).
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> store.set_retention_days(365)
+        >>> store.apply_retention(today="2027-03-29"), store.apply_retention(today="2027-03-30")
+        ([], ['w13'])
         """
         days = self.retention_days
         if days is None:

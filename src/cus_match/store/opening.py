@@ -108,7 +108,7 @@ def connect(path: str | Path, *, busy_timeout: float = 10.0, create: bool = True
     Parameters
     ----------
     path : str or Path
-        The store file.
+        The store file; ``":memory:"`` for a throw-away store in memory.
     busy_timeout : float
         Seconds to wait for another process's write lock before giving up.
     create : bool
@@ -119,6 +119,12 @@ def connect(path: str | Path, *, busy_timeout: float = 10.0, create: bool = True
     StoreError
         See :func:`inspect`; also when the file does not exist and ``create`` is false.
     """
+    if str(path) == ":memory:":
+        # A throw-away store in memory (examples, tests): nothing to inspect, no WAL.
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        _upgrade(conn, Path(":memory:"))
+        return conn
     path = Path(path)
     if not create and not path.exists():
         raise StoreError(path, "no such history store")
