@@ -712,3 +712,91 @@ def test_migrations_must_be_in_order():
     conn = sqlite3.connect(":memory:")
     with pytest.raises(RuntimeError, match="out of order"):
         schema_mod.apply_migrations(conn, 0, [schema_mod.Migration(2, "skips v1", noop)])
+
+
+# Command line --------------------------------------------------------------------------------
+def _cli():
+    import argparse
+
+    from cus_match.store.commands import register
+
+    parser = argparse.ArgumentParser(prog="cus-match")
+    parser.add_argument("--lang", choices=["en", "pl"], default="en")
+    handlers = register(parser.add_subparsers(dest="command", required=True))
+
+    def run(*argv: str) -> int:
+        args = parser.parse_args(list(argv))
+        return handlers[args.command](args)
+
+    return run
+
+
+def test_history_and_certificate_commands(tmp_path, rounds, capsys):
+    from cus_match.io.json_format import dump_instance, dump_result
+
+    run = _cli()
+    store = str(tmp_path / "h.sqlite")
+    for rid, inst, res in rounds[:2]:
+        dump_instance(inst, tmp_path / f"{rid}.json")
+        dump_result(res, tmp_path / f"{rid}.plan.json")
+        assert run("history", store, "save", rid, str(tmp_path / f"{rid}.json"),
+                   str(tmp_path / f"{rid}.plan.json")) == 0
+    assert run("history", store, "approve", rounds[0][0], "--by", "Anna K.", "--at", T) == 0
+    capsys.readouterr()
+    assert run("history", store, "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == [r[0] for r in rounds[:2]]
+    assert "approved by Anna K." in lines[0]
+    assert "proposal" in lines[1]
+
+    run("history", store, "pairs")
+    pairs = capsys.readouterr().out.splitlines()
+    assert len(pairs) == len(_pairs(*rounds[0][1:]))
+    run("history", store, "pairs", "--include-proposals", "--last", "1")
+    assert len(capsys.readouterr().out.splitlines()) == len(_pairs(*rounds[1][1:]))
+    run("history", store, "load")
+    assert len(capsys.readouterr().out.splitlines()) == len(_minutes_by_helper(rounds[0][2]))
+    run("history", store, "hours", "--from", "2026-03-01", "--to", "2026-03-31")
+    assert len(capsys.readouterr().out.splitlines()) == len(_minutes_by_helper(rounds[0][2]))
+
+    hid = _volunteer_with_visits(rounds[0][1], rounds[0][2])
+    out = tmp_path / "cert.html"
+    assert run("--lang", "pl", "certificate", store, hid, "--organisation", "CUS w Bukowsku",
+               "--from", "2026-03-01", "--to", "2026-03-31", "--name", "Anna Nowak",
+               "--format", "html", "-o", str(out)) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Anna Nowak" in html
+    assert "ZAŚWIADCZENIE" in html
+    run("certificate", store, hid, "--organisation", "CUS", "--from", "2026-03-01", "--to",
+        "2026-03-31", "--no-hours", "--language", "en")
+    text = capsys.readouterr().out
+    assert "CERTIFICATE" in text
+    assert "hour" not in text
+
+    run("history", store, "export", "h-00002", "-o", str(tmp_path / "export.json"))
+    exported = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+    assert exported["person"] == "h-00002"
+    assert exported["rounds"]
+    run("history", store, "erase", "h-00002", "--yes")
+    assert "pseudonym anon-" in capsys.readouterr().out
+    run("history", store, "retention", "7")
+    assert "7 days" in capsys.readouterr().out
+    run("history", store, "purge", "--retention", "--today", "2026-03-17")
+    assert capsys.readouterr().out.strip() == f"deleted 1 rounds: {rounds[0][0]}"
+    run("history", store, "show", rounds[1][0], "--result-out", str(tmp_path / "back.json"))
+    assert "Plan:" in capsys.readouterr().out
+    assert (tmp_path / "back.json").exists()
+
+
+def test_commands_refuse_bad_input(tmp_path):
+    run = _cli()
+    with pytest.raises(StoreError, match="no such history store"):
+        run("history", str(tmp_path / "typo.sqlite"), "list")
+    assert not (tmp_path / "typo.sqlite").exists()
+    HistoryStore(tmp_path / "h.sqlite").close()
+    with pytest.raises(InvalidOptionError, match="give both --from and --to"):
+        run("history", str(tmp_path / "h.sqlite"), "hours", "--from", "2026-03-01")
+    with pytest.raises(InvalidOptionError, match="'forever' is not a number"):
+        run("history", str(tmp_path / "h.sqlite"), "retention", "forever")
+    with pytest.raises(SystemExit):
+        run("history", str(tmp_path / "h.sqlite"), "erase", "h1")  # --yes is required

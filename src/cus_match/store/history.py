@@ -624,7 +624,7 @@ class HistoryStore:
     # RODO ------------------------------------------------------------------------------------
     def _mentioning(self, conn: sqlite3.Connection, person: str
                     ) -> list[tuple[str, str, str, str, str | None, str | None]]:
-        needle = json.dumps(person)  # the id as a JSON string, quotes included
+        needle = json.dumps(person, ensure_ascii=False)  # as stored: a JSON string, quoted
         return conn.execute(
             "SELECT id, instance_json, result_json, period_start || '/' || period_end, "
             "approved_by, approved_at FROM rounds "
@@ -794,7 +794,7 @@ class HistoryStore:
     def _fresh_id(self, conn: sqlite3.Connection, prefix: str) -> str:
         while True:
             candidate = f"{prefix}-{secrets.token_hex(6)}"
-            needle = json.dumps(candidate)
+            needle = json.dumps(candidate, ensure_ascii=False)
             if conn.execute("SELECT 1 FROM rounds WHERE instr(instance_json, ?) > 0 OR "
                             "instr(result_json, ?) > 0", (needle, needle)).fetchone() is None:
                 return candidate
