@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -158,8 +159,7 @@ def strip_person(doc: dict[str, Any], person: str,
             if item.get("id") == person:
                 for key, empty in fields.items():
                     if key in item:
-                        item[key] = type(empty)(empty) if isinstance(empty, (list, dict)) \
-                            else empty
+                        item[key] = copy.deepcopy(empty)
                 n += 1
     return n
 
