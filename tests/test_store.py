@@ -29,7 +29,7 @@ from cus_match.store import (
     RecordNotFoundError,
     StoreError,
 )
-from cus_match.store import history as history_mod
+from cus_match.store import index as index_mod
 from cus_match.store import schema as schema_mod
 from cus_match.store.certificate import _visits
 from strategies import instances
@@ -480,7 +480,7 @@ def test_failed_erasure_changes_nothing(tmp_path, rounds, monkeypatch):
         texts = store.conn.execute("SELECT id, instance_json, result_json FROM rounds "
                                    "ORDER BY id").fetchall()
         calls = []
-        original = history_mod._insert_visits
+        original = index_mod.insert_visits
 
         def fail_on_second(conn, round_id, rows):
             calls.append(round_id)
@@ -488,7 +488,7 @@ def test_failed_erasure_changes_nothing(tmp_path, rounds, monkeypatch):
                 raise RuntimeError("disk full")
             original(conn, round_id, rows)
 
-        monkeypatch.setattr(history_mod, "_insert_visits", fail_on_second)
+        monkeypatch.setattr(index_mod, "insert_visits", fail_on_second)
         with pytest.raises(RuntimeError, match="disk full"):
             store.erase_person("h-00002")
         monkeypatch.undo()
@@ -534,7 +534,7 @@ def test_a_failure_in_the_middle_of_a_save_leaves_the_previous_state(tmp_path, r
                          (round_id,))
             raise OSError("power cut")
 
-        monkeypatch.setattr(history_mod, "_insert_visits", half_then_fail)
+        monkeypatch.setattr(index_mod, "insert_visits", half_then_fail)
         with pytest.raises(OSError, match="power cut"):
             store.save("another", *rounds[1][1:])
         with pytest.raises(OSError, match="power cut"):

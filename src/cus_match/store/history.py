@@ -37,7 +37,6 @@ Pair(resident='r-00002', helper='h-00001', need='n-00001')
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -45,7 +44,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 from cus_match.errors import InvalidInputError, InvalidOptionError
 from cus_match.instance import Instance
@@ -53,11 +52,12 @@ from cus_match.io.json_format import dumps_instance, dumps_result, loads_instanc
 from cus_match.model import DateRange
 from cus_match.model._validators import to_date
 from cus_match.result import Result
-from cus_match.store import people
+from cus_match.store import index, privacy
 from cus_match.store.certificate import Certificate, ServiceLine
 from cus_match.store.errors import RecordNotFoundError, StoreError
-from cus_match.store.index import VisitRow, visit_rows
+from cus_match.store.index import visit_rows
 from cus_match.store.opening import connect
+from cus_match.store.privacy import ErasureMode
 from cus_match.store.records import (
     ErasureReport,
     HelperLoad,
@@ -69,7 +69,6 @@ from cus_match.store.records import (
 
 __all__ = ["HistoryStore"]
 
-ErasureMode = Literal["pseudonymise", "erase"]
 _MAX_LABEL = 200
 
 # Visits that count: those of approved rounds, except dates a later approval covers.
@@ -121,14 +120,6 @@ def _label(value: str, what: str) -> str:
         raise InvalidOptionError(f"{what} must be 1-{_MAX_LABEL} printable characters, "
                                  f"got {value!r}")
     return value
-
-
-def _insert_visits(conn: sqlite3.Connection, round_id: str, rows: Sequence[VisitRow]) -> None:
-    conn.executemany(
-        "INSERT INTO visits (round_id, seq, need, resident, helper, category, date, minutes) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(round_id, *row) for row in rows],
-    )
 
 
 def _info(row: Sequence[Any]) -> RoundInfo:
@@ -294,7 +285,7 @@ class HistoryStore:
                 (round_id, period.start.isoformat(), period.end.isoformat(), _stamp(None, ""),
                  by, at, dumps_instance(instance, indent=None), dumps_result(result, indent=None)),
             )
-            _insert_visits(conn, round_id, rows)
+            index.insert_visits(conn, round_id, rows)
             return self._info(conn, round_id)
 
     def approve(self, round_id: str, by: str, at: datetime | str | None = None) -> RoundInfo:
@@ -622,23 +613,6 @@ class HistoryStore:
         return names, kind
 
     # RODO ------------------------------------------------------------------------------------
-    def _mentioning(self, conn: sqlite3.Connection, person: str
-                    ) -> list[tuple[str, str, str, str, str | None, str | None]]:
-        needle = json.dumps(person, ensure_ascii=False)  # as stored: a JSON string, quoted
-        return conn.execute(
-            "SELECT id, instance_json, result_json, period_start || '/' || period_end, "
-            "approved_by, approved_at FROM rounds "
-            "WHERE instr(instance_json, ?) > 0 OR instr(result_json, ?) > 0" + " ORDER BY "
-            "period_start, period_end, id", (needle, needle)).fetchall()
-
-    @staticmethod
-    def _kinds(kind: str | None) -> tuple[people.PersonKind, ...]:
-        if kind is None:
-            return (people.HELPER, people.RESIDENT)
-        if kind not in (people.HELPER, people.RESIDENT):
-            raise InvalidOptionError(f"kind must be 'helper' or 'resident', got {kind!r}")
-        return (kind,)  # type: ignore[return-value]
-
     def export_person(self, person_id: str, *, kind: str | None = None) -> dict[str, Any]:
         """Everything the store holds on one helper or resident (RODO art. 15), JSON-able.
 
@@ -671,19 +645,8 @@ class HistoryStore:
         ['instance.residents[1].id', 'instance.needs[0].resident',
          'instance.needs[4].resident']
         """
-        kinds = self._kinds(kind)
-        out: list[dict[str, Any]] = []
         with self._read() as conn:
-            found = self._mentioning(conn, person_id)
-        for rid, inst_text, res_text, period, by, at in found:
-            records = people.person_records(json.loads(inst_text), json.loads(res_text),
-                                            person_id, kinds)
-            if not records["mentions"]:
-                continue  # the id occurs only as another kind's id (e.g. a need)
-            start, end = period.split("/")
-            out.append({"round": rid, "period": {"start": start, "end": end},
-                        "approved_by": by, "approved_at": at, **records})
-        return {"person": person_id, "kinds": list(kinds), "rounds": out}
+            return privacy.export_person(conn, person_id, kind)
 
     def erase_person(self, person_id: str, mode: ErasureMode = "pseudonymise", *,
                      kind: str | None = None) -> ErasureReport:
@@ -732,72 +695,10 @@ class HistoryStore:
         >>> store.export_person("r-00002")["rounds"], store.info("w13").minutes
         ([], 165)
         """
-        if mode not in ("pseudonymise", "erase"):
-            raise InvalidOptionError(f"mode must be 'pseudonymise' or 'erase', got {mode!r}")
-        kinds = self._kinds(kind)
-        changed: list[str] = []
         with self._write() as conn:
-            rounds = []
-            seen_kinds: set[str] = set()
-            for rid, inst_text, res_text, *_ in self._mentioning(conn, person_id):
-                inst_doc, res_doc = json.loads(inst_text), json.loads(res_text)
-                found = {k for _, k in people.mentions(inst_doc, res_doc, person_id, kinds)}
-                if found:
-                    rounds.append((rid, inst_doc, res_doc))
-                    seen_kinds |= found
-            if not rounds:
-                raise RecordNotFoundError(self.path, f"no stored round mentions {person_id!r}")
-            if len(seen_kinds) > 1:
-                raise StoreError(self.path, f"{person_id!r} is a helper id in some records and "
-                                            "a resident id in others: pass kind='helper' or "
-                                            "kind='resident'")
-            pseudonym = self._fresh_id(conn, "anon") if mode == "pseudonymise" else None
-            for rid, inst_doc, res_doc in rounds:
-                new = pseudonym or self._fresh_id(conn, "erased")
-                before = conn.execute("SELECT count(*), coalesce(sum(minutes), 0) FROM visits "
-                                      "WHERE round_id = ?", (rid,)).fetchone()
-                if mode == "erase":
-                    people.strip_person(inst_doc, person_id, kinds)
-                else:
-                    for h in inst_doc.get("helpers") or []:
-                        if people.HELPER in kinds and h.get("id") == person_id:
-                            h["name"] = ""
-                people.rename_in_instance(inst_doc, person_id, new, kinds)
-                people.rename_in_result(res_doc, person_id, new, kinds)
-                instance, result = self._reread(rid, inst_doc, res_doc)
-                rows = visit_rows(instance, result)
-                if (len(rows), sum(r[6] for r in rows)) != tuple(before):
-                    raise StoreError(self.path, f"round {rid!r}: rewriting changed its visits; "
-                                                "nothing was changed")
-                conn.execute("UPDATE rounds SET instance_json = ?, result_json = ? WHERE id = ?",
-                             (dumps_instance(instance, indent=None),
-                              dumps_result(result, indent=None), rid))
-                conn.execute("DELETE FROM visits WHERE round_id = ?", (rid,))
-                _insert_visits(conn, rid, rows)
-                changed.append(rid)
-            conn.execute("INSERT INTO erasures (at, mode, rounds) VALUES (?, ?, ?)",
-                         (_stamp(None, ""), mode, len(changed)))
+            report = privacy.erase_person(conn, self.path, person_id, mode, kind)
         self._checkpoint()
-        return ErasureReport(mode=mode, replacement=pseudonym, rounds=tuple(changed))
-
-    def _reread(self, rid: str, inst_doc: dict[str, Any], res_doc: dict[str, Any]
-                ) -> tuple[Instance, Result]:
-        # Through the project's reader: a reference the rewrite missed fails its cross-checks.
-        source = f"{self.path} round {rid!r} (rewritten)"
-        try:
-            return (loads_instance(json.dumps(inst_doc), source=source),
-                    loads_result(json.dumps(res_doc), source=source))
-        except InvalidInputError as e:
-            raise StoreError(self.path, f"round {rid!r} would not read back after the "
-                                        f"rewrite; nothing was changed:\n{e}") from e
-
-    def _fresh_id(self, conn: sqlite3.Connection, prefix: str) -> str:
-        while True:
-            candidate = f"{prefix}-{secrets.token_hex(6)}"
-            needle = json.dumps(candidate, ensure_ascii=False)
-            if conn.execute("SELECT 1 FROM rounds WHERE instr(instance_json, ?) > 0 OR "
-                            "instr(result_json, ?) > 0", (needle, needle)).fetchone() is None:
-                return candidate
+        return report
 
     def _checkpoint(self) -> None:
         # Copy the WAL into the file and truncate it, so rewritten or deleted rows do not

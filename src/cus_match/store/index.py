@@ -15,11 +15,14 @@ Examples
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
+
 from cus_match.errors import InvalidInputError, Problem
 from cus_match.instance import Instance
 from cus_match.result import Result
 
-__all__ = ["VisitRow", "visit_rows"]
+__all__ = ["VisitRow", "insert_visits", "visit_rows"]
 
 #: (seq, need, resident, helper, category, date, minutes)
 VisitRow = tuple[int, str, str | None, str, str, str, int]
@@ -53,3 +56,12 @@ def visit_rows(instance: Instance, result: Result) -> list[VisitRow]:
     if problems:
         raise InvalidInputError(problems, source="result")
     return rows
+
+
+def insert_visits(conn: sqlite3.Connection, round_id: str, rows: Sequence[VisitRow]) -> None:
+    """Insert a round's rows into the ``visits`` table (inside the caller's transaction)."""
+    conn.executemany(
+        "INSERT INTO visits (round_id, seq, need, resident, helper, category, date, minutes) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(round_id, *row) for row in rows],
+    )
