@@ -92,6 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     cm.add_argument("--no-plots", action="store_true")
     cm.add_argument("-o", "--output", type=Path, required=True, help="folder to write")
 
+    from cus_match.store.commands import register as register_store_commands
+
+    _COMMANDS.update(register_store_commands(sub))
+
     sc = sub.add_parser("schema", help="print the JSON Schema of instance or result files")
     sc.add_argument("--kind", choices=["instance", "result"], default="instance")
 
