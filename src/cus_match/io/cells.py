@@ -37,6 +37,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Literal
 
 from cus_match.clock import Weekday
@@ -83,6 +84,7 @@ class CellError(ValueError):
         return self.pl if lang == "pl" else self.en
 
 
+@lru_cache(maxsize=4096)  # the same headers, labels and day names come back in every row
 def fold(text: str) -> str:
     """Case- and diacritic-insensitive form of a header, label or day name.
 
@@ -240,16 +242,19 @@ def read_list(value: object) -> list[str]:
     return items
 
 
-def read_enum(value: object, labels: Mapping[str, str], what: tuple[str, str]) -> str:
-    """The value whose label (folded) is the cell's text; ``labels`` maps folded label to value."""
+def read_enum(value: object, labels: Mapping[str, str], what: tuple[str, str],
+              shown: tuple[Sequence[str], Sequence[str]] = ((), ())) -> str:
+    """The value whose label (folded) is the cell's text; ``labels`` maps folded label to value.
+
+    ``what`` names the kind of value and ``shown`` lists the labels to suggest, in English and
+    Polish, for the message.
+    """
     text = read_text(value).strip()
     found = labels.get(fold(text))
     if found is None:
-        shown = sorted({lbl for lbl in labels if lbl})
-        raise CellError(
-            f"{_show(text)} is not a {what[0]} (one of: {', '.join(shown)})",
-            f"{_show(text)} to nie {what[1]} (jedno z: {', '.join(shown)})",
-        )
+        en, pl = (", ".join(x) for x in shown)
+        raise CellError(f"{_show(text)} is not a {what[0]} (write one of: {en})",
+                        f"{_show(text)} to nie {what[1]} (wpisz jedno z: {pl})")
     return found
 
 

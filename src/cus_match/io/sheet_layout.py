@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+from functools import cache
+
 from attrs import field, frozen
 
 from cus_match.io.cells import fold
@@ -153,6 +155,7 @@ LABEL_WHAT: dict[str, tuple[str, str]] = {
 }
 
 
+@cache
 def label_lookup(table: str) -> dict[str, str]:
     """Folded label (any language, alias or the value itself) -> value."""
     out = {}

@@ -268,10 +268,11 @@ def _parse(col: Column, value: Any) -> Any:
     if kind == "list":
         return cells.read_list(value)
     lookup = label_lookup(col.labels)
+    shown = tuple([label(col.labels, v, lang) for v in LABELS[col.labels]] for lang in ("en", "pl"))
     if kind == "enum":
-        return cells.read_enum(value, lookup, LABEL_WHAT[col.labels])
+        return cells.read_enum(value, lookup, LABEL_WHAT[col.labels], shown)  # type: ignore[arg-type]
     if kind == "enums":
-        return [cells.read_enum(v, lookup, LABEL_WHAT[col.labels])
+        return [cells.read_enum(v, lookup, LABEL_WHAT[col.labels], shown)  # type: ignore[arg-type]
                 for v in cells.read_list(value)]
     raise AssertionError(kind)  # pragma: no cover
 
@@ -296,6 +297,7 @@ class _RowRef:
 @frozen
 class _Reader:
     lang: Lang
+    csv: bool
     problems: list[SheetProblem] = field(factory=list)
     bad_cells: set[tuple[str, int | None, str | None]] = field(factory=set)
     refs: dict[str, _RowRef] = field(factory=dict)
@@ -453,6 +455,8 @@ def _raw_instance(reader: _Reader) -> dict[str, Any]:
 _ENTITY = re.compile(r"(places|helpers|residents|needs|services|travel_edges|policy\.categories)"
                      r"\[(\d+)\]")
 _MODE_PREFIX = re.compile(r"(walk|bike|car|bus): ")
+_UNKNOWN = re.compile(r"unknown (place|resident|helper) ")
+_UNKNOWN_SHEET = {"place": "places", "resident": "residents", "helper": "helpers"}
 
 
 def _column_for(sheet: Sheet, rest: str, message: str) -> Column | None:
@@ -473,8 +477,14 @@ def _column_for(sheet: Sheet, rest: str, message: str) -> Column | None:
 
 
 def _sheet_label(reader: _Reader, key: str) -> str:
-    sheet = next(s for s in SHEETS if s.key == key)
-    return sheet.names[reader.lang]
+    """The name of a missing sheet, in the language the other sheets are named in."""
+    votes = {"pl": 0, "en": 0}
+    for k, t in reader.found.items():
+        stem = fold(t.name[:-4] if t.is_csv else t.name)
+        for lang in votes:
+            votes[lang] += stem == fold(SHEETS[_SHEET_ORDER[k]].names[lang])
+    lang = reader.lang if votes["pl"] == votes["en"] else max(votes, key=votes.__getitem__)
+    return SHEETS[_SHEET_ORDER[key]].names[lang]
 
 
 def _map(reader: _Reader, p: Problem, source: str) -> SheetProblem | None:
@@ -490,12 +500,17 @@ def _map(reader: _Reader, p: Problem, source: str) -> SheetProblem | None:
 
     message = rows_in(message)
     path = p.path
+    unknown = _UNKNOWN.match(msg_core)
+    if unknown and _UNKNOWN_SHEET[unknown[1]] not in reader.found:
+        return None  # the missing sheet is reported once, not every reference to it
     if path in (*_COLLECTIONS, "policy") and msg_core == "missing required field":
         key = "settings" if path == "policy" else path
         name = _sheet_label(reader, key)
-        return _problem(lang, None, reader.msg(
-            f"brak arkusza {name!r} (lub pliku {name}.csv)",
-            f"missing sheet {name!r} (or file {name}.csv)"), file=source)
+        if reader.csv:
+            return _problem(lang, None, reader.msg(f"brak pliku {name}.csv",
+                                                   f"missing file {name}.csv"), file=source)
+        return _problem(lang, None, reader.msg(f"brak arkusza {name!r}",
+                                               f"missing sheet {name!r}"), file=source)
     m = _ENTITY.match(path)
     if m and m[0] in reader.refs:
         ref, rest = reader.refs[m[0]], path[m.end():].lstrip(".")
@@ -581,7 +596,7 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
         msg = {"pl": "to nie jest skoroszyt .xlsx ani folder z plikami CSV",
                "en": "not an .xlsx workbook nor a folder of CSV files"}[lang]
         raise SheetInputError([_problem(lang, None, msg, file=source)], source, lang)
-    reader = _Reader(lang)
+    reader = _Reader(lang, p.is_dir())
     reader.problems.extend(early)  # type: ignore[arg-type]
     reader.match_sheets(tables)
     data = _raw_instance(reader)
