@@ -604,3 +604,12 @@ def test_generate_profiles_round_trip_quickly(tmp_path):
     inst = generate("town", seed=3)
     write_instance(inst, tmp_path / "t", "pl", fmt="csv")
     assert read_instance(tmp_path / "t") == inst
+
+
+def test_docs_list_every_sheet_and_column():
+    doc = (Path(__file__).parents[1] / "docs" / "spreadsheets.md").read_text("utf-8")
+    for s in SHEETS:
+        for lang in ("pl", "en"):
+            assert f"#### `{s.names[lang]}`" in doc
+            for c in s.columns:
+                assert f"| {c.names[lang]} |" in doc, (s.key, c.key, lang)

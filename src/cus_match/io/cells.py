@@ -175,7 +175,8 @@ def read_date(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = read_text(value).strip()
+    # Some exports write a date cell as "2026-03-23 00:00:00": midnight is just a date.
+    text = re.sub(r"\s+0?0:00(:00)?$", "", read_text(value).strip())
     dmy, iso = _DMY.fullmatch(text), _ISO.fullmatch(text)
     try:
         if dmy:

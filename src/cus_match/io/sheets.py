@@ -42,6 +42,7 @@ from cus_match.instance import Instance
 from cus_match.io import cells
 from cus_match.io.cells import EMPTY, CellError, Lang, fold
 from cus_match.io.convert import unstructure
+from cus_match.io.json_format import structure_instance
 from cus_match.io.safe_cells import neutralise, restore
 from cus_match.io.sheet_layout import (
     INSTRUCTIONS,
@@ -600,8 +601,6 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
     reader.problems.extend(early)  # type: ignore[arg-type]
     reader.match_sheets(tables)
     data = _raw_instance(reader)
-    from cus_match.io.json_format import structure_instance
-
     inst, found = structure_instance(data)
     mapped = [q for q in (_map(reader, f, source) for f in found) if q is not None]
     problems = sorted([*reader.problems, *mapped], key=_order(reader))
