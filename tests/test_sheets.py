@@ -613,3 +613,14 @@ def test_docs_list_every_sheet_and_column():
             assert f"#### `{s.names[lang]}`" in doc
             for c in s.columns:
                 assert f"| {c.names[lang]} |" in doc, (s.key, c.key, lang)
+
+
+def test_values_outside_the_headed_columns_are_not_dropped_silently(tmp_path):
+    write_template(tmp_path / "t", lang="pl", fmt="csv")
+    f = tmp_path / "t" / "mieszkańcy.csv"
+    lines = f.read_text("utf-8-sig").splitlines()
+    f.write_text("\n".join([lines[0], lines[1] + ";;;;;;zapomniana wartość"]) + "\n", "utf-8")
+    with pytest.raises(SheetInputError) as e:
+        read_instance(tmp_path / "t")
+    assert _where(e) == [("mieszkańcy.csv", 2, "L")]
+    assert "kolumnie bez nagłówka" in e.value.problems[0].message

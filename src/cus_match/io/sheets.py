@@ -377,11 +377,11 @@ class _Reader:
         for number, row in table.rows:
             if number <= head_no or all(map(_blank, row)):
                 continue
-            for j in blank_heads:
+            for j in [*blank_heads, *range(len(head), len(row))]:
                 if j < len(row) and not _blank(row[j]):
                     self.add(table, self.msg("wartość w kolumnie bez nagłówka",
                                              "a value in a column without a header"),
-                             number, self.msg(f"nr {j + 1}", f"no. {j + 1}"))
+                             number, _letter(j))
             raw: dict[str, Any] = {}
             for j, col in columns.items():
                 value = row[j] if j < len(row) else None
@@ -397,6 +397,16 @@ class _Reader:
                 _put(raw, col.key, parsed)
             out.append((number, raw, _RowRef(sheet, table, number, headers)))
         return out
+
+
+def _letter(j: int) -> str:
+    """The spreadsheet's name of the column at 0-based position ``j`` (``A``, ..., ``AA``)."""
+    name = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        name = chr(65 + r) + name
+    return name
 
 
 def _fill_speeds(settings: dict[str, Any]) -> None:
