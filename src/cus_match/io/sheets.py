@@ -209,8 +209,9 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv_folder(folder: Path, lang: Lang) -> tuple[list[_Table], list[Problem]]:
-    tables, problems = [], []
+def _read_csv_folder(folder: Path, lang: Lang) -> tuple[list[_Table], list[SheetProblem]]:
+    tables: list[_Table] = []
+    problems: list[SheetProblem] = []
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     for p in files:
         raw = p.read_bytes()
@@ -433,7 +434,7 @@ def _raw_instance(reader: _Reader) -> dict[str, Any]:
                 reader.add(table, reader.msg(
                     "ustawienia mają tylko jeden wiersz wartości: usuń ten wiersz",
                     "settings have a single row of values: delete this row"), number)
-            number, raw, ref = rows[0] if rows else (None, {}, _RowRef(sheet, table, None, {}))
+            _first, raw, ref = rows[0] if rows else (0, {}, _RowRef(sheet, table, None, {}))
             _fill_speeds(raw)
             data.update(raw)
             data.setdefault("policy", {})
@@ -599,16 +600,17 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
     lang = _check_lang(lang)
     p = Path(path)
     source = str(p)
+    early: list[SheetProblem] = []
     if p.is_dir():
         tables, early = _read_csv_folder(p, lang)
     elif p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
-        tables, early = _read_xlsx(p, lang), []
+        tables = _read_xlsx(p, lang)
     else:
         msg = {"pl": "to nie jest skoroszyt .xlsx ani folder z plikami CSV",
                "en": "not an .xlsx workbook nor a folder of CSV files"}[lang]
         raise SheetInputError([_problem(lang, None, msg, file=source)], source, lang)
     reader = _Reader(lang, p.is_dir())
-    reader.problems.extend(early)  # type: ignore[arg-type]
+    reader.problems.extend(early)
     reader.match_sheets(tables)
     data = _raw_instance(reader)
     inst, found = structure_instance(data)
