@@ -421,8 +421,11 @@ def test_not_a_workbook(tmp_path):
     bad.write_bytes(b"not a zip")
     with pytest.raises(SheetInputError, match=r"cannot open the \.xlsx workbook"):
         read_instance(bad, lang="en")
+    (tmp_path / "x.json").write_text("{}", "utf-8")
     with pytest.raises(SheetInputError, match=r"to nie jest skoroszyt \.xlsx"):
         read_instance(tmp_path / "x.json")
+    with pytest.raises(SheetInputError, match="nie ma takiego pliku"):
+        read_instance(tmp_path / "brak.xlsx")
     _write(tmp_path / "u16", "places.csv", "id\nabc\n", "utf-16")
     with pytest.raises(SheetInputError, match="not UTF-8 or Windows-1250"):
         read_instance(tmp_path / "u16", lang="en")

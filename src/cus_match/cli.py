@@ -216,7 +216,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(dumps_instance(inst))
     counts = (len(inst.places), len(inst.helpers), len(inst.residents), len(inst.needs))
     print(f"{args.source}: " + (
-        "poprawne — {} miejsc, {} pomagających, {} mieszkańców, {} potrzeb" if args.lang == "pl"
+        "poprawne — miejsca: {}, pomagający: {}, mieszkańcy: {}, potrzeby: {}" if args.lang == "pl"
         else "valid — {} places, {} helpers, {} residents, {} needs").format(*counts),
         file=sys.stderr)
     return EXIT_OK

@@ -606,8 +606,10 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
     elif p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
         tables = _read_xlsx(p, lang)
     else:
-        msg = {"pl": "to nie jest skoroszyt .xlsx ani folder z plikami CSV",
-               "en": "not an .xlsx workbook nor a folder of CSV files"}[lang]
+        msg = ({"pl": "nie ma takiego pliku ani folderu", "en": "no such file or folder"}
+               if not p.exists() else
+               {"pl": "to nie jest skoroszyt .xlsx ani folder z plikami CSV",
+                "en": "not an .xlsx workbook nor a folder of CSV files"})[lang]
         raise SheetInputError([_problem(lang, None, msg, file=source)], source, lang)
     reader = _Reader(lang, p.is_dir())
     reader.problems.extend(early)
