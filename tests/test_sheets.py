@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from builders import evolve, helper, instance, need
@@ -627,3 +628,22 @@ def test_values_outside_the_headed_columns_are_not_dropped_silently(tmp_path):
         read_instance(tmp_path / "t")
     assert _where(e) == [("mieszkańcy.csv", 2, "L")]
     assert "kolumnie bez nagłówka" in e.value.problems[0].message
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(junk=st.lists(st.text(st.characters(exclude_characters="\x00"), max_size=12),
+                     min_size=6, max_size=6))
+def test_any_cell_text_gives_an_instance_or_located_problems(tmp_path_factory, junk):
+    folder = tmp_path_factory.mktemp("junk")
+    write_template(folder, lang="en", fmt="csv")
+    rows = _csv_rows(folder / "helpers.csv")
+    for j, text in zip((2, 4, 5, 6, 8, 13), junk, strict=True):
+        rows[1][j] = text
+    with (folder / "helpers.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    try:
+        read_instance(folder, lang="pl")
+    except SheetInputError as e:
+        assert e.problems
+        assert all(p.sheet == "helpers.csv" and p.row == 2 and p.column for p in e.problems)
