@@ -642,8 +642,10 @@ def test_any_cell_text_gives_an_instance_or_located_problems(tmp_path_factory, j
         rows[1][j] = text
     with (folder / "helpers.csv").open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
+    problems: tuple = ()
     try:
         read_instance(folder, lang="pl")
     except SheetInputError as e:
-        assert e.problems
-        assert all(p.sheet == "helpers.csv" and p.row == 2 and p.column for p in e.problems)
+        problems = e.problems
+        assert problems
+    assert all(p.sheet == "helpers.csv" and p.row == 2 and p.column for p in problems)
