@@ -721,7 +721,8 @@ def _instructions(lang: Lang) -> list[list[str]]:
          "Terminy tygodniowe: pon 8:00-12:00; śr 14:00-16:00 (pon, śr 8-12: oba dni; "
          "pon 8-10, 14-16: dwa przedziały w poniedziałek).",
          "Godziny w ciągu dnia: 8:00-12:00; 14:00-16:00. Okres: 01.04.2026-05.04.2026.",
-         "Potrzeba jednorazowa: wypełnij data; cotygodniowa: dni tygodnia (i od dnia/do dnia).",
+         "Potrzeba jednorazowa: wypełnij kolumnę data; cotygodniowa: kolumnę dni tygodnia (i "
+         "ewentualnie od dnia/do dnia).",
          "Mieszkańcy mają tylko pseudonim (np. r-017): bez imion, PESEL ani diagnoz.",
          "Arkusze i kolumny zaczynające się od # oraz kolumna uwagi są pomijane."]
         if pl else
@@ -735,7 +736,8 @@ def _instructions(lang: Lang) -> list[list[str]]:
          "Weekly windows: mon 8:00-12:00; wed 14:00-16:00 (mon, wed 8-12: both days; "
          "mon 8-10, 14-16: two windows on Monday).",
          "Hours within a day: 8:00-12:00; 14:00-16:00. Date ranges: 2026-04-01 - 2026-04-05.",
-         "One-off need: fill date; weekly need: weekdays (and from/to date).",
+         "One-off need: fill the date column; weekly need: the weekdays column (and, if needed, "
+         "from date/to date).",
          "Residents are pseudonymous ids only (e.g. r-017): no names, PESEL or diagnoses.",
          "Sheets and columns starting with #, and a notes column, are skipped."])
     rows += [[line] for line in general]
