@@ -63,22 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--scale", type=float, default=1.0)
     g.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
 
-    # --lang after the command too; SUPPRESS keeps the global --lang when it is not given here.
-    t = sub.add_parser("template", help="write a spreadsheet template to fill in (.xlsx or CSV)")
-    t.add_argument("output", type=Path, help="workbook (.xlsx) or folder (CSV) to write")
-    t.add_argument("--format", choices=["xlsx", "csv"], default=None,
-                   help="default: xlsx when OUTPUT ends in .xlsx, else csv")
-    t.add_argument("--lang", choices=["en", "pl"], default=argparse.SUPPRESS,
-                   help="language of sheets, headers and instructions")
-    t.add_argument("--demo", action="store_true",
-                   help="fill it with the bundled demo instance instead of one example row")
+    from cus_match.io.sheet_commands import register as register_sheet_commands
 
-    i = sub.add_parser("import", help="read an instance from a spreadsheet (.xlsx or a CSV "
-                                      "folder), report every problem, write instance JSON")
-    i.add_argument("source", type=Path, help="workbook (.xlsx) or folder of CSV files")
-    i.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
-    i.add_argument("--lang", choices=["en", "pl"], default=argparse.SUPPRESS,
-                   help="language of the problem messages")
+    _COMMANDS.update(register_sheet_commands(sub))
     return p
 
 
@@ -191,41 +178,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_template(args: argparse.Namespace) -> int:
-    from cus_match.generate import demo_instance
-    from cus_match.io.sheets import write_instance, write_template
-
-    fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "csv")
-    if args.demo:
-        write_instance(demo_instance(), args.output, args.lang, fmt)
-    else:
-        write_template(args.output, args.lang, fmt)
-    print(f"{args.output}: " + ("szablon zapisany" if args.lang == "pl" else "template written"),
-          file=sys.stderr)
-    return EXIT_OK
-
-
-def _cmd_import(args: argparse.Namespace) -> int:
-    from cus_match.io.json_format import dump_instance, dumps_instance
-    from cus_match.io.sheets import read_instance
-
-    inst = read_instance(args.source, lang=args.lang)
-    if args.output:
-        dump_instance(inst, args.output)
-    else:
-        print(dumps_instance(inst))
-    counts = (len(inst.places), len(inst.helpers), len(inst.residents), len(inst.needs))
-    print(f"{args.source}: " + (
-        "poprawne — miejsca: {}, pomagający: {}, mieszkańcy: {}, potrzeby: {}" if args.lang == "pl"
-        else "valid — {} places, {} helpers, {} residents, {} needs").format(*counts),
-        file=sys.stderr)
-    return EXIT_OK
-
-
 _COMMANDS = {
     "demo": _cmd_demo, "validate": _cmd_validate, "solve": _cmd_solve, "check": _cmd_check,
-    "schema": _cmd_schema, "generate": _cmd_generate, "template": _cmd_template,
-    "import": _cmd_import,
+    "schema": _cmd_schema, "generate": _cmd_generate,
 }
 
 

@@ -1,49 +1,51 @@
-r"""Spreadsheet cells that cannot run as formulas (CSV/formula injection).
+"""Spreadsheet cells that are safe to open: no text a spreadsheet would run as a formula.
 
-A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read by
-Excel and LibreOffice as a formula, which can fetch URLs or run commands when a coordinator opens
-the file. Everything cus_match writes to a workbook or CSV goes through :func:`neutralise`, which
-prefixes such text with an apostrophe (OWASP's advice); numbers, dates and booleans are left
-alone. :func:`restore` undoes it when cus_match reads its own files back.
+Excel, LibreOffice and Google Sheets treat a cell whose text starts with ``=``, ``+``, ``-`` or
+``@`` as a formula, and a leading tab or carriage return can smuggle one past a first look
+(OWASP "CSV injection"). Free text in an instance (helpers' and places' names, category labels,
+providers) comes from people and forms, so every text cell written to a CSV or XLSX file passes
+through :func:`neutralise` first: such text gets a leading ``'`` and is shown as text. Numbers,
+dates, booleans and ``None`` pass unchanged, so numeric cells stay numeric. :func:`restore`
+undoes it when cus_match reads its own files back (:mod:`cus_match.io.sheets`).
 
 Examples
 --------
->>> print(neutralise('=HYPERLINK("http://x")'))
-'=HYPERLINK("http://x")
->>> neutralise(-3.5), neutralise("Anna")
-(-3.5, 'Anna')
->>> restore(neutralise("+48 600 000 000"))
-'+48 600 000 000'
+>>> neutralise("=1+2")
+"'=1+2"
+>>> neutralise("-3"), neutralise(-3), neutralise("Nowotaniec")
+("'-3", -3, 'Nowotaniec')
 """
 
 from __future__ import annotations
 
-__all__ = ["DANGEROUS_PREFIXES", "neutralise", "restore"]
+__all__ = ["neutralise", "restore"]
 
-#: First characters that make a spreadsheet treat text as a formula.
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# OWASP's list: formula starts, and tab / carriage return that hide one.
+_DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> object:
-    """Make a cell value safe to write: text that would start a formula gets a ``'`` prefix.
+    """Return ``value`` safe for a spreadsheet cell.
 
     Parameters
     ----------
     value : object
-        A cell value. Only ``str`` is ever changed; numbers, booleans, dates and ``None`` are
-        returned unchanged (a negative number is a number, not a formula).
+        A cell value.
 
     Returns
     -------
     object
-        ``value``, or ``"'" + value`` for text starting with ``= + - @``, a tab or a CR.
+        A string starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return, prefixed with
+        ``'``; any other value unchanged (numbers stay numbers).
 
     Examples
     --------
-    >>> neutralise("@SUM(A1)"), neutralise("-1+1"), neutralise(""), neutralise(None)
-    ("'@SUM(A1)", "'-1+1", '', None)
+    >>> neutralise("@SUM(A1:A3)")
+    "'@SUM(A1:A3)"
+    >>> neutralise(2.5), neutralise(None), neutralise("")
+    (2.5, None, '')
     """
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+    if isinstance(value, str) and value.startswith(_DANGEROUS_FIRST):
         return "'" + value
     return value
 
@@ -55,10 +57,10 @@ def restore(value: object) -> object:
 
     Examples
     --------
-    >>> restore("'=1+1"), restore("'Anna'"), restore(7)
+    >>> restore(neutralise("=1+1")), restore("'Anna'"), restore(7)
     ('=1+1', "'Anna'", 7)
     """
     if (isinstance(value, str) and len(value) > 1 and value[0] == "'"
-            and value[1:].startswith(DANGEROUS_PREFIXES)):
+            and value[1:].startswith(_DANGEROUS_FIRST)):
         return value[1:]
     return value
