@@ -127,6 +127,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--weeks", type=int, default=None)
     g.add_argument("--scale", type=float, default=1.0)
     g.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+
+    from cus_match.io.sheet_commands import register as register_sheet_commands
+
+    _COMMANDS.update(register_sheet_commands(sub))
     return p
 
 
