@@ -219,6 +219,8 @@ class _Market:
         # One helper: only those ranked above the current one. A team: anyone, since a team
         # with a better first member is better whatever its last.
         pool = cands[:current[0]] if k == 1 and current is not None else cands
+        if k == 1 and must is not None:
+            pool = [c for c in pool if c.helper == must]
         willing = {c.helper: set(self.willing_starts(c.helper, i, first_only=k == 1))
                    for c in pool}
         out = []
@@ -251,8 +253,11 @@ class _Market:
             and st.helper_free(c.helper, i, s) for c in team)
 
     def apply(self, i: int, s: int, team: Team) -> list[int]:
-        """Match ``i`` to ``team`` at ``s``; the members drop what they like less and what no
-        longer fits at its start is released (returned, in FIFO order)."""
+        """Match ``i`` to ``team`` at ``s``.
+
+        The members drop the visits they like less; those that no longer fit at their starts
+        are released (returned).
+        """
         if i in self.state.chosen:
             self.remove(i)
         gone: set[int] = set()
