@@ -67,7 +67,8 @@ def test_fifo_greedy_has_a_blocking_pair_that_stable_removes():
     # ... but r2 wants h1 back (continuity) and h1 prefers r2 for the same reason.
     bp = blocking_pairs(inst, greedy)
     assert [(b.need, b.helper, b.current) for b in bp] == [("n2", "h1", ("h2",))]
-    assert isinstance(bp[0], BlockingPair) and bp[0].date == date(2026, 3, 24)
+    assert isinstance(bp[0], BlockingPair)
+    assert bp[0].date == date(2026, 3, 24)
     assert bp[0].start.isoformat() == "2026-03-24T09:00:00+01:00"
     for proposing in ("residents", "helpers"):
         r = stable(inst, proposing=proposing)
@@ -101,7 +102,8 @@ def test_residents_and_helpers_proposing_reach_their_own_optimal_stable_plans():
     assert all(a.travel_minutes < 2 for a in by_helpers.assignments)
     # Both are stable: neither side can do better without the other side losing.
     assert blocking_pairs(inst, by_residents) == blocking_pairs(inst, by_helpers) == []
-    assert by_residents.rule == "stable" and by_helpers.rule == "stable-helpers"
+    assert by_residents.rule == "stable"
+    assert by_helpers.rule == "stable-helpers"
     assert solve_stable(inst, rule="stable-helpers").assignments == by_helpers.assignments
 
 
@@ -153,4 +155,5 @@ def test_unknown_proposing_side_raises():
 def test_options_of_other_methods_are_ignored():
     inst = instance([helper("h1")], [need("n1")])
     r = solve_stable(inst, time_limit=5, workers=2, seed=7)
-    assert r.seed == 7 and pairs(r) == [("n1", "h1")]
+    assert r.seed == 7
+    assert pairs(r) == [("n1", "h1")]
