@@ -157,3 +157,16 @@ def test_options_of_other_methods_are_ignored():
     r = solve_stable(inst, time_limit=5, workers=2, seed=7)
     assert r.seed == 7
     assert pairs(r) == [("n1", "h1")]
+
+
+def test_a_plan_left_unstable_is_kept_with_a_warning(monkeypatch):
+    import cus_match.solvers.stable as stable_module
+
+    inst = instance([helper("h1"), helper("h2")], [need("n1", helpers_needed=2)])
+    # Team visits are placed by the stabilisation; with no sweep allowed the team stays unmet
+    # and blocks with both helpers.
+    monkeypatch.setattr(stable_module, "_MAX_SWEEPS", 0)
+    with pytest.warns(StabilityWarning, match="2 blocking pair"):
+        r = solve_stable(inst)
+    assert check(inst, r) == []
+    assert [u.need for u in r.unmet] == ["n1"]
