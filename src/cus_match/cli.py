@@ -82,6 +82,18 @@ def _parser() -> argparse.ArgumentParser:
     dg.add_argument("-o", "--output", type=Path,
                     help="also write the shortage cells, gaps and suggestions as JSON here")
 
+    rc = sub.add_parser("recommend", help="the k best helpers and times for one new need, "
+                                           "fitted into the current plan without moving others")
+    rc.add_argument("file", type=Path, help="instance JSON")
+    rc.add_argument("result", type=Path, help="the current plan (result JSON)")
+    rc.add_argument("need", type=Path, help="the new need (JSON object of one need)")
+    rc.add_argument("--k", type=int, default=5, help="options per visit (default: 5)")
+    rc.add_argument("--accept", type=int, default=None, metavar="RANK",
+                    help="add the option of this rank (on --date) to the plan")
+    rc.add_argument("--date", default=None, help="the visit date of --accept (YYYY-MM-DD)")
+    rc.add_argument("-o", "--output", type=Path, default=None,
+                    help="with --accept: where to write the updated plan")
+
     cm = sub.add_parser("compare", help="research harness: rules x methods x seeds x "
                                          "generated profiles; tidy CSV/JSON, table and plots")
     cm.add_argument("--profiles", default="rural", help="comma-separated (default: rural)")
@@ -127,6 +139,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--weeks", type=int, default=None)
     g.add_argument("--scale", type=float, default=1.0)
     g.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+
+    from cus_match.io.sheet_commands import register as register_sheet_commands
+
+    _COMMANDS.update(register_sheet_commands(sub))
     return p
 
 
@@ -334,6 +350,29 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_recommend(args: argparse.Namespace) -> int:
+    from cus_match.clock import parse_date
+    from cus_match.io.json_format import dump_result, load_instance, load_result
+    from cus_match.recommend import Recommender, format_recommendations, load_need
+
+    inst = load_instance(args.file)
+    rec = Recommender(inst, load_result(args.result))
+    need = load_need(args.need)
+    options = rec.recommend(need, k=args.k, lang=args.lang)
+    print(format_recommendations(rec.visits(need), options, need.id, lang=args.lang))
+    if args.accept is None:
+        return EXIT_OK
+    if args.date is None or args.output is None:
+        raise InvalidOptionError("--accept needs --date and --output")
+    day = parse_date(args.date)
+    chosen = [o for o in options if o.rank == args.accept and o.date == day]
+    if not chosen:
+        raise InvalidOptionError(f"no option of rank {args.accept} on {day}")
+    _inst2, plan = rec.accept(need, chosen[0])
+    dump_result(plan, args.output)
+    return EXIT_OK
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from cus_match.research import run_study, study_markdown, write_study
 
@@ -356,6 +395,7 @@ _COMMANDS = {
     "demo": _cmd_demo, "validate": _cmd_validate, "solve": _cmd_solve, "check": _cmd_check,
     "schema": _cmd_schema, "generate": _cmd_generate, "export": _cmd_export,
     "explain": _cmd_explain, "diagnose": _cmd_diagnose, "compare": _cmd_compare,
+    "recommend": _cmd_recommend,
 }
 
 
