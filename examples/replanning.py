@@ -2,7 +2,9 @@
 
 Gmina Zarszyn. On Monday the coordinator confirms the week's plan with the volunteers and the
 residents. On Tuesday evening two things happen: Ewa falls ill for the rest of the week, and an
-urgent request comes in (an escort on Thursday, priority 3). The coordinator re-plans:
+urgent request comes in (an escort on Thursday, priority 3). The data and the printed plan say
+only that Ewa is *unavailable* from Wednesday: why is her health, which a plan shared with other
+volunteers must not reveal (RODO art. 9). The coordinator re-plans:
 
 * **repair** — keep every confirmed visit that still can happen (``pinned``), drop the others
   with a reason, and change as little as possible (``rule="repair"`` against the first plan);
@@ -46,13 +48,13 @@ from cus_match.result import Result
 from cus_match.textplan import format_plan
 
 WEEK = DateRange("2026-04-13", "2026-04-19")  # Monday to Sunday
-ILL_FROM = DateRange("2026-04-15", "2026-04-19")  # Ewa is ill from Wednesday
+AWAY_FROM = DateRange("2026-04-15", "2026-04-19")  # Ewa is unavailable from Wednesday
 
 T = {
     "pl": {
         "title": "Gmina Zarszyn: plan tygodnia i zmiana planu w połowie tygodnia",
         "first": "PONIEDZIAŁEK: PLAN ZATWIERDZONY Z WOLONTARIUSZAMI ({n} wizyt)",
-        "news": "WTOREK WIECZOREM: {who} choruje od środy; pilne zgłoszenie {need} "
+        "news": "WTOREK WIECZOREM: {who} jest niedostępna od środy; pilne zgłoszenie {need} "
                 "(priorytet {prio}, czwartek).",
         "repair": "ZMIANA PLANU: zatwierdzone wizyty zostają, zmieniamy tylko to, co trzeba",
         "dropped": "Zatwierdzone wizyty, których nie da się utrzymać:",
@@ -71,7 +73,7 @@ T = {
     "en": {
         "title": "Gmina Zarszyn: a week's plan and a re-plan mid-week",
         "first": "MONDAY: THE PLAN CONFIRMED WITH THE VOLUNTEERS ({n} visits)",
-        "news": "TUESDAY EVENING: {who} is ill from Wednesday; urgent request {need} "
+        "news": "TUESDAY EVENING: {who} is unavailable from Wednesday; urgent request {need} "
                 "(priority {prio}, Thursday).",
         "repair": "RE-PLAN: confirmed visits stay, change only what must change",
         "dropped": "Confirmed visits that cannot be kept:",
@@ -165,15 +167,16 @@ def build_instance() -> Instance:
 
 
 def tuesday_news(inst: Instance) -> Instance:
-    """The week as it stands on Tuesday evening: Ewa ill from Wednesday, an urgent request."""
+    """The week as it stands on Tuesday evening: Ewa away from Wednesday, an urgent request."""
     ewa = inst.helper("ewa")
-    ill = attrs.evolve(ewa, unavailable=(*ewa.unavailable, ILL_FROM))
+    # Only the dates are recorded, not the reason (she is ill: health data, RODO art. 9).
+    away = attrs.evolve(ewa, unavailable=(*ewa.unavailable, AWAY_FROM))
     urgent = Need("escort-urgent", resident="r-05", category="escort", duration_minutes=120,
                   windows=[TimeWindow("09:00", "13:00")],
                   recurrence=Recurrence.once("2026-04-16"), priority=3,
                   applied_on="2026-04-14")
     return attrs.evolve(
-        inst, helpers=tuple(ill if h.id == "ewa" else h for h in inst.helpers),
+        inst, helpers=tuple(away if h.id == "ewa" else h for h in inst.helpers),
         needs=(*inst.needs, urgent), name="zarszyn-week-16-tuesday")
 
 
