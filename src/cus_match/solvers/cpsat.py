@@ -380,90 +380,117 @@ def lp_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None) ->
     return lp_relaxation(compat, comp, stage)[0]
 
 
-def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = None
+def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
+                  time_limit: float | None = None
                   ) -> tuple[float, dict[int, float], dict[tuple[int, str], float]]:
-    """The LP of :func:`lp_bound`: its value and the fractional ``y`` and ``x``."""
+    """The LP of :func:`lp_bound`: its value and the fractional ``y`` and ``x``.
+
+    With ``time_limit`` (seconds) an LP not solved in time gives the trivial bound (every
+    meetable visit met) and no fractional solution.
+    """
     from ortools.linear_solver import pywraplp
 
+    inf = pywraplp.Solver.infinity()
     inst = compat.inst
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    y: dict[int, object] = {}
-    xvar: dict[tuple[int, str], object] = {}
-    pair_terms: list = []  # type: ignore[type-arg]
-    week: dict[tuple[str, tuple[int, int]], list] = defaultdict(list)  # type: ignore[type-arg]
-    day: dict[tuple[str, object], list] = defaultdict(list)  # type: ignore[type-arg]
-    res_day: dict[tuple[str, object], list] = defaultdict(list)  # type: ignore[type-arg]
+    obj = lp.Objective()
+    # Rows are filled coefficient by coefficient: the natural expression API took over 30 s
+    # to build the city LP; this takes a few.
+    y: dict[int, Any] = {}
+    xvar: dict[tuple[int, str], Any] = {}
+    week: dict[tuple[str, tuple[int, int]], Any] = {}
+    day: dict[tuple[str, object], Any] = {}
+    res_day: dict[tuple[str, object], list[int]] = defaultdict(list)
+    linear = stage if isinstance(stage, Linear) else None
+    pairs = linear is not None and linear.has_pairs
+    t_build = _time.perf_counter()
     for i in comp:
         o = compat.occurrences[i]
         need = inst.need(o.need)
         cands = compat.candidates[i]
         if not compat.starts[i] or len(cands) < need.helpers_needed:
             continue
-        y[i] = lp.NumVar(0, 1, "")
-        xs = []
+        yi = y[i] = lp.NumVar(1 if need.required else 0, 1, "")
+        team = lp.Constraint(0, 0)
+        team.SetCoefficient(yi, -need.helpers_needed)
+        if stage is None:
+            obj.SetCoefficient(yi, _value(compat, i))
+        elif linear is not None:
+            obj.SetCoefficient(yi, linear.visit_coef(compat, i))
         for c in cands:
             x = xvar[(i, c.helper)] = lp.NumVar(0, 1, "")
-            xs.append(x)
-            week[(c.helper, iso_week(o.date))].append(o.duration * x)
-            day[(c.helper, o.date)].append(o.duration * x)
-            if isinstance(stage, Linear) and stage.has_pairs:
-                pair_terms.append(stage.pair_coef(compat, c) * x)
-        lp.Add(sum(xs) == need.helpers_needed * y[i])
-        if need.required:
-            lp.Add(y[i] == 1)
+            team.SetCoefficient(x, 1)
+            wk = (c.helper, iso_week(o.date))
+            row = week.get(wk)
+            if row is None:
+                row = week[wk] = lp.Constraint(-inf, inst.helper(c.helper).effective_weekly_minutes)
+            row.SetCoefficient(x, o.duration)
+            dk = (c.helper, o.date)
+            row = day.get(dk)
+            if row is None:
+                h = inst.helper(c.helper)
+                row = day[dk] = lp.Constraint(
+                    -inf, sum(b - a for a, b in helper_windows(inst, h, o.date)))
+            row.SetCoefficient(x, o.duration)
+            if pairs:
+                obj.SetCoefficient(x, linear.pair_coef(compat, c))  # type: ignore[union-attr]
         if need.resident is not None:
-            res_day[(need.resident, o.date)].append((i, o.duration * y[i]))
-    for (hid, _w), terms in week.items():
-        lp.Add(sum(terms) <= inst.helper(hid).effective_weekly_minutes)
-    for (hid, d), terms in day.items():
-        lp.Add(sum(terms) <= sum(b - a for a, b in helper_windows(inst, inst.helper(hid), d)))
-    for terms in res_day.values():
-        if len(terms) > 1:
-            spans = sorted(w for i, _t in terms for w in compat.occurrences[i].windows)
+            res_day[(need.resident, o.date)].append(i)
+    for occs in res_day.values():
+        if len(occs) > 1:
+            spans = sorted(w for i in occs for w in compat.occurrences[i].windows)
             covered, end = 0, -1
             for a, b in spans:  # minutes of the union of the windows
                 covered += max(0, b - max(a, end)) if b > end else 0
                 end = max(end, b)
-            lp.Add(sum(t for _i, t in terms) <= covered)
-    if stage is None:
-        lp.Maximize(sum(_value(compat, i) * v for i, v in y.items()))
-        trivial = float(sum(_value(compat, i) for i in y))
-    elif isinstance(stage, Linear):
-        lp.Maximize(sum(stage.visit_coef(compat, i) * v for i, v in y.items())
-                    + sum(pair_terms))
-        trivial = float(sum(max(stage.visit_coef(compat, i), 0) for i in y)
-                        + sum(max(stage.pair_coef(compat, c), 0) for i in y
-                              for c in compat.candidates[i]))
-    else:
+            row = lp.Constraint(-inf, covered)
+            for i in occs:
+                row.SetCoefficient(y[i], compat.occurrences[i].duration)
+    if isinstance(stage, Equity):
         t = lp.NumVar(0, EQUITY_RESOLUTION, "t")
+        obj.SetCoefficient(t, 1)
         occ = compat.occurrences
         for occs in stage.groups(compat).values():
-            demand = sum(occ[i].duration for i in occs)
-            lp.Add(EQUITY_RESOLUTION * sum(occ[i].duration * y[i] for i in occs if i in y)
-                   >= demand * t)
-        lp.Maximize(t)
-        trivial = float(EQUITY_RESOLUTION)
+            row = lp.Constraint(0, inf)
+            row.SetCoefficient(t, -sum(occ[i].duration for i in occs))
+            for i in occs:
+                if i in y:
+                    row.SetCoefficient(y[i], EQUITY_RESOLUTION * occ[i].duration)
+    obj.SetMaximization()
+    if time_limit is not None:
+        left = time_limit - (_time.perf_counter() - t_build)
+        lp.SetTimeLimit(max(1, int(left * 1000)))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
-        # Infeasible only when required visits cannot all be met even fractionally.
+        # Not solved in time, or infeasible (required visits cannot all be met even
+        # fractionally): the trivial bound, every meetable visit met at its best.
+        if stage is None:
+            trivial = float(sum(_value(compat, i) for i in y))
+        elif linear is not None:
+            trivial = float(sum(max(linear.visit_coef(compat, i), 0) for i in y)
+                            + sum(max(linear.pair_coef(compat, c), 0) for i in y
+                                  for c in compat.candidates[i]))
+        else:
+            trivial = float(EQUITY_RESOLUTION)
         return trivial, {}, {}
-    value = float(lp.Objective().Value())
+    value = float(obj.Value())
     if isinstance(stage, Equity):
         value = math.floor(value + 1e-6)  # the integer stage value cannot exceed it
     return (value,
-            {i: v.solution_value() for i, v in y.items()},  # type: ignore[attr-defined]
-            {k: v.solution_value() for k, v in xvar.items()})  # type: ignore[attr-defined]
+            {i: v.solution_value() for i, v in y.items()},
+            {k: v.solution_value() for k, v in xvar.items()})
 
 
 def lp_guided(compat: Compat, comp: Sequence[int], start: PlanState,
-              rule: Rule | None = None, fixed: PlanState | None = None
-              ) -> dict[int, tuple[int, list[Candidate]]]:
+              rule: Rule | None = None, fixed: PlanState | None = None,
+              relaxation: tuple[float, dict[int, float], dict[tuple[int, str], float]]
+              | None = None) -> dict[int, tuple[int, list[Candidate]]]:
     """Round the LP: visits in order of LP value, each with its helpers by LP weight.
 
     Returns the better (by ``rule``, default ``fifo``) of this rounding and ``start``'s plan
     of ``comp``.
     """
     rule = rule or RULES["fifo"]
-    _bound, yv, xv = lp_relaxation(compat, comp, rule.stages[0])
+    _bound, yv, xv = relaxation or lp_relaxation(compat, comp, rule.stages[0])
     state = fixed.copy() if fixed is not None else PlanState(compat)
     order = sorted(comp, key=lambda i: (-round(yv.get(i, 0.0), 6), -_value(compat, i), i))
     for i in order:
@@ -617,11 +644,16 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     hinted = _drop_unprofitable(compat, rule,
                                 {i: hint.chosen[i] for i in comp if i in hint.chosen})
     if pairs > LNS_THRESHOLD:
-        bound = lp_bound(compat, comp, first)
+        # The LP gives the bound and the start; on a busy machine it may not fit the budget,
+        # and then the greedy starts the search alone (the bound is the trivial one).
+        relaxation = lp_relaxation(compat, comp, first,
+                                   None if deterministic else time_limit * 0.5)
+        bound = relaxation[0]
         # Start from the better of the greedy and the LP rounding (4-6 % better on town and
         # city instances, in well under the time of one LNS round).
         start = fixed.copy() if fixed is not None else PlanState(compat)
-        for i, (s, team) in sorted(lp_guided(compat, comp, hint, rule, fixed).items()):
+        for i, (s, team) in sorted(lp_guided(compat, comp, hint, rule, fixed,
+                                             relaxation).items()):
             if i not in start.chosen:
                 start.add(i, s, team)
         left = max(time_limit - (_time.perf_counter() - t0), 0.1)

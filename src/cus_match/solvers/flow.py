@@ -179,7 +179,9 @@ def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *
         chosen = hinted
     value = stage.value(compat, chosen)
     gap_bound = (float(sol.bound) - n_required * big) if sol.bound is not None else float("inf")
-    bound = min(gap_bound, lp_bound(compat, comp, stage))
+    # An exact, optimal flow is its own bound; the LP only tightens relaxations.
+    exact_optimal = exact and sol.status is Status.OPTIMAL
+    bound = gap_bound if exact_optimal else min(gap_bound, lp_bound(compat, comp, stage))
     optimal = exact and sol.status is Status.OPTIMAL and value >= bound - 1e-6
     status = Status.OPTIMAL if optimal else Status.FEASIBLE
     return ComponentSolution(chosen, status, max(bound, value), _time.perf_counter() - t0,
