@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up the project virtualenv and run the demo or the tests — standard library only.
 
-    python3 dev.py demo      # install into .venv, then solve and print the bundled demo
+    python3 dev.py demo      # install into .venv (all extras), then solve and print the demo
     python3 dev.py test      # install into .venv (with test tools), then run tests and ruff
 
 Extra arguments go to the command (``python3 dev.py test -k json``). The virtualenv is
@@ -55,7 +55,8 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     try:
         if command == "demo":
-            ensure_venv("")
+            # Everything a coordinator uses (spreadsheets, reports, calendars), not only the core.
+            ensure_venv("all")
             run(PY, "-m", "cus_match", "demo", *rest)
         else:
             ensure_venv("test")
