@@ -50,9 +50,13 @@ def _svg(fig: Any, key: str) -> str:
     text = buf.getvalue()
     text = text[text.index("<svg"):]
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
-    # Several charts share one HTML document: ids must not clash across them.
-    text = re.sub(r'\bid="([^"]+)"', rf'id="{key}-\1"', text)
-    text = text.replace("url(#", f"url(#{key}-").replace('href="#', f'href="#{key}-')
+    # Several charts share one HTML document: ids must not clash across them. Only inside
+    # tags: labels are text between tags (their "<" escaped), left as written.
+    def prefix(tag: re.Match[str]) -> str:
+        t = re.sub(r'(\s)id="([^"]+)"', rf'\1id="{key}-\2"', tag.group(0))
+        return t.replace("url(#", f"url(#{key}-").replace('href="#', f'href="#{key}-')
+
+    text = re.sub(r"<[^<>]+>", prefix, text)
     # The page sets the size (CSS); the viewBox keeps the proportions.
     text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", text, count=1)
     return text.replace("<svg", f'<svg class="chart" role="img" aria-label="{key}"', 1)

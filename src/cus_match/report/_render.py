@@ -275,7 +275,7 @@ class _Build:
                 "head": f"{nid} — {self.category(n.category)}, "
                         f"{self.place(inst.need_place(n))}",
                 "text": e.text})
-        more = (w["explain_more"].format(n=self.max_explanations)
+        more = (w["explain_more"].format(n=self.max_explanations, total=len(order))
                 if len(order) > self.max_explanations else "")
         return {"table": _table(heads, rows, lang, self.max_rows),
                 "explanations": explanations, "explain_more": more}

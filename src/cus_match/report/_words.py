@@ -101,7 +101,7 @@ WORDS: dict[str, dict[str, str]] = {
         "excluded": "Helpers excluded by it",
         "near": "Would fit but for one thing",
         "explanations": "Explanations, need by need",
-        "explain_more": "Explanations are shown for the first {n} needs.",
+        "explain_more": "Explanations shown for {n} of {total} needs.",
         # Shortage
         "weekday": "Day",
         "band": "Time of day",
@@ -209,7 +209,7 @@ WORDS: dict[str, dict[str, str]] = {
         "excluded": "Wykluczeni z tej przyczyny",
         "near": "Pasowaliby, gdyby nie jedna przeszkoda",
         "explanations": "Wyjaśnienia dla poszczególnych potrzeb",
-        "explain_more": "Wyjaśnienia pokazano dla pierwszych {n} potrzeb.",
+        "explain_more": "Pokazano wyjaśnienia dla części potrzeb: {n} z {total}.",
         "weekday": "Dzień",
         "band": "Pora dnia",
         "missing": "Czego brakuje",
