@@ -305,7 +305,7 @@ def compute_metrics(instance: Instance, result: Result, previous: Result | None 
     Raises
     ------
     InvalidInputError
-        Naming every entry of ``result`` (or ``previous``) with an unknown need or helper.
+        Naming every entry of ``result`` with an unknown need or helper.
 
     Examples
     --------
@@ -316,9 +316,8 @@ def compute_metrics(instance: Instance, result: Result, previous: Result | None 
     >>> m.blocking_pairs is None, 0.0 <= m.load_gini <= 1.0
     (True, True)
     """
+    # ``previous`` may name needs cancelled or helpers gone since: they count as not kept.
     _check_ids(instance, result, "result")
-    if previous is not None:
-        _check_ids(instance, previous, "previous")
     if compat is None:
         compat = build_compat(instance)
 
