@@ -126,6 +126,20 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--lang", choices=["en", "pl"], default=argparse.SUPPRESS,
                    help="language of headers and words")
 
+    rp = sub.add_parser("report", help="write a plan as one self-contained HTML page "
+                                        "(charts, map, unmet needs explained)")
+    rp.add_argument("file", type=Path, help="instance JSON")
+    rp.add_argument("result", type=Path, help="result JSON")
+    rp.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    rp.add_argument("--names", type=Path, metavar="FILE",
+                    help="residents' names, one 'id;name' per line (default: ids only)")
+    rp.add_argument("--previous", type=Path, metavar="RESULT", default=None,
+                    help="the previous round's plan (result JSON): pairs kept from it")
+    rp.add_argument("--title", default=None, help="page title")
+    # SUPPRESS: without --lang here, the global --lang (before the command) stays in force.
+    rp.add_argument("--lang", choices=["en", "pl"], default=argparse.SUPPRESS,
+                    help="language of the report")
+
     x = sub.add_parser("explain", help="explain the plan for one need or helper")
     x.add_argument("file", type=Path, help="instance JSON")
     x.add_argument("result", type=Path, help="result JSON")
@@ -328,6 +342,19 @@ def _read_names(path: Path, inst) -> dict[str, str]:  # type: ignore[no-untyped-
     return names
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from cus_match.io.json_format import load_instance, load_result
+    from cus_match.report import write_report
+
+    inst = load_instance(args.file)
+    result = load_result(args.result)
+    names = _read_names(args.names, inst) if args.names else None
+    previous = load_result(args.previous) if args.previous else None
+    print(write_report(inst, result, args.output, lang=args.lang, names=names,
+                       previous=previous, title=args.title))
+    return EXIT_OK
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from cus_match.explain import explain
     from cus_match.io.json_format import load_instance, load_result
@@ -395,7 +422,7 @@ _COMMANDS = {
     "demo": _cmd_demo, "validate": _cmd_validate, "solve": _cmd_solve, "check": _cmd_check,
     "schema": _cmd_schema, "generate": _cmd_generate, "export": _cmd_export,
     "explain": _cmd_explain, "diagnose": _cmd_diagnose, "compare": _cmd_compare,
-    "recommend": _cmd_recommend,
+    "recommend": _cmd_recommend, "report": _cmd_report,
 }
 
 

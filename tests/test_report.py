@@ -1,0 +1,386 @@
+"""The HTML report: sections in both languages, escaping, privacy, determinism (no browser)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from html.parser import HTMLParser
+
+import attrs
+import pytest
+
+from builders import PERIOD, helper, instance, need
+from cus_match.check import check
+from cus_match.cli import main
+from cus_match.errors import InvalidInputError, InvalidOptionError
+from cus_match.generate import demo_instance, generate
+from cus_match.io.json_format import dump_instance, dump_result
+from cus_match.model import (
+    DEFAULT_CATEGORIES,
+    Agreement,
+    Credentials,
+    FormalService,
+    Place,
+    Policy,
+    Recurrence,
+    TravelEdge,
+    WeeklyWindow,
+)
+from cus_match.report import render_report, write_report
+from cus_match.result import Result
+from cus_match.solve import solve
+
+XSS = "<script>alert(1)</script>"
+XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+EVIL_HELPER = '<img src=x onerror="alert(2)" id="x" style="url(#y)">Anna'
+EVIL_CAT = "Zakupy <b>& co</b>"
+EVIL_PROVIDER = "</td></tr></table><script>alert(3)</script>"
+NAMES = {"r1": "Jan <i>Kowalski</i>", "r2": "Ewa Nowak-Zielińska"}
+
+SECTIONS = {
+    "en": ["Summary", "Coverage by place and kind of help", "Helpers&#39; load",
+           "Map of places", "Unmet visits and why", "Shortage diagnosis",
+           "Referred to formal services", "Visits met by formal services",
+           "Helpers&#39; schedule", "Matching rule and approval"],
+    "pl": ["Podsumowanie", "Pokrycie potrzeb według miejsc i rodzajów pomocy",
+           "Obciążenie pomagających", "Mapa miejscowości", "Wizyty bez pomocy i dlaczego",
+           "Diagnoza niedoborów", "Skierowania do usług formalnych",
+           "Wizyty objęte usługami formalnymi", "Harmonogram pomagających",
+           "Zasada doboru i zatwierdzenie planu"],
+}
+
+
+def _categories():
+    out = []
+    for c in DEFAULT_CATEGORIES:
+        if c.id == "shopping":
+            c = attrs.evolve(c, name_pl=EVIL_CAT, name_en=EVIL_CAT)
+        out.append(c)
+    return out
+
+
+@pytest.fixture(scope="module")
+def evil():
+    """Markup in every free-text field the report shows; every section has rows."""
+    no_child_checks = Credentials(bhp_briefed_on="2026-01-10")
+    inst = instance(
+        [helper("h1", home="b", name=EVIL_HELPER,
+                agreement=Agreement("2026-01-01", written=True, categories=["shopping", "walk"])),
+         helper("h2", name=XSS, credentials=no_child_checks, vetoes_categories=["shopping"])],
+        [need("n1"),
+         need("n2", category="homework_help", resident="r2"),  # h2 lacks child checks: unmet
+         need("n3", category="psychotherapy"),  # referred
+         need("n4", resident="r2", recurrence=Recurrence.once("2026-03-25")),  # covered
+         need("g1", resident=None, place="a", category="walk",
+              recurrence=Recurrence.once("2026-03-29"))],
+        policy=Policy(period=PERIOD, categories=_categories()),
+        places=[Place("a", XSS, lat=49.483, lon=22.066),
+                Place("b", "Nowotaniec $x^2$", lat=49.442, lon=22.118)],
+        services=[FormalService("care-1", provider=EVIL_PROVIDER, category="personal_care",
+                                recipients=["r2"], covers=["shopping"],
+                                schedule=[WeeklyWindow("wed", "08:00", "13:00")])],
+        name="Gmina <script>x</script>",
+    )
+    result = solve(inst, method="greedy")
+    assert check(inst, result) == []
+    assert [u.need for u in result.unmet] == ["n2"]
+    assert [r.need for r in result.referrals] == ["n3"]
+    assert [c.need for c in result.covered] == ["n4"]
+    assert {a.need for a in result.assignments} >= {"n1", "g1"}
+    return inst, result
+
+
+class _Tags(HTMLParser):
+    """Start tags and attributes as a browser's tokenizer sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        d = dict(attrs)
+        self.tags.append((tag, d))
+        if d.get("id"):
+            self.ids.append(d["id"])
+
+
+def _tags(html: str) -> _Tags:
+    p = _Tags()
+    p.feed(html)
+    return p
+
+
+# Sections ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_every_section_has_its_heading_in_the_language(evil, lang):
+    inst, result = evil
+    html = render_report(inst, result, lang=lang)
+    headings = re.findall(r'<h2 id="[a-z]+">(.*?)</h2>', html)
+    assert headings == SECTIONS[lang]
+    other = "pl" if lang == "en" else "en"
+    assert not any(f">{h}<" in html for h in SECTIONS[other])
+    assert f'<html lang="{lang}">' in html
+
+
+def test_polish_report_speaks_polish(evil):
+    inst, result = evil
+    html = render_report(inst, result, lang="pl")
+    assert "Plan jest propozycją" in html
+    assert "brak sprawdzenia w RSPS lub informacji z KRK" in html  # reasons.py's Polish text
+    assert ">wt<" in html  # textplan's Polish day names (24.03.2026 is a Tuesday)
+    assert "24.03.2026" in html
+    assert "pomocniczość" in html  # the referral's rule label, translated
+    assert "subsidiarity" not in html
+    assert "reguły <strong>fifo</strong>: pokrycie potrzeb ważone priorytetem" in html
+
+
+def test_summary_counts_match_the_plan(evil):
+    inst, result = evil
+    html = render_report(inst, result, lang="en")
+    met = len({(a.need, a.date) for a in result.assignments})
+    assert f'<span class="n">{met}</span><span class="l">Visits met</span>' in html
+    assert f'<span class="n">{len(result.unmet)}</span><span class="l">Visits unmet' in html
+    assert f"<th scope=\"row\">Assignments (helper visits)</th><td>{len(result.assignments)}" \
+        in html
+
+
+def test_unmet_visit_is_explained_with_reasons_and_near_misses(evil):
+    inst, result = evil
+    html = render_report(inst, result, lang="en")
+    unmet = html[html.index('id="unmet"'):html.index('id="shortage"')]
+    assert "n2" in unmet
+    assert "lacks the child-protection checks" in unmet
+    assert '<details id="explain-n2">' in unmet
+    assert "Helpers excluded, by reason:" in unmet  # explain()'s text
+    assert "would fit, but for one thing" in unmet
+
+
+def test_charts_and_map_are_inline_svg_without_external_resources(evil):
+    inst, result = evil
+    html = render_report(inst, result, lang="en")
+    for key in ("chart-place", "chart-category", "chart-load", "chart-map"):
+        assert f'aria-label="{key}"' in html
+    tags = _tags(html)
+    assert sum(1 for t, _ in tags.tags if t == "svg") == 4
+    # Offline: nothing to fetch (the colour bar is an inline PNG). URLs appear only as XML
+    # namespaces.
+    for _tag, attrs_ in tags.tags:
+        for name, value in attrs_.items():
+            if name in ("src", "srcset", "action", "data") or (
+                    name.endswith("href") and value
+                    and not value.startswith(("#", "data:image/png;base64,"))):
+                pytest.fail(f"external reference {name}={value!r}")
+    assert all(u in ("http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink",
+                     "http://www.w3.org/2000/svg\"", "http://www.w3.org/1999/xlink\"")
+               for u in re.findall(r"https?://[^\s\"'<>]+", html))
+    assert "<link" not in html
+    assert "@import" not in html
+    assert "url(http" not in html
+    assert "default-src 'none'" in html  # and the page forbids it anyway
+
+
+def test_ids_are_unique_across_the_document(evil):
+    inst, result = evil
+    ids = _tags(render_report(inst, result, lang="pl")).ids
+    assert len(ids) == len(set(ids)) > 10
+
+
+# Escaping and privacy ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_text_from_the_instance_is_escaped(evil, lang):
+    inst, result = evil
+    html = render_report(inst, result, lang=lang, names=NAMES, title="Plan <script>")
+    assert "<script" not in html.lower()
+    assert XSS_ESCAPED in html  # the place and helper named <script>...
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=" in html
+    assert "<b>& co</b>" not in html
+    assert "Zakupy &lt;b&gt;&amp; co&lt;/b&gt;" in html
+    assert "&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;" in html  # the provider cannot break tables
+    assert "Jan &lt;i&gt;Kowalski&lt;/i&gt;" in html
+    assert "Plan &lt;script&gt;" in html
+    assert "Gmina &lt;script&gt;x&lt;/script&gt;" in html
+    tags = {t for t, _ in _tags(html).tags}
+    assert not tags & {"script", "img", "iframe", "object", "embed", "b", "i"}
+    assert not any(name.startswith("on") for _, a in _tags(html).tags for name in a)
+
+
+def test_labels_in_charts_are_escaped_text_left_as_written(evil):
+    inst, result = evil
+    html = render_report(inst, result, lang="en")
+    load = html[html.index('aria-label="chart-load"'):]
+    load = load[:load.index("</svg>")]
+    # Escaped, and not taken for the chart's own ids (which get the chart's prefix).
+    assert '&lt;img src=x onerror="alert(2)" id="x" style="url(#y)"&gt;Anna (h1)' in load
+    assert 'id="chart-load-' in load
+
+
+def test_dollar_signs_in_labels_are_not_tex(evil):
+    inst, result = evil
+    html = render_report(inst, result, lang="en")
+    map_svg = html[html.index('aria-label="chart-map"'):]
+    assert "Nowotaniec $x^2$" in map_svg  # as written, not typeset
+
+
+def test_residents_names_appear_only_when_given(evil):
+    inst, result = evil
+    without = render_report(inst, result, lang="pl")
+    assert "Kowalski" not in without
+    assert "Ewa Nowak" not in without
+    assert "r1" in without
+    assert "r2" in without
+    assert "Imiona i nazwiska mieszkańców" not in without
+    with_names = render_report(inst, result, lang="pl", names=NAMES)
+    assert "Ewa Nowak-Zielińska" in with_names
+    assert "Imiona i nazwiska mieszkańców pochodzą z listy" in with_names
+    assert "<th scope=\"col\">Mieszkaniec</th>" in with_names
+
+
+def test_no_special_category_fields_reach_the_page(evil):
+    inst, result = evil
+    html = render_report(inst, result, lang="en", names=NAMES)
+    # Dates of criminal-record and child-protection checks stay in the instance.
+    for field in ("rsps", "krk_presented", "2026-01-10", "vetoes", "family_of"):
+        assert field not in html
+
+
+def test_logs_carry_counts_only(evil, caplog):
+    inst, result = evil
+    with caplog.at_level(logging.DEBUG, logger="cus_match.report"):
+        render_report(inst, result, lang="en", names=NAMES)
+    text = " ".join(r.getMessage() for r in caplog.records)
+    assert "assignments" in text
+    assert "Kowalski" not in text
+    assert "Ewa" not in text
+    assert "script" not in text
+
+
+# Determinism ---------------------------------------------------------------------------------
+
+def test_same_input_same_bytes(evil):
+    inst, result = evil
+    a = render_report(inst, result, lang="pl", names=NAMES)
+    b = render_report(inst, result, lang="pl", names=NAMES)
+    assert a == b
+    assert "dc:date" not in a
+    assert "<metadata" not in a
+    assert "Created with" not in a
+
+
+# Edge cases ----------------------------------------------------------------------------------
+
+def test_empty_result_renders_every_section_with_none():
+    inst = instance([helper("h1")], [need("n1")])
+    empty = Result(status="no_solution", method="cpsat", rule="fifo")
+    html = render_report(inst, empty, lang="pl")
+    assert re.findall(r'<h2 id="[a-z]+">(.*?)</h2>', html) == SECTIONS["pl"]
+    assert "W tym okresie nie ma wizyt do zaplanowania." in html
+    assert "nie znaleziono planu w zadanym czasie" in html
+    assert html.count('<p class="none">Brak.</p>') >= 4
+    # No visits: no coverage charts; helpers and places are still drawn, all at zero.
+    assert 'aria-label="chart-place"' not in html
+    assert 'aria-label="chart-category"' not in html
+    assert 'aria-label="chart-load"' in html
+    assert 'aria-label="chart-map"' in html
+
+
+def test_instance_without_coordinates_has_no_map():
+    edges = [TravelEdge("a", "b", {"walk": 40, "car": 8})]
+    inst = instance([helper("h1")], [need("n1")], travel_edges=edges,
+                    places=[Place("a", "Bukowsko"), Place("b", "Nowotaniec")])
+    html = render_report(inst, solve(inst, method="greedy"), lang="en")
+    assert "No place has coordinates: no map." in html
+    assert 'aria-label="chart-map"' not in html
+    # Some with coordinates: those are drawn, the others counted.
+    inst = attrs.evolve(inst, places=[Place("a", "Bukowsko", lat=49.483, lon=22.066),
+                                      Place("b", "Nowotaniec")])
+    html = render_report(inst, solve(inst, method="greedy"), lang="pl")
+    assert 'aria-label="chart-map"' in html
+    assert "Pominięto miejsca bez współrzędnych: 1." in html
+
+
+def test_demo_instance_report():
+    inst = demo_instance()
+    result = solve(inst, method="greedy")
+    html = render_report(inst, result, lang="pl")
+    assert "Gmina Bukowsko (synthetic demo)" in html
+    assert f"<td>{len(result.assignments)}</td>" in html
+    for u in result.unmet[:3]:
+        assert f'<details id="explain-{u.need}">' in html
+    assert html.count("<svg") == 4
+    schedule = html[html.index('id="schedule"'):]
+    for hid in {a.helper for a in result.assignments}:
+        assert f'id="helper-{hid}"' in schedule
+
+
+def test_custom_rule_and_previous_plan_are_reported(evil):
+    inst, result = evil
+    custom = attrs.evolve(result, rule="my-weights")
+    html = render_report(inst, custom, lang="en", previous=result)
+    assert "a custom rule" in html
+    pairs = len({(a.need, a.helper) for a in result.assignments})
+    assert f"Helper–need pairs kept from the previous plan</th><td>{pairs} of {pairs}" in html
+
+
+def test_long_tables_are_cut_with_a_note():
+    inst = generate("rural", seed=3)
+    result = solve(inst, method="greedy")
+    assert len(result.unmet) > 5
+    html = render_report(inst, result, lang="pl", max_rows=2, max_explanations=1)
+    assert "… i jeszcze" in html
+    assert "(pełne zestawienia: cus-match export --xlsx)" in html
+    assert html.count("<details") == 1
+    unmet_needs = len({u.need for u in result.unmet})
+    assert f"Pokazano wyjaśnienia dla części potrzeb: 1 z {unmet_needs}." in html
+
+
+def test_bad_options_and_foreign_results_raise(evil):
+    inst, result = evil
+    with pytest.raises(InvalidOptionError, match="lang"):
+        render_report(inst, result, lang="de")
+    with pytest.raises(InvalidOptionError, match="max_rows"):
+        render_report(inst, result, max_rows=-1)
+    other = generate("tiny", seed=1)
+    with pytest.raises(InvalidInputError, match="unknown"):
+        render_report(other, result)
+
+
+def test_write_report_writes_utf8(evil, tmp_path):
+    inst, result = evil
+    p = write_report(inst, result, tmp_path / "plan.html", lang="pl")
+    assert p.read_text(encoding="utf-8") == render_report(inst, result, lang="pl")
+
+
+# CLI -----------------------------------------------------------------------------------------
+
+def test_cli_report_with_names(evil, tmp_path, capsys):
+    inst, result = evil
+    dump_instance(inst, tmp_path / "gmina.json")
+    dump_result(result, tmp_path / "plan.json")
+    names = tmp_path / "names.csv"
+    names.write_text("id;name\nr1;Jan Kowalski\n", encoding="utf-8")
+    out = tmp_path / "report.html"
+    assert main(["report", str(tmp_path / "gmina.json"), str(tmp_path / "plan.json"),
+                 "-o", str(out), "--lang", "pl", "--names", str(names)]) == 0
+    assert str(out) in capsys.readouterr().out
+    html = out.read_text(encoding="utf-8")
+    assert "Podsumowanie" in html
+    assert "Jan Kowalski" in html
+    assert main(["--lang", "en", "report", str(tmp_path / "gmina.json"),
+                 str(tmp_path / "plan.json"), "-o", str(out)]) == 0
+    assert "Summary" in out.read_text(encoding="utf-8")
+
+
+def test_cli_report_rejects_names_of_unknown_residents(evil, tmp_path, capsys):
+    inst, result = evil
+    dump_instance(inst, tmp_path / "gmina.json")
+    dump_result(result, tmp_path / "plan.json")
+    names = tmp_path / "names.csv"
+    names.write_text("r9;Nobody\n", encoding="utf-8")
+    assert main(["report", str(tmp_path / "gmina.json"), str(tmp_path / "plan.json"),
+                 "-o", str(tmp_path / "r.html"), "--names", str(names)]) == 1
+    assert "r9" in capsys.readouterr().err
+    assert not (tmp_path / "r.html").exists()
