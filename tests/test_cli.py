@@ -85,3 +85,18 @@ def test_schema_and_generate(tmp_path, capsys):
     assert main(["generate", "--profile", "tiny", "--seed", "3", "-o", str(out)]) == 0
     assert main(["validate", str(out)]) == 0
     assert main(["generate", "--profile", "nowhere"]) == 2
+
+
+def test_progress_shows_elapsed_time_on_stderr(capsys):
+    import time
+
+    from cus_match.cli import _Progress
+
+    with _Progress(30, "pl", enabled=True):
+        time.sleep(1.3)
+    err = capsys.readouterr().err
+    assert "szukam planu..." in err
+    assert "/ 30 s" in err
+    with _Progress(30, "en", enabled=False):
+        time.sleep(0.01)
+    assert capsys.readouterr().err == ""

@@ -59,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--deterministic", action="store_true",
                    help="reproducible search (same input and seed, same plan)")
     s.add_argument("--quiet", action="store_true", help="print only the summary")
+    s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show elapsed time while solving (default: when stderr is a terminal)")
 
     c = sub.add_parser("check", help="verify a result against its instance (every hard rule)")
     c.add_argument("file", type=Path, help="instance JSON")
@@ -241,9 +243,11 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         rule = from_weights("custom", weights)
     pins = load_result(args.pin).assignments if args.pin else ()
     baseline = load_result(args.baseline) if args.baseline else None
-    result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
-                   seed=args.seed, workers=args.workers, deterministic=args.deterministic,
-                   pinned=pins, baseline=baseline)
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    with _Progress(args.time_limit or 30.0, args.lang, enabled=show):
+        result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
+                       seed=args.seed, workers=args.workers, deterministic=args.deterministic,
+                       pinned=pins, baseline=baseline)
     for d in result.dropped_pins:
         print(f"dropped pin: {d.need} {d.date} {d.helper}: {d.reason.text(args.lang)}"
               + (f" ({d.detail})" if d.detail else ""))
@@ -252,10 +256,45 @@ def _cmd_solve(args: argparse.Namespace) -> int:
                else "visits changed from the baseline: ") + str(result.changes))
     dump_result(result, args.output)
     _print_plan(inst, result, args.lang, quiet=args.quiet)
+    if inst.services and not args.quiet:
+        from cus_match.complement import formal_gaps
+
+        print(formal_gaps(inst, result).text(args.lang))
     code = _report_violations(check(inst, result))
     if result.status in (Status.INFEASIBLE, Status.PARTIAL, Status.NO_SOLUTION):
         return EXIT_INVALID
     return code
+
+
+class _Progress:
+    """Elapsed time on stderr while a long solve runs (a coordinator should see it working)."""
+
+    def __init__(self, limit: float, lang: str, *, enabled: bool) -> None:
+        import threading
+
+        self.limit, self.lang, self.enabled = limit, lang, enabled
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import time
+
+        t0 = time.monotonic()
+        word = "szukam planu" if self.lang == "pl" else "solving"
+        while not self.stop.wait(1.0):
+            print(f"\r{word}... {time.monotonic() - t0:4.0f} s / {self.limit:.0f} s",
+                  end="", file=sys.stderr, flush=True)
+        print("\r" + " " * 40 + "\r", end="", file=sys.stderr, flush=True)
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.stop.set()
+            self.thread.join()
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
