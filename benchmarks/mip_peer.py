@@ -209,12 +209,38 @@ def _cliques(t: np.ndarray, end: np.ndarray, occ: np.ndarray) -> np.ndarray:
     return member[lo < hi]
 
 
-def build_mip(compat: Any) -> Mip:
-    """The whole instance of ``compat`` (a :class:`cus_match.compat.Compat`) as one MIP."""
+class ModelTooLargeError(Exception):
+    """The MIP would have more helper-start columns than allowed (it is not built)."""
+
+    def __init__(self, z_cols: int, max_z: int) -> None:
+        super().__init__(f"{z_cols} helper-start columns, more than {max_z}")
+        self.z_cols = z_cols
+
+
+def count_z(compat: Any) -> int:
+    """Helper-start columns of the MIP, at most (cheap: no model is built)."""
+    n = 0
+    for i, cands in enumerate(compat.candidates):
+        grid = set(compat.starts[i])
+        n += sum(len(grid.intersection(c.starts)) for c in cands)
+    return n
+
+
+def build_mip(compat: Any, max_z: int | None = None) -> Mip:
+    """The whole instance of ``compat`` (a :class:`cus_match.compat.Compat`) as one MIP.
+
+    Raises :class:`ModelTooLargeError` before building when it would have more than ``max_z``
+    helper-start columns: the rows grow faster than the columns (the generated city, 6 million
+    columns, took 10 minutes and 19 GB to build, 228 million nonzeros).
+    """
     from cus_match.clock import iso_week
     from cus_match.solvers.components import value_minutes
 
     t0 = time.perf_counter()
+    if max_z is not None:
+        nz = count_z(compat)
+        if nz > max_z:
+            raise ModelTooLargeError(nz, max_z)
     inst = compat.inst
     b = _Builder()
     helper_ids = sorted(h.id for h in inst.helpers)
@@ -287,18 +313,18 @@ def build_mip(compat: Any) -> Mip:
             ii.extend([i] * len(wcol))
             tt.extend(starts)
             ee.extend(t + d for t in starts)
-    Zc, Zh, Zi, Zd, Zw, Zt, Zdur = (np.frombuffer(a, dtype=np.int64)
-                                     for a in (zc, zh, zi, zd, zw, zt, zdur))
+    zc_, zh_, zi_, zd_, zw_, zt_, zdur_ = (np.frombuffer(a, dtype=np.int64)
+                                           for a in (zc, zh, zi, zd, zw, zt, zdur))
     place_of = np.array([ppos[inst.need_place(inst.need(o.need))]
                          for o in compat.occurrences], dtype=np.intp)
     mode_mask = np.array([[m in inst.helper(h).modes for m in modes] for h in helper_ids],
                          dtype=bool).reshape(len(helper_ids), len(modes))
-    _helper_rows(b, travel, mode_mask, place_of, Zc, Zh, Zi, Zd, Zt, Zdur)
+    _helper_rows(b, travel, mode_mask, place_of, zc_, zh_, zi_, zd_, zt_, zdur_)
     for r in sorted(w_items):
         cols, ii, tt, ee = (np.frombuffer(a, dtype=np.int64) for a in w_items[r])
         if len(np.unique(ii)) > 1:
             b.rows_at_most_one("resident", _cliques(tt, ee, ii), cols)
-    _capacity_rows(b, compat, helper_ids, weeks, Zc, Zh, Zi, Zw, Zdur)
+    _capacity_rows(b, compat, helper_ids, zc_, zh_, zi_, zw_, zdur_)
     mip = b.finish()
     mip.build_seconds = time.perf_counter() - t0
     return mip
@@ -367,7 +393,7 @@ def _helper_rows(b: _Builder, travel: np.ndarray, mode_mask: np.ndarray, place_o
             b.rows_at_most_one("helper_dates", member, zc[a:e][order2])
 
 
-def _capacity_rows(b: _Builder, compat: Any, helper_ids: list[str], weeks: list[Any],
+def _capacity_rows(b: _Builder, compat: Any, helper_ids: list[str],
                    zc: np.ndarray, zh: np.ndarray, zi: np.ndarray, zw: np.ndarray,
                    zdur: np.ndarray) -> None:
     """Rules 19-21: weekly hours, distinct residents, PUS hours (only where they can bind)."""
@@ -377,9 +403,9 @@ def _capacity_rows(b: _Builder, compat: Any, helper_ids: list[str], weeks: list[
     order = np.lexsort((zi, zw, zh))
     zc, zh, zi, zw, zdur = (a[order] for a in (zc, zh, zi, zw, zdur))
     cut = np.flatnonzero((np.diff(zh) != 0) | (np.diff(zw) != 0)) + 1
-    for a, e in zip(np.concatenate([[0], cut]).tolist(), np.concatenate([cut, [len(zc)]]).tolist(),
-                    strict=True):
-        occs, first = np.unique(zi[a:e], return_index=True)
+    for a, e in zip(np.concatenate([[0], cut]).tolist(),
+                    np.concatenate([cut, [len(zc)]]).tolist(), strict=True):
+        _, first = np.unique(zi[a:e], return_index=True)
         cap = inst.helper(helper_ids[zh[a]]).effective_weekly_minutes
         if zdur[a:e][first].sum() > cap:
             b.row("weekly_hours", zc[a:e].tolist(), zdur[a:e].astype(float).tolist(), -_INF,
@@ -490,6 +516,11 @@ def _worker(folder: str, time_limit: float, seed: int) -> None:
             save_json("progress.json", {"bound": e.data_out.mip_dual_bound,
                                         "nodes": e.data_out.mip_node_count})
 
+    if lp.num_col_ == 0:  # nothing can be met: HiGHS would call the model empty, not solved
+        np.save(out / "solution.npy", np.zeros(0))
+        save_json("result.json", {"status": "Optimal", "seconds": 0.0, "objective": 0.0,
+                                  "bound": 0.0, "nodes": 0, "has_x": True})
+        return
     h.cbMipImprovingSolution.subscribe(improving)
     h.cbMipInterrupt.subscribe(progress)
     t0 = time.perf_counter()
@@ -593,23 +624,28 @@ def decode(compat: Any, mip: Mip, x: np.ndarray) -> Any:
 
 def run_peer(inst: Any, compat: Any, *, time_limit: float, seed: int = 0,
              grace: float | None = None, memory_gb: float | None = None,
-             max_nnz: int | None = None) -> dict[str, Any]:
+             max_z: int | None = None) -> dict[str, Any]:
     """Build, solve, decode and check; a record in the units of ``scale.py`` (hours).
 
     ``objective`` is the checked plan's value; ``status`` is ``invalid`` when the checker finds
-    violations, ``too large`` when the matrix has more than ``max_nnz`` nonzeros (not solved).
+    violations, ``too large`` when the model would have more than ``max_z`` helper-start
+    columns (not built, not solved). ``solve_s`` covers building, HiGHS and decoding, not the
+    check.
     """
     from cus_match.check import check
     from cus_match.result import Status
     from cus_match.solvers.state import assemble
 
     t0 = time.perf_counter()
-    mip = build_mip(compat)
-    rec: dict[str, Any] = {"mip": mip.size(), "objective": None, "bound": None,
-                           "gap_pct": None, "violations": None, "highs_s": None}
-    if max_nnz is not None and mip.nnz > max_nnz:
-        rec.update(status="too large", solve_s=round(time.perf_counter() - t0, 3))
+    rec: dict[str, Any] = {"objective": None, "bound": None, "gap_pct": None,
+                           "violations": None, "highs_s": None}
+    try:
+        mip = build_mip(compat, max_z=max_z)
+    except ModelTooLargeError as e:
+        rec.update(status="too large", mip={"z_cols": e.z_cols},
+                   solve_s=round(time.perf_counter() - t0, 3))
         return rec
+    rec["mip"] = mip.size()
     run = solve_mip(mip, time_limit=time_limit, seed=seed, grace=grace, memory_gb=memory_gb)
     rec.update(status=run.status, highs_status=run.highs_status, nodes=run.nodes,
                highs_s=None if run.highs_seconds is None else round(run.highs_seconds, 3),
@@ -623,6 +659,7 @@ def run_peer(inst: Any, compat: Any, *, time_limit: float, seed: int = 0,
         result = assemble(state, method="highs-mip", rule="fifo", seed=seed,
                           runtime=time.perf_counter() - t0, status=status,
                           bound=rec["bound"])
+        rec["solve_s"] = round(time.perf_counter() - t0, 3)
         violations = check(inst, result)
         rec["violations"] = len(violations)
         rec["objective"] = result.objective
@@ -632,7 +669,8 @@ def run_peer(inst: Any, compat: Any, *, time_limit: float, seed: int = 0,
             rec["first_violation"] = str(violations[0])[:200]
         if result.gap is not None:
             rec["gap_pct"] = round(100 * result.gap, 3)
-    rec["solve_s"] = round(time.perf_counter() - t0, 3)
+    else:
+        rec["solve_s"] = round(time.perf_counter() - t0, 3)
     return rec
 
 
@@ -646,13 +684,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--memory-gb", type=float, default=None)
+    ap.add_argument("--max-z", type=int, default=1_000_000)
     args = ap.parse_args(argv)
     from cus_match.compat import build_compat
     from cus_match.generate import generate
 
     inst = generate(args.profile, seed=args.seed, scale=args.scale)
     rec = run_peer(inst, build_compat(inst), time_limit=args.time_limit, seed=args.seed,
-                   memory_gb=args.memory_gb)
+                   memory_gb=args.memory_gb, max_z=args.max_z)
     print(json.dumps(rec, indent=1))
     return 0
 
