@@ -170,6 +170,8 @@ def main() -> None:
                 _print_row(done[-1], False)
         if args.peers:  # the ratios need the peer's run: print the instance's rows together
             peer = next((r for r in done if r["method"] == PEER), None)
+            if peer is not None and peer["objective"] is None:
+                peer = None  # no plan (too large, killed empty): nothing to compare with
             for r in done:
                 if peer is not None and r is not peer:
                     r["obj_ratio_vs_highs"] = _ratio(r["objective"], peer["objective"], 4)
@@ -194,7 +196,8 @@ def main() -> None:
         for r in rows:
             if r["method"] == method and r["total_s"] > 0:
                 share = 100 * r["build_s"] / r["total_s"]
-                print(f"  {r['instance']}: graph building {share:.0f}% of total time")
+                print(f"  {r['instance']}, {method}: graph building {share:.0f}% of total "
+                      "time")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
 
