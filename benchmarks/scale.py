@@ -5,8 +5,14 @@ a Markdown table — build time of the compatibility graph, solve time, objectiv
 peak memory, violations found by the independent checker — and per method the log-log slope of
 total time against the number of visits. ``--json FILE`` writes the records.
 
+``--peers`` adds the peer a researcher would otherwise write: the same instance as one
+time-indexed MIP solved by HiGHS under the same time limit (``benchmarks/mip_peer.py``: HiGHS in
+its own process, killed at limit + grace, its plan decoded and checked), as the row
+``highs-mip``, and two columns of ratios ours / HiGHS: objective and total time.
+
     python benchmarks/scale.py                       # all sizes, greedy and cpsat, 60 s each
     python benchmarks/scale.py --only rural,town --methods cpsat --time-limit 20
+    python benchmarks/scale.py --only rural,town --methods greedy,cpsat,auto --peers
 """
 
 from __future__ import annotations
@@ -24,10 +30,15 @@ SIZES = {  # name -> (profile, scale)
     "rural": ("rural", 1.0), "town": ("town", 1.0), "city": ("city", 1.0),
     "city2x": ("city", 2.0), "city4x": ("city", 4.0),
 }
+PEER = "highs-mip"
 
 
-def run_one(name: str, method: str, seed: int, time_limit: float) -> dict:
-    """Generate, build, solve and check one instance (runs inside the child process)."""
+def run_one(name: str, method: str, seed: int, time_limit: float,
+            peer: dict | None = None) -> dict:
+    """Generate, build, solve and check one instance (runs inside the child process).
+
+    ``method`` ``highs-mip`` runs the MIP peer with the options in ``peer``.
+    """
     import cus_match
     from cus_match.check import check
     from cus_match.compat import build_compat
@@ -40,6 +51,8 @@ def run_one(name: str, method: str, seed: int, time_limit: float) -> dict:
     _ = inst.travel
     compat = build_compat(inst)
     build = time.perf_counter() - t0
+    if method == PEER:
+        return _run_peer(name, inst, compat, build, seed, time_limit, peer or {})
     t1 = time.perf_counter()
     result = METHODS[method](inst, seed=seed, time_limit=time_limit, compat=compat)
     solve = time.perf_counter() - t1
@@ -58,8 +71,44 @@ def run_one(name: str, method: str, seed: int, time_limit: float) -> dict:
     }
 
 
+def _run_peer(name: str, inst, compat, build: float, seed: int, time_limit: float,
+              peer: dict) -> dict:
+    import cus_match
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from mip_peer import run_peer
+
+    profile, scale = SIZES[name]
+    rec = run_peer(inst, compat, time_limit=time_limit, seed=seed, grace=peer.get("grace"),
+                   memory_gb=peer.get("memory_gb"), max_z=peer.get("max_z"))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "instance": name, "profile": profile, "scale": scale, "seed": seed, "method": PEER,
+        "helpers": len(inst.helpers), "visits": len(compat.occurrences),
+        "pairs": sum(len(c) for c in compat.candidates),
+        "build_s": round(build, 3), "solve_s": rec["solve_s"],
+        "total_s": round(build + rec["solve_s"], 3), "objective": rec["objective"],
+        "bound": rec["bound"], "gap_pct": rec["gap_pct"], "status": rec["status"],
+        "violations": rec["violations"],
+        # The larger of this process (model building) and HiGHS's process.
+        "peak_mb": round(max(own, rec.get("highs_peak_mb") or 0.0), 1),
+        "model_peak_mb": round(own, 1),
+        "version": cus_match.__version__,
+        **{k: v for k, v in rec.items() if k not in (
+            "solve_s", "objective", "bound", "gap_pct", "status", "violations")},
+    }
+
+
 def _child(args: argparse.Namespace) -> None:
-    print(json.dumps(run_one(args.child, args.methods, args.seed, args.time_limit)))
+    peer = {"grace": args.peer_grace, "memory_gb": args.peer_memory_gb,
+            "max_z": args.peer_max_z}
+    print(json.dumps(run_one(args.child, args.methods, args.seed, args.time_limit, peer)))
+
+
+def _ratio(a: float | None, b: float | None, digits: int) -> float | None:
+    if a is None or not b:
+        return None
+    return round(a / b, digits)
 
 
 def _slope(rows: list[dict]) -> float | None:
@@ -80,41 +129,86 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--peers", action="store_true",
+                    help="also the HiGHS MIP peer (benchmarks/mip_peer.py), with ratios")
+    ap.add_argument("--peer-grace", type=float, default=None,
+                    help="seconds HiGHS may run past the limit before it is killed "
+                         "(default: half the limit + 10)")
+    ap.add_argument("--peer-memory-gb", type=float, default=None,
+                    help="address-space cap of the HiGHS process")
+    ap.add_argument("--peer-max-z", type=int, default=1_000_000,
+                    help="do not build MIPs with more helper-start columns (reported "
+                         "'too large'; the city has 6 million: 19 GB to build)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         _child(args)
         return
+    methods = args.methods.split(",") + ([PEER] if args.peers else [])
     rows = []
     head = ("| instance | method | helpers | visits | pairs | build s | solve s | objective | "
             "bound | gap % | status | peak MB | violations |")
+    if args.peers:
+        head += " obj / HiGHS | time / HiGHS |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
     for name in args.only.split(","):
-        for method in args.methods.split(","):
+        done = []
+        for method in methods:
             cmd = [sys.executable, __file__, "--child", name, "--methods", method,
                    "--seed", str(args.seed), "--time-limit", str(args.time_limit)]
+            for opt in ("peer_grace", "peer_memory_gb", "peer_max_z"):
+                if getattr(args, opt) is not None:
+                    cmd += ["--" + opt.replace("_", "-"), str(getattr(args, opt))]
             out = subprocess.run(cmd, capture_output=True, text=True, check=False)
             if out.returncode != 0:
-                print(f"| {name} | {method} | failed: {out.stderr.strip().splitlines()[-1:]} |")
+                print(f"| {name} | {method} | failed: {out.stderr.strip().splitlines()[-1:]} |",
+                      flush=True)
                 continue
-            r = json.loads(out.stdout.strip().splitlines()[-1])
-            rows.append(r)
-            print(f"| {name} | {method} | {r['helpers']} | {r['visits']} | {r['pairs']} | "
-                  f"{r['build_s']} | {r['solve_s']} | {r['objective']} | {r['bound']} | "
-                  f"{r['gap_pct']} | {r['status']} | {r['peak_mb']} | {r['violations']} |",
-                  flush=True)
+            done.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            if not args.peers:
+                _print_row(done[-1], False)
+        if args.peers:  # the ratios need the peer's run: print the instance's rows together
+            peer = next((r for r in done if r["method"] == PEER), None)
+            if peer is not None and peer["objective"] is None:
+                peer = None  # no plan (too large, killed empty): nothing to compare with
+            for r in done:
+                if peer is not None and r is not peer:
+                    r["obj_ratio_vs_highs"] = _ratio(r["objective"], peer["objective"], 4)
+                    r["time_ratio_vs_highs"] = _ratio(r["total_s"], peer["total_s"], 3)
+                _print_row(r, True)
+        rows.extend(done)
     print()
-    for method in args.methods.split(","):
+    for r in rows:
+        if r["method"] == PEER and "mip" in r and "cols" not in r["mip"]:
+            print(f"{r['instance']}: MIP not built, {r['mip']['z_cols']} helper-start columns "
+                  f"(over --peer-max-z)")
+        elif r["method"] == PEER and "mip" in r:
+            m = r["mip"]
+            print(f"{r['instance']}: MIP of {m['cols']} columns ({m['z_cols']} helper-start), "
+                  f"{m['rows']} rows, {m['nnz']} nonzeros, built in {m['build_s']} s; "
+                  f"HiGHS {r.get('highs_status') or r['status']}, "
+                  f"{r.get('highs_wall_s')} s wall, {r.get('highs_peak_mb')} MB")
+    for method in methods:
         s = _slope([r for r in rows if r["method"] == method])
         if s is not None:
             print(f"log-log slope of total time vs visits, {method}: {s:.2f}")
         for r in rows:
             if r["method"] == method and r["total_s"] > 0:
                 share = 100 * r["build_s"] / r["total_s"]
-                print(f"  {r['instance']}: graph building {share:.0f}% of total time")
+                print(f"  {r['instance']}, {method}: graph building {share:.0f}% of total "
+                      "time")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+
+
+def _print_row(r: dict, peers: bool) -> None:
+    line = (f"| {r['instance']} | {r['method']} | {r['helpers']} | {r['visits']} | "
+            f"{r['pairs']} | {r['build_s']} | {r['solve_s']} | {r['objective']} | {r['bound']} | "
+            f"{r['gap_pct']} | {r['status']} | {r['peak_mb']} | {r['violations']} |")
+    if peers:
+        line += f" {r.get('obj_ratio_vs_highs', '-')} | {r.get('time_ratio_vs_highs', '-')} |"
+    print(line, flush=True)
 
 
 if __name__ == "__main__":
