@@ -43,12 +43,14 @@ from cus_match.compat import Candidate, Compat, build_compat
 from cus_match.eligibility import date_reasons, pair_reasons, required_qualifications
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
 from cus_match.instance import Instance
-from cus_match.io.plan_tables import _WORDS, _check_lang, check_result
+from cus_match.io.plan_tables import _WORDS, _check_lang
 from cus_match.model import TravelMode
 from cus_match.model._validators import to_tuple
 from cus_match.occurrences import need_dates
 from cus_match.reasons import Reason
+from cus_match.references import check_result
 from cus_match.result import Assignment, NearMiss, ReasonCount, Referral, Result
+from cus_match.rules import SECONDARY_WEIGHTS
 from cus_match.solvers.state import PlanState, primary_value
 from cus_match.textplan import _DAYS
 
@@ -67,11 +69,10 @@ __all__ = [
 ]
 
 
-# The score of a helper at a visit: the fifo rule's secondary stage (continuity 30, locality 10,
-# less travel minutes), also the greedy's order of preference. Kept here rather than imported
-# from a solver, so explanations do not depend on how a method is built.
-CONTINUITY_WEIGHT = 30
-LOCALITY_WEIGHT = 10
+# The score of a helper at a visit: the fifo rule's secondary stage (continuity, locality, less
+# travel minutes), also the greedy's order of preference.
+CONTINUITY_WEIGHT = round(SECONDARY_WEIGHTS["continuity"])
+LOCALITY_WEIGHT = round(SECONDARY_WEIGHTS["locality"])
 
 
 # Plural forms --------------------------------------------------------------------------------

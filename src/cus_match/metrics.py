@@ -43,8 +43,8 @@ from typing import Any
 from attrs import field, frozen
 
 from cus_match.compat import Compat, build_compat
-from cus_match.errors import InvalidInputError, Problem
 from cus_match.instance import Instance
+from cus_match.references import check_result
 from cus_match.result import Result
 
 __all__ = ["SCALARS", "Coverage", "Metrics", "compute_metrics", "gini", "metrics_markdown",
@@ -317,7 +317,7 @@ def compute_metrics(instance: Instance, result: Result, previous: Result | None 
     (True, True)
     """
     # ``previous`` may name needs cancelled or helpers gone since: they count as not kept.
-    _check_ids(instance, result, "result")
+    check_result(instance, result)
     if compat is None:
         compat = build_compat(instance)
 
@@ -413,23 +413,6 @@ def compute_metrics(instance: Instance, result: Result, previous: Result | None 
         referrals=len(result.referrals), covered=len(result.covered),
         runtime_seconds=result.runtime_seconds,
     )
-
-
-def _check_ids(instance: Instance, result: Result, name: str) -> None:
-    needs = {n.id for n in instance.needs}
-    helpers = {h.id for h in instance.helpers}
-    problems = []
-    for k, a in enumerate(result.assignments):
-        if a.need not in needs:
-            problems.append(Problem(f"assignments[{k}].need", f"unknown need {a.need!r}"))
-        if a.helper not in helpers:
-            problems.append(Problem(f"assignments[{k}].helper", f"unknown helper {a.helper!r}"))
-    if name == "result":
-        for k, u in enumerate(result.unmet):
-            if u.need not in needs:
-                problems.append(Problem(f"unmet[{k}].need", f"unknown need {u.need!r}"))
-    if problems:
-        raise InvalidInputError(problems, source=name)
 
 
 def metrics_table(rows: Sequence[tuple[str, Metrics]]) -> list[dict[str, Any]]:

@@ -81,6 +81,7 @@ from cus_match.instance import Instance, cross_check
 from cus_match.model import Need, TravelMode
 from cus_match.occurrences import FormalVisit, Occurrence, formal_visits
 from cus_match.reasons import Reason
+from cus_match.references import check_result
 from cus_match.result import Assignment, Covered, ReasonCount, Result, Status, Unmet
 
 __all__ = [
@@ -386,20 +387,7 @@ class Recommender:
         inst = instance
         self.instance = inst
         self.result = result
-        problems = []
-        for i, a in enumerate(result.assignments):
-            try:
-                inst.need(a.need)
-            except KeyError:
-                problems.append(Problem(f"assignments[{i}].need",
-                                        f"unknown need {a.need!r}"))
-            try:
-                inst.helper(a.helper)
-            except KeyError:
-                problems.append(Problem(f"assignments[{i}].helper",
-                                        f"unknown helper {a.helper!r}"))
-        if problems:
-            raise InvalidInputError(problems, source="result")
+        check_result(inst, result)
         self._tables = _Tables(inst)
         self._tz = inst.policy.timezone
         self._step = inst.policy.time_step_minutes

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RULES",
+    "SECONDARY_WEIGHTS",
     "TERMS",
     "Equity",
     "Linear",
@@ -389,7 +390,10 @@ def utilitarian(weights: Mapping[str, object] | None = None) -> Rule:
                         "one weighted sum of coverage, travel, continuity and locality")
 
 
-_SECONDARY = {"continuity": 30.0, "locality": 10.0, "travel": 1.0}
+#: The fifo rule's second stage per helper visit (a known helper is worth 30 travel minutes, a
+#: local one 10); explanations score helpers with it too.
+SECONDARY_WEIGHTS: dict[str, float] = {"continuity": 30.0, "locality": 10.0, "travel": 1.0}
+_SECONDARY = SECONDARY_WEIGHTS
 
 RULES: dict[str, Rule] = {r.name: r for r in (
     lexicographic("fifo", [{"weighted_coverage": 1}, _SECONDARY],

@@ -30,11 +30,12 @@ from attrs import field, frozen
 from cus_match.clock import Weekday, format_time, minutes_of_day
 from cus_match.diagnosis import _words as words
 from cus_match.eligibility import required_qualifications
-from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
+from cus_match.errors import InvalidOptionError
 from cus_match.instance import Instance
 from cus_match.model import CredentialKind, Helper, Need, TravelMode
 from cus_match.occurrences import need_dates
 from cus_match.reasons import Reason
+from cus_match.references import check_result
 from cus_match.result import Result
 
 __all__ = ["Band", "Cell", "Gap", "GapKind", "Shortage", "shortage"]
@@ -398,27 +399,6 @@ def _failing_credentials(inst: Instance, need: Need, day: date,
     return out
 
 
-def _check_refs(inst: Instance, result: Result) -> None:
-    needs = {n.id for n in inst.needs}
-    helpers = {h.id for h in inst.helpers}
-    problems = []
-    for i, u in enumerate(result.unmet):
-        if u.need not in needs:
-            problems.append(Problem(f"unmet[{i}].need", f"unknown need {u.need!r}"))
-        for j, nm in enumerate(u.near_misses):
-            if nm.helper not in helpers:
-                problems.append(Problem(f"unmet[{i}].near_misses[{j}].helper",
-                                        f"unknown helper {nm.helper!r}"))
-    for i, r in enumerate(result.referrals):
-        if r.need not in needs:
-            problems.append(Problem(f"referrals[{i}].need", f"unknown need {r.need!r}"))
-    for i, a in enumerate(result.assignments):
-        if a.need not in needs:
-            problems.append(Problem(f"assignments[{i}].need", f"unknown need {a.need!r}"))
-    if problems:
-        raise InvalidInputError(problems, source="result (does it belong to this instance?)")
-
-
 _Visit = tuple[Need, date, Reason, list[tuple[GapKind, str, Reason, str | None, bool]]]
 
 
@@ -486,7 +466,7 @@ def shortage(instance: Instance, result: Result) -> Shortage:
     >>> sorted(s.to_records()[0])[:4]
     ['band', 'category', 'helper_hours', 'hours']
     """
-    _check_refs(instance, result)
+    check_result(instance, result)
     groups: dict[tuple[str, str, Weekday, Band], list[_Visit]] = defaultdict(list)
     for v in _visits(instance, result):
         need, day = v[0], v[1]

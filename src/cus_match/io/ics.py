@@ -33,7 +33,8 @@ from zoneinfo import ZoneInfo
 
 from cus_match.errors import InvalidOptionError
 from cus_match.instance import Instance
-from cus_match.io.plan_tables import _WORDS, _check_lang, check_result
+from cus_match.io.plan_tables import _WORDS, _check_lang
+from cus_match.references import check_result
 from cus_match.result import Assignment, Result
 
 if TYPE_CHECKING:  # icalendar is an optional extra: imported where used

@@ -417,7 +417,7 @@ def render_report(instance: Instance, result: Result, *, lang: str = "pl",
     >>> "<script" in html
     False
     """
-    from cus_match.io.plan_tables import check_result
+    from cus_match.references import check_result
     from cus_match.report._words import WORDS
 
     if lang not in LANGS:

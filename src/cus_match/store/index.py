@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from cus_match.errors import InvalidInputError, Problem
 from cus_match.instance import Instance
+from cus_match.references import check_result
 from cus_match.result import Result
 
 __all__ = ["VisitRow", "insert_visits", "visit_rows"]
@@ -34,27 +34,15 @@ def visit_rows(instance: Instance, result: Result) -> list[VisitRow]:
     Raises
     ------
     InvalidInputError
-        With every assignment naming a need or helper the instance does not have (the result
-        belongs to another instance).
+        With every id of the result the instance does not have (the result belongs to
+        another instance): see :func:`cus_match.references.check_result`.
     """
-    problems: list[Problem] = []
+    check_result(instance, result)
     rows: list[VisitRow] = []
-    helpers = {h.id for h in instance.helpers}
     for i, a in enumerate(result.assignments):
-        try:
-            need = instance.need(a.need)
-        except KeyError:
-            problems.append(Problem(f"assignments[{i}].need",
-                                    f"unknown need {a.need!r}: not in the round's instance"))
-            continue
-        if a.helper not in helpers:
-            problems.append(Problem(f"assignments[{i}].helper",
-                                    f"unknown helper {a.helper!r}: not in the round's instance"))
-            continue
+        need = instance.need(a.need)
         rows.append((i, a.need, need.resident, a.helper, need.category, a.date.isoformat(),
                      a.minutes))
-    if problems:
-        raise InvalidInputError(problems, source="result")
     return rows
 
 
