@@ -78,11 +78,11 @@ from __future__ import annotations
 import time as _time
 import warnings
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from attrs import frozen
 
-from cus_match.clock import from_minutes
+from cus_match.clock import datetime_to_minutes, from_minutes
 from cus_match.compat import Candidate, Compat, build_compat
 from cus_match.errors import CusMatchWarning, InvalidInputError, InvalidOptionError, Problem
 from cus_match.instance import Instance
@@ -93,7 +93,6 @@ from cus_match.solvers.state import PlanState, assemble
 __all__ = ["PROPOSING", "BlockingPair", "StabilityWarning", "blocking_pairs", "solve_stable"]
 
 PROPOSING = ("residents", "helpers")
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Sweeps of the stabilisation before giving up (a cycle is caught earlier by repeated plans).
 _MAX_SWEEPS = 1000
 
@@ -457,7 +456,7 @@ def state_of(compat: Compat, result: Result) -> PlanState:
             problems.append(Problem(f"assignments[{k}].helper", f"helper {a.helper!r} is not "
                                     f"eligible for need {a.need!r} on {a.date}"))
             continue
-        groups[i].append((k, c, int((a.start - _EPOCH).total_seconds() // 60)))
+        groups[i].append((k, c, datetime_to_minutes(a.start)))
     state = PlanState(compat)
     for i, members in sorted(groups.items()):
         starts = {s for _, _, s in members}
