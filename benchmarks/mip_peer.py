@@ -13,7 +13,7 @@ Columns (all binary), over the occurrences that can be met at all (enough candid
 * ``z_iht`` — helper ``h`` serves ``i`` starting at ``t``, over the candidate's own starts;
 * ``u_hr`` — helper ``h`` serves resident ``r`` (only for helpers whose ``max_residents`` binds).
 
-Rows, one group per rule of ``docs/rules.md`` (as ``cus_match.solvers.cpsat._Model``):
+Rows, one group per rule of ``docs/rules.md`` (as ``cus_match.optimise.solvers.cpsat._Model``):
 
 * ``sum_t w_it = y_i``; ``sum_h z_iht = k_i w_it`` (k helpers or none, same start: rule 16;
   starts inside the helper's availability: rule 15 by the choice of columns); ``y_i = 1`` for
@@ -36,8 +36,8 @@ pickle), read by a child process that imports only numpy and highspy (OR-Tools b
 own libhighs: the two never share a process). HiGHS gets the time limit; it can overshoot it
 (presolve, the root LP), so the child is killed on a wall clock of ``limit + grace``. Each
 improving solution is saved by a callback as it is found, so a killed run still reports its
-incumbent. The plan is decoded back into a :class:`cus_match.result.Result` and verified with
-:func:`cus_match.check.check`: a plan that fails is reported ``invalid``.
+incumbent. The plan is decoded back into a :class:`cus_match.plan.result.Result` and verified with
+:func:`cus_match.plan.check.check`: a plan that fails is reported ``invalid``.
 
     python benchmarks/mip_peer.py rural --time-limit 60     # one generated instance
 """
@@ -234,7 +234,7 @@ def build_mip(compat: Any, max_z: int | None = None) -> Mip:
     columns, took 10 minutes and 19 GB to build, 228 million nonzeros).
     """
     from cus_match.clock import iso_week
-    from cus_match.solvers.components import value_minutes
+    from cus_match.optimise.solvers.components import value_minutes
 
     t0 = time.perf_counter()
     if max_z is not None:
@@ -603,8 +603,8 @@ def solve_mip(mip: Mip, *, time_limit: float, seed: int = 0, grace: float | None
 
 
 def decode(compat: Any, mip: Mip, x: np.ndarray) -> Any:
-    """The plan of solution ``x`` as a :class:`cus_match.solvers.state.PlanState`."""
-    from cus_match.solvers.state import PlanState
+    """The plan of solution ``x`` as a :class:`cus_match.optimise.solvers.state.PlanState`."""
+    from cus_match.optimise.solvers.state import PlanState
 
     on = x > 0.5
     state = PlanState(compat)
@@ -632,9 +632,9 @@ def run_peer(inst: Any, compat: Any, *, time_limit: float, seed: int = 0,
     columns (not built, not solved). ``solve_s`` covers building, HiGHS and decoding, not the
     check.
     """
-    from cus_match.check import check
-    from cus_match.result import Status
-    from cus_match.solvers.state import assemble
+    from cus_match.optimise.solvers.state import assemble
+    from cus_match.plan.check import check
+    from cus_match.plan.result import Status
 
     t0 = time.perf_counter()
     rec: dict[str, Any] = {"objective": None, "bound": None, "gap_pct": None,

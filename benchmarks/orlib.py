@@ -2,7 +2,7 @@
 """OR-Library benchmark: cus_match's engine on public GAP and linear-assignment instances.
 
 Reads the instances and known values from ``../shared/data/orlib`` (override with ``--data``),
-solves each with :func:`cus_match.engine.solve_gap` / :func:`cus_match.engine.solve_lap` — the
+solves each with :func:`cus_match.optimise.engine.solve_gap` / :func:`cus_match.optimise.engine.solve_lap` — the
 same engine the domain solver uses — re-checks every solution with an independent checker
 (its own file parser: capacities, every job assigned, objective recomputed from the file) and
 prints one line per instance. See ``benchmarks/README.md`` for the protocol and latest table.
@@ -247,8 +247,8 @@ def gap_pct(ours: float | None, known: int, sense: str) -> float | None:
 
 def solve_gap_row(args: argparse.Namespace, row: Row, path: Path,
                   cache: dict[tuple[str, str], list[Any]]) -> dict[str, Any]:
-    from cus_match.engine import solve_gap
-    from cus_match.engine.orlib import read_gap
+    from cus_match.optimise.engine import solve_gap
+    from cus_match.optimise.engine.orlib import read_gap
 
     key = (str(path), row.sense)
     if key not in cache:
@@ -283,8 +283,8 @@ def best_time(fn: Any, repeat: int) -> tuple[float, Any]:
 def solve_lap_row(args: argparse.Namespace, row: Row, path: Path) -> dict[str, Any]:
     from ortools.graph.python import linear_sum_assignment
 
-    from cus_match.engine import solve_lap
-    from cus_match.engine.orlib import read_assign
+    from cus_match.optimise.engine import solve_lap
+    from cus_match.optimise.engine.orlib import read_assign
 
     data = read_assign(path)
     n = data.n

@@ -2,10 +2,10 @@
 
 Protocol: generate the profile (default ``city``, seed 1), take ``--needs`` of its own needs out
 (a seeded sample, made non-required), plan the rest (``--method greedy`` by default, or
-``auto`` with ``--time-limit``), build one :class:`cus_match.recommend.Recommender` on that
+``auto`` with ``--time-limit``), build one :class:`cus_match.analysis.recommend.Recommender` on that
 plan (its build time is reported), then time ``recommend(need, k)`` on each taken-out need
 (wall clock, one call each, after one warm-up call that is not counted). The option ranked
-first for each visit is verified: added to the plan it must pass :func:`cus_match.check.check`
+first for each visit is verified: added to the plan it must pass :func:`cus_match.plan.check.check`
 on the instance with the need (``--verify 0`` skips this, ``--verify N`` checks the first N
 needs).
 
@@ -41,10 +41,10 @@ def run(profile: str, seed: int, needs: int, k: int, method: str, time_limit: fl
     """Run the benchmark; returns its record."""
     import cus_match
     from cus_match import solve
-    from cus_match.check import check
+    from cus_match.analysis.recommend import Recommender
     from cus_match.generate import generate
-    from cus_match.recommend import Recommender
-    from cus_match.result import Result, Status
+    from cus_match.plan.check import check
+    from cus_match.plan.result import Result, Status
 
     inst = generate(profile, seed=seed)
     pool = sorted(inst.needs, key=lambda n: n.id)

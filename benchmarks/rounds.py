@@ -30,13 +30,13 @@ from typing import Any
 
 import attrs
 
-from cus_match.check import check
+from cus_match.analysis.metrics import compute_metrics
 from cus_match.generate import generate
-from cus_match.instance import Instance
-from cus_match.metrics import compute_metrics
 from cus_match.model import DateRange, FormalService, Need, Recurrence, WeeklyWindow
-from cus_match.result import Result
-from cus_match.solve import solve
+from cus_match.model.instance import Instance
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import check
+from cus_match.plan.result import Result
 from cus_match.store import HistoryStore
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")

@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cus_match.research import run_study, study_markdown, write_study
-from cus_match.rules import RULES
+from cus_match.analysis.research import run_study, study_markdown, write_study
+from cus_match.optimise.rules import RULES
 
 
 def main(argv: list[str] | None = None) -> int:

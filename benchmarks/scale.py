@@ -13,6 +13,8 @@ its own process, killed at limit + grace, its plan decoded and checked), as the 
     python benchmarks/scale.py                       # all sizes, greedy and cpsat, 60 s each
     python benchmarks/scale.py --only rural,town --methods cpsat --time-limit 20
     python benchmarks/scale.py --only rural,town --methods greedy,cpsat,auto --peers
+    python benchmarks/scale.py --only rural,town --methods greedy,cpsat,flow,auto \
+        --deterministic --time-limit 10             # objectives that repeat byte for byte
 """
 
 from __future__ import annotations
@@ -34,16 +36,16 @@ PEER = "highs-mip"
 
 
 def run_one(name: str, method: str, seed: int, time_limit: float,
-            peer: dict | None = None) -> dict:
+            peer: dict | None = None, deterministic: bool = False) -> dict:
     """Generate, build, solve and check one instance (runs inside the child process).
 
     ``method`` ``highs-mip`` runs the MIP peer with the options in ``peer``.
     """
     import cus_match
-    from cus_match.check import check
     from cus_match.compat import build_compat
     from cus_match.generate import generate
-    from cus_match.solve import METHODS
+    from cus_match.optimise.solve import METHODS
+    from cus_match.plan.check import check
 
     profile, scale = SIZES[name]
     inst = generate(profile, seed=seed, scale=scale)
@@ -54,7 +56,8 @@ def run_one(name: str, method: str, seed: int, time_limit: float,
     if method == PEER:
         return _run_peer(name, inst, compat, build, seed, time_limit, peer or {})
     t1 = time.perf_counter()
-    result = METHODS[method](inst, seed=seed, time_limit=time_limit, compat=compat)
+    extra = {"deterministic": True} if deterministic and method != "greedy" else {}
+    result = METHODS[method](inst, seed=seed, time_limit=time_limit, compat=compat, **extra)
     solve = time.perf_counter() - t1
     violations = check(inst, result)
     return {
@@ -102,7 +105,8 @@ def _run_peer(name: str, inst, compat, build: float, seed: int, time_limit: floa
 def _child(args: argparse.Namespace) -> None:
     peer = {"grace": args.peer_grace, "memory_gb": args.peer_memory_gb,
             "max_z": args.peer_max_z}
-    print(json.dumps(run_one(args.child, args.methods, args.seed, args.time_limit, peer)))
+    print(json.dumps(run_one(args.child, args.methods, args.seed, args.time_limit, peer,
+                             args.deterministic)))
 
 
 def _ratio(a: float | None, b: float | None, digits: int) -> float | None:
@@ -139,6 +143,9 @@ def main() -> None:
     ap.add_argument("--peer-max-z", type=int, default=1_000_000,
                     help="do not build MIPs with more helper-start columns (reported "
                          "'too large'; the city has 6 million: 19 GB to build)")
+    ap.add_argument("--deterministic", action="store_true",
+                    help="reproducible search: --time-limit is then CP-SAT work units, and "
+                         "the objectives repeat on any machine load")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -157,6 +164,8 @@ def main() -> None:
         for method in methods:
             cmd = [sys.executable, __file__, "--child", name, "--methods", method,
                    "--seed", str(args.seed), "--time-limit", str(args.time_limit)]
+            if args.deterministic:
+                cmd.append("--deterministic")
             for opt in ("peer_grace", "peer_memory_gb", "peer_max_z"):
                 if getattr(args, opt) is not None:
                     cmd += ["--" + opt.replace("_", "-"), str(getattr(args, opt))]

@@ -23,10 +23,8 @@ import argparse
 from typing import NamedTuple
 
 from cus_match import solve
-from cus_match.check import check
-from cus_match.diagnosis import Extend, WhatIf, apply_change, format_what_if, what_if
-from cus_match.explain import explain
-from cus_match.instance import Instance
+from cus_match.analysis.diagnosis import Extend, WhatIf, apply_change, format_what_if, what_if
+from cus_match.analysis.explain import explain
 from cus_match.model import (
     Agreement,
     Credentials,
@@ -40,8 +38,10 @@ from cus_match.model import (
     TimeWindow,
     WeeklyWindow,
 )
-from cus_match.result import Result
-from cus_match.textplan import format_plan
+from cus_match.model.instance import Instance
+from cus_match.plan.check import check
+from cus_match.plan.result import Result
+from cus_match.report.text import format_plan
 
 WEEK = DateRange("2026-04-13", "2026-04-17")  # a school week, Monday to Friday
 SCHOOL_DAYS = ("mon", "tue", "wed", "thu", "fri")

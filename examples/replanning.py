@@ -27,8 +27,6 @@ from typing import NamedTuple
 import attrs
 
 from cus_match import solve
-from cus_match.check import check
-from cus_match.instance import Instance
 from cus_match.model import (
     Agreement,
     Credentials,
@@ -44,8 +42,10 @@ from cus_match.model import (
     TravelEdge,
     WeeklyWindow,
 )
-from cus_match.result import Result
-from cus_match.textplan import format_plan
+from cus_match.model.instance import Instance
+from cus_match.plan.check import check
+from cus_match.plan.result import Result
+from cus_match.report.text import format_plan
 
 WEEK = DateRange("2026-04-13", "2026-04-19")  # Monday to Sunday
 AWAY_FROM = DateRange("2026-04-15", "2026-04-19")  # Ewa is unavailable from Wednesday

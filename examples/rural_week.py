@@ -20,10 +20,8 @@ import argparse
 from typing import NamedTuple
 
 from cus_match import solve
-from cus_match.check import check
-from cus_match.diagnosis import Shortage, shortage
-from cus_match.explain import explain
-from cus_match.instance import Instance
+from cus_match.analysis.diagnosis import Shortage, shortage
+from cus_match.analysis.explain import explain
 from cus_match.model import (
     Agreement,
     Credentials,
@@ -39,8 +37,10 @@ from cus_match.model import (
     TravelEdge,
     WeeklyWindow,
 )
-from cus_match.result import Result
-from cus_match.textplan import format_plan
+from cus_match.model.instance import Instance
+from cus_match.plan.check import check
+from cus_match.plan.result import Result
+from cus_match.report.text import format_plan
 
 WEEK = DateRange("2026-04-13", "2026-04-19")  # Monday to Sunday
 

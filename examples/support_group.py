@@ -24,10 +24,7 @@ import argparse
 from typing import NamedTuple
 
 from cus_match import solve
-from cus_match.check import check
-from cus_match.eligibility import pair_reasons
-from cus_match.explain import explain
-from cus_match.instance import Instance
+from cus_match.analysis.explain import explain
 from cus_match.model import (
     DEFAULT_CATEGORIES,
     Agreement,
@@ -45,8 +42,11 @@ from cus_match.model import (
     TimeWindow,
     WeeklyWindow,
 )
-from cus_match.result import Result
-from cus_match.textplan import format_plan
+from cus_match.model.eligibility import pair_reasons
+from cus_match.model.instance import Instance
+from cus_match.plan.check import check
+from cus_match.plan.result import Result
+from cus_match.report.text import format_plan
 
 PERIOD = DateRange("2026-04-13", "2026-04-26")  # two weeks, Monday to Sunday
 TRAINING = "support_group_training"  # the facilitators' training, a required qualification

@@ -20,9 +20,7 @@ from datetime import date
 from typing import NamedTuple
 
 from cus_match import solve
-from cus_match.check import check
 from cus_match.clock import Weekday, minutes_of_day
-from cus_match.instance import Instance
 from cus_match.model import (
     Agreement,
     Credentials,
@@ -38,8 +36,10 @@ from cus_match.model import (
     TimeWindow,
     WeeklyWindow,
 )
-from cus_match.result import Assignment, Result
-from cus_match.textplan import format_plan
+from cus_match.model.instance import Instance
+from cus_match.plan.check import check
+from cus_match.plan.result import Assignment, Result
+from cus_match.report.text import format_plan
 
 WEEK = DateRange("2026-04-13", "2026-04-19")  # Monday to Sunday
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")

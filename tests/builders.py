@@ -6,7 +6,6 @@ from typing import Any
 
 import attrs
 
-from cus_match.instance import Instance
 from cus_match.model import (
     Agreement,
     Credentials,
@@ -20,6 +19,7 @@ from cus_match.model import (
     TimeWindow,
     WeeklyWindow,
 )
+from cus_match.model.instance import Instance
 
 PERIOD = DateRange("2026-03-23", "2026-03-29")  # Mon-Sun; clocks go forward on Sun 29th
 CATS = ["shopping", "companionship", "homework_help", "respite", "transport", "walk",

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from cus_match.check import check
+from cus_match.plan.check import check
 
 # The package re-exports the function ``solve``, which hides the module of the same name.
-solve_module = importlib.import_module("cus_match.solve")
+solve_module = importlib.import_module("cus_match.optimise.solve")
 
 
 def _checked(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for valid :class:`~cus_match.instance.Instance` objects.
+"""Hypothesis strategies for valid :class:`~cus_match.model.instance.Instance` objects.
 
 ``instances()`` draws small planning rounds (by default at most 6 helpers, 7 needs and a period
 of 7-14 days) that are *valid* (they build without :class:`InvalidInputError`) and usually
@@ -31,7 +31,6 @@ import attrs
 from hypothesis import strategies as st
 
 from cus_match.clock import Weekday
-from cus_match.instance import Instance
 from cus_match.model import (
     DEFAULT_CATEGORIES,
     Agreement,
@@ -55,6 +54,7 @@ from cus_match.model import (
     TravelSettings,
     WeeklyWindow,
 )
+from cus_match.model.instance import Instance
 
 __all__ = [
     "FLAWS_HELPER",

@@ -14,7 +14,6 @@ import pytest
 from attrs import evolve
 
 from cus_match import Assignment, Covered, Instance, Referral, Result, Unmet
-from cus_match.check import Violation, check
 from cus_match.clock import Weekday, from_minutes, local_to_minutes
 from cus_match.model import (
     Agreement,
@@ -32,6 +31,7 @@ from cus_match.model import (
     TravelSettings,
     WeeklyWindow,
 )
+from cus_match.plan.check import Violation, check
 
 TZ = "Europe/Warsaw"
 MON, TUE, WED, THU, FRI, SAT, SUN = (date(2026, 3, 23) + timedelta(days=i) for i in range(7))

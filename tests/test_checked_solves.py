@@ -9,9 +9,9 @@ import pytest
 
 from conftest import _checked
 from cus_match.generate import generate
-from cus_match.solvers.greedy import solve_greedy
+from cus_match.optimise.solvers.greedy import solve_greedy
 
-solve_module = importlib.import_module("cus_match.solve")
+solve_module = importlib.import_module("cus_match.optimise.solve")
 
 
 def test_every_method_is_wrapped():

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from builders import helper, instance, need
-from cus_match.cli import main
+from cus_match.cli.main import main
 from cus_match.io.json_format import dump_instance, load_result
 
 
@@ -90,7 +90,7 @@ def test_schema_and_generate(tmp_path, capsys):
 def test_progress_shows_elapsed_time_on_stderr(capsys):
     import time
 
-    from cus_match.cli import _Progress
+    from cus_match.cli.main import _Progress
 
     with _Progress(30, "pl", enabled=True):
         time.sleep(1.3)

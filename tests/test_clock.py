@@ -17,7 +17,7 @@ from cus_match.clock import (
     to_minutes,
 )
 from cus_match.model import DateRange, TimeWindow, WeeklyWindow
-from cus_match.occurrences import expand, helper_windows
+from cus_match.model.occurrences import expand, helper_windows
 
 
 def test_spring_forward_day_is_23_hours_and_window_over_the_gap_is_shorter():

@@ -5,7 +5,7 @@ the same order, the same candidates (in the same order, with the same field valu
 the same start grids, referrals, covered and outside-IPUS occurrences, and the same exclusion
 counts and near misses. The fast implementation works on numpy masks; the reference below is the
 original per-pair Python code (rules from ``docs/rules.md``), kept here verbatim in spirit and
-independent of :mod:`cus_match.eligibility`, so an optimisation there cannot move both sides.
+independent of :mod:`cus_match.model.eligibility`, so an optimisation there cannot move both sides.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ from hypothesis import HealthCheck, given, settings
 
 from builders import PERIOD, helper, instance, need
 from cus_match import compat as compat_module
-from cus_match import eligibility
 from cus_match.compat import Candidate, Compat, build_compat, starts_in
 from cus_match.generate import generate
-from cus_match.instance import Instance
 from cus_match.model import (
     Agreement,
     CredentialKind,
@@ -44,10 +42,12 @@ from cus_match.model import (
     TravelEdge,
     TravelMode,
     WeeklyWindow,
+    eligibility,
 )
-from cus_match.occurrences import Interval, Occurrence, expand, formal_visits, helper_windows
+from cus_match.model.instance import Instance
+from cus_match.model.occurrences import Interval, Occurrence, expand, formal_visits, helper_windows
+from cus_match.plan.result import Covered, Referral
 from cus_match.reasons import Reason
-from cus_match.result import Covered, Referral
 from strategies import instances
 
 FAST = settings(max_examples=150, deadline=None,

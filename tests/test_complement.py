@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from cus_match.complement import formal_gaps
-from cus_match.solve import solve
+from cus_match.analysis.complement import formal_gaps
+from cus_match.optimise.solve import solve
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,13 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import helper, instance, need
-from cus_match.check import check
 from cus_match.clock import from_minutes, local_to_minutes
-from cus_match.instance import Instance
 from cus_match.model import Agreement, Recurrence, TimeWindow, WeeklyWindow
+from cus_match.model.instance import Instance
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import check
+from cus_match.plan.result import Assignment, ReasonCount, Result, Status, Unmet
 from cus_match.reasons import Reason
-from cus_match.result import Assignment, ReasonCount, Result, Status, Unmet
-from cus_match.solve import solve
 from strategies import instances
 
 DAYS = ["2026-03-24", "2026-03-25"]
@@ -201,9 +201,9 @@ def test_empty_instances():
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tiny())
 def test_lp_bound_and_lns_against_brute_force(inst):
-    import cus_match.solvers.cpsat as cp
+    import cus_match.optimise.solvers.cpsat as cp
     from cus_match.compat import build_compat
-    from cus_match.solvers.greedy import greedy_state
+    from cus_match.optimise.solvers.greedy import greedy_state
 
     exact = brute_force(inst)
     compat = build_compat(inst)
@@ -235,7 +235,7 @@ def test_lns_plans_pass_the_checker(inst):
 
 @contextlib.contextmanager
 def _lns_everywhere():
-    import cus_match.solvers.cpsat as cp
+    import cus_match.optimise.solvers.cpsat as cp
 
     old, cp.LNS_THRESHOLD = cp.LNS_THRESHOLD, 0  # every component goes through LNS
     try:

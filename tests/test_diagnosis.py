@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 
 from builders import CREDS, evolve, helper, instance, need
 from cus_match import check, solve
-from cus_match.diagnosis import (
+from cus_match.analysis.diagnosis import (
     AddHelper,
     Band,
     Extend,
@@ -24,9 +24,9 @@ from cus_match.diagnosis import (
 from cus_match.errors import InvalidInputError, InvalidOptionError
 from cus_match.generate import generate
 from cus_match.model import Category, Ipus, Policy, Recurrence, Resident, TimeWindow
-from cus_match.occurrences import need_dates
+from cus_match.model.occurrences import need_dates
+from cus_match.plan.result import Result
 from cus_match.reasons import Reason
-from cus_match.result import Result
 from strategies import instances
 
 SAT = Recurrence.once("2026-03-28")  # a Saturday in the builders' period
@@ -381,7 +381,7 @@ def test_options_are_checked(two_gaps):
 # Command line -------------------------------------------------------------------------------
 
 def test_cli_diagnose_prints_the_map_and_suggestions(two_gaps, tmp_path, capsys):
-    from cus_match.cli import main
+    from cus_match.cli.main import main
     from cus_match.io.json_format import dump_instance, dump_result
 
     inst_file, plan_file, out = tmp_path / "g.json", tmp_path / "p.json", tmp_path / "d.json"

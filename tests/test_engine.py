@@ -1,4 +1,4 @@
-"""The assignment engine (cus_match.engine) against brute force, its own promises and OR-Library."""
+"""The assignment engine (cus_match.optimise.engine) against brute force, its own promises and OR-Library."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cus_match.engine import GapProblem, GapSolution, solve_gap, solve_lap
-from cus_match.engine import _solve as engine_solve
-from cus_match.engine._cpsat import CpsatResult
-from cus_match.engine.orlib import read_assign, read_gap
 from cus_match.errors import InvalidInputError, InvalidOptionError
-from cus_match.result import Status
+from cus_match.optimise.engine import GapProblem, GapSolution, solve_gap, solve_lap
+from cus_match.optimise.engine import gap as engine_solve
+from cus_match.optimise.engine.cpsat import CpsatResult
+from cus_match.optimise.engine.orlib import read_assign, read_gap
+from cus_match.plan.result import Status
 
 ORLIB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "orlib"
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

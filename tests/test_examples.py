@@ -12,8 +12,8 @@ from types import ModuleType
 
 import pytest
 
-from cus_match.check import check
 from cus_match.model import TravelMode
+from cus_match.plan.check import check
 from cus_match.reasons import Reason
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

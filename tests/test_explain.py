@@ -4,11 +4,10 @@ import attrs
 import pytest
 
 from builders import helper, instance, need
-from cus_match.check import check
-from cus_match.cli import main
+from cus_match.analysis.explain import NotChosen, Outcome, explain, plural_pl
+from cus_match.cli.main import main
 from cus_match.compat import build_compat
 from cus_match.errors import InvalidOptionError
-from cus_match.explain import NotChosen, Outcome, explain, plural_pl
 from cus_match.io.json_format import dump_instance, dump_result
 from cus_match.model import (
     Agreement,
@@ -18,9 +17,10 @@ from cus_match.model import (
     TimeWindow,
     WeeklyWindow,
 )
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import check
+from cus_match.plan.result import NearMiss, ReasonCount, Unmet
 from cus_match.reasons import Reason
-from cus_match.result import NearMiss, ReasonCount, Unmet
-from cus_match.solve import solve
 
 TUE_ALL = [WeeklyWindow("tue", "08:00", "20:00")]
 

@@ -10,13 +10,10 @@ import openpyxl
 import pytest
 
 from builders import PERIOD, helper, instance, need
-from cus_match.check import check
-from cus_match.cli import main
+from cus_match.cli.main import main
 from cus_match.errors import InvalidInputError, InvalidOptionError
 from cus_match.generate import generate
-from cus_match.io.ics import event_uid, helper_calendars, ics_filename, write_ics
 from cus_match.io.json_format import dump_instance, dump_result
-from cus_match.io.plan_tables import plan_tables, read_names, write_csv, write_xlsx
 from cus_match.io.safe_cells import neutralise
 from cus_match.model import (
     DEFAULT_CATEGORIES,
@@ -28,8 +25,11 @@ from cus_match.model import (
     Recurrence,
     WeeklyWindow,
 )
-from cus_match.result import Assignment, Result
-from cus_match.solve import solve
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import check
+from cus_match.plan.result import Assignment, Result
+from cus_match.report.calendar import event_uid, helper_calendars, ics_filename, write_ics
+from cus_match.report.tables import plan_tables, read_names, write_csv, write_xlsx
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 EVIL_HELPER = '=HYPERLINK("http://evil.example","click")'

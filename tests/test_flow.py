@@ -6,13 +6,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import helper, instance, need
-from cus_match.check import check
 from cus_match.compat import build_compat
 from cus_match.model import Agreement, Recurrence, TimeWindow, WeeklyWindow
-from cus_match.result import Status
-from cus_match.solve import solve
-from cus_match.solvers.components import active_components
-from cus_match.solvers.flow import flow_is_exact
+from cus_match.optimise.solve import solve
+from cus_match.optimise.solvers.components import active_components
+from cus_match.optimise.solvers.flow import flow_is_exact
+from cus_match.plan.check import check
+from cus_match.plan.result import Status
 from strategies import instances
 
 SLOTS = ["08:00", "11:00", "14:00", "17:00"]

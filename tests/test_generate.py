@@ -28,10 +28,10 @@ from cus_match.generate import (
     demo_instance,
     generate,
 )
-from cus_match.instance import Instance
 from cus_match.io.json_format import dumps_instance, loads_instance
 from cus_match.model import HelperKind, Need, PlaceKind, RecurrenceKind, TravelMode
-from cus_match.travel import great_circle_km, travel_graph
+from cus_match.model.instance import Instance
+from cus_match.model.travel import great_circle_km, travel_graph
 
 # --------------------------------------------------------------------------------------------
 # Small independent helpers: occurrences and a one-visit eligibility check (docs/rules.md 1-15)
@@ -556,6 +556,6 @@ def test_demo_loads_and_has_the_advertised_size() -> None:
 def test_bundled_demo_is_exactly_what_the_generator_makes() -> None:
     """If this fails, regenerate the file: see docs/generator.md."""
     fresh = attrs.evolve(generate(**DEMO_OPTIONS), name=DEMO_NAME)
-    bundled = resources.files("cus_match.data").joinpath("demo_rural.json").read_text("utf-8")
+    bundled = resources.files("cus_match.generate.data").joinpath("demo_rural.json").read_text("utf-8")
     assert bundled == dumps_instance(fresh) + "\n"
     assert demo_instance() == fresh

@@ -5,11 +5,11 @@ from datetime import date
 import pytest
 
 from builders import helper, instance, need
-from cus_match.check import check
 from cus_match.model import Credentials, Recurrence, Resident, TimeWindow, WeeklyWindow
+from cus_match.optimise.solve import solve as _solve
+from cus_match.plan.check import check
+from cus_match.plan.result import Status
 from cus_match.reasons import Reason
-from cus_match.result import Status
-from cus_match.solve import solve as _solve
 
 
 def solve(inst, **kw):

@@ -21,7 +21,6 @@ from jsonschema import Draft202012Validator
 import cus_match
 from cus_match.clock import Weekday
 from cus_match.errors import InvalidInputError
-from cus_match.instance import Instance
 from cus_match.io.json_format import (
     FORMAT,
     dump_instance,
@@ -57,8 +56,9 @@ from cus_match.model import (
     TravelSettings,
     WeeklyWindow,
 )
+from cus_match.model.instance import Instance
+from cus_match.plan.result import Assignment, Covered, ReasonCount, Referral, Result, Status, Unmet
 from cus_match.reasons import Reason
-from cus_match.result import Assignment, Covered, ReasonCount, Referral, Result, Status, Unmet
 from strategies import instances
 
 SRC = Path(cus_match.__file__).parent
@@ -389,7 +389,7 @@ def test_schema_mode_maps_list_every_mode() -> None:
 
 
 def test_schema_id_pattern_matches_the_model() -> None:
-    from cus_match.model._validators import _ID
+    from cus_match.model.validators import _ID
 
     pattern = re.compile(schema("instance")["$defs"]["id"]["pattern"])
     for s in ["a", "r-017", "gm.bukowsko/h:3", "A_b", "9" * 128, "-a", "", "a b", "9" * 129,

@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 from cus_match.errors import InvalidOptionError
-from cus_match.library import LIBRARY, LibraryError, digest, load
+from cus_match.generate.library import LIBRARY, LibraryError, digest, load
 
 
 @pytest.mark.parametrize("name", sorted(LIBRARY))

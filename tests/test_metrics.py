@@ -8,9 +8,7 @@ import attrs
 import pytest
 
 from builders import helper, instance, need
-from cus_match.check import check
-from cus_match.errors import InvalidInputError
-from cus_match.metrics import (
+from cus_match.analysis.metrics import (
     SCALARS,
     Coverage,
     compute_metrics,
@@ -18,9 +16,11 @@ from cus_match.metrics import (
     metrics_markdown,
     metrics_table,
 )
+from cus_match.errors import InvalidInputError
 from cus_match.model import Recurrence, Resident, WeeklyWindow
-from cus_match.solve import solve
-from cus_match.solvers.stable import solve_stable
+from cus_match.optimise.solve import solve
+from cus_match.optimise.solvers.stable import solve_stable
+from cus_match.plan.check import check
 
 
 def _case(**helper_kw):

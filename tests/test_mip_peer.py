@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from builders import helper, instance, need
-from cus_match.check import check
 from cus_match.compat import build_compat
 from cus_match.generate import generate
 from cus_match.model import TimeWindow
-from cus_match.result import Status
-from cus_match.solve import solve
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import check
+from cus_match.plan.result import Status
 from strategies import instances
 
 pytest.importorskip("highspy")

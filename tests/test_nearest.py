@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from builders import helper, instance, need
-from cus_match.check import check
 from cus_match.model import Place, Recurrence, Resident, WeeklyWindow
+from cus_match.optimise.solve import solve
+from cus_match.optimise.solvers.nearest import solve_nearest
+from cus_match.plan.check import check
 from cus_match.reasons import Reason
-from cus_match.solve import solve
-from cus_match.solvers.nearest import solve_nearest
 from strategies import instances
 
 # "c" lies about 6 km from "a": car 10 minutes, walk beyond reach.

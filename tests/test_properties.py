@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from cus_match.errors import InvalidInputError
-from cus_match.instance import Instance
 from cus_match.io.json_format import dumps_instance, loads_instance, loads_result, schema
 from cus_match.model import HelperKind, RecurrenceKind
+from cus_match.model.instance import Instance
 from strategies import instances
 from test_validation import BASE, assert_path_resolves
 

@@ -2,7 +2,7 @@
 
 Every option, added to the plan as assignments, must pass the independent checker; on small
 instances the options must be *exactly* the (team, start) pairs an exhaustive search over the
-policy's start grid accepts with :func:`cus_match.check.check`.
+policy's start grid accepts with :func:`cus_match.plan.check.check`.
 """
 
 from __future__ import annotations
@@ -15,16 +15,20 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import cus_match.recommend as recommend_mod
+import cus_match.analysis.recommend as recommend_mod
 from builders import PERIOD, helper, instance, need
 from cus_match import solve
-from cus_match.check import check
+from cus_match.analysis.recommend import (
+    Recommendation,
+    Recommender,
+    Visit,
+    format_recommendations,
+    loads_need,
+)
 from cus_match.clock import from_minutes, local_to_minutes
 from cus_match.compat import build_compat
-from cus_match.eligibility import travel_for
 from cus_match.errors import InvalidInputError, InvalidOptionError
 from cus_match.generate import generate
-from cus_match.instance import Instance
 from cus_match.model import (
     DEFAULT_CATEGORIES,
     FormalService,
@@ -35,14 +39,10 @@ from cus_match.model import (
     TimeWindow,
     WeeklyWindow,
 )
-from cus_match.recommend import (
-    Recommendation,
-    Recommender,
-    Visit,
-    format_recommendations,
-    loads_need,
-)
-from cus_match.result import Assignment, Result, Unmet
+from cus_match.model.eligibility import travel_for
+from cus_match.model.instance import Instance
+from cus_match.plan.check import check
+from cus_match.plan.result import Assignment, Result, Unmet
 from strategies import instances
 
 TUE = date(2026, 3, 24)
@@ -83,7 +83,7 @@ def _with_visit(base: Instance, plan: Result, new: Need, day: date,
 
 
 def _dates(inst: Instance, n: Need) -> list[date]:
-    from cus_match.occurrences import need_dates
+    from cus_match.model.occurrences import need_dates
     return need_dates(inst, n)
 
 

@@ -8,12 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import helper, instance, need
-from cus_match.check import check
 from cus_match.errors import InvalidOptionError
 from cus_match.generate import generate
 from cus_match.model import DateRange, FormalService, Recurrence, WeeklyWindow
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import check
 from cus_match.reasons import Reason
-from cus_match.solve import solve
 
 METHODS = ["greedy", "cpsat", "flow", "auto"]
 

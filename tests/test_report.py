@@ -10,8 +10,7 @@ import attrs
 import pytest
 
 from builders import PERIOD, helper, instance, need
-from cus_match.check import check
-from cus_match.cli import main
+from cus_match.cli.main import main
 from cus_match.errors import InvalidInputError, InvalidOptionError
 from cus_match.generate import demo_instance, generate
 from cus_match.io.json_format import dump_instance, dump_result
@@ -26,9 +25,10 @@ from cus_match.model import (
     TravelEdge,
     WeeklyWindow,
 )
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import check
+from cus_match.plan.result import Result
 from cus_match.report import render_report, write_report
-from cus_match.result import Result
-from cus_match.solve import solve
 
 XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

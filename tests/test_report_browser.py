@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cus_match.check import check
 from cus_match.generate import demo_instance
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import check
 from cus_match.report import write_report
-from cus_match.solve import solve
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT = 60  # seconds per browser run

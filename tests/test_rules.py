@@ -9,15 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from builders import helper, instance, need
-from cus_match.check import check
 from cus_match.clock import from_minutes, local_to_minutes
 from cus_match.errors import InvalidOptionError
-from cus_match.instance import Instance
 from cus_match.model import Recurrence, Resident
+from cus_match.model.instance import Instance
+from cus_match.optimise.rules import RULES, from_weights, get_rule, lexicographic, utilitarian
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import check
+from cus_match.plan.result import Assignment, ReasonCount, Result, Status, Unmet
 from cus_match.reasons import Reason
-from cus_match.result import Assignment, ReasonCount, Result, Status, Unmet
-from cus_match.rules import RULES, from_weights, get_rule, lexicographic, utilitarian
-from cus_match.solve import solve
 from test_cpsat import tiny
 
 DAY = "2026-03-24"

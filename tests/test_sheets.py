@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from builders import evolve, helper, instance, need
-from cus_match.cli import main
+from cus_match.cli.main import main
 from cus_match.errors import InvalidInputError, InvalidOptionError
 from cus_match.generate import demo_instance, generate
 from cus_match.io.cells import CellError, fold, read_days, read_weekly, read_windows

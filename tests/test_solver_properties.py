@@ -7,10 +7,10 @@ import random
 import attrs
 from hypothesis import HealthCheck, given, settings
 
-from cus_match.check import check
 from cus_match.io.json_format import dumps_result, loads_result
-from cus_match.occurrences import expand
-from cus_match.solve import solve as _solve
+from cus_match.model.occurrences import expand
+from cus_match.optimise.solve import solve as _solve
+from cus_match.plan.check import check
 from strategies import instances
 
 

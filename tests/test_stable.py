@@ -10,13 +10,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from builders import PERIOD, helper, instance, need
-from cus_match.check import check
 from cus_match.compat import build_compat
 from cus_match.errors import InvalidInputError, InvalidOptionError
 from cus_match.model import Place, Policy, Resident, TravelSettings, WeeklyWindow
-from cus_match.result import Status
-from cus_match.solve import solve
-from cus_match.solvers.stable import BlockingPair, StabilityWarning, blocking_pairs, solve_stable
+from cus_match.optimise.solve import solve
+from cus_match.optimise.solvers.stable import (
+    BlockingPair,
+    StabilityWarning,
+    blocking_pairs,
+    solve_stable,
+)
+from cus_match.plan.check import check
+from cus_match.plan.result import Status
 from strategies import instances
 
 
@@ -160,7 +165,7 @@ def test_options_of_other_methods_are_ignored():
 
 
 def test_a_plan_left_unstable_is_kept_with_a_warning(monkeypatch):
-    import cus_match.solvers.stable as stable_module
+    import cus_match.optimise.solvers.stable as stable_module
 
     inst = instance([helper("h1"), helper("h2")], [need("n1", helpers_needed=2)])
     # Team visits are placed by the stabilisation; with no sweep allowed the team stays unmet

@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from builders import helper, instance, need
 from cus_match import solve
-from cus_match.check import check
 from cus_match.errors import CusMatchError, InvalidInputError, InvalidOptionError
 from cus_match.generate import generate
-from cus_match.instance import Instance
 from cus_match.model import DateRange, Resident
-from cus_match.result import Result
+from cus_match.model.instance import Instance
+from cus_match.plan.check import check
+from cus_match.plan.result import Result
 from cus_match.store import (
     SCHEMA_VERSION,
     HistoryStore,
@@ -752,7 +752,7 @@ def test_migrations_must_be_in_order():
 def _cli():
     import argparse
 
-    from cus_match.store.commands import register
+    from cus_match.cli.history import register
 
     parser = argparse.ArgumentParser(prog="cus-match")
     parser.add_argument("--lang", choices=["en", "pl"], default="en")

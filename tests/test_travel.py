@@ -5,7 +5,7 @@ import pytest
 from builders import helper, instance
 from cus_match.errors import InvalidInputError
 from cus_match.model import Place, TravelEdge, TravelMode, TravelSettings
-from cus_match.travel import TravelTimes, great_circle_km, travel_graph
+from cus_match.model.travel import TravelTimes, great_circle_km, travel_graph
 
 
 def test_network_uses_shortest_paths_per_mode_and_respects_missing_modes():

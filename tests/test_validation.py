@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from cus_match.errors import InvalidInputError, Problem
-from cus_match.instance import Instance
 from cus_match.io.json_format import load_instance, loads_instance
+from cus_match.model.instance import Instance
 
 Doc = dict[str, Any]
 Mutation = Callable[[Doc], None]

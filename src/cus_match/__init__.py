@@ -3,7 +3,6 @@
 The public API: build or load an :class:`Instance`, :func:`solve` it, :func:`check` the plan.
 """
 
-from cus_match.check import Violation, check
 from cus_match.errors import (
     CusMatchError,
     CusMatchWarning,
@@ -13,10 +12,11 @@ from cus_match.errors import (
     Problem,
     SolverError,
 )
-from cus_match.instance import Instance
+from cus_match.model.instance import Instance
+from cus_match.optimise.solve import solve
+from cus_match.plan.check import Violation, check
+from cus_match.plan.result import Assignment, Covered, ReasonCount, Referral, Result, Status, Unmet
 from cus_match.reasons import Reason
-from cus_match.result import Assignment, Covered, ReasonCount, Referral, Result, Status, Unmet
-from cus_match.solve import solve
 
 __version__ = "0.1.0"
 

@@ -2,7 +2,7 @@
 
 import sys
 
-from cus_match.cli import main
+from cus_match.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,7 +2,7 @@
 
 A document is an object with ``format`` (the version), ``kind`` (``"instance"`` or ``"result"``)
 and the entity's fields. Unknown keys are rejected; reading and writing round-trips exactly. The
-JSON Schemas are shipped in ``cus_match/schema/`` (see :func:`schema`).
+JSON Schemas are shipped in ``cus_match/io/schema/`` (see :func:`schema`).
 
 Examples
 --------
@@ -28,7 +28,6 @@ from typing import Any, Literal, TypeVar
 import attrs
 
 from cus_match.errors import InvalidInputError, Problem
-from cus_match.instance import Instance, cross_check
 from cus_match.io.convert import unstructure
 from cus_match.io.structure import _json_type_name, structure
 from cus_match.model import (
@@ -41,7 +40,8 @@ from cus_match.model import (
     Resident,
     TravelEdge,
 )
-from cus_match.result import Result
+from cus_match.model.instance import Instance, cross_check
+from cus_match.plan.result import Result
 
 __all__ = [
     "FORMAT",
@@ -280,5 +280,5 @@ def load_result(path: str | Path) -> Result:
 
 def schema(kind: Kind = "instance") -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of instance or result documents, as shipped."""
-    text = resources.files("cus_match.schema").joinpath(f"{kind}.schema.json").read_text("utf-8")
+    text = resources.files("cus_match.io.schema").joinpath(f"{kind}.schema.json").read_text("utf-8")
     return json.loads(text)  # type: ignore[no-any-return]

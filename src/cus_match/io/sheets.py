@@ -38,7 +38,6 @@ from typing import Any
 from attrs import field, frozen
 
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
-from cus_match.instance import Instance
 from cus_match.io import cells
 from cus_match.io.cells import EMPTY, CellError, Lang, fold
 from cus_match.io.convert import unstructure
@@ -57,6 +56,7 @@ from cus_match.io.sheet_layout import (
 )
 from cus_match.io.sheet_messages import to_polish
 from cus_match.model import TravelSettings
+from cus_match.model.instance import Instance
 
 __all__ = [
     "SheetInputError",

@@ -1,7 +1,7 @@
 """The domain model: frozen attrs entities with field validators.
 
 Cross-entity checks (unique ids, references that exist) happen once, when an
-:class:`~cus_match.instance.Instance` is built.
+:class:`~cus_match.model.instance.Instance` is built.
 """
 
 from cus_match.clock import Weekday

@@ -23,7 +23,9 @@ from datetime import date
 from attrs import field, frozen
 
 from cus_match.errors import FieldValueError
-from cus_match.model._validators import (
+from cus_match.model.places import TravelMode
+from cus_match.model.time_windows import DateRange, WeeklyWindow
+from cus_match.model.validators import (
     check_id,
     check_ids,
     check_non_negative,
@@ -35,8 +37,6 @@ from cus_match.model._validators import (
     to_opt_float,
     to_tuple,
 )
-from cus_match.model.places import TravelMode
-from cus_match.model.time_windows import DateRange, WeeklyWindow
 
 __all__ = ["Agreement", "Credentials", "Helper", "HelperKind"]
 

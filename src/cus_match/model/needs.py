@@ -20,7 +20,9 @@ from attrs import field, frozen
 
 from cus_match.clock import Weekday
 from cus_match.errors import FieldValueError
-from cus_match.model._validators import (
+from cus_match.model.places import TravelMode
+from cus_match.model.time_windows import TimeWindow
+from cus_match.model.validators import (
     check_id,
     check_non_negative,
     check_positive,
@@ -29,8 +31,6 @@ from cus_match.model._validators import (
     to_opt_date,
     to_tuple,
 )
-from cus_match.model.places import TravelMode
-from cus_match.model.time_windows import TimeWindow
 
 __all__ = ["Ipus", "Need", "Recurrence", "RecurrenceKind"]
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from attrs import field, frozen
 
 from cus_match.errors import FieldValueError
-from cus_match.model._validators import (
+from cus_match.model.validators import (
     check_id,
     check_non_negative,
     check_positive,

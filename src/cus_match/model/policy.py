@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfoNotFoundError, available_timezones
 from attrs import field, frozen
 
 from cus_match.clock import DEFAULT_TIMEZONE
-from cus_match.model._validators import (
+from cus_match.model.places import TravelSettings
+from cus_match.model.time_windows import DateRange
+from cus_match.model.validators import (
     check_id,
     check_positive,
     to_float,
@@ -26,8 +28,6 @@ from cus_match.model._validators import (
     to_opt_float,
     to_tuple,
 )
-from cus_match.model.places import TravelSettings
-from cus_match.model.time_windows import DateRange
 
 __all__ = ["DEFAULT_CATEGORIES", "Category", "CredentialKind", "Policy"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from cus_match.model._validators import check_id, check_ids, to_frozenset
+from cus_match.model.validators import check_id, check_ids, to_frozenset
 
 __all__ = ["Resident"]
 

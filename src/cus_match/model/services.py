@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from cus_match.model._validators import check_id, check_ids, check_non_empty, to_frozenset, to_tuple
 from cus_match.model.time_windows import DateRange, WeeklyWindow
+from cus_match.model.validators import check_id, check_ids, check_non_empty, to_frozenset, to_tuple
 
 __all__ = ["FormalService"]
 

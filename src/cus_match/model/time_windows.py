@@ -23,7 +23,7 @@ from attrs import field, frozen
 
 from cus_match.clock import Weekday, format_time, minutes_of_day
 from cus_match.errors import FieldValueError
-from cus_match.model._validators import to_date, to_time
+from cus_match.model.validators import to_date, to_time
 
 __all__ = ["DateRange", "TimeWindow", "WeeklyWindow"]
 

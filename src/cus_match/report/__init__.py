@@ -12,13 +12,13 @@ Needs the ``report`` extra (jinja2, matplotlib).
 Examples
 --------
 >>> from cus_match.generate import generate
->>> from cus_match.solve import solve
+>>> from cus_match.optimise.solve import solve
 >>> inst = generate("tiny", seed=1)
 >>> html = render_report(inst, solve(inst, method="greedy"), lang="pl")
 >>> "Wizyty bez pomocy i dlaczego" in html and "<svg" in html
 True
 """
 
-from cus_match.report._render import LANGS, render_report, write_report
+from cus_match.report.html import LANGS, render_report, write_report
 
 __all__ = ["LANGS", "render_report", "write_report"]

@@ -47,7 +47,7 @@ from attrs import field, frozen
 
 from cus_match.errors import InvalidOptionError
 from cus_match.model import DateRange
-from cus_match.model._validators import to_date, to_tuple
+from cus_match.model.validators import to_date, to_tuple
 
 __all__ = ["Certificate", "ServiceLine"]
 

@@ -47,11 +47,11 @@ from types import TracebackType
 from typing import Any
 
 from cus_match.errors import InvalidInputError, InvalidOptionError
-from cus_match.instance import Instance
 from cus_match.io.json_format import dumps_instance, dumps_result, loads_instance, loads_result
 from cus_match.model import DateRange
-from cus_match.model._validators import to_date
-from cus_match.result import Result
+from cus_match.model.instance import Instance
+from cus_match.model.validators import to_date
+from cus_match.plan.result import Result
 from cus_match.store import index, privacy
 from cus_match.store.certificate import Certificate, ServiceLine
 from cus_match.store.errors import RecordNotFoundError, StoreError

@@ -18,9 +18,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from cus_match.instance import Instance
-from cus_match.references import check_result
-from cus_match.result import Result
+from cus_match.model.instance import Instance
+from cus_match.plan.references import check_result
+from cus_match.plan.result import Result
 
 __all__ = ["VisitRow", "insert_visits", "visit_rows"]
 
@@ -35,7 +35,7 @@ def visit_rows(instance: Instance, result: Result) -> list[VisitRow]:
     ------
     InvalidInputError
         With every id of the result the instance does not have (the result belongs to
-        another instance): see :func:`cus_match.references.check_result`.
+        another instance): see :func:`cus_match.plan.references.check_result`.
     """
     check_result(instance, result)
     rows: list[VisitRow] = []

@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cus_match.errors import InvalidInputError, InvalidOptionError
-from cus_match.instance import Instance
 from cus_match.io.json_format import dumps_instance, dumps_result, loads_instance, loads_result
-from cus_match.result import Result
+from cus_match.model.instance import Instance
+from cus_match.plan.result import Result
 from cus_match.store import index, people
 from cus_match.store.errors import RecordNotFoundError, StoreError
 from cus_match.store.records import ErasureReport

@@ -13,9 +13,9 @@ from datetime import date, datetime
 
 from attrs import field, frozen
 
-from cus_match.instance import Instance
 from cus_match.model import DateRange
-from cus_match.result import Result
+from cus_match.model.instance import Instance
+from cus_match.plan.result import Result
 
 __all__ = ["ErasureReport", "HelperLoad", "HoursServed", "Pair", "RoundInfo", "StoredRound"]
 

@@ -1,0 +1,761 @@
+"""Why the plan is what it is, for one need or one helper, in plain English or Polish.
+
+:func:`explain` answers a coordinator's questions about a proposed plan:
+
+* for a **need**, visit by visit: who was proposed and why (the score terms: continuity,
+  locality, travel minutes, the need's priority), and what became of the other eligible helpers
+  (busy then, outside their hours, weekly hours used up, or a worse score); for an unmet visit,
+  how many helpers each rule excluded and who would fit but for one thing (near misses); for a
+  visit met by a formal service, which one; for a referred need, why it goes to formal services;
+* for a **helper**: their visits, hours against their weekly cap per week, and why they were not
+  used more (for each unmet visit, what keeps this helper from it).
+
+The answer is a frozen :class:`Explanation` with structured fields, and ``.text``: plain
+sentences in the chosen language (Polish with its plural forms: 1 wizyta, 2 wizyty, 5 wizyt).
+Residents appear by their pseudonymous id only.
+
+Examples
+--------
+>>> from cus_match.generate import generate
+>>> from cus_match.optimise.solve import solve
+>>> inst = generate("tiny", seed=1)
+>>> result = solve(inst, method="greedy")
+>>> e = explain(inst, result, result.assignments[0].need)
+>>> e.kind, e.visits[0].outcome
+('need', <Outcome.PLANNED: 'planned'>)
+>>> plural_pl(22, "wizyta", "wizyty", "wizyt")
+'wizyty'
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import math
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from attrs import field, frozen
+
+from cus_match.clock import iso_week
+from cus_match.compat import Candidate, Compat, build_compat
+from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
+from cus_match.model import TravelMode
+from cus_match.model.eligibility import date_reasons, pair_reasons, required_qualifications
+from cus_match.model.instance import Instance
+from cus_match.model.occurrences import need_dates
+from cus_match.model.validators import to_tuple
+from cus_match.optimise.rules import SECONDARY_WEIGHTS
+from cus_match.optimise.solvers.state import PlanState, primary_value
+from cus_match.plan.references import check_result
+from cus_match.plan.result import Assignment, NearMiss, ReasonCount, Referral, Result
+from cus_match.reasons import Reason
+from cus_match.report.tables import _WORDS, _check_lang
+from cus_match.report.text import _DAYS
+
+__all__ = [
+    "Alternative",
+    "Explanation",
+    "HelperMiss",
+    "NotChosen",
+    "Outcome",
+    "ScoreTerms",
+    "VisitExplanation",
+    "WeekLoad",
+    "explain",
+    "plural_en",
+    "plural_pl",
+]
+
+
+# The score of a helper at a visit: the fifo rule's secondary stage (continuity, locality, less
+# travel minutes), also the greedy's order of preference.
+CONTINUITY_WEIGHT = round(SECONDARY_WEIGHTS["continuity"])
+LOCALITY_WEIGHT = round(SECONDARY_WEIGHTS["locality"])
+
+
+# Plural forms --------------------------------------------------------------------------------
+
+def plural_pl(n: float, one: str, few: str, many: str) -> str:
+    """The Polish form of a noun after the number ``n``.
+
+    Polish has three forms: ``one`` for 1, ``few`` for numbers ending in 2-4 except 12-14,
+    ``many`` for the rest (0, 5-21, 25-31, ...). A fraction takes the genitive singular, which
+    for the feminine nouns used here (wizyta, godzina, minuta, osoba) is the ``few`` form:
+    "1,5 godziny".
+
+    Examples
+    --------
+    >>> [f"{n} " + plural_pl(n, "wizyta", "wizyty", "wizyt") for n in (1, 2, 4, 5, 12, 22, 25)]
+    ['1 wizyta', '2 wizyty', '4 wizyty', '5 wizyt', '12 wizyt', '22 wizyty', '25 wizyt']
+    >>> plural_pl(0, "osoba", "osoby", "osób"), plural_pl(1.5, "godzina", "godziny", "godzin")
+    ('osób', 'godziny')
+    """
+    if not float(n).is_integer():
+        return few
+    k = abs(int(n))
+    if k == 1:
+        return one
+    if k % 10 in (2, 3, 4) and k % 100 not in (12, 13, 14):
+        return few
+    return many
+
+
+def plural_en(n: float, one: str, many: str) -> str:
+    """The English form of a noun after ``n``: ``one`` for exactly 1, else ``many``.
+
+    >>> plural_en(1, "helper", "helpers"), plural_en(0, "helper", "helpers")
+    ('helper', 'helpers')
+    """
+    return one if n == 1 else many
+
+
+_NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"helper": ("helper", "helpers"), "visit": ("visit", "visits"),
+           "hour": ("hour", "hours"), "minute": ("minute", "minutes")},
+    "pl": {"helper": ("osoba pomagająca", "osoby pomagające", "osób pomagających"),
+           "visit": ("wizyta", "wizyty", "wizyt"), "hour": ("godzina", "godziny", "godzin"),
+           "minute": ("minuta", "minuty", "minut")},
+}
+
+
+def _num(x: float, lang: str) -> str:
+    """A number for a sentence: whole numbers plain, others to one decimal (Polish comma)."""
+    text = str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+    return text.replace(".", ",") if lang == "pl" else text
+
+
+def _count(n: float, noun: str, lang: str) -> str:
+    """``n`` and the noun in the right form: "1 helper", "5 osób pomagających"."""
+    forms = _NOUNS[lang][noun]
+    form = plural_pl(n, *forms) if lang == "pl" else plural_en(n, *forms)
+    return f"{_num(n, lang)} {form}"
+
+
+# Structured answer ---------------------------------------------------------------------------
+
+class Outcome(enum.StrEnum):
+    """What became of one visit (occurrence) of a need."""
+
+    PLANNED = "planned"  # helpers proposed
+    UNMET = "unmet"  # left unmet, with reasons
+    COVERED = "covered"  # met by a formal service
+    REFERRED = "referred"  # the whole need goes to formal services
+    NOT_IN_PLAN = "not_in_plan"  # the result says nothing of it (e.g. time ran out)
+
+
+class NotChosen(enum.StrEnum):
+    """Why an eligible helper was not the one proposed for a planned visit."""
+
+    BUSY = "busy"  # another visit (or the travel to it) at that time
+    UNAVAILABLE = "unavailable"  # the visit's time is outside their availability
+    HOURS_CAP = "hours_cap"  # the visit would exceed their weekly hours
+    MAX_RESIDENTS = "max_residents"  # they already help the most residents agreed
+    WORSE_SCORE = "worse_score"  # free, but less continuity / locality / more travel
+    NOT_PREFERRED = "not_preferred"  # free and as good on these terms: the plan kept the other
+
+
+@frozen
+class ScoreTerms:
+    """The soft terms of one helper at one visit.
+
+    ``score`` is the secondary objective of the optimiser per helper visit: ``30`` for
+    continuity, ``10`` for locality, less the travel minutes rounded up (the greedy prefers in
+    the same order: continuity, locality, shorter travel).
+    """
+
+    helper: str
+    continuity: bool
+    locality: bool
+    travel_minutes: float
+    mode: TravelMode
+
+    @property
+    def score(self) -> int:
+        """Continuity and locality bonuses less travel minutes (higher is better)."""
+        return (CONTINUITY_WEIGHT * self.continuity + LOCALITY_WEIGHT * self.locality
+                - math.ceil(self.travel_minutes - 1e-9))
+
+
+@frozen
+class Alternative:
+    """Another eligible helper for a planned visit, and why they were not proposed."""
+
+    terms: ScoreTerms
+    why: NotChosen
+
+
+@frozen
+class VisitExplanation:
+    """One visit of the need: its outcome and the reasons.
+
+    Parameters
+    ----------
+    need : str
+        Need id.
+    date : date, optional
+        The visit's date (``None`` for a referral, which concerns the whole need).
+    outcome : Outcome
+        What became of it.
+    priority : int
+        The need's priority.
+    value : float
+        Priority-weighted hours the visit is worth when met: ``(1 + priority) * hours``.
+    start, end : datetime, optional
+        The proposed time (planned visits).
+    chosen : tuple of ScoreTerms
+        The proposed helpers and their terms.
+    alternatives : tuple of Alternative
+        Other eligible helpers, best score first.
+    reasons : tuple of ReasonCount
+        Unmet: helpers excluded per reason.
+    near_misses : tuple of NearMiss
+        Unmet: helpers blocked by a single reason, nearest first.
+    service : str, optional
+        Covered: the formal service's id.
+    referral : Referral, optional
+        Referred: the referral.
+    """
+
+    need: str
+    date: date | None
+    outcome: Outcome
+    priority: int
+    value: float
+    start: datetime | None = None
+    end: datetime | None = None
+    chosen: tuple[ScoreTerms, ...] = field(factory=tuple, converter=to_tuple)
+    alternatives: tuple[Alternative, ...] = field(factory=tuple, converter=to_tuple)
+    reasons: tuple[ReasonCount, ...] = field(factory=tuple, converter=to_tuple)
+    near_misses: tuple[NearMiss, ...] = field(factory=tuple, converter=to_tuple)
+    service: str | None = None
+    referral: Referral | None = None
+
+
+@frozen
+class WeekLoad:
+    """A helper's planned minutes in one ISO week against their weekly cap."""
+
+    year: int
+    week: int
+    minutes: int
+    cap_minutes: int
+
+
+@frozen
+class HelperMiss:
+    """An unmet visit and what keeps the helper from it (empty ``reasons``: nothing does)."""
+
+    need: str
+    date: date
+    reasons: tuple[Reason, ...] = field(converter=to_tuple)
+
+
+@frozen
+class Explanation:
+    """The answer of :func:`explain`.
+
+    Parameters
+    ----------
+    subject : str
+        The need or helper id explained.
+    kind : {"need", "helper"}
+        Which it is.
+    lang : {"en", "pl"}
+        Language of :attr:`text`.
+    text : str
+        Plain sentences, one point per line.
+    visits : tuple of VisitExplanation
+        Need: each visit (the referral, if any, as one entry without a date).
+    assignments : tuple of Assignment
+        Helper: their planned visits.
+    weeks : tuple of WeekLoad
+        Helper: minutes per ISO week of the period against the cap.
+    missed : tuple of HelperMiss
+        Helper: each unmet visit and what keeps them from it.
+    """
+
+    subject: str
+    kind: Literal["need", "helper"]
+    lang: str
+    text: str
+    visits: tuple[VisitExplanation, ...] = field(factory=tuple, converter=to_tuple)
+    assignments: tuple[Assignment, ...] = field(factory=tuple, converter=to_tuple)
+    weeks: tuple[WeekLoad, ...] = field(factory=tuple, converter=to_tuple)
+    missed: tuple[HelperMiss, ...] = field(factory=tuple, converter=to_tuple)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# Words ---------------------------------------------------------------------------------------
+
+_T = {
+    "en": {
+        "need_head": "Need {need} ({cat}, {who}, {place}), priority {prio}:",
+        "group": "group session", "resident": "resident {r}",
+        "planned": "{day} {start}-{end}: {helpers}.",
+        "why": "  Why: {terms}; score {score}.",
+        "cont": "continuity (knows the resident or keeps this need's visits)",
+        "no_cont": "no continuity", "loc": "lives in the same place",
+        "no_loc": "lives elsewhere", "travel": "travel {min} min ({mode})",
+        "alts": "  Other eligible helpers:", "no_alts": "  No other helper was eligible.",
+        "alt": "    {who} — {why} (score {score}).",
+        NotChosen.BUSY: "busy with another visit or the travel to it at that time",
+        NotChosen.UNAVAILABLE: "not available at that time",
+        NotChosen.HOURS_CAP: "the visit would exceed their weekly hours",
+        NotChosen.MAX_RESIDENTS: "already helps the most residents agreed",
+        NotChosen.WORSE_SCORE: "free then, but a worse score",
+        NotChosen.NOT_PREFERRED: "free then and as good; the plan as a whole kept the other",
+        "unmet": "{day}: unmet. Helpers excluded, by reason:",
+        "reason": "    {n}: {text}",
+        "near_head": "  Closest:",
+        "near": "    {who} would fit, but for one thing: {text}.",
+        "no_near": "  No helper is blocked by a single reason only.",
+        "covered": "{day}: met by the formal service {svc}.",
+        "missing": "{day}: not in the plan (the method stopped before reaching it).",
+        "referred": "Referred to formal services: {text}.",
+        "prof": "  The kind of help “{cat}” is for professionals only.",
+        "quals": "  Required qualifications: {quals}; no helper holds them all.",
+        "helper_head": "{who}: {visits}, {hours}.",
+        "week": "  Week {year}-W{week:02d}: {used} h of the {cap} h weekly cap{full}.",
+        "full": ", cap reached",
+        "visits_head": "  Visits:",
+        "visit": "    {day} {start}-{end} {need} ({cat}, {who}), travel {min} min ({mode})",
+        "miss_head": "Why not more: {n} left unmet; what keeps this helper from them:",
+        "miss": "  {text}: {visits}",
+        "no_miss": "Why not more: no visit was left unmet.",
+        "single": "  Blocked by one thing only (the closest to unblock):",
+        "single_row": "    {need} {day}: {text}",
+        "free": "  Could still take (free then and eligible): {list}",
+        "more": "    ... and {n} more",
+    },
+    "pl": {
+        "need_head": "Potrzeba {need} ({cat}, {who}, {place}), priorytet {prio}:",
+        "group": "zajęcia grupowe", "resident": "mieszkaniec {r}",
+        "planned": "{day} {start}-{end}: {helpers}.",
+        "why": "  Dlaczego: {terms}; ocena {score}.",
+        "cont": "ciągłość (zna osobę lub prowadzi inne wizyty tej potrzeby)",
+        "no_cont": "bez ciągłości", "loc": "mieszka w tej samej miejscowości",
+        "no_loc": "mieszka gdzie indziej", "travel": "dojazd {min} min ({mode})",
+        "alts": "  Pozostałe osoby spełniające warunki:",
+        "no_alts": "  Nikt inny nie spełniał warunków.",
+        "alt": "    {who} — {why} (ocena {score}).",
+        NotChosen.BUSY: "w tym czasie ma inną wizytę lub dojazd",
+        NotChosen.UNAVAILABLE: "ten termin jest poza godzinami dostępności",
+        NotChosen.HOURS_CAP: "wizyta przekroczyłaby tygodniowy limit godzin",
+        NotChosen.MAX_RESIDENTS: "pomaga już maksymalnej liczbie osób",
+        NotChosen.WORSE_SCORE: "ma wtedy czas, ale niższą ocenę",
+        NotChosen.NOT_PREFERRED: "ma wtedy czas i równie dobrą ocenę; plan jako całość "
+                               "zachował inną osobę",
+        "unmet": "{day}: bez pomocy. Wykluczeni według przyczyn:",
+        "reason": "    {n}: {text}",
+        "near_head": "  Prawie pasujący:",
+        "near": "    {who} spełnia wszystkie warunki poza jednym: {text}.",
+        "no_near": "  Nikogo nie wyklucza tylko jedna przyczyna.",
+        "covered": "{day}: objęta usługą formalną {svc}.",
+        "missing": "{day}: brak w planie (metoda zatrzymała się wcześniej).",
+        "referred": "Skierowana do usług formalnych: {text}.",
+        "prof": "  Rodzaj pomocy „{cat}” mogą świadczyć tylko profesjonaliści.",
+        "quals": "  Wymagane kwalifikacje: {quals}; nikt z pomagających nie ma ich wszystkich.",
+        "helper_head": "{who}: {visits}, {hours}.",
+        "week": "  Tydzień {year}-W{week:02d}: {used} h z tygodniowego limitu {cap} h{full}.",
+        "full": ", limit wyczerpany",
+        "visits_head": "  Wizyty:",
+        "visit": "    {day} {start}-{end} {need} ({cat}, {who}), dojazd {min} min ({mode})",
+        "miss_head": "Dlaczego nie więcej — wizyty bez pomocy: {k}; co wyklucza tę osobę:",
+        "miss": "  {text}: {visits}",
+        "no_miss": "Dlaczego nie więcej: żadna wizyta nie została bez pomocy.",
+        "single": "  Wyklucza tylko jedna rzecz (najłatwiej to zmienić):",
+        "single_row": "    {need} {day}: {text}",
+        "free": "  Do przejęcia (ta osoba jest wtedy wolna i spełnia warunki): {list}",
+        "more": "    ... i {n} więcej",
+    },
+}
+
+_MAX_LINES = 10  # alternatives, near misses and visits listed per section before "and N more"
+
+
+# Entry point ---------------------------------------------------------------------------------
+
+def explain(instance: Instance, result: Result, subject: str, lang: str = "en", *,
+            kind: Literal["need", "helper"] | None = None,
+            compat: Compat | None = None) -> Explanation:
+    """Explain the plan for one need or one helper.
+
+    Parameters
+    ----------
+    instance : Instance
+        The instance the result belongs to.
+    result : Result
+        The plan.
+    subject : str
+        A need id or a helper id.
+    lang : {"en", "pl"}
+        Language of the text.
+    kind : {"need", "helper"}, optional
+        Which ``subject`` is; needed only when an id names both a need and a helper.
+    compat : Compat, optional
+        The compatibility graph of ``instance``, when already built: explaining many subjects
+        of a large instance then builds it once (:func:`cus_match.compat.build_compat`).
+
+    Returns
+    -------
+    Explanation
+        Structured fields and ``.text``.
+
+    Raises
+    ------
+    InvalidOptionError
+        When ``subject`` is neither a need nor a helper id (listing close ids), is both and
+        ``kind`` is not given, or ``lang`` is unknown.
+    InvalidInputError
+        When the result does not belong to the instance.
+
+    Examples
+    --------
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.solve import solve
+    >>> inst = generate("tiny", seed=1)
+    >>> result = solve(inst, method="greedy")
+    >>> h = result.assignments[0].helper
+    >>> e = explain(inst, result, h, lang="pl")
+    >>> e.kind, e.assignments[0].helper == h
+    ('helper', True)
+    >>> explain(inst, result, h + "x")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cus_match.errors.InvalidOptionError: ... is neither a need nor a helper ...; close ids: ...
+    """
+    _check_lang(lang)
+    check_result(instance, result)
+    needs = {n.id for n in instance.needs}
+    helpers = {h.id for h in instance.helpers}
+    if kind is None:
+        if subject in needs and subject in helpers:
+            raise InvalidOptionError(f"{subject!r} is both a need and a helper id: pass "
+                                     "kind='need' or kind='helper'")
+        if subject in needs:
+            kind = "need"
+        elif subject in helpers:
+            kind = "helper"
+        else:
+            raise InvalidOptionError(_unknown(subject, needs, helpers))
+    elif kind not in ("need", "helper"):
+        raise InvalidOptionError(f"kind must be 'need' or 'helper', got {kind!r}")
+    elif subject not in (needs if kind == "need" else helpers):
+        raise InvalidOptionError(_unknown(subject, needs if kind == "need" else set(),
+                                          helpers if kind == "helper" else set()))
+    ctx = _Ctx(instance, result, lang, compat)
+    if kind == "need":
+        return ctx.explain_need(subject)
+    return ctx.explain_helper(subject)
+
+
+def _unknown(subject: str, needs: set[str], helpers: set[str]) -> str:
+    labelled = {**{n: "need" for n in needs}, **{h: "helper" for h in helpers}}
+    close = difflib.get_close_matches(subject, sorted(labelled), n=5, cutoff=0.5)
+    # Closest first, ties by id (difflib leaves ties in reverse order).
+    close.sort(key=lambda c: (-difflib.SequenceMatcher(None, subject, c).ratio(), c))
+    hint = (", ".join(f"{c} ({labelled[c]})" for c in close) if close else "none")
+    return f"{subject!r} is neither a need nor a helper id of this instance; close ids: {hint}"
+
+
+def _abs_minutes(dt: datetime) -> int:
+    return int(dt.astimezone(UTC).timestamp()) // 60
+
+
+class _Ctx:
+    """The plan rebuilt as a :class:`PlanState` over the compatibility graph, and the words."""
+
+    def __init__(self, inst: Instance, result: Result, lang: str,
+                 compat: Compat | None) -> None:
+        self.inst, self.result, self.lang = inst, result, lang
+        self._compat = compat
+        self.t = _T[lang]
+        self.tz = inst.policy.timezone
+        self._state: PlanState | None = None
+
+    # The plan as a state (built on first use: referrals and covered visits need none) -------
+    @property
+    def state(self) -> PlanState:
+        if self._state is None:
+            self._state = self._build_state()
+        return self._state
+
+    def _build_state(self) -> PlanState:
+        compat = self._compat if self._compat is not None else build_compat(self.inst)
+        self.compat: Compat = compat
+        self.index = {o.key: i for i, o in enumerate(compat.occurrences)}
+        state = PlanState(compat)
+        teams: dict[tuple[str, date], list[tuple[int, Assignment]]] = defaultdict(list)
+        for k, a in enumerate(self.result.assignments):
+            teams[(a.need, a.date)].append((k, a))
+        problems = []
+        for key, team in sorted(teams.items()):
+            i = self.index.get(key)
+            if i is None:
+                k = team[0][0]
+                problems.append(Problem(f"assignments[{k}]", f"visit {key[0]} on {key[1]} is "
+                                        "not open to helpers in this instance (referred, met by "
+                                        "a formal service, outside its IPUS or not a date of "
+                                        "the need)"))
+                continue
+            by_helper = {c.helper: c for c in compat.candidates[i]}
+            # A helper the graph does not list (a plan edited by hand) still takes the time.
+            cands = [by_helper.get(a.helper) or Candidate(i, a.helper, a.travel_minutes, a.mode,
+                                                          a.continuity, a.locality, ())
+                     for _, a in team]
+            state.add(i, _abs_minutes(team[0][1].start), cands)
+        if problems:
+            raise InvalidInputError(problems, source="result")
+        return state
+
+    # Words ---------------------------------------------------------------------------------
+    def day(self, d: date) -> str:
+        return f"{_DAYS[self.lang][d.weekday()]} {d:%d.%m}"
+
+    def hm(self, dt: datetime) -> str:
+        from zoneinfo import ZoneInfo
+
+        return f"{dt.astimezone(ZoneInfo(self.tz)):%H:%M}"
+
+    def who(self, helper_id: str) -> str:
+        name = self.inst.helper(helper_id).name
+        return f"{name} ({helper_id})" if name else helper_id
+
+    def category(self, cat_id: str) -> str:
+        c = self.inst.category(cat_id)
+        return (c.name_pl if self.lang == "pl" else c.name_en) or c.id
+
+    def terms_text(self, s: ScoreTerms) -> str:
+        t = self.t
+        return ", ".join([
+            t["cont"] if s.continuity else t["no_cont"], t["loc"] if s.locality else t["no_loc"],
+            t["travel"].format(min=_num(round(s.travel_minutes), self.lang),
+                               mode=_WORDS[self.lang][s.mode])])
+
+    # Needs ---------------------------------------------------------------------------------
+    def explain_need(self, need_id: str) -> Explanation:
+        inst, t, r = self.inst, self.t, self.result
+        need = inst.need(need_id)
+        place = inst.place(inst.need_place(need))
+        who = t["group"] if need.resident is None else t["resident"].format(r=need.resident)
+        lines = [t["need_head"].format(need=need_id, cat=self.category(need.category), who=who,
+                                       place=place.name or place.id, prio=need.priority)]
+        visits: list[VisitExplanation] = []
+        referral = next((x for x in r.referrals if x.need == need_id), None)
+        value = primary_value(need, need.duration_minutes)
+        if referral is not None:
+            visits.append(VisitExplanation(need_id, None, Outcome.REFERRED, need.priority,
+                                           value, referral=referral))
+            lines += self._referral_lines(referral)
+        planned: dict[date, list[Assignment]] = defaultdict(list)
+        for a in r.assignments:
+            if a.need == need_id:
+                planned[a.date].append(a)
+        unmet = {u.date: u for u in r.unmet if u.need == need_id}
+        covered = {c.date: c for c in r.covered if c.need == need_id}
+        dates = sorted(set(need_dates(inst, need)) | set(planned) | set(unmet) | set(covered))
+        for d in dates:
+            if d in planned:
+                v = self._planned(need_id, d, planned[d], value)
+                lines += self._planned_lines(v)
+            elif d in unmet:
+                u = unmet[d]
+                v = VisitExplanation(need_id, d, Outcome.UNMET, need.priority, value,
+                                     reasons=u.reasons, near_misses=u.near_misses)
+                lines += self._unmet_lines(v)
+            elif d in covered:
+                svc = inst.service(covered[d].service)
+                v = VisitExplanation(need_id, d, Outcome.COVERED, need.priority, value,
+                                     service=svc.id)
+                label = f"{svc.provider} ({svc.id})" if svc.provider else svc.id
+                lines.append(t["covered"].format(day=self.day(d), svc=label))
+            elif referral is not None:
+                continue  # the referral above speaks for every date
+            else:
+                v = VisitExplanation(need_id, d, Outcome.NOT_IN_PLAN, need.priority, value)
+                lines.append(t["missing"].format(day=self.day(d)))
+            visits.append(v)
+        return Explanation(need_id, "need", self.lang, "\n".join(lines), visits=visits)
+
+    def _referral_lines(self, ref: Referral) -> list[str]:
+        t, need = self.t, self.inst.need(ref.need)
+        lines = [t["referred"].format(text=ref.reason.text(self.lang))]
+        if ref.reason is Reason.PROFESSIONAL_ONLY:
+            lines.append(t["prof"].format(cat=self.category(need.category)))
+        elif ref.reason is Reason.NO_QUALIFIED_HELPER:
+            quals = ", ".join(sorted(required_qualifications(self.inst, need)))
+            lines.append(t["quals"].format(quals=quals))
+        return lines
+
+    def _planned(self, need_id: str, d: date, team: list[Assignment],
+                 value: float) -> VisitExplanation:
+        state, need = self.state, self.inst.need(need_id)
+        i = self.index[(need_id, d)]
+        team = sorted(team, key=lambda a: a.helper)
+        chosen = tuple(ScoreTerms(a.helper, a.continuity, a.locality, a.travel_minutes, a.mode)
+                       for a in team)
+        s = _abs_minutes(team[0].start)
+        taken = {a.helper for a in team}
+        # Helpers serving this need's other visits count as continuity, as in the result.
+        serving = {a.helper for a in self.result.assignments
+                   if a.need == need_id and a.date != d}
+        worst = min(c.score for c in chosen)
+        alts: list[Alternative] = []
+        state.remove(i)  # judge the others against the rest of the plan, this visit left out
+        try:
+            for c in self.compat.candidates[i]:
+                if c.helper in taken:
+                    continue
+                terms = ScoreTerms(c.helper, c.continuity or c.helper in serving, c.locality,
+                                   c.travel, c.mode)
+                if not state.hours_ok(c.helper, i):
+                    why = NotChosen.HOURS_CAP
+                elif not state.residents_ok(c.helper, i):
+                    why = NotChosen.MAX_RESIDENTS
+                elif s not in c.starts:
+                    why = NotChosen.UNAVAILABLE
+                elif not state.helper_free(c.helper, i, s):
+                    why = NotChosen.BUSY
+                elif terms.score < worst:
+                    why = NotChosen.WORSE_SCORE
+                else:
+                    why = NotChosen.NOT_PREFERRED
+                alts.append(Alternative(terms, why))
+        finally:
+            by_helper = {c.helper: c for c in self.compat.candidates[i]}
+            state.add(i, s, [by_helper.get(a.helper) or Candidate(
+                i, a.helper, a.travel_minutes, a.mode, a.continuity, a.locality, ())
+                for a in team])
+        alts.sort(key=lambda x: (-x.terms.score, x.terms.helper))
+        return VisitExplanation(need_id, d, Outcome.PLANNED, need.priority, value,
+                                start=team[0].start, end=team[0].end, chosen=chosen,
+                                alternatives=alts)
+
+    def _planned_lines(self, v: VisitExplanation) -> list[str]:
+        t = self.t
+        assert v.date is not None
+        assert v.start is not None
+        assert v.end is not None
+        lines = [t["planned"].format(day=self.day(v.date), start=self.hm(v.start),
+                                     end=self.hm(v.end),
+                                     helpers=", ".join(self.who(c.helper) for c in v.chosen))]
+        for c in v.chosen:
+            prefix = "" if len(v.chosen) == 1 else f"{self.who(c.helper)}: "
+            lines.append(t["why"].format(terms=prefix + self.terms_text(c), score=c.score))
+        if not v.alternatives:
+            lines.append(t["no_alts"])
+            return lines
+        lines.append(t["alts"])
+        for alt in v.alternatives[:_MAX_LINES]:
+            lines.append(t["alt"].format(who=self.who(alt.terms.helper), why=t[alt.why],
+                                         score=alt.terms.score))
+        if len(v.alternatives) > _MAX_LINES:
+            lines.append(t["more"].format(n=len(v.alternatives) - _MAX_LINES))
+        return lines
+
+    def _unmet_lines(self, v: VisitExplanation) -> list[str]:
+        t, lang = self.t, self.lang
+        assert v.date is not None
+        lines = [t["unmet"].format(day=self.day(v.date))]
+        for rc in v.reasons:
+            lines.append(t["reason"].format(n=_count(rc.helpers, "helper", lang),
+                                            text=rc.reason.text(lang)))
+        if v.near_misses:
+            lines.append(t["near_head"])
+            for nm in v.near_misses:
+                lines.append(t["near"].format(who=self.who(nm.helper),
+                                              text=nm.reason.text(lang)))
+        else:
+            lines.append(t["no_near"])
+        return lines
+
+    # Helpers -------------------------------------------------------------------------------
+    def explain_helper(self, helper_id: str) -> Explanation:
+        inst, t, lang = self.inst, self.t, self.lang
+        h = inst.helper(helper_id)
+        mine = sorted((a for a in self.result.assignments if a.helper == helper_id),
+                      key=lambda a: (a.start, a.need))
+        total = sum(a.minutes for a in mine)
+        lines = [t["helper_head"].format(who=self.who(helper_id),
+                                         visits=_count(len(mine), "visit", lang),
+                                         hours=_count(round(total / 60, 1), "hour", lang))]
+        used: Counter[tuple[int, int]] = Counter()
+        for a in mine:
+            used[iso_week(a.date)] += a.minutes
+        cap = h.effective_weekly_minutes
+        weeks = []
+        for wk in sorted({iso_week(d) for d in inst.period_dates}):
+            weeks.append(WeekLoad(wk[0], wk[1], used[wk], cap))
+            cap_h = round(cap / 60, 1)
+            lines.append(t["week"].format(
+                year=wk[0], week=wk[1], used=_num(round(used[wk] / 60, 1), lang),
+                cap=_num(cap_h, lang),
+                full=t["full"] if used[wk] >= cap else ""))
+        if mine:
+            lines.append(t["visits_head"])
+            for a in mine[:_MAX_LINES * 3]:
+                n = inst.need(a.need)
+                who = n.resident if n.resident is not None else t["group"]
+                lines.append(t["visit"].format(
+                    day=self.day(a.date), start=self.hm(a.start), end=self.hm(a.end),
+                    need=a.need, cat=self.category(n.category), who=who,
+                    min=_num(round(a.travel_minutes), lang), mode=_WORDS[lang][a.mode]))
+            if len(mine) > _MAX_LINES * 3:
+                lines.append(t["more"].format(n=len(mine) - _MAX_LINES * 3))
+        missed = [self._miss(helper_id, u.need, u.date, u.reasons)
+                  for u in sorted(self.result.unmet, key=lambda u: (u.date, u.need))]
+        if not missed:
+            lines.append(t["no_miss"])
+        else:
+            lines.append(t["miss_head"].format(n=_count(len(missed), "visit", lang),
+                                               k=len(missed)))
+            per_reason: Counter[Reason] = Counter(r for m in missed for r in m.reasons)
+            for reason, k in sorted(per_reason.items(), key=lambda kv: (-kv[1], kv[0].value)):
+                lines.append(t["miss"].format(text=reason.text(lang),
+                                              visits=_count(k, "visit", lang)))
+            single = [m for m in missed if len(m.reasons) == 1]
+            if single:
+                lines.append(t["single"])
+                for m in single[:_MAX_LINES]:
+                    lines.append(t["single_row"].format(need=m.need, day=self.day(m.date),
+                                                        text=m.reasons[0].text(lang)))
+                if len(single) > _MAX_LINES:
+                    lines.append(t["more"].format(n=len(single) - _MAX_LINES))
+            free = [m for m in missed if not m.reasons]
+            if free:
+                shown = ", ".join(f"{m.need} {self.day(m.date)}" for m in free[:_MAX_LINES])
+                more = f" (+{len(free) - _MAX_LINES})" if len(free) > _MAX_LINES else ""
+                lines.append(t["free"].format(list=shown + more))
+        return Explanation(helper_id, "helper", lang, "\n".join(lines), assignments=mine,
+                           weeks=weeks, missed=missed)
+
+    def _miss(self, helper_id: str, need_id: str, d: date,
+              unmet_reasons: tuple[ReasonCount, ...]) -> HelperMiss:
+        inst = self.inst
+        h, need = inst.helper(helper_id), inst.need(need_id)
+        reasons = pair_reasons(inst, h, need) + date_reasons(inst, h, need, d)
+        if reasons:
+            return HelperMiss(need_id, d, reasons)
+        state = self.state
+        i = self.index.get((need_id, d))
+        if i is None:  # outside its IPUS: no helper may take it
+            return HelperMiss(need_id, d, [rc.reason for rc in unmet_reasons][:1])
+        cand = next((c for c in self.compat.candidates[i] if c.helper == helper_id), None)
+        if cand is None:
+            return HelperMiss(need_id, d, [Reason.NO_COMMON_TIME])
+        if not state.pus_ok(i, need.helpers_needed):
+            return HelperMiss(need_id, d, [Reason.PUS_LIMIT])
+        if not state.hours_ok(helper_id, i):
+            return HelperMiss(need_id, d, [Reason.HOURS_CAP])
+        if not state.residents_ok(helper_id, i):
+            return HelperMiss(need_id, d, [Reason.MAX_RESIDENTS])
+        if not any(state.resident_free(i, s) and state.helper_free(helper_id, i, s)
+                   for s in cand.starts):
+            return HelperMiss(need_id, d, [Reason.BUSY])
+        if need.helpers_needed > 1:
+            return HelperMiss(need_id, d, [Reason.NOT_ENOUGH_HELPERS])
+        return HelperMiss(need_id, d, [])

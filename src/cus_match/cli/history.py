@@ -1,0 +1,250 @@
+"""Command-line commands of the history store: ``history`` and ``certificate``.
+
+:func:`register` adds them to the ``cus-match`` sub-command parser and returns their handlers,
+so ``cus_match.cli.main`` wires them with ``_COMMANDS.update(register(sub))``. Handlers return an
+exit code and let :class:`~cus_match.errors.CusMatchError` propagate to ``cli.main``, which
+prints it (the store's errors name the file).
+
+Examples
+--------
+>>> import argparse, pathlib, tempfile
+>>> parser = argparse.ArgumentParser(prog="cus-match")
+>>> handlers = register(parser.add_subparsers(dest="command"))
+>>> sorted(handlers)
+['certificate', 'history']
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "h.sqlite"
+>>> from cus_match.store import HistoryStore
+>>> HistoryStore(path).close()
+>>> args = parser.parse_args(["history", str(path), "retention", "730"])
+>>> handlers[args.command](args)
+rounds are kept 730 days after their period
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cus_match.errors import InvalidOptionError
+from cus_match.model import DateRange
+
+__all__ = ["register"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--last", type=int, help="only the last N rounds")
+    p.add_argument("--before", type=_date, help="only rounds that ended before this date")
+    _add_period(p, required=False)
+    p.add_argument("--include-proposals", action="store_true",
+                   help="count rounds not yet approved too")
+
+
+def _add_period(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument("--from", dest="start", type=_date, required=required,
+                   help="first date (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", type=_date, required=required,
+                   help="last date (YYYY-MM-DD)")
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    """Add the ``history`` and ``certificate`` commands to ``sub`` (from add_subparsers).
+
+    Returns
+    -------
+    dict
+        Command name to handler.
+    """
+    h = sub.add_parser("history", help="the history of planning rounds (an SQLite file)")
+    h.add_argument("store", type=Path, help="the history store file (created if missing)")
+    hs = h.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    ls = hs.add_parser("list", help="list stored rounds")
+    ls.add_argument("--approved", action="store_true", help="only approved rounds")
+
+    sv = hs.add_parser("save", help="save a round's instance and result")
+    sv.add_argument("round", help="round id or label, e.g. 2026-w13")
+    sv.add_argument("instance", type=Path, help="instance JSON")
+    sv.add_argument("result", type=Path, help="result JSON")
+    sv.add_argument("--approved-by", help="save it approved by this person")
+    sv.add_argument("--approved-at", help="when (ISO date-time with offset; default now)")
+    sv.add_argument("--replace", action="store_true", help="replace an unapproved round")
+
+    ap = hs.add_parser("approve", help="record who approved a round's plan")
+    ap.add_argument("round")
+    ap.add_argument("--by", required=True, help="who approved it")
+    ap.add_argument("--at", help="when (ISO date-time with offset; default now)")
+
+    sh = hs.add_parser("show", help="print a round's summary; optionally write its files")
+    sh.add_argument("round")
+    sh.add_argument("--instance-out", type=Path, help="write the round's instance JSON here")
+    sh.add_argument("--result-out", type=Path, help="write the round's result JSON here")
+
+    pr = hs.add_parser("pairs", help="(resident, helper, need) pairs served: continuity")
+    _add_selection(pr)
+
+    ld = hs.add_parser("load", help="hours per helper per round: fair load")
+    _add_selection(ld)
+
+    hr = hs.add_parser("hours", help="approved hours per helper over a period")
+    _add_period(hr, required=False)
+    hr.add_argument("--helper", help="only this helper")
+
+    ex = hs.add_parser("export", help="everything held on one person, as JSON (RODO art. 15)")
+    ex.add_argument("person", help="helper or resident id")
+    ex.add_argument("--kind", choices=["helper", "resident"])
+    ex.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+
+    er = hs.add_parser("erase", help="pseudonymise or erase one person everywhere (RODO art. 17)")
+    er.add_argument("person", help="helper or resident id")
+    er.add_argument("--mode", choices=["pseudonymise", "erase"], default="pseudonymise")
+    er.add_argument("--kind", choices=["helper", "resident"])
+    er.add_argument("--yes", action="store_true", required=True,
+                    help="confirm: this cannot be undone")
+
+    pu = hs.add_parser("purge", help="delete old rounds")
+    group = pu.add_mutually_exclusive_group(required=True)
+    group.add_argument("--before", type=_date, help="rounds that ended before this date")
+    group.add_argument("--retention", action="store_true",
+                       help="rounds older than the store's retention period")
+    pu.add_argument("--today", type=_date, help="reference date for --retention")
+
+    rt = hs.add_parser("retention", help="show or set the retention period (days)")
+    rt.add_argument("days", nargs="?", help="days to keep a round after its period, or 'off'")
+
+    c = sub.add_parser("certificate",
+                       help="a volunteer's certificate of services (art. 44 volunteering act)")
+    c.add_argument("store", type=Path, help="the history store file")
+    c.add_argument("helper", help="the volunteer's id")
+    c.add_argument("--organisation", required=True, help="the issuing organisation")
+    _add_period(c, required=True)
+    c.add_argument("--name", help="the volunteer's name as it should appear")
+    c.add_argument("--place", default="", help="place of issue")
+    c.add_argument("--issued-on", type=_date, help="date of issue (default today)")
+    c.add_argument("--no-hours", action="store_true", help="state the scope only")
+    c.add_argument("--format", choices=["text", "html"], default="text")
+    c.add_argument("--language", dest="cert_lang", choices=["pl", "en"],
+                   help="language of the certificate (default: the global --lang)")
+    c.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    return {"history": _cmd_history, "certificate": _cmd_certificate}
+
+
+def _period(args: argparse.Namespace) -> DateRange | None:
+    if args.start is None and args.end is None:
+        return None
+    if args.start is None or args.end is None:
+        raise InvalidOptionError("give both --from and --to")
+    if args.end < args.start:
+        raise InvalidOptionError(f"--to {args.end} is before --from {args.start}")
+    return DateRange(args.start, args.end)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from cus_match.io.json_format import dump_instance, dump_result
+    from cus_match.store.history import HistoryStore
+
+    # Only saving creates a store: a mistyped file name elsewhere is an error, not a new file.
+    with HistoryStore(args.store, create=args.action == "save") as store:
+        a = args.action
+        if a == "list":
+            infos = store.rounds(approved_only=args.approved)
+            if not infos:
+                print("no rounds stored")
+            for r in infos:
+                state = (f"approved by {r.approved_by} at {r.approved_at:%Y-%m-%d %H:%M} UTC"
+                         if r.approved else "proposal")
+                print(f"{r.id}\t{r.period.start} to {r.period.end}\t{r.visits} visits\t"
+                      f"{r.hours:.1f} h\t{state}")
+        elif a == "save":
+            from cus_match.io.json_format import load_instance, load_result
+
+            info = store.save(args.round, load_instance(args.instance), load_result(args.result),
+                              approved_by=args.approved_by, approved_at=args.approved_at,
+                              replace=args.replace)
+            print(f"saved round {info.id}: {info.visits} visits, {info.hours:.1f} h"
+                  + (" (approved)" if info.approved else " (proposal)"))
+        elif a == "approve":
+            info = store.approve(args.round, by=args.by, at=args.at)
+            print(f"round {info.id} approved by {info.approved_by}")
+        elif a == "show":
+            stored = store.load(args.round)
+            print(stored.result.summary(getattr(args, "lang", "en")))
+            if args.instance_out:
+                dump_instance(stored.instance, args.instance_out)
+            if args.result_out:
+                dump_result(stored.result, args.result_out)
+        elif a == "pairs":
+            for p in store.previous_pairs(last=args.last, before=args.before,
+                                          period=_period(args),
+                                          approved_only=not args.include_proposals):
+                print(f"{p.resident or '-'}\t{p.helper}\t{p.need}")
+        elif a == "load":
+            for x in store.helper_load(last=args.last, before=args.before, period=_period(args),
+                                       approved_only=not args.include_proposals):
+                print(f"{x.round_id}\t{x.helper}\t{x.visits} visits\t{x.hours:.2f} h")
+        elif a == "hours":
+            for s in store.hours_served(_period(args), helper=args.helper):
+                print(f"{s.helper}\t{s.visits} visits\t{s.hours:.2f} h\t"
+                      f"{s.first_date} to {s.last_date}")
+        elif a == "export":
+            out = store.export_person(args.person, kind=args.kind)
+            _write(json.dumps(out, ensure_ascii=False, indent=1), args.output)
+        elif a == "erase":
+            report = store.erase_person(args.person, args.mode, kind=args.kind)
+            # The id given is the caller's; the pseudonym is printed so records can be found.
+            print(f"{report.mode}: {len(report.rounds)} rounds rewritten"
+                  + (f"; pseudonym {report.replacement}" if report.replacement else ""))
+        elif a == "purge":
+            ids = (store.apply_retention(args.today) if args.retention
+                   else store.purge_older_than(args.before))
+            print(f"deleted {len(ids)} rounds" + (": " + ", ".join(ids) if ids else ""))
+        elif a == "retention":
+            if args.days is not None:
+                if args.days == "off":
+                    store.set_retention_days(None)
+                else:
+                    try:
+                        days = int(args.days)
+                    except ValueError:
+                        raise InvalidOptionError(f"retention: {args.days!r} is not a number "
+                                                 "of days or 'off'") from None
+                    store.set_retention_days(days)
+            days_set = store.retention_days
+            print("rounds are kept for ever" if days_set is None
+                  else f"rounds are kept {days_set} days after their period")
+    return 0
+
+
+def _cmd_certificate(args: argparse.Namespace) -> int:
+    from cus_match.store.history import HistoryStore
+
+    period = _period(args)
+    assert period is not None  # both dates are required options
+    with HistoryStore(args.store, create=False) as store:
+        cert = store.certificate(args.helper, organisation=args.organisation, period=period,
+                                 name=args.name, place=args.place, issued_on=args.issued_on,
+                                 include_hours=not args.no_hours)
+    lang = args.cert_lang or getattr(args, "lang", None) or "pl"
+    _write(cert.html(lang) if args.format == "html" else cert.text(lang), args.output)
+    return 0

@@ -1,0 +1,157 @@
+"""``solve_lap``: linear (1:1) assignment with OR-Tools."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+from ortools.graph.python import linear_sum_assignment, min_cost_flow
+
+from cus_match.errors import InvalidInputError, Problem, SolverError
+from cus_match.optimise.engine.prep import integer_costs
+from cus_match.optimise.engine.problem import LapSolution, _check_sense
+
+__all__ = ["solve_lap"]
+
+
+def solve_lap(
+    cost: Any,
+    sense: str = "min",
+    *,
+    rows: Any = None,
+    cols: Any = None,
+    shape: tuple[int, int] | None = None,
+) -> LapSolution:
+    """Solve a linear assignment problem: match rows to columns one to one.
+
+    Every row is matched when there are no more rows than columns (otherwise every column is),
+    as in :func:`scipy.optimize.linear_sum_assignment`. Square problems go to OR-Tools'
+    ``SimpleLinearSumAssignment``, rectangular ones to its min-cost flow; arcs are added from
+    numpy arrays in one call.
+
+    Parameters
+    ----------
+    cost : array
+        Either an ``r x c`` matrix (every pair allowed) or, with ``rows`` and ``cols``, the cost
+        of each allowed pair (sparse form). Finite numbers; floats are scaled to integers.
+    sense : {"min", "max"}
+        Minimise total cost or maximise total profit.
+    rows, cols : array of int, optional
+        The pairs of the sparse form, 0-based.
+    shape : (int, int), optional
+        ``(r, c)`` of the sparse form; by default one more than the largest index.
+
+    Returns
+    -------
+    LapSolution
+        ``status`` is ``infeasible`` (and ``row_col`` all ``-1``) when no matching covers
+        every row (or column).
+
+    Examples
+    --------
+    >>> s = solve_lap([[4, 1, 3], [2, 0, 5], [3, 2, 2]])
+    >>> s.row_col.tolist(), s.objective, s.status.value
+    ([1, 0, 2], 5, 'optimal')
+    >>> solve_lap([5, 1, 2], rows=[0, 0, 1], cols=[0, 1, 0]).row_col.tolist()
+    [1, 0]
+    >>> solve_lap([[1, 9]], sense="max").row_col.tolist()
+    [1]
+    """
+    t0 = time.perf_counter()
+    sense = _check_sense(sense)
+    c = np.asarray(cost)
+    if rows is None and cols is None:
+        if c.ndim != 2:
+            raise InvalidInputError([Problem("cost", f"must be a matrix, got shape {c.shape}")])
+        n_rows, n_cols = c.shape
+        r = np.repeat(np.arange(n_rows, dtype=np.int64), n_cols)
+        k = np.tile(np.arange(n_cols, dtype=np.int64), n_rows)
+        c = c.reshape(-1)
+    else:
+        if rows is None or cols is None:
+            raise InvalidInputError([Problem("cols" if cols is None else "rows",
+                                             "rows and cols must be given together")])
+        r = np.asarray(rows).astype(np.int64, copy=False)
+        k = np.asarray(cols).astype(np.int64, copy=False)
+        if r.ndim != 1 or r.shape != k.shape or c.shape != r.shape:
+            raise InvalidInputError([Problem("cost", f"rows, cols and cost must be 1-d of one "
+                                                     f"length, got {r.shape}, {k.shape}, "
+                                                     f"{c.shape}")])
+        if shape is None:
+            shape = (int(r.max()) + 1 if r.size else 0, int(k.max()) + 1 if k.size else 0)
+        n_rows, n_cols = (int(shape[0]), int(shape[1]))
+        if r.size and (r.min() < 0 or r.max() >= n_rows or k.min() < 0 or k.max() >= n_cols):
+            raise InvalidInputError([Problem("rows", f"pairs must lie in {n_rows} x {n_cols}")])
+    if c.dtype.kind not in "iubf":
+        raise InvalidInputError([Problem("cost", f"must hold numbers, got dtype {c.dtype}")])
+    if c.dtype.kind == "f" and not np.isfinite(c).all():
+        raise InvalidInputError([Problem("cost", "must be finite")])
+    cint, _ = integer_costs(c)
+    if sense == "max":
+        cint = -cint
+    row_col = np.full(n_rows, -1, np.int64)
+    if n_rows == 0 or n_cols == 0:
+        return LapSolution(row_col, _zero(c), "optimal", time.perf_counter() - t0)
+    if n_rows == n_cols:
+        ok = _square(r, k, cint, n_rows, row_col)
+    else:
+        ok = _rectangular(r, k, cint, n_rows, n_cols, row_col)
+    if not ok:
+        return LapSolution(np.full(n_rows, -1, np.int64), None, "infeasible",
+                           time.perf_counter() - t0)
+    # Objective from the caller's costs (the cheapest arc of a pair given twice).
+    chosen = np.flatnonzero(row_col[r] == k)
+    is_int = c.dtype.kind in "iub"
+    vals = c[chosen].astype(np.int64 if is_int else np.float64)
+    if is_int:
+        info = np.iinfo(np.int64)
+        best = np.full(n_rows, info.max if sense == "min" else info.min, np.int64)
+    else:
+        best = np.full(n_rows, np.inf if sense == "min" else -np.inf)
+    (np.minimum if sense == "min" else np.maximum).at(best, r[chosen], vals)
+    total = best[row_col >= 0].sum()
+    objective = int(total) if is_int else float(total)
+    return LapSolution(row_col, objective, "optimal", time.perf_counter() - t0)
+
+
+def _zero(c: np.ndarray) -> int | float:
+    return 0 if c.dtype.kind in "iub" else 0.0
+
+
+def _square(r: np.ndarray, k: np.ndarray, c: np.ndarray, n: int, row_col: np.ndarray) -> bool:
+    lsa = linear_sum_assignment.SimpleLinearSumAssignment()
+    lsa.add_arcs_with_cost(r, k, c)
+    if lsa.num_nodes() != n:
+        return False  # some row or column has no arc
+    status = lsa.solve()
+    if status == lsa.INFEASIBLE:
+        return False
+    if status != lsa.OPTIMAL:
+        raise SolverError(f"linear assignment failed with status {status!r} (cost range?)")
+    mate = lsa.right_mate
+    row_col[:] = [mate(i) for i in range(n)]
+    return True
+
+
+def _rectangular(r: np.ndarray, k: np.ndarray, c: np.ndarray, n_rows: int, n_cols: int,
+                 row_col: np.ndarray) -> bool:
+    flow = min(n_rows, n_cols)
+    src, snk = n_rows + n_cols, n_rows + n_cols + 1
+    tails = np.concatenate([np.full(n_rows, src), r, n_rows + np.arange(n_cols)])
+    heads = np.concatenate([np.arange(n_rows), n_rows + k, np.full(n_cols, snk)])
+    caps = np.ones(tails.shape[0], np.int64)
+    costs = np.concatenate([np.zeros(n_rows, np.int64), c, np.zeros(n_cols, np.int64)])
+    mcf = min_cost_flow.SimpleMinCostFlow()
+    arcs = mcf.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int64), heads.astype(np.int64), caps, costs.astype(np.int64))
+    mcf.set_nodes_supplies(np.array([src, snk], np.int64), np.array([flow, -flow], np.int64))
+    status = mcf.solve()
+    if status != mcf.OPTIMAL:
+        if status in (mcf.INFEASIBLE, mcf.UNBALANCED):
+            return False
+        raise SolverError(f"min-cost flow failed with status {status!r}")
+    f = mcf.flows(arcs[n_rows: n_rows + r.shape[0]])
+    used = np.flatnonzero(f > 0)
+    row_col[r[used]] = k[used]
+    return True

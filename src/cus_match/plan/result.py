@@ -1,0 +1,276 @@
+"""The plan a solver proposes: assignments, unmet needs with reasons, referrals, status.
+
+A :class:`Result` is frozen and never stored on the instance. It round-trips through JSON
+(:mod:`cus_match.io.json_format`) and can be re-verified by :func:`cus_match.plan.check.check`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from datetime import UTC, date, datetime
+from typing import Any
+
+from attrs import field, frozen
+
+from cus_match.model import TravelMode
+from cus_match.model.validators import (
+    check_id,
+    check_non_negative,
+    to_date,
+    to_float,
+    to_opt_float,
+    to_tuple,
+)
+from cus_match.reasons import Reason
+
+__all__ = ["Assignment", "Covered", "DroppedPin", "NearMiss", "ReasonCount", "Referral", "Result",
+           "Status", "Unmet"]
+
+
+def _to_datetime(value: datetime | str) -> datetime:
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        try:
+            dt = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r} is not an ISO date-time with offset") from None
+    if dt.tzinfo is None:
+        raise ValueError(f"{value!r} has no UTC offset (write e.g. 2026-03-30T08:00:00+02:00)")
+    return dt
+
+
+class Status(enum.StrEnum):
+    """How good the plan is known to be."""
+
+    OPTIMAL = "optimal"  # proven best for the rule
+    FEASIBLE = "feasible"  # meets every hard constraint; not proven best
+    PARTIAL = "partial"  # a heuristic left a required need unmet (infeasibility not proven)
+    INFEASIBLE = "infeasible"  # proven: the required needs cannot all be met
+    NO_SOLUTION = "no_solution"  # time ran out before any plan
+
+
+@frozen
+class Assignment:
+    """One helper at one visit (occurrence) of a need.
+
+    Parameters
+    ----------
+    need, helper : str
+        Ids.
+    date : date
+        The occurrence's local date.
+    start, end : datetime
+        Local, with UTC offset.
+    travel_minutes : float
+        One-way travel from the helper's home.
+    mode : TravelMode
+        How the helper travels there.
+    continuity : bool
+        The helper helped this resident before (or serves this need's other visits).
+    locality : bool
+        The helper lives in the place where the help happens.
+    """
+
+    need: str = field(validator=check_id)
+    date: date = field(converter=to_date)
+    helper: str = field(validator=check_id)
+    start: datetime = field(converter=_to_datetime)
+    end: datetime = field(converter=_to_datetime)
+    travel_minutes: float = field(converter=to_float, validator=check_non_negative)
+    mode: TravelMode = field(converter=TravelMode)
+    continuity: bool = False
+    locality: bool = False
+
+    @property
+    def minutes(self) -> int:
+        """Length of the visit in real minutes."""
+        # Aware datetimes sharing one tzinfo subtract as wall clock; UTC gives real minutes.
+        return int((self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() // 60)
+
+
+@frozen
+class ReasonCount:
+    """How many helpers were excluded for one reason."""
+
+    reason: Reason = field(converter=Reason)
+    helpers: int = field(validator=check_non_negative)
+
+
+@frozen
+class NearMiss:
+    """A helper who would fit an unmet occurrence but for exactly one reason."""
+
+    helper: str = field(validator=check_id)
+    reason: Reason = field(converter=Reason)
+
+
+@frozen
+class Unmet:
+    """An occurrence of a need left unmet, with the reasons.
+
+    ``reasons`` counts, for each reason, the helpers it excluded (a helper may count under
+    several reasons); the most common reason comes first. ``near_misses`` names up to three
+    helpers blocked by a single reason, nearest first: whom a coordinator could unblock.
+    """
+
+    need: str = field(validator=check_id)
+    date: date = field(converter=to_date)
+    reasons: tuple[ReasonCount, ...] = field(converter=to_tuple)
+    near_misses: tuple[NearMiss, ...] = field(factory=tuple, converter=to_tuple)
+
+    @property
+    def main_reason(self) -> Reason | None:
+        """The reason that excluded the most helpers."""
+        return self.reasons[0].reason if self.reasons else None
+
+
+@frozen
+class Referral:
+    """A need referred to formal services instead of volunteers (subsidiarity, H9)."""
+
+    need: str = field(validator=check_id)
+    reason: Reason = field(converter=Reason)
+    detail: str = ""
+
+
+@frozen
+class Covered:
+    """An occurrence already met by a formal service: not matched, not unmet."""
+
+    need: str = field(validator=check_id)
+    date: date = field(converter=to_date)
+    service: str = field(validator=check_id)
+
+
+@frozen
+class DroppedPin:
+    """A pinned (confirmed) helper visit the plan could not keep, and why."""
+
+    need: str = field(validator=check_id)
+    date: date = field(converter=to_date)
+    helper: str = field(validator=check_id)
+    reason: Reason = field(converter=Reason)
+    detail: str = ""
+
+
+@frozen
+class Result:
+    """A proposed plan.
+
+    Parameters
+    ----------
+    status : Status
+        How good the plan is known to be.
+    method, rule : str
+        How it was found and what it optimised.
+    assignments : sequence of Assignment
+        The proposals, sorted by (date, start, need, helper).
+    unmet : sequence of Unmet
+        Occurrences left unmet, with reasons.
+    referrals : sequence of Referral
+        Needs referred to formal services.
+    covered : sequence of Covered
+        Occurrences already met by formal services.
+    objective : float, optional
+        The rule's objective value of the plan.
+    bound : float, optional
+        The best proven bound on the objective (equal to it when optimal).
+    runtime_seconds : float
+        Wall-clock time of the solve.
+    seed : int
+        Random seed used.
+    instance_name : str
+        The instance's ``name``.
+    dropped_pins : sequence of DroppedPin
+        Pinned visits that could not be kept, with reasons (re-planning).
+    changes : int, optional
+        Helper visits of the baseline plan not kept (same need, date and helper), when the
+        plan was made against a baseline.
+    """
+
+    status: Status = field(converter=Status)
+    method: str
+    rule: str
+    assignments: tuple[Assignment, ...] = field(factory=tuple, converter=to_tuple)
+    unmet: tuple[Unmet, ...] = field(factory=tuple, converter=to_tuple)
+    referrals: tuple[Referral, ...] = field(factory=tuple, converter=to_tuple)
+    covered: tuple[Covered, ...] = field(factory=tuple, converter=to_tuple)
+    objective: float | None = field(default=None, converter=to_opt_float)
+    bound: float | None = field(default=None, converter=to_opt_float)
+    runtime_seconds: float = field(converter=to_float, default=0.0, validator=check_non_negative)
+    seed: int = 0
+    instance_name: str = ""
+    dropped_pins: tuple[DroppedPin, ...] = field(factory=tuple, converter=to_tuple)
+    changes: int | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap between objective and bound (0 when proven optimal)."""
+        if self.objective is None or self.bound is None:
+            return None
+        denom = max(abs(self.bound), 1e-9)
+        return abs(self.bound - self.objective) / denom
+
+    def summary(self, lang: str = "en") -> str:
+        """A short plain-text summary.
+
+        Parameters
+        ----------
+        lang : {"en", "pl"}
+            Language of the text.
+        """
+        visits = {(a.need, a.date) for a in self.assignments}
+        helpers = {a.helper for a in self.assignments}
+        hours = sum(a.minutes for a in self.assignments) / 60
+        reasons: Counter[Reason] = Counter(
+            u.main_reason for u in self.unmet if u.main_reason is not None
+        )
+        t = _SUMMARY_PL if lang == "pl" else _SUMMARY_EN
+        lines = [
+            t["head"].format(status=self.status.value, method=self.method, rule=self.rule,
+                             seconds=self.runtime_seconds),
+            t["met"].format(visits=len(visits), helpers=len(helpers), hours=hours),
+            t["unmet"].format(n=len(self.unmet)),
+        ]
+        for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0].value)):
+            lines.append(f"    {n:4d}  {reason.text(lang)}")
+        lines.append(t["covered"].format(n=len(self.covered)))
+        lines.append(t["referred"].format(n=len(self.referrals)))
+        if self.objective is not None:
+            bound = "" if self.bound is None else t["bound"].format(bound=self.bound)
+            lines.append(t["objective"].format(obj=self.objective) + bound)
+        return "\n".join(lines)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The assignments as flat records (one dict per helper visit), for tables."""
+        return [
+            {
+                "need": a.need, "date": a.date.isoformat(), "helper": a.helper,
+                "start": a.start.isoformat(), "end": a.end.isoformat(),
+                "minutes": a.minutes, "travel_minutes": round(a.travel_minutes, 1),
+                "mode": a.mode.value, "continuity": a.continuity, "locality": a.locality,
+            }
+            for a in self.assignments
+        ]
+
+
+_SUMMARY_EN = {
+    "head": "Plan: {status} ({method}, rule {rule}, {seconds:.2f} s)",
+    "met": "  visits met: {visits} by {helpers} helpers, {hours:.1f} helper-hours",
+    "unmet": "  visits unmet: {n}; main reasons:",
+    "covered": "  visits already met by formal services: {n}",
+    "referred": "  needs referred to formal services: {n}",
+    "objective": "  objective: {obj:.2f}",
+    "bound": ", bound: {bound:.2f}",
+}
+_SUMMARY_PL = {
+    "head": "Plan: {status} ({method}, reguła {rule}, {seconds:.2f} s)",
+    "met": "  zaplanowane wizyty: {visits}, pomagający: {helpers}, godziny: {hours:.1f}",
+    "unmet": "  wizyty bez pomocy: {n}; główne przyczyny:",
+    "covered": "  wizyty objęte usługami formalnymi: {n}",
+    "referred": "  potrzeby skierowane do usług formalnych: {n}",
+    "objective": "  wartość celu: {obj:.2f}",
+    "bound": ", ograniczenie: {bound:.2f}",
+}

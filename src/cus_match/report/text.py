@@ -1,0 +1,111 @@
+"""A plan as plain text for a terminal: visits by day, unmet needs with reasons, referrals.
+
+Residents appear by their pseudonymous id only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from cus_match.model.instance import Instance
+from cus_match.plan.result import Assignment, Result
+
+__all__ = ["format_plan"]
+
+_T = {
+    "en": {
+        "plan": "Proposed visits (to approve)", "unmet": "Unmet visits and why",
+        "ref": "Referred to formal services", "cov": "Already met by formal services",
+        "helpers_excluded": "helpers", "group": "group at", "none": "  (none)",
+        "more": "  ... and {n} more", "near": "would fit but",
+    },
+    "pl": {
+        "plan": "Proponowane wizyty (do zatwierdzenia)", "unmet": "Wizyty bez pomocy i dlaczego",
+        "ref": "Skierowane do usług formalnych", "cov": "Objęte usługami formalnymi",
+        "helpers_excluded": "pomagających", "group": "grupa w", "none": "  (brak)",
+        "more": "  ... i {n} więcej", "near": "pasuje, ale",
+    },
+}
+
+
+# Day names spelled out here: strftime's %a follows the process locale, not the report's language.
+_DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+         "pl": ("pon", "wt", "śr", "czw", "pt", "sob", "nd")}
+
+
+def _day(d: date, lang: str) -> str:
+    names = _DAYS["pl" if lang == "pl" else "en"]
+    return f"{names[d.weekday()]:<3} {d:%d.%m}"
+
+
+def _who(inst: Instance, need_id: str, lang: str) -> str:
+    n = inst.need(need_id)
+    place = inst.place(inst.need_place(n))
+    if n.resident is None:
+        return f"{_T[lang]['group']} {place.name or place.id}"
+    return f"{n.resident} ({place.name or place.id})"
+
+
+def _category(inst: Instance, cat_id: str, lang: str) -> str:
+    c = inst.category(cat_id)
+    return (c.name_pl if lang == "pl" else c.name_en) or c.id
+
+
+def format_plan(inst: Instance, result: Result, *, lang: str = "en",
+                max_rows: int = 60) -> str:
+    """Render ``result`` for a coordinator.
+
+    Parameters
+    ----------
+    inst : Instance
+        The instance the result belongs to.
+    result : Result
+        The plan.
+    lang : {"en", "pl"}
+        Language.
+    max_rows : int
+        Rows shown per section before "... and N more".
+    """
+    t = _T["pl" if lang == "pl" else "en"]
+    lines = [result.summary(lang), "", t["plan"]]
+    groups: dict[tuple[str, date, str], list[Assignment]] = defaultdict(list)
+    for a in result.assignments:
+        groups[(a.need, a.date, a.start.isoformat())].append(a)
+    rows = []
+    for (need_id, _d, _s), team in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][0])):
+        a = team[0]
+        helpers = ", ".join(
+            f"{inst.helper(x.helper).name or x.helper} [{x.mode.value} {x.travel_minutes:.0f}']"
+            for x in team)
+        rows.append(f"  {_day(a.start, lang)} {a.start:%H:%M}-{a.end:%H:%M}  "
+                    f"{_category(inst, inst.need(need_id).category, lang):<28.28} "
+                    f"{_who(inst, need_id, lang):<28.28} <- {helpers}")
+    lines += _cap(rows, max_rows, t)
+    lines += ["", t["unmet"]]
+    rows = []
+    for u in result.unmet:
+        n = inst.need(u.need)
+        why = "; ".join(f"{rc.reason.text(lang)} ({rc.helpers} {t['helpers_excluded']})"
+                        for rc in u.reasons[:2])
+        rows.append(f"  {_day(u.date, lang)}  {_category(inst, n.category, lang):<28.28} "
+                    f"{_who(inst, u.need, lang):<28.28} {why}")
+        for nm in u.near_misses:
+            h = inst.helper(nm.helper)
+            rows.append(f"      {t['near']}: {h.name or h.id} — {nm.reason.text(lang)}")
+    lines += _cap(rows, max_rows, t)
+    lines += ["", t["ref"]]
+    rows = [f"  {r.need}  {_category(inst, inst.need(r.need).category, lang):<28.28} "
+            f"{r.reason.text(lang)}" for r in result.referrals]
+    lines += _cap(rows, max_rows, t)
+    if result.covered:
+        lines += ["", t["cov"]]
+        rows = [f"  {_day(c.date, lang)}  {c.need} <- {c.service}" for c in result.covered]
+        lines += _cap(rows, max_rows, t)
+    return "\n".join(lines)
+
+
+def _cap(rows: list[str], n: int, t: dict[str, str]) -> list[str]:
+    if not rows:
+        return [t["none"]]
+    return rows[:n] + ([t["more"].format(n=len(rows) - n)] if len(rows) > n else [])

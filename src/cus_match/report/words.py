@@ -1,0 +1,254 @@
+"""Labels of the HTML report in English and Polish, kept apart so a translator finds them all.
+
+Reason texts come from :mod:`cus_match.reasons`, day names from :mod:`cus_match.report.text`, table
+headers of the schedule, referrals and covered visits from :mod:`cus_match.report.tables`.
+"""
+
+from __future__ import annotations
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Proposed help plan",
+        "subtitle": "Matching of volunteers and neighbours to residents' needs",
+        "contents": "Contents",
+        "proposal": "This plan is a proposal. The coordinator and the people concerned "
+                    "approve it; nothing here is decided automatically.",
+        "privacy": "Residents appear by their pseudonymous id only; no health or other "
+                   "special-category data is shown.",
+        "privacy_names": "Residents' names are shown from a names list kept outside the plan: "
+                         "do not share this file beyond the people who may see them.",
+        "period": "Planning period",
+        "instance": "Instance",
+        # Sections
+        "sec_summary": "Summary",
+        "sec_coverage": "Coverage by place and kind of help",
+        "sec_load": "Helpers' load",
+        "sec_map": "Map of places",
+        "sec_unmet": "Unmet visits and why",
+        "sec_shortage": "Shortage diagnosis",
+        "sec_referrals": "Referred to formal services",
+        "sec_covered": "Visits met by formal services",
+        "sec_schedule": "Helpers' schedule",
+        "sec_rule": "Matching rule and approval",
+        # Summary
+        "status": "Status",
+        "method": "Method",
+        "rule": "Rule",
+        "objective": "Objective value",
+        "bound": "Best proven bound",
+        "gap": "Gap to the bound",
+        "runtime": "Computing time",
+        "seconds": "s",
+        "assignments": "Assignments (helper visits)",
+        "visits_met": "Visits met",
+        "helpers_used": "Helpers in the plan",
+        "helper_hours": "Helper-hours",
+        "visits_unmet": "Visits unmet",
+        "visits_share": "Share of visits met",
+        "worst_place": "Worst-served place",
+        "covered_n": "Visits met by formal services",
+        "referred_n": "Needs referred to formal services",
+        "previous": "Helper–need pairs kept from the previous plan",
+        "of": "of",
+        "changes": "Visits changed from the baseline plan",
+        "dropped": "Confirmed visits that could not be kept",
+        "main_reasons": "Main reasons for unmet visits",
+        "reason": "Reason",
+        "rule_code": "Rule",
+        "visits": "Visits",
+        "none": "None.",
+        "more_rows": "… and {n} more {rows} (the full lists: cus-match export --xlsx).",
+        # Coverage
+        "place": "Place",
+        "category": "Kind of help",
+        "met": "Met",
+        "share": "Share met",
+        "hours": "Hours",
+        "hours_met": "Hours met",
+        "chart_share": "share of visits met",
+        "chart_place": "Coverage by place",
+        "chart_category": "Coverage by kind of help",
+        "no_visits": "No visits to plan in this period.",
+        # Load
+        "helper": "Helper",
+        "helper_id": "Id",
+        "period_hours": "Hours in the period",
+        "week_hours": "Busiest week (h)",
+        "cap": "Weekly cap (h)",
+        "travel": "Travel (min)",
+        "gini": "Gini coefficient of the load: {g} (0: everyone works the same hours; towards "
+                "1: a few carry everything).",
+        "load_note": "Helpers who could take at least one visit.",
+        "chart_load": "Hours in the busiest week against the weekly cap",
+        "chart_load_x": "hours",
+        "chart_cap": "weekly cap",
+        "no_helpers": "No helper could take any visit.",
+        "top_shown": "The chart shows the {n} most loaded.",
+        # Map
+        "map_note": "Marker size: unmet hours; colour: share of visits met (grey: no visits). "
+                    "Positions from the places' coordinates; no map tiles.",
+        "no_coords": "No place has coordinates: no map.",
+        "chart_map": "Places",
+        "unmet_hours": "unmet hours",
+        # Unmet
+        "date": "Date",
+        "day": "Day",
+        "need": "Need (id)",
+        "resident": "Resident (id)",
+        "resident_name": "Resident",
+        "group": "group",
+        "main_reason": "Main reason",
+        "excluded": "Helpers excluded by it",
+        "near": "Would fit but for one thing",
+        "explanations": "Explanations, need by need",
+        "explain_more": "Explanations shown for {n} of {total} needs.",
+        # Shortage
+        "weekday": "Day",
+        "band": "Time of day",
+        "missing": "What is missing",
+        "morning": "morning", "afternoon": "afternoon", "evening": "evening",
+        # Rule
+        "rule_is": "The plan was made with the rule",
+        "rule_unknown": "a custom rule (its stages are not recorded in the result)",
+        "approve": "Before visits are agreed, check with the resident and the helper; the "
+                   "independent checker (cus-match check) re-verifies every hard rule.",
+        # Status
+        "optimal": "optimal (proven best for the rule)",
+        "feasible": "feasible (meets every hard rule; not proven best)",
+        "partial": "partial (a required need is left unmet)",
+        "infeasible": "infeasible (the required needs cannot all be met)",
+        "no_solution": "no plan found in the time given",
+    },
+    "pl": {
+        "title": "Proponowany plan pomocy",
+        "subtitle": "Dobór wolontariuszy i sąsiadów do potrzeb mieszkańców",
+        "contents": "Spis treści",
+        "proposal": "Plan jest propozycją. Zatwierdzają go koordynator i zainteresowane "
+                    "osoby; nic nie zostało tu rozstrzygnięte automatycznie.",
+        "privacy": "Mieszkańcy występują wyłącznie pod identyfikatorami (pseudonimizacja); "
+                   "raport nie zawiera danych o zdrowiu ani innych danych szczególnych "
+                   "kategorii.",
+        "privacy_names": "Imiona i nazwiska mieszkańców pochodzą z listy przechowywanej poza "
+                         "planem: nie udostępniaj tego pliku osobom, które nie mogą ich znać.",
+        "period": "Okres planowania",
+        "instance": "Dane",
+        "sec_summary": "Podsumowanie",
+        "sec_coverage": "Pokrycie potrzeb według miejsc i rodzajów pomocy",
+        "sec_load": "Obciążenie pomagających",
+        "sec_map": "Mapa miejscowości",
+        "sec_unmet": "Wizyty bez pomocy i dlaczego",
+        "sec_shortage": "Diagnoza niedoborów",
+        "sec_referrals": "Skierowania do usług formalnych",
+        "sec_covered": "Wizyty objęte usługami formalnymi",
+        "sec_schedule": "Harmonogram pomagających",
+        "sec_rule": "Zasada doboru i zatwierdzenie planu",
+        "status": "Stan planu",
+        "method": "Metoda",
+        "rule": "Reguła",
+        "objective": "Wartość celu",
+        "bound": "Najlepsze udowodnione ograniczenie",
+        "gap": "Luka względem ograniczenia",
+        "runtime": "Czas obliczeń",
+        "seconds": "s",
+        "assignments": "Przydziały (wizyty pomagających)",
+        "visits_met": "Zaplanowane wizyty",
+        "helpers_used": "Pomagający w planie",
+        "helper_hours": "Godziny pomocy",
+        "visits_unmet": "Wizyty bez pomocy",
+        "visits_share": "Odsetek zaplanowanych wizyt",
+        "worst_place": "Najsłabiej obsłużone miejsce",
+        "covered_n": "Wizyty objęte usługami formalnymi",
+        "referred_n": "Potrzeby skierowane do usług formalnych",
+        "previous": "Pary pomagający–potrzeba zachowane z poprzedniego planu",
+        "of": "z",
+        "changes": "Wizyty zmienione względem planu bazowego",
+        "dropped": "Potwierdzone wizyty, których nie dało się utrzymać",
+        "main_reasons": "Główne przyczyny braku pomocy",
+        "reason": "Przyczyna",
+        "rule_code": "Zasada",
+        "visits": "Wizyty",
+        "none": "Brak.",
+        "more_rows": "… i jeszcze {n} {rows} (pełne zestawienia: cus-match export --xlsx).",
+        "place": "Miejsce",
+        "category": "Rodzaj pomocy",
+        "met": "Zaplanowane",
+        "share": "Odsetek",
+        "hours": "Godziny",
+        "hours_met": "Godziny zaplanowane",
+        "chart_share": "odsetek zaplanowanych wizyt",
+        "chart_place": "Pokrycie według miejsc",
+        "chart_category": "Pokrycie według rodzajów pomocy",
+        "no_visits": "W tym okresie nie ma wizyt do zaplanowania.",
+        "helper": "Pomagający",
+        "helper_id": "Id",
+        "period_hours": "Godziny w okresie",
+        "week_hours": "Najbardziej obciążony tydzień (h)",
+        "cap": "Limit tygodniowy (h)",
+        "travel": "Dojazd (min)",
+        "gini": "Współczynnik Giniego obciążenia: {g} (0 — wszyscy pracują tyle samo godzin; "
+                "im bliżej 1, tym bardziej ciężar spoczywa na nielicznych).",
+        "load_note": "Pomagający, którzy mogli podjąć co najmniej jedną wizytę.",
+        "chart_load": "Godziny w najbardziej obciążonym tygodniu a limit tygodniowy",
+        "chart_load_x": "godziny",
+        "chart_cap": "limit tygodniowy",
+        "no_helpers": "Żaden pomagający nie mógł podjąć żadnej wizyty.",
+        "top_shown": "Wykres pokazuje {n} najbardziej obciążonych.",
+        "map_note": "Wielkość znacznika — godziny bez pomocy; kolor — odsetek zaplanowanych "
+                    "wizyt (szary: brak wizyt). Położenie według współrzędnych miejsc, bez "
+                    "podkładu mapowego.",
+        "no_coords": "Żadne miejsce nie ma współrzędnych: mapa niedostępna.",
+        "chart_map": "Miejsca",
+        "unmet_hours": "godziny bez pomocy",
+        "date": "Data",
+        "day": "Dzień",
+        "need": "Potrzeba (id)",
+        "resident": "Mieszkaniec (id)",
+        "resident_name": "Mieszkaniec",
+        "group": "grupa",
+        "main_reason": "Główna przyczyna",
+        "excluded": "Wykluczeni z tej przyczyny",
+        "near": "Pasowaliby, gdyby nie jedna przeszkoda",
+        "explanations": "Wyjaśnienia dla poszczególnych potrzeb",
+        "explain_more": "Pokazano wyjaśnienia dla części potrzeb: {n} z {total}.",
+        "weekday": "Dzień",
+        "band": "Pora dnia",
+        "missing": "Czego brakuje",
+        "morning": "rano", "afternoon": "po południu", "evening": "wieczorem",
+        "rule_is": "Plan przygotowano według reguły",
+        "rule_unknown": "reguła własna (jej etapy nie są zapisane w wyniku)",
+        "approve": "Zanim wizyty zostaną uzgodnione, potwierdź je z mieszkańcem i pomagającym; "
+                   "niezależny sprawdzian (cus-match check) weryfikuje każdą twardą zasadę.",
+        "optimal": "optymalny (najlepszy możliwy według reguły)",
+        "feasible": "dopuszczalny (spełnia wszystkie twarde zasady; nie wykazano, że "
+                    "najlepszy)",
+        "partial": "częściowy (obowiązkowa potrzeba została bez pomocy)",
+        "infeasible": "niewykonalny (nie da się zaspokoić wszystkich obowiązkowych potrzeb)",
+        "no_solution": "nie znaleziono planu w zadanym czasie",
+    },
+}
+
+#: The practical labels of :attr:`cus_match.reasons.Reason.rule` (``H1``... stay as they are).
+RULE_LABELS: dict[str, dict[str, str]] = {
+    "en": {},
+    "pl": {"subsidiarity": "pomocniczość", "quality": "jakość", "travel": "dojazd",
+           "supply": "brak pomagających", "re-planning": "zmiana planu"},
+}
+
+#: Polish one-line descriptions of the named rules (:data:`cus_match.optimise.rules.RULES`).
+RULE_DESCRIPTIONS_PL: dict[str, str] = {
+    "fifo": "pokrycie potrzeb ważone priorytetem, następnie ciągłość, lokalność i czas "
+            "dojazdu",
+    "priority": "pokrycie potrzeb ważone priorytetem, następnie najkrótszy dojazd, następnie "
+                "ciągłość i lokalność",
+    "utilitarian": "jedna ważona suma pokrycia, dojazdu, ciągłości i lokalności",
+    "equity": "najpierw najsłabiej obsłużone miejsce, następnie pokrycie potrzeb ważone "
+              "priorytetem",
+    "repair": "pokrycie potrzeb ważone priorytetem, następnie jak najmniej zmian względem "
+              "planu bazowego, następnie ciągłość, lokalność i dojazd",
+    "stable": "odroczona akceptacja (deferred acceptance); propozycje składają wizyty "
+              "mieszkańców",
+    "stable-helpers": "odroczona akceptacja (deferred acceptance); propozycje składają "
+                      "pomagający",
+    "nearest": "każda potrzeba po kolei trafia do najbliższego wolnego pomagającego, który "
+               "spełnia warunki",
+}

@@ -1,1 +1,0 @@
-"""Solvers: each turns an instance into a :class:`~cus_match.result.Result`."""
