@@ -2,7 +2,8 @@
 """OR-Library benchmark: cus_match's engine on public GAP and linear-assignment instances.
 
 Reads the instances and known values from ``../shared/data/orlib`` (override with ``--data``),
-solves each with :func:`cus_match.optimise.engine.solve_gap` / :func:`cus_match.optimise.engine.solve_lap` — the
+solves each with :func:`cus_match.optimise.engine.solve_gap` /
+:func:`cus_match.optimise.engine.solve_lap` — the
 same engine the domain solver uses — re-checks every solution with an independent checker
 (its own file parser: capacities, every job assigned, objective recomputed from the file) and
 prints one line per instance. See ``benchmarks/README.md`` for the protocol and latest table.

@@ -4,13 +4,16 @@ The question: what does each rule — what a plan optimises — cost and buy? Th
 ``fifo`` (priority-weighted coverage, then continuity, locality, travel) by hand (``greedy``)
 and optimised (``auto``); ``equity`` (the worst-served village first); the procedures
 ``nearest`` (each need to the nearest free helper) and ``stable`` (deferred acceptance); and one
-rule of our own, ``short-trips``, built from weights with :func:`cus_match.optimise.rules.from_weights`:
+rule of our own, ``short-trips``, built from weights with
+:func:`cus_match.optimise.rules.from_weights`:
 coverage, but every travel minute costs three times a covered minute, so it gives up visits
 that are far to reach.
 
-:func:`cus_match.analysis.research.run_study` solves every (rule, method, seed) on the same generated
+:func:`cus_match.analysis.research.run_study` solves every (rule, method, seed) on the same
+generated
 instances, measures each plan (:mod:`cus_match.analysis.metrics`) and checks it
-(:func:`cus_match.plan.check.check`); :func:`~cus_match.analysis.research.study_markdown` averages over the
+(:func:`cus_match.plan.check.check`); :func:`~cus_match.analysis.research.study_markdown` averages
+over the
 seeds. Deterministic search: the same arguments give the same table.
 
 Run::

@@ -1,4 +1,5 @@
-"""The assignment engine (cus_match.optimise.engine) against brute force, its own promises and OR-Library."""
+"""The assignment engine (cus_match.optimise.engine) against brute force, its own promises and
+OR-Library."""
 
 from __future__ import annotations
 

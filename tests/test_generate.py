@@ -556,6 +556,7 @@ def test_demo_loads_and_has_the_advertised_size() -> None:
 def test_bundled_demo_is_exactly_what_the_generator_makes() -> None:
     """If this fails, regenerate the file: see docs/generator.md."""
     fresh = attrs.evolve(generate(**DEMO_OPTIONS), name=DEMO_NAME)
-    bundled = resources.files("cus_match.generate.data").joinpath("demo_rural.json").read_text("utf-8")
+    data = resources.files("cus_match.generate.data")
+    bundled = data.joinpath("demo_rural.json").read_text("utf-8")
     assert bundled == dumps_instance(fresh) + "\n"
     assert demo_instance() == fresh

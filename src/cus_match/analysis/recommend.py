@@ -2,7 +2,8 @@
 
 A coordinator on the phone with a resident asks: who could help, and when, *given the plan we
 already have*? :class:`Recommender` is built once per session from an instance and its current
-plan (a :class:`~cus_match.plan.result.Result`): it tabulates, per helper and date, the visits already
+plan (a :class:`~cus_match.plan.result.Result`): it tabulates, per helper and date, the visits
+already
 planned (with their places, for travel gaps), the minutes used per helper and ISO week, the
 residents each helper serves, the PUS minutes used per category, and each resident's busy times
 (planned visits and formal services). :meth:`Recommender.recommend` then takes a need that is

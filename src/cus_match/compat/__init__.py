@@ -2,7 +2,8 @@
 
 Building it applies every hard rule that does not depend on the rest of the plan (H1-H3, H5-H10,
 skills, languages, travel, absences, common time windows), with the meaning
-:mod:`cus_match.model.eligibility` gives them per pair, but on whole columns of helpers at once: numpy
+:mod:`cus_match.model.eligibility` gives them per pair, but on whole columns of helpers at once:
+numpy
 masks over the helpers (in id order) per need, built from a few instance-wide tables
 
 * travel minutes from every helper's home to every place per mode (so the fastest allowed mode and

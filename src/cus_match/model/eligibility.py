@@ -2,7 +2,8 @@
 
 These functions state the rules for one pair; :mod:`cus_match.compat` applies the same rules to
 whole columns of helpers at once with numpy (``tests/test_compat.py`` keeps the two in step), and
-:mod:`cus_match.plan.check` re-implements them independently (``docs/rules.md`` is the contract). Each
+:mod:`cus_match.plan.check` re-implements them independently (``docs/rules.md`` is the contract).
+Each
 function returns the *reasons* a pair is excluded, so the rules that filter candidates also
 explain unmet needs.
 

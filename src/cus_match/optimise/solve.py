@@ -62,7 +62,8 @@ def solve(
     rule : str or Rule
         What is optimised: a name from :data:`cus_match.optimise.rules.RULES` (``"fifo"``, the legal
         default; ``"priority"``, ``"utilitarian"``, ``"equity"``) or a :class:`Rule` built
-        with :func:`cus_match.optimise.rules.from_weights` / :func:`~cus_match.optimise.rules.lexicographic`.
+        with :func:`cus_match.optimise.rules.from_weights` /
+        :func:`~cus_match.optimise.rules.lexicographic`.
         The algorithmic rules ``"stable"``, ``"stable-helpers"`` and ``"nearest"`` are their
         own method: ``method`` is then not used. With ``method="greedy"`` the rule only scores
         the FIFO plan.

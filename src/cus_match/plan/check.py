@@ -3,7 +3,8 @@
 :func:`check` implements ``docs/rules.md`` (rules 1-25) from its text alone. It shares no code
 with the solvers: it expands occurrences itself, converts wall-clock windows to absolute instants
 itself (through :func:`cus_match.clock.local_to_minutes`) and uses only the model, the
-:class:`~cus_match.model.instance.Instance` lookups and its travel table. Every test and benchmark run
+:class:`~cus_match.model.instance.Instance` lookups and its travel table. Every test and benchmark
+run
 calls it, so a solver bug shows up as a :class:`Violation` rather than as a wrong plan.
 
 Times are compared as absolute instants (minutes since the Unix epoch), never as datetimes:

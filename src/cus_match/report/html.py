@@ -451,7 +451,8 @@ def _known_part(instance: Instance, previous: Result) -> Result:
     """The previous plan's assignments whose need is still in the instance.
 
     Needs come and go between rounds; continuity is measured over those still asked for (as
-    :func:`cus_match.analysis.metrics.compute_metrics` defines it). Their helpers must still be known.
+    :func:`cus_match.analysis.metrics.compute_metrics` defines it). Their helpers must still be
+    known.
     """
     import attrs
 

@@ -7,7 +7,8 @@ afternoon 12:00-17:00, evening from 17:00, by where the need's earliest window s
 sums the unmet hours and says what is missing there, read from the plan's own explanations:
 
 * the *near misses* of each unmet visit — helpers blocked by a single rule — become gaps with
-  names ("2 near-miss helpers lack a valid first-aid certificate"); :mod:`cus_match.model.eligibility`
+  names ("2 near-miss helpers lack a valid first-aid certificate");
+  :mod:`cus_match.model.eligibility`
   tells exactly which skill, language, qualification or credential each of them lacks;
 * a rule that excluded *every* helper on a visit becomes a gap without names ("no helper within
   travel limit", "no helper has the skill 'lifting'").
