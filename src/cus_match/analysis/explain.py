@@ -41,6 +41,7 @@ from attrs import field, frozen
 from cus_match.clock import iso_week
 from cus_match.compat import Candidate, Compat, build_compat
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
+from cus_match.lang import DAY_ABBR, MODE_WORDS, check_lang
 from cus_match.model import TravelMode
 from cus_match.model.eligibility import date_reasons, pair_reasons, required_qualifications
 from cus_match.model.instance import Instance
@@ -51,8 +52,6 @@ from cus_match.optimise.solvers.state import PlanState, primary_value
 from cus_match.plan.references import check_result
 from cus_match.plan.result import Assignment, NearMiss, ReasonCount, Referral, Result
 from cus_match.reasons import Reason
-from cus_match.report.tables import _WORDS, _check_lang
-from cus_match.report.text import _DAYS
 
 __all__ = [
     "Alternative",
@@ -428,7 +427,7 @@ def explain(instance: Instance, result: Result, subject: str, lang: str = "en", 
     ...
     cus_match.errors.InvalidOptionError: ... is neither a need nor a helper ...; close ids: ...
     """
-    _check_lang(lang)
+    check_lang(lang)
     check_result(instance, result)
     needs = {n.id for n in instance.needs}
     helpers = {h.id for h in instance.helpers}
@@ -514,7 +513,7 @@ class _Ctx:
 
     # Words ---------------------------------------------------------------------------------
     def day(self, d: date) -> str:
-        return f"{_DAYS[self.lang][d.weekday()]} {d:%d.%m}"
+        return f"{DAY_ABBR[self.lang][d.weekday()]} {d:%d.%m}"
 
     def hm(self, dt: datetime) -> str:
         from zoneinfo import ZoneInfo
@@ -534,7 +533,7 @@ class _Ctx:
         return ", ".join([
             t["cont"] if s.continuity else t["no_cont"], t["loc"] if s.locality else t["no_loc"],
             t["travel"].format(min=_num(round(s.travel_minutes), self.lang),
-                               mode=_WORDS[self.lang][s.mode])])
+                               mode=MODE_WORDS[self.lang][s.mode])])
 
     # Needs ---------------------------------------------------------------------------------
     def explain_need(self, need_id: str) -> Explanation:
@@ -703,7 +702,7 @@ class _Ctx:
                 lines.append(t["visit"].format(
                     day=self.day(a.date), start=self.hm(a.start), end=self.hm(a.end),
                     need=a.need, cat=self.category(n.category), who=who,
-                    min=_num(round(a.travel_minutes), lang), mode=_WORDS[lang][a.mode]))
+                    min=_num(round(a.travel_minutes), lang), mode=MODE_WORDS[lang][a.mode]))
             if len(mine) > _MAX_LINES * 3:
                 lines.append(t["more"].format(n=len(mine) - _MAX_LINES * 3))
         missed = [self._miss(helper_id, u.need, u.date, u.reasons)

@@ -71,10 +71,10 @@ from cus_match.clock import from_minutes, iso_week
 # (tests/test_recommend.py also compares it with build_compat on an instance with the need).
 from cus_match.compat import (
     Candidate,
-    _covering_service,
-    _grid,
-    _need_candidates,
-    _Tables,
+    HelperTables,
+    covering_service,
+    need_candidates,
+    start_grid,
 )
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
 from cus_match.model import Need, TravelMode
@@ -389,7 +389,7 @@ class Recommender:
         self.instance = inst
         self.result = result
         check_result(inst, result)
-        self._tables = _Tables(inst)
+        self._tables = HelperTables(inst)
         self._tz = inst.policy.timezone
         self._step = inst.policy.time_step_minutes
         formal = formal_visits(inst)
@@ -464,15 +464,15 @@ class Recommender:
         kept: list[tuple[Occurrence, list[int]]] = []
         busy = None if need.resident is None else self._formal_busy.get(need.resident)
         for occ in occs:
-            svc = _covering_service(self.instance, need, occ, self._formal_on)
+            svc = covering_service(self.instance, need, occ, self._formal_on)
             if svc is not None:
                 visits.append(Visit(occ.date, "covered", svc))
             elif outside_ipus(need, occ.date):
                 visits.append(Visit(occ.date, "outside_ipus", Reason.OUTSIDE_IPUS.value))
             else:
                 visits.append(Visit(occ.date, "open"))
-                kept.append((occ, _grid(occ, self._step, busy)))
-        cands = _need_candidates(tables, need, kept, 0, {}) if kept else []
+                kept.append((occ, start_grid(occ, self._step, busy)))
+        cands = need_candidates(tables, need, kept, 0, {}) if kept else []
         return visits, kept, cands
 
     # Feasibility against the plan ------------------------------------------------------------

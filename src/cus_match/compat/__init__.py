@@ -135,7 +135,7 @@ def _ordinals(days: Iterable[date | None], missing: int) -> np.ndarray:
     return np.array([missing if d is None else d.toordinal() for d in days], dtype=np.int64)
 
 
-class _Tables:
+class HelperTables:
     """Arrays over the helpers (sorted by id), places and period dates of one instance."""
 
     def __init__(self, inst: Instance) -> None:
@@ -478,7 +478,7 @@ class _Excluded:
     __slots__ = ("counts", "near", "ok", "ok_bits", "ok_pos", "single", "t")
     ok_bits: np.ndarray | int
 
-    def __init__(self, tables: _Tables, need: Need) -> None:
+    def __init__(self, tables: HelperTables, need: Need) -> None:
         p = tables.place_pos[tables.inst.need_place(need)]
         best, _, reach = tables.place(p)
         near = np.flatnonzero(reach)
@@ -516,7 +516,7 @@ class _Fits:
     __slots__ = ("array", "day", "done", "duration", "fits", "grid", "lists", "one", "starts",
                  "tables")
 
-    def __init__(self, tables: _Tables, day: date, duration: int, grid: list[int]) -> None:
+    def __init__(self, tables: HelperTables, day: date, duration: int, grid: list[int]) -> None:
         self.tables, self.day, self.duration, self.grid = tables, day, duration, grid
         self.one: dict[int, tuple[int, ...]] = {}
         self.lists: list[list[Interval]] | None = None
@@ -595,12 +595,12 @@ class Compat:
     referrals: list[Referral]
     covered: list[Covered]
     outside_ipus: list[Occurrence]
-    _tables: _Tables | None = field(default=None, eq=False, repr=False)
+    _tables: HelperTables | None = field(default=None, eq=False, repr=False)
     _static: dict[str, _Excluded] = field(factory=dict, eq=False, repr=False)
 
-    def _get_tables(self) -> _Tables:
+    def _get_tables(self) -> HelperTables:
         if self._tables is None:  # a Compat made by hand: build the tables on first use
-            object.__setattr__(self, "_tables", _Tables(self.inst))
+            object.__setattr__(self, "_tables", HelperTables(self.inst))
         assert self._tables is not None
         return self._tables
 
@@ -698,7 +698,7 @@ class Compat:
         return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _covering_service(inst: Instance, need: Need, occ: Occurrence,
+def covering_service(inst: Instance, need: Need, occ: Occurrence,
                       formal: dict[tuple[str, date], list[FormalVisit]]) -> str | None:
     if need.resident is None:
         return None
@@ -734,7 +734,7 @@ _SMALL = 16
 
 
 def _build(inst: Instance) -> Compat:
-    tables = _Tables(inst)
+    tables = HelperTables(inst)
     step = inst.policy.time_step_minutes
     formal = formal_visits(inst)
     formal_on: dict[tuple[str, date], list[FormalVisit]] = defaultdict(list)
@@ -757,25 +757,25 @@ def _build(inst: Instance) -> Compat:
             continue
         kept: list[tuple[Occurrence, list[int]]] = []
         for occ in tables.expand(need):
-            svc = _covering_service(inst, need, occ, formal_on)
+            svc = covering_service(inst, need, occ, formal_on)
             if svc is not None:
                 covered.append(Covered(need.id, occ.date, svc))
             elif outside_ipus(need, occ.date):
                 outside.append(occ)
             else:
-                kept.append((occ, _grid(occ, step, None if need.resident is None
+                kept.append((occ, start_grid(occ, step, None if need.resident is None
                                         else busy.get(need.resident))))
         if not kept:
             continue
         for (occ, grid), cands in zip(
-                kept, _need_candidates(tables, need, kept, len(occurrences), fits), strict=True):
+                kept, need_candidates(tables, need, kept, len(occurrences), fits), strict=True):
             occurrences.append(occ)
             starts.append(grid)
             candidates.append(cands)
     return Compat(inst, occurrences, candidates, starts, referrals, covered, outside, tables)
 
 
-def _grid(occ: Occurrence, step: int, busy: tuple[np.ndarray, np.ndarray] | None) -> list[int]:
+def start_grid(occ: Occurrence, step: int, busy: tuple[np.ndarray, np.ndarray] | None) -> list[int]:
     """Grid starts inside the occurrence's windows, away from the resident's formal visits."""
     grid = starts_in(occ.windows, occ.duration, step)
     if busy is not None and grid:
@@ -786,7 +786,7 @@ def _grid(occ: Occurrence, step: int, busy: tuple[np.ndarray, np.ndarray] | None
     return grid
 
 
-def _need_candidates(tables: _Tables, need: Need, kept: list[tuple[Occurrence, list[int]]],
+def need_candidates(tables: HelperTables, need: Need, kept: list[tuple[Occurrence, list[int]]],
                      first: int, cache: dict[tuple[date, int, tuple[int, ...]], _Fits],
                      ) -> list[list[Candidate]]:
     """Candidates of each of ``kept``, occurrences of ``need`` with their grids.

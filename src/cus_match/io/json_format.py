@@ -29,7 +29,7 @@ import attrs
 
 from cus_match.errors import InvalidInputError, Problem
 from cus_match.io.convert import unstructure
-from cus_match.io.structure import _json_type_name, structure
+from cus_match.io.structure import json_type_name, structure
 from cus_match.model import (
     DEFAULT_CATEGORIES,
     FormalService,
@@ -179,7 +179,7 @@ def structure_instance(data: Any) -> tuple[Instance | None, list[Problem]]:
         problems += more
     name = data.get("name", "")
     if not isinstance(name, str):
-        problems.append(Problem("name", f"expected a string, got {_json_type_name(name)}"))
+        problems.append(Problem("name", f"expected a string, got {json_type_name(name)}"))
     built: dict[str, list[tuple[int, Any]]] = {}
     ids: dict[str, list[tuple[int, str]]] = {}
     for key, cls in _COLLECTIONS.items():
@@ -189,7 +189,7 @@ def structure_instance(data: Any) -> tuple[Instance | None, list[Problem]]:
             problems.append(Problem(key, "missing required field"))
             continue
         if not isinstance(raw, list):
-            problems.append(Problem(key, f"expected a list, got {_json_type_name(raw)}"))
+            problems.append(Problem(key, f"expected a list, got {json_type_name(raw)}"))
             continue
         for i, item in enumerate(raw):
             if isinstance(item, dict) and isinstance(item.get("id"), str):

@@ -42,7 +42,7 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _json_type_name(value: Any) -> str:
+def json_type_name(value: Any) -> str:
     if value is None:
         return "null"
     return {bool: "boolean", int: "integer", float: "number", str: "string", list: "list",
@@ -68,13 +68,13 @@ def _check_json_type(value: Any, tp: Any) -> str | None:
             return None
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             return None
-        return f"expected a whole number, got {_json_type_name(value)} {value!r}"
+        return f"expected a whole number, got {json_type_name(value)} {value!r}"
     elif tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
             if isinstance(value, float) and not math.isfinite(value):
                 return f"expected a finite number, got {value!r}"
             return None
-        return f"expected a number, got {_json_type_name(value)} {value!r}"
+        return f"expected a number, got {json_type_name(value)} {value!r}"
     elif tp is str or tp in (date, datetime, time) or (
             isinstance(tp, type) and issubclass(tp, enum.Enum)):
         expected, what = (str,), "a string"
@@ -88,7 +88,7 @@ def _check_json_type(value: Any, tp: Any) -> str | None:
         if isinstance(value, str) and not _encodable(value):
             return f"contains characters that are not valid text (lone surrogates): {value!r}"
         return None
-    return f"expected {what}, got {_json_type_name(value)} {value!r}"
+    return f"expected {what}, got {json_type_name(value)} {value!r}"
 
 
 def _encodable(text: str) -> bool:
@@ -138,7 +138,7 @@ def _join(path: str, name: str) -> str:
 
 def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -> Any:
     if not isinstance(data, dict):
-        problems.append(Problem(path, f"expected an object, got {_json_type_name(data)} {data!r}"))
+        problems.append(Problem(path, f"expected an object, got {json_type_name(data)} {data!r}"))
         return None
     fields = attrs.fields(cls)
     hints = _hints(cls)

@@ -154,7 +154,7 @@ class Instance:
     @cached_property
     def travel(self) -> TravelTimes:
         """Travel minutes between places, per mode (computed once)."""
-        return TravelTimes.from_instance(self)
+        return TravelTimes.for_places(self.places, self.travel_edges, self.policy.travel)
 
     @property
     def period_dates(self) -> list[date]:

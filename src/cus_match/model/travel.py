@@ -25,16 +25,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 from attrs import field, frozen
 
 from cus_match.model import Place, TravelEdge, TravelMode, TravelSettings
-
-if TYPE_CHECKING:
-    from cus_match.model.instance import Instance
 
 __all__ = ["TravelTimes", "great_circle_km", "travel_graph"]
 
@@ -83,11 +79,12 @@ class TravelTimes:
     _dense: dict[tuple[str, ...], np.ndarray] = field(factory=dict, eq=False, repr=False)
 
     @classmethod
-    def from_instance(cls, inst: Instance) -> TravelTimes:
-        """Use the instance's travel network if it has one, else great-circle estimates."""
-        if inst.travel_edges:
-            return cls.from_network(inst.places, inst.travel_edges, inst.policy.travel)
-        return cls.from_coordinates(inst.places, inst.policy.travel)
+    def for_places(cls, places: Sequence[Place], edges: Sequence[TravelEdge],
+                   settings: TravelSettings) -> TravelTimes:
+        """Use the travel network if there is one, else great-circle estimates."""
+        if edges:
+            return cls.from_network(places, edges, settings)
+        return cls.from_coordinates(places, settings)
 
     @classmethod
     def from_network(cls, places: Sequence[Place], edges: Iterable[TravelEdge],

@@ -32,10 +32,10 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from cus_match.errors import InvalidOptionError
+from cus_match.lang import MODE_WORDS, check_lang
 from cus_match.model.instance import Instance
 from cus_match.plan.references import check_result
 from cus_match.plan.result import Assignment, Result
-from cus_match.report.tables import _WORDS, _check_lang
 
 if TYPE_CHECKING:  # icalendar is an optional extra: imported where used
     import icalendar
@@ -111,7 +111,7 @@ def helper_calendars(inst: Instance, result: Result, *, lang: str = "en",
     """
     import icalendar
 
-    _check_lang(lang)
+    check_lang(lang)
     check_result(inst, result)
     t = _T[lang]
     tz = ZoneInfo(inst.policy.timezone)
@@ -158,7 +158,7 @@ def _event(inst: Instance, a: Assignment, t: dict[str, str], lang: str, tz: Zone
     ev.add("summary", f"{label}: {who}")
     ev.add("location", where)
     ev.add("description", f"{t['need']}: {a.need}. {t['travel']}: "
-                          f"{_WORDS[lang][a.mode]}, {a.travel_minutes:.0f} min. {t['note']}")
+                          f"{MODE_WORDS[lang][a.mode]}, {a.travel_minutes:.0f} min. {t['note']}")
     ev.add("categories", [label])
     ev.add("status", "TENTATIVE")
     ev.add("transp", "OPAQUE")

@@ -11,10 +11,10 @@ from typing import Any
 
 from cus_match.clock import iso_week
 from cus_match.errors import InvalidOptionError
+from cus_match.lang import DAY_ABBR
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
 from cus_match.reasons import Reason
-from cus_match.report.text import _DAYS
 from cus_match.report.words import RULE_DESCRIPTIONS_PL, RULE_LABELS
 
 _log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ class _Build:
         return f"{name} ({hid})" if name else hid
 
     def day(self, d: date) -> str:
-        return _DAYS[self.lang][d.weekday()]
+        return DAY_ABBR[self.lang][d.weekday()]
 
     def resident_heads(self) -> list[str]:
         return [self.w["resident"]] + ([self.w["resident_name"]] if self.names is not None
@@ -290,7 +290,7 @@ class _Build:
         for c in diag.cells:
             missing = "; ".join(g.text(lang, helper_names) for g in c.gaps[:_MAX_GAPS])
             rows.append((self.place(c.place), self.category(c.category),
-                         _DAYS[lang][c.weekday.index], w[c.band.value], c.visits, c.hours,
+                         DAY_ABBR[lang][c.weekday.index], w[c.band.value], c.visits, c.hours,
                          c.reasons[0][0].text(lang) if c.reasons else "", missing))
         table = _table([w["place"], w["category"], w["weekday"], w["band"], w["visits"],
                         w["hours"], w["main_reason"], w["missing"]], rows, lang,

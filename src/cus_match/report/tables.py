@@ -51,12 +51,12 @@ from attrs import field, frozen
 
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
 from cus_match.io.safe_cells import neutralise
+from cus_match.lang import DAY_ABBR
 from cus_match.model import TravelMode
 from cus_match.model.instance import Instance
 from cus_match.model.validators import to_tuple
 from cus_match.plan.references import check_result, result_problems
 from cus_match.plan.result import Result
-from cus_match.report.text import _DAYS
 
 __all__ = ["LANGS", "TABLE_KEYS", "Cell", "Table", "check_result", "plan_tables", "read_names",
            "result_problems", "write_csv", "write_xlsx"]
@@ -164,7 +164,7 @@ class _Ctx:
         return p.name or p.id
 
     def day(self, d: date) -> str:
-        return _DAYS[self.lang][d.weekday()]
+        return DAY_ABBR[self.lang][d.weekday()]
 
     def yes(self, flag: bool) -> str:
         return self.w["yes" if flag else "no"]

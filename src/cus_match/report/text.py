@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from cus_match.lang import DAY_ABBR
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Assignment, Result
 
@@ -30,12 +31,10 @@ _T = {
 
 
 # Day names spelled out here: strftime's %a follows the process locale, not the report's language.
-_DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-         "pl": ("pon", "wt", "śr", "czw", "pt", "sob", "nd")}
 
 
 def _day(d: date, lang: str) -> str:
-    names = _DAYS["pl" if lang == "pl" else "en"]
+    names = DAY_ABBR["pl" if lang == "pl" else "en"]
     return f"{names[d.weekday()]:<3} {d:%d.%m}"
 
 

@@ -400,12 +400,12 @@ def _failing_credentials(inst: Instance, need: Need, day: date,
     return out
 
 
-_Visit = tuple[Need, date, Reason, list[tuple[GapKind, str, Reason, str | None, bool]]]
+UnmetVisit = tuple[Need, date, Reason, list[tuple[GapKind, str, Reason, str | None, bool]]]
 
 
-def _visits(inst: Instance, result: Result) -> list[_Visit]:
+def unmet_visits(inst: Instance, result: Result) -> list[UnmetVisit]:
     n_helpers = len(inst.helpers)
-    out: list[_Visit] = []
+    out: list[UnmetVisit] = []
     for u in result.unmet:
         if u.main_reason is Reason.OUTSIDE_IPUS:
             continue  # not wanted on that date: no helper is missing
@@ -468,8 +468,8 @@ def shortage(instance: Instance, result: Result) -> Shortage:
     ['band', 'category', 'helper_hours', 'hours']
     """
     check_result(instance, result)
-    groups: dict[tuple[str, str, Weekday, Band], list[_Visit]] = defaultdict(list)
-    for v in _visits(instance, result):
+    groups: dict[tuple[str, str, Weekday, Band], list[UnmetVisit]] = defaultdict(list)
+    for v in unmet_visits(instance, result):
         need, day = v[0], v[1]
         groups[(instance.need_place(need), need.category, Weekday.of(day),
                 need_band(need))].append(v)
@@ -484,7 +484,7 @@ def shortage(instance: Instance, result: Result) -> Shortage:
     return Shortage(tuple(cells), labels, left_out)
 
 
-def _cell(key: tuple[str, str, Weekday, Band], visits: list[_Visit]) -> Cell:
+def _cell(key: tuple[str, str, Weekday, Band], visits: list[UnmetVisit]) -> Cell:
     place, category, weekday, band = key
     minutes = helper_minutes = weighted = 0
     needs: set[str] = set()

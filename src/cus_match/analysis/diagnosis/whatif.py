@@ -25,7 +25,7 @@ from cus_match.analysis.diagnosis.changes import (
     apply_change,
     full_credentials,
 )
-from cus_match.analysis.diagnosis.shortage_map import GapKind, Shortage, _visits, shortage
+from cus_match.analysis.diagnosis.shortage_map import GapKind, Shortage, shortage, unmet_visits
 from cus_match.clock import Weekday, iso_week, minutes_of_day
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
 from cus_match.model import Agreement, Helper, Need, TravelMode, WeeklyWindow
@@ -340,7 +340,7 @@ def candidate_changes(
     diag = diagnosis if diagnosis is not None else shortage(instance, result)
     # Recruits: unmet visits grouped by (place, category), most unmet minutes first.
     groups: dict[tuple[str, str], list[tuple[Need, date]]] = defaultdict(list)
-    for need, day, _reason, _gaps in _visits(instance, result):
+    for need, day, _reason, _gaps in unmet_visits(instance, result):
         groups[(instance.need_place(need), need.category)].append((need, day))
 
     def group_key(kv: tuple[tuple[str, str], list[tuple[Need, date]]]) -> tuple[Any, ...]:

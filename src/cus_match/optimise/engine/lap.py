@@ -10,7 +10,7 @@ from ortools.graph.python import linear_sum_assignment, min_cost_flow
 
 from cus_match.errors import InvalidInputError, Problem, SolverError
 from cus_match.optimise.engine.prep import integer_costs
-from cus_match.optimise.engine.problem import LapSolution, _check_sense
+from cus_match.optimise.engine.problem import LapSolution, check_sense
 
 __all__ = ["solve_lap"]
 
@@ -59,7 +59,7 @@ def solve_lap(
     [1]
     """
     t0 = time.perf_counter()
-    sense = _check_sense(sense)
+    sense = check_sense(sense)
     c = np.asarray(cost)
     if rows is None and cols is None:
         if c.ndim != 2:

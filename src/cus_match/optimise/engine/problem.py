@@ -47,7 +47,7 @@ def _cost_array(value: Any) -> np.ndarray:
     return _readonly(a)
 
 
-def _check_sense(sense: str) -> str:
+def check_sense(sense: str) -> str:
     if sense not in SENSES:
         raise InvalidOptionError(f"sense must be 'min' or 'max', got {sense!r}")
     return sense
@@ -106,7 +106,7 @@ class GapProblem:
     cost: np.ndarray = field(converter=_cost_array, repr=False)
     weight: np.ndarray = field(converter=_int_array, repr=False)
     capacity: np.ndarray = field(converter=_int_array, repr=False)
-    sense: str = field(default="min", kw_only=True, converter=_check_sense)
+    sense: str = field(default="min", kw_only=True, converter=check_sense)
     assign_all: bool = field(default=True, kw_only=True, converter=bool)
 
     def __attrs_post_init__(self) -> None:

@@ -517,14 +517,14 @@ def lp_guided(compat: Compat, comp: Sequence[int], start: PlanState,
             if got is not None:
                 state.add(i, *got)
     state.fill(sorted(comp, key=lambda i: (-_value(compat, i), i)))
-    mine = _drop_unprofitable(compat, rule, {i: state.chosen[i] for i in comp
+    mine = drop_unprofitable(compat, rule, {i: state.chosen[i] for i in comp
                                              if i in state.chosen})
-    theirs = _drop_unprofitable(compat, rule, {i: start.chosen[i] for i in comp
+    theirs = drop_unprofitable(compat, rule, {i: start.chosen[i] for i in comp
                                                if i in start.chosen})
     return mine if rule.score(compat, mine) > rule.score(compat, theirs) else theirs
 
 
-def _drop_unprofitable(compat: Compat, rule: Rule,
+def drop_unprofitable(compat: Compat, rule: Rule,
                        chosen: dict[int, tuple[int, list[Candidate]]]
                        ) -> dict[int, tuple[int, list[Candidate]]]:
     """Leave out visits whose first-stage value is negative, unless required.
@@ -559,7 +559,7 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, time_limit: fl
     rng = random.Random(seed)
     comp = list(comp)
     state = fixed.copy() if fixed is not None else PlanState(compat)
-    for i, (s, team) in sorted(_drop_unprofitable(
+    for i, (s, team) in sorted(drop_unprofitable(
             compat, rule, {i: start.chosen[i] for i in comp if i in start.chosen}).items()):
         state.add(i, s, team)
     helpers_of = {i: [c.helper for c in compat.candidates[i]] for i in comp}
@@ -645,7 +645,7 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     first = rule.stages[0]
     t0 = _time.perf_counter()
     pairs = sum(len(compat.candidates[i]) for i in comp)
-    hinted = _drop_unprofitable(compat, rule,
+    hinted = drop_unprofitable(compat, rule,
                                 {i: hint.chosen[i] for i in comp if i in hint.chosen})
     if pairs > LNS_THRESHOLD:
         # The LP gives the bound and the start; on a busy machine it may not fit the budget,

@@ -139,7 +139,7 @@ def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *
     bound are those of the first stage. With pinned visits (``fixed``) the flow is only a guide:
     the repair plans around them and the result is not claimed optimal.
     """
-    from cus_match.optimise.solvers.cpsat import _drop_unprofitable, lp_bound
+    from cus_match.optimise.solvers.cpsat import drop_unprofitable, lp_bound
 
     rule = rule or RULES["fifo"]
     stage = rule.stages[0]
@@ -171,9 +171,9 @@ def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *
                 state.add(i, s, [c])
                 break
     state.fill(sorted(comp, key=lambda i: (-value_minutes(compat, i), i)))
-    chosen = _drop_unprofitable(compat, rule, {i: state.chosen[i] for i in comp
+    chosen = drop_unprofitable(compat, rule, {i: state.chosen[i] for i in comp
                                                if i in state.chosen})
-    hinted = _drop_unprofitable(compat, rule,
+    hinted = drop_unprofitable(compat, rule,
                                 {i: hint.chosen[i] for i in comp if i in hint.chosen})
     if rule.score(compat, hinted) > rule.score(compat, chosen):
         chosen = hinted
