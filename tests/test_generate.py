@@ -45,7 +45,7 @@ def occurrences(inst: Instance, need: Need) -> list[date]:
         return [rec.date] if rec.date in period else []
     first = max(period.start, rec.start or period.start)
     last = min(period.end, rec.end or period.end)
-    days = {d.index for d in rec.days}
+    days = {d.number for d in rec.days}
     out, d = [], first
     while d <= last:
         if d.weekday() in days:

@@ -345,7 +345,7 @@ class HelperTables:
             index: dict[tuple[tuple[time, time], ...], int] = {(): 0}
             ids = np.zeros(self.n, dtype=np.intp)
             for k, h in enumerate(self.helpers):
-                key = tuple(sorted((w.start, w.end) for w in h.availability if w.day.index == wd))
+                key = tuple(sorted((w.start, w.end) for w in h.availability if w.day.number == wd))
                 ids[k] = index.setdefault(key, len(index))
             self.pattern.append(ids)
             self.patterns.append(list(index))

@@ -378,7 +378,7 @@ def _key(a: str, b: str) -> tuple[str, str]:
 
 
 def _sorted_days(days: Iterable[Weekday]) -> list[Weekday]:
-    return sorted(days, key=lambda d: d.index)
+    return sorted(days, key=lambda d: d.number)
 
 
 # --------------------------------------------------------------------------------------------

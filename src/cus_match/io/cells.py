@@ -297,11 +297,11 @@ def _dayspec(match: re.Match[str], cell: object) -> list[Weekday]:
     if match[2] is None:
         return [first]
     last = _day(match[2], cell)
-    if last.index < first.index:
+    if last.number < first.number:
         raise CellError(
             f"the day range {match[0].strip()!r} runs backwards (write e.g. pon-pt)",
             f"zakres dni {match[0].strip()!r} jest odwrócony (wpisz np. pon-pt)")
-    return _DAYS[first.index:last.index + 1]
+    return _DAYS[first.number:last.number + 1]
 
 
 def _clock(hours: str, minutes: str | None) -> str:
@@ -428,7 +428,7 @@ def read_date_ranges(value: object) -> list[dict[str, str]]:
 # --- writing ----------------------------------------------------------------------------------
 
 def _day_name(day: str, lang: Lang) -> str:
-    return DAY_NAMES[lang][Weekday(day).index]
+    return DAY_NAMES[lang][Weekday(day).number]
 
 
 def _hhmm(text: str) -> str:

@@ -303,6 +303,6 @@ def _check_recurrence(p: str, n: Need, pol: Policy) -> Iterable[Problem]:
         return
     first = max(period.start, rec.start or period.start)
     last = min(period.end, rec.end or period.end)
-    if not any(d.weekday() in {w.index for w in rec.days} for d in date_range(first, last)):
+    if not any(d.weekday() in {w.number for w in rec.days} for d in date_range(first, last)):
         yield Problem(f"{p}.recurrence", "the need has no visit in the planning period "
                       f"{period.start}..{period.end}")

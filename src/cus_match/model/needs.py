@@ -7,7 +7,7 @@ Examples
 ...     windows=[TimeWindow("09:00", "13:00")], recurrence=Recurrence.weekly("tue", "fri"),
 ...     applied_on="2026-01-12",
 ... )
->>> n.recurrence.kind, sorted(d.index for d in n.recurrence.days)
+>>> n.recurrence.kind, sorted(d.number for d in n.recurrence.days)
 (<RecurrenceKind.WEEKLY: 'weekly'>, [1, 4])
 """
 

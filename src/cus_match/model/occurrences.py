@@ -67,7 +67,7 @@ def need_dates(inst: Instance, need: Need) -> list[date]:
         return [rec.date] if rec.date in period else []
     first = max(period.start, rec.start or period.start)
     last = min(period.end, rec.end or period.end)
-    days = {d.index for d in rec.days}
+    days = {d.number for d in rec.days}
     return [d for d in date_range(first, last) if d.weekday() in days]
 
 

@@ -189,7 +189,7 @@ def _occurrence_dates(need: Need, first: date, last: date) -> list[date]:
         return [rec.date] if first <= rec.date <= last else []
     lo = max(first, rec.start or first)
     hi = min(last, rec.end or last)
-    weekdays = {d.index for d in rec.days}
+    weekdays = {d.number for d in rec.days}
     out = []
     day = lo
     while day <= hi:

@@ -290,7 +290,7 @@ class _Build:
         for c in diag.cells:
             missing = "; ".join(g.text(lang, helper_names) for g in c.gaps[:_MAX_GAPS])
             rows.append((self.place(c.place), self.category(c.category),
-                         DAY_ABBR[lang][c.weekday.index], w[c.band.value], c.visits, c.hours,
+                         DAY_ABBR[lang][c.weekday.number], w[c.band.value], c.visits, c.hours,
                          c.reasons[0][0].text(lang) if c.reasons else "", missing))
         table = _table([w["place"], w["category"], w["weekday"], w["band"], w["visits"],
                         w["hours"], w["main_reason"], w["missing"]], rows, lang,

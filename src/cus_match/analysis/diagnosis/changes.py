@@ -78,9 +78,9 @@ class AddHelper:
         cats = ", ".join(_category(instance, c, lang)
                          for c in sorted(h.agreement.categories)) if h.agreement else ""
         days = words.DAYS_SHORT["pl" if pl else "en"]
-        windows = ", ".join(f"{days[w.day.index]} {format_time(w.start)}-{format_time(w.end)}"
+        windows = ", ".join(f"{days[w.day.number]} {format_time(w.start)}-{format_time(w.end)}"
                             for w in sorted(h.availability,
-                                            key=lambda w: (w.day.index, w.start)))
+                                            key=lambda w: (w.day.number, w.start)))
         modes = ", ".join(words.MODES["pl" if pl else "en"][m] for m in sorted(h.modes))
         hours = words.number(h.weekly_hours_cap, lang)
         bits = [cats]

@@ -172,7 +172,7 @@ class Cell:
     @property
     def key(self) -> tuple[str, str, int, int]:
         """Sort key: place, category, weekday, band."""
-        return (self.place, self.category, self.weekday.index, self.band.order)
+        return (self.place, self.category, self.weekday.number, self.band.order)
 
 
 @frozen
@@ -262,7 +262,7 @@ class Shortage:
 
         def sort_key(kv: tuple[tuple[Any, ...], list[int]]) -> tuple[Any, ...]:
             k, a = kv
-            order = tuple(x.index if isinstance(x, Weekday) else
+            order = tuple(x.number if isinstance(x, Weekday) else
                           x.order if isinstance(x, Band) else x for x in k)
             return (-a[1], -a[3], order)
 

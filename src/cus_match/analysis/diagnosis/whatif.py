@@ -283,7 +283,7 @@ def _recruit(inst: Instance, place: str, category: str, visits: list[tuple[Need,
         if res is not None and res.languages and not res.languages & langs:
             langs.add(min(res.languages))
     availability = [WeeklyWindow(d, _hhmm(a), _hhmm(b))
-                    for d in sorted(by_day, key=lambda d: d.index) for a, b in _merge(by_day[d])]
+                    for d in sorted(by_day, key=lambda d: d.number) for a, b in _merge(by_day[d])]
     # Enough weekly hours for the busiest week of unmet visits, rounded up to a half hour, but
     # no more than the instance's typical helper offers: a recruit like the helpers it has.
     caps = sorted(h.effective_weekly_minutes for h in inst.helpers)
