@@ -8,19 +8,18 @@ visit nobody can take is the only finding allowed (the result then says ``partia
 from __future__ import annotations
 
 import functools
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from cus_match.optimise.solve import REGISTRY
 from cus_match.plan.check import check
 
-# The package re-exports the function ``solve``, which hides the module of the same name.
-solve_module = importlib.import_module("cus_match.optimise.solve")
 
+def checked(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with its plan re-verified by :func:`cus_match.plan.check.check` on every call."""
 
-def _checked(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def run(inst: Any, *args: Any, **kwargs: Any) -> Any:
         result = fn(inst, *args, **kwargs)
@@ -30,16 +29,13 @@ def _checked(fn: Callable[..., Any]) -> Callable[..., Any]:
             assert result.status.value in {"partial", "infeasible"}, result.status
         return result
 
+    # Lets tests/test_checked_solves.py tell this guard from any other functools wrapper.
+    run.checked = True  # type: ignore[attr-defined]
     return run
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _check_every_solve() -> Any:
-    methods = dict(solve_module.METHODS)
-    algorithm = solve_module._algorithm
-    for name, fn in methods.items():
-        solve_module.METHODS[name] = _checked(fn)
-    solve_module._algorithm = lambda name: _checked(algorithm(name))  # type: ignore[assignment]
-    yield
-    solve_module.METHODS.update(methods)
-    solve_module._algorithm = algorithm  # type: ignore[assignment]
+def _check_every_solve() -> Iterator[None]:
+    # Every method and algorithmic rule, those registered later by a test included.
+    with REGISTRY.wrapped(checked):
+        yield

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from attrs import field, frozen
 
 from cus_match.model import Place, TravelEdge, TravelMode, TravelSettings
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["TravelTimes", "great_circle_km", "travel_graph"]
 
@@ -55,6 +58,9 @@ def travel_graph(places: Sequence[Place], edges: Iterable[TravelEdge]) -> nx.Gra
     Edge attributes are named by mode (``"car"``, ``"bus"``, ...) and hold minutes; users can
     inspect or draw it.
     """
+    # networkx costs ~0.2 s to import; only instances with a travel network need it.
+    import networkx as nx
+
     g = nx.Graph()
     for p in places:
         g.add_node(p.id, name=p.name, kind=p.kind.value, lat=p.lat, lon=p.lon)
@@ -90,6 +96,8 @@ class TravelTimes:
     def from_network(cls, places: Sequence[Place], edges: Iterable[TravelEdge],
                      settings: TravelSettings) -> TravelTimes:
         """Shortest paths per mode in the travel network (Dijkstra from every place, once)."""
+        import networkx as nx
+
         g = travel_graph(places, edges)
         table: dict[TravelMode, dict[str, dict[str, float]]] = {}
         for mode in TravelMode:

@@ -15,29 +15,250 @@ cus_match.errors.InvalidOptionError: unknown method 'magic'; choose one of: auto
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
+from contextlib import contextmanager
+from typing import Any
 
 import attrs
+from attrs import field, frozen
 
 from cus_match.errors import InvalidOptionError
 from cus_match.model.instance import Instance
 from cus_match.optimise.rules import RULES as _RULES
 from cus_match.optimise.rules import Equity, Rule, get_rule
-from cus_match.optimise.solvers.components import solve_by_components
-from cus_match.optimise.solvers.cpsat import solve_cpsat
-from cus_match.optimise.solvers.greedy import solve_greedy
 from cus_match.plan.result import Assignment, Result
 
-__all__ = ["METHODS", "RULES", "solve"]
+__all__ = ["METHODS", "REGISTRY", "RULES", "MethodRegistry", "solve"]
 
 RULES: tuple[str, ...] = tuple(_RULES)
-METHODS: dict[str, Callable[..., Result]] = {
-    "greedy": solve_greedy,
-    "cpsat": solve_cpsat,
-    "flow": lambda inst, **kw: solve_by_components(inst, method="flow", **kw),
-    "auto": lambda inst, **kw: solve_by_components(inst, method="auto", **kw),
-}
+
+#: A solver as :func:`solve` calls it: ``fn(instance, **options) -> Result``.
+Solver = Callable[..., Result]
+
+
+@frozen(eq=False)
+class MethodRegistry:
+    """The solvers :func:`solve` dispatches to, by name.
+
+    Two kinds share one registry: the *methods* a caller names with ``method=`` (``greedy``,
+    ``cpsat``, ...), and the *algorithms* of the algorithmic rules (``stable``, ``nearest``:
+    :attr:`cus_match.optimise.rules.Rule.algorithm`), which decide the plan themselves.
+    :meth:`wrapped` puts a decorator around every solver of both kinds for the length of a
+    ``with`` block, which is how tests check every plan ``solve()`` returns.
+
+    Examples
+    --------
+    >>> registry = MethodRegistry()
+    >>> registry.register("none", lambda inst, **kw: "no plan")
+    >>> registry.names(), registry.get("none")(None)
+    (('none',), 'no plan')
+    >>> def shout(fn):
+    ...     return lambda inst, **kw: fn(inst, **kw).upper()
+    >>> with registry.wrapped(shout):
+    ...     registry.get("none")(None)
+    'NO PLAN'
+    >>> registry.get("none")(None)
+    'no plan'
+    >>> registry.get("magic")
+    Traceback (most recent call last):
+    ...
+    cus_match.errors.InvalidOptionError: unknown method 'magic'; choose one of: none
+    """
+
+    _solvers: dict[tuple[bool, str], Solver] = field(factory=dict, init=False)
+    _decorators: list[Callable[[Solver], Solver]] = field(factory=list, init=False)
+
+    def names(self, *, algorithm: bool = False) -> tuple[str, ...]:
+        """The registered names of one kind, sorted.
+
+        Parameters
+        ----------
+        algorithm : bool
+            ``True`` for the algorithmic rules' solvers, ``False`` for the methods.
+
+        Returns
+        -------
+        tuple of str
+        """
+        return tuple(sorted(name for kind, name in self._solvers if kind == algorithm))
+
+    def get(self, name: str, *, algorithm: bool = False) -> Solver:
+        """The solver registered as ``name``, wrapped by every active :meth:`wrapped` decorator.
+
+        Parameters
+        ----------
+        name : str
+            A method name, or with ``algorithm=True`` an algorithmic rule's algorithm name.
+        algorithm : bool
+            Which kind ``name`` is.
+
+        Returns
+        -------
+        callable
+            ``fn(instance, **options) -> Result``.
+
+        Raises
+        ------
+        InvalidOptionError
+            For a name not registered as that kind.
+        """
+        try:
+            fn = self._solvers[algorithm, name]
+        except KeyError:
+            kind = "algorithm" if algorithm else "method"
+            raise InvalidOptionError(
+                f"unknown {kind} {name!r}; choose one of: "
+                f"{', '.join(self.names(algorithm=algorithm))}") from None
+        # Applied on each lookup, not stored: a decorator that leaves ``wrapped`` is gone for
+        # every solver, including ones registered while it was active.
+        for decorate in self._decorators:
+            fn = decorate(fn)
+        return fn
+
+    def register(self, name: str, fn: Solver, *, algorithm: bool = False) -> None:
+        """Add ``fn`` as ``name``, replacing any solver of that kind and name.
+
+        Parameters
+        ----------
+        name : str
+            The name ``solve(method=name)`` (or the rule's algorithm) selects it by.
+        fn : callable
+            ``fn(instance, **options) -> Result``; see :func:`solve` for the options a method
+            receives (an algorithm gets ``seed`` and ``rule``).
+        algorithm : bool
+            Register an algorithmic rule's solver rather than a method.
+
+        Raises
+        ------
+        InvalidOptionError
+            For an empty or non-string name, or a ``fn`` that is not callable.
+        """
+        if not isinstance(name, str) or not name:
+            raise InvalidOptionError(f"a solver name must be a non-empty string, got {name!r}")
+        if not callable(fn):
+            raise InvalidOptionError(f"solver {name!r} must be callable, got {type(fn).__name__}")
+        self._solvers[algorithm, name] = fn
+
+    @contextmanager
+    def registered(self, name: str, fn: Solver, *, algorithm: bool = False) -> Iterator[None]:
+        """Register ``fn`` as ``name`` inside a ``with`` block; what was there before returns.
+
+        Examples
+        --------
+        >>> registry = MethodRegistry()
+        >>> with registry.registered("stub", lambda inst, **kw: None):
+        ...     registry.names()
+        ('stub',)
+        >>> registry.names()
+        ()
+        """
+        key = (algorithm, name)
+        before = self._solvers.get(key)
+        self.register(name, fn, algorithm=algorithm)
+        try:
+            yield
+        finally:
+            if before is None:
+                del self._solvers[key]
+            else:
+                self._solvers[key] = before
+
+    @contextmanager
+    def wrapped(self, decorator: Callable[[Solver], Solver]) -> Iterator[None]:
+        """Wrap every solver, methods and algorithms, in ``decorator`` inside a ``with`` block.
+
+        Parameters
+        ----------
+        decorator : callable
+            Takes a solver, returns the solver to call instead. Nested blocks stack: the
+            decorator of the innermost block is the outermost wrapper.
+        """
+        self._decorators.append(decorator)
+        try:
+            yield
+        finally:
+            # By identity from the end: nested blocks may share one decorator.
+            at = max(i for i, d in enumerate(self._decorators) if d is decorator)
+            del self._decorators[at]
+
+    def view(self) -> Mapping[str, Solver]:
+        """The methods as a read-only mapping, each looked up by :meth:`get` when read."""
+        return _MethodsView(self)
+
+
+# eq=False keeps Mapping's equality (by items), so ``METHODS == {...}`` compares solvers.
+@frozen(eq=False)
+class _MethodsView(Mapping[str, Solver]):
+    registry: MethodRegistry
+
+    def __getitem__(self, name: str) -> Solver:
+        if name not in self.registry.names():
+            raise KeyError(name)
+        return self.registry.get(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.registry.names())
+
+    def __len__(self) -> int:
+        return len(self.registry.names())
+
+
+# The solvers are imported on first call: cpsat pulls in OR-Tools (and with it pandas), which
+# ``import cus_match`` and ``from cus_match import solve`` should not pay for.
+def _greedy(inst: Instance, **options: Any) -> Result:
+    from cus_match.optimise.solvers.greedy import solve_greedy
+
+    return solve_greedy(inst, **options)
+
+
+def _cpsat(inst: Instance, **options: Any) -> Result:
+    from cus_match.optimise.solvers.cpsat import solve_cpsat
+
+    return solve_cpsat(inst, **options)
+
+
+def _flow(inst: Instance, **options: Any) -> Result:
+    from cus_match.optimise.solvers.components import solve_by_components
+
+    return solve_by_components(inst, method="flow", **options)
+
+
+def _auto(inst: Instance, **options: Any) -> Result:
+    from cus_match.optimise.solvers.components import solve_by_components
+
+    return solve_by_components(inst, method="auto", **options)
+
+
+def _stable(inst: Instance, **options: Any) -> Result:
+    from cus_match.optimise.solvers.stable import solve_stable
+
+    return solve_stable(inst, proposing="residents", **options)
+
+
+def _stable_helpers(inst: Instance, **options: Any) -> Result:
+    from cus_match.optimise.solvers.stable import solve_stable
+
+    return solve_stable(inst, proposing="helpers", **options)
+
+
+def _nearest(inst: Instance, **options: Any) -> Result:
+    from cus_match.optimise.solvers.nearest import solve_nearest
+
+    return solve_nearest(inst, **options)
+
+
+#: The registry :func:`solve` dispatches through.
+REGISTRY = MethodRegistry()
+for _name, _fn in {"greedy": _greedy, "cpsat": _cpsat, "flow": _flow, "auto": _auto}.items():
+    REGISTRY.register(_name, _fn)
+for _name, _fn in {"stable": _stable, "stable-helpers": _stable_helpers,
+                   "nearest": _nearest}.items():
+    REGISTRY.register(_name, _fn, algorithm=True)
+del _name, _fn
+
+#: The methods by name, read-only and live: ``METHODS[name]`` is ``REGISTRY.get(name)``.
+METHODS: Mapping[str, Solver] = REGISTRY.view()
 
 
 def solve(
@@ -104,9 +325,7 @@ def solve(
     if not isinstance(instance, Instance):
         raise InvalidOptionError(f"expected an Instance, got {type(instance).__name__}")
     rule_ = get_rule(rule)
-    if method not in METHODS:
-        raise InvalidOptionError(
-            f"unknown method {method!r}; choose one of: {', '.join(sorted(METHODS))}")
+    method_fn = REGISTRY.get(method)  # an unknown method fails here, before any work
     if method == "flow" and rule_.stages and isinstance(rule_.stages[0], Equity):
         raise InvalidOptionError(f"method 'flow' cannot optimise rule {rule_.name!r} (max-min "
                                  f"is not a flow objective); use 'cpsat' or 'auto'")
@@ -131,26 +350,18 @@ def solve(
         if pins:
             raise InvalidOptionError(f"rule {rule_.name!r} is a matching procedure and cannot "
                                      f"keep pinned visits; use an optimising rule")
-        result = _algorithm(rule_.algorithm)(instance, seed=int(seed), rule=rule_.name)
+        result = REGISTRY.get(rule_.algorithm, algorithm=True)(instance, seed=int(seed),
+                                                               rule=rule_.name)
     else:
         if baseline is not None:
             rule_ = rule_.with_baseline((a.need, a.date, a.helper)
                                         for a in baseline.assignments)
-        result = METHODS[method](instance, seed=int(seed), rule=rule_, time_limit=time_limit,
-                                 workers=int(workers), deterministic=bool(deterministic),
-                                 executor=executor, pinned=pins)
+        result = method_fn(instance, seed=int(seed), rule=rule_, time_limit=time_limit,
+                           workers=int(workers), deterministic=bool(deterministic),
+                           executor=executor, pinned=pins)
     if baseline is not None:
         now = {(a.need, a.date, a.helper) for a in result.assignments}
         result = attrs.evolve(result, changes=sum(
             (a.need, a.date, a.helper) not in now for a in baseline.assignments))
     return result
 
-
-def _algorithm(name: str) -> Callable[..., Result]:
-    from cus_match.optimise.solvers.nearest import solve_nearest
-    from cus_match.optimise.solvers.stable import solve_stable
-
-    if name == "nearest":
-        return solve_nearest
-    proposing = "helpers" if name == "stable-helpers" else "residents"
-    return lambda inst, **kw: solve_stable(inst, proposing=proposing, **kw)
