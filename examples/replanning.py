@@ -253,7 +253,7 @@ def main(lang: str = "pl") -> Story:
     violations = check(before, first) + check(after, repaired) + check(after, scratch)
     print(t["ok"] if not violations else t["bad"].format(n=len(violations)))
     for v in violations:
-        print(f"    {v.rule} {v.code}: {v.message}")
+        print(f"    {v.constraint} {v.code}: {v.message}")
     return Story(first, repaired, scratch, before, after)
 
 

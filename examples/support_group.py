@@ -205,7 +205,7 @@ def main(lang: str = "pl") -> Story:
     violations = check(inst, plan)
     print(t["ok"] if not violations else t["bad"].format(n=len(violations)))
     for v in violations:
-        print(f"    {v.rule} {v.code}: {v.message}")
+        print(f"    {v.constraint} {v.code}: {v.message}")
     return Story(inst, plan)
 
 

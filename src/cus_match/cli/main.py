@@ -183,7 +183,7 @@ def _print_plan(inst, result, lang: str, quiet: bool = False) -> None:  # type: 
 
 def _report_violations(violations: list) -> int:  # type: ignore[type-arg]
     for v in violations:
-        print(f"VIOLATION [{v.rule} {v.code}] {v.message}", file=sys.stderr)
+        print(f"VIOLATION [{v.constraint} {v.code}] {v.message}", file=sys.stderr)
     return EXIT_INVALID if violations else EXIT_OK
 
 

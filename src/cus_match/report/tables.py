@@ -339,7 +339,7 @@ def _near_misses(ctx: _Ctx, result: Result) -> Table:
         for nm in u.near_misses:
             rows.append([u.need, u.date, ctx.day(u.date), ctx.category(n.category),
                          *ctx.resident_cols(n.resident), nm.helper, inst.helper(nm.helper).name,
-                         nm.reason.text(ctx.lang), nm.reason.rule])
+                         nm.reason.text(ctx.lang), nm.reason.constraint])
     return _table(ctx, "near_misses", heads, rows)
 
 
@@ -355,7 +355,7 @@ def _referrals(ctx: _Ctx, result: Result) -> Table:
         # The solver's detail repeats the English reason; keep it only when it adds something.
         detail = "" if r.detail == r.reason.text("en") else r.detail
         rows.append([r.need, ctx.category(n.category), *ctx.resident_cols(n.resident),
-                     r.reason.text(ctx.lang), r.reason.rule,
+                     r.reason.text(ctx.lang), r.reason.constraint,
                      ", ".join(sorted(required_qualifications(inst, n))), detail])
     return _table(ctx, "referrals", heads, rows)
 
