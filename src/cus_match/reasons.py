@@ -116,7 +116,7 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
     Reason.MINOR_PERSONAL_CARE: ("H6", "a minor may not do personal care alone",
                                  "niepełnoletni nie może sam świadczyć opieki osobistej"),
     Reason.NEIGHBOUR_RULES: (
-        "H7", "neighbour-service rules not met (adult, not family, nearby, first aid, fitness, "
+        "H7", "neighbour-service conditions not met (adult, not family, nearby, first aid, fitness, "
               "accepted by resident and organiser)",
         "niespełnione warunki usług sąsiedzkich (pełnoletność, nie rodzina, bliskie sąsiedztwo, "
         "pierwsza pomoc, oświadczenie, akceptacja osoby i organizatora)"),
