@@ -116,8 +116,8 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
     Reason.MINOR_PERSONAL_CARE: ("H6", "a minor may not do personal care alone",
                                  "niepełnoletni nie może sam świadczyć opieki osobistej"),
     Reason.NEIGHBOUR_RULES: (
-        "H7", "neighbour-service conditions not met (adult, not family, nearby, first aid, fitness, "
-              "accepted by resident and organiser)",
+        "H7", "neighbour-service conditions not met (adult, not family, nearby, first aid, "
+              "fitness, accepted by resident and organiser)",
         "niespełnione warunki usług sąsiedzkich (pełnoletność, nie rodzina, bliskie sąsiedztwo, "
         "pierwsza pomoc, oświadczenie, akceptacja osoby i organizatora)"),
     Reason.RESIDENT_VETO: ("H8", "the resident does not want this helper",
