@@ -13,13 +13,15 @@ Columns (all binary), over the occurrences that can be met at all (enough candid
 * ``z_iht`` — helper ``h`` serves ``i`` starting at ``t``, over the candidate's own starts;
 * ``u_hr`` — helper ``h`` serves resident ``r`` (only for helpers whose ``max_residents`` binds).
 
-Rows, one group per rule of ``docs/rules.md`` (as ``cus_match.optimise.solvers.cpsat._Model``):
+Rows, one group per constraint of ``docs/constraints.md`` (as
+``cus_match.optimise.solvers.cpsat._Model``):
 
-* ``sum_t w_it = y_i``; ``sum_h z_iht = k_i w_it`` (k helpers or none, same start: rule 16;
-  starts inside the helper's availability: rule 15 by the choice of columns); ``y_i = 1`` for
-  ``required`` needs (rule 25);
-* an adult among the helpers of personal-care visits with minors among the candidates (rule 6);
-* helper, one place at a time (rule 17): per helper and date, *clique rows* — at every start
+* ``sum_t w_it = y_i``; ``sum_h z_iht = k_i w_it`` (k helpers or none, same start: constraint
+  16; starts inside the helper's availability: constraint 15 by the choice of columns);
+  ``y_i = 1`` for ``required`` needs (constraint 25);
+* an adult among the helpers of personal-care visits with minors among the candidates
+  (constraint 6);
+* helper, one place at a time (constraint 17): per helper and date, *clique rows* — at every start
   time ``p``, the visits ``[t, t + d + g)`` containing ``p`` hold at most one, where ``g`` is the
   least travel between two of that day's visits — and, for pairs whose own travel ``g_ij``
   exceeds ``g``, *conflict rows*: a visit ``(j, u)`` excludes every ``(i, t)`` ending in
@@ -27,9 +29,9 @@ Rows, one group per rule of ``docs/rules.md`` (as ``cus_match.optimise.solvers.c
   visits provably clash among themselves (they all end within less than the shortest visit),
   else one row per ``(j, u, i)``. Overlaps across dates (never on generated data) get
   clique rows without travel;
-* resident's day (rule 18): clique rows over the ``w_it`` of the resident's occurrences;
-* weekly hours (rule 19), distinct residents (rule 20, through ``u_hr``), PUS hours (rule 21)
-  as knapsack rows, written only where they can bind.
+* resident's day (constraint 18): clique rows over the ``w_it`` of the resident's occurrences;
+* weekly hours (constraint 19), distinct residents (constraint 20, through ``u_hr``), PUS hours
+  (constraint 21) as knapsack rows, written only where they can bind.
 
 The model is written as a ``.npz`` of plain arrays (row-wise sparse matrix, bounds, costs; no
 pickle), read by a child process that imports only numpy and highspy (OR-Tools bundles its
@@ -333,7 +335,7 @@ def build_mip(compat: Any, max_z: int | None = None) -> Mip:
 def _helper_rows(b: _Builder, travel: np.ndarray, mode_mask: np.ndarray, place_of: np.ndarray,
                  zc: np.ndarray, zh: np.ndarray, zi: np.ndarray, zd: np.ndarray,
                  zt: np.ndarray, zdur: np.ndarray) -> None:
-    """Rule 17 for every helper: clique rows per date, conflict rows for longer travel."""
+    """Constraint 17 for every helper: clique rows per date, conflict rows for longer travel."""
     if not len(zc):
         return
     order = np.lexsort((zt, zd, zh))
@@ -380,8 +382,9 @@ def _helper_rows(b: _Builder, travel: np.ndarray, mode_mask: np.ndarray, place_o
                     sel = xs[ii[xs] == occ]
                     b.row("helper_travel", [cols[y], *cols[sel].tolist()],
                           [1.0] * (len(sel) + 1), -_INF, 1.0)
-    # Rule 17 also forbids overlaps of visits on different dates (no travel rule between them):
-    # impossible when every visit lies within its own day, as on generated instances.
+    # Constraint 17 also forbids overlaps of visits on different dates (no travel constraint
+    # between them): impossible when every visit lies within its own day, as on generated
+    # instances.
     hcut = np.flatnonzero(np.diff(zh) != 0) + 1
     hb = np.concatenate([[0], hcut, [len(zc)]])
     for a, e in zip(hb[:-1].tolist(), hb[1:].tolist(), strict=True):
@@ -396,7 +399,7 @@ def _helper_rows(b: _Builder, travel: np.ndarray, mode_mask: np.ndarray, place_o
 def _capacity_rows(b: _Builder, compat: Any, helper_ids: list[str],
                    zc: np.ndarray, zh: np.ndarray, zi: np.ndarray, zw: np.ndarray,
                    zdur: np.ndarray) -> None:
-    """Rules 19-21: weekly hours, distinct residents, PUS hours (only where they can bind)."""
+    """Constraints 19-21: weekly hours, distinct residents, PUS hours (only where they can bind)."""
     inst = compat.inst
     if not len(zc):
         return

@@ -1,9 +1,9 @@
 """Children's day clubs in three schools, and volunteers still missing child-protection checks.
 
-Gmina Olszanica runs day clubs (świetlice) after classes in three primary schools, 13:30-15:00
-every school day, each with one volunteer alongside the teacher. Work with children requires
-the child-protection checks before the first session (child-protection act, art. 21; rule H1 in
-docs/rules.md): the sex-offender register (RSPS) checked, criminal-record information (KRK)
+Gmina Olszanica runs day clubs (świetlice) after classes in three primary schools, 13:30-15:00 every
+school day, each with one volunteer alongside the teacher. Work with children requires the
+child-protection checks before the first session (child-protection act, art. 21; constraint H1 in
+docs/constraints.md): the sex-offender register (RSPS) checked, criminal-record information (KRK)
 presented, and — for someone who lived abroad in the last 20 years — foreign criminal-record
 information. Only the dates of the checks are stored, never the documents.
 
@@ -61,8 +61,8 @@ T = {
         "whatif": "CO JEŚLI TE OSOBY UZUPEŁNIĄ SPRAWDZENIA",
         "after": "Plan po uzupełnieniu sprawdzeń przez: {names}",
         "check": "KONTROLA PLANÓW",
-        "ok": "  Niezależna kontrola: oba plany spełniają wszystkie twarde reguły.",
-        "bad": "  Naruszenia reguł ({n}):",
+        "ok": "  Niezależna kontrola: oba plany spełniają wszystkie wymogi.",
+        "bad": "  Naruszenia wymogów ({n}):",
     },
     "en": {
         "title": "Gmina Olszanica: day clubs in three schools, 13:30-15:00, Mon-Fri",
@@ -77,8 +77,8 @@ T = {
         "whatif": "WHAT IF THESE VOLUNTEERS COMPLETE THEIR CHECKS",
         "after": "The plan once these complete their checks: {names}",
         "check": "PLAN CHECKS",
-        "ok": "  Independent check: both plans meet every hard rule.",
-        "bad": "  Rule violations ({n}):",
+        "ok": "  Independent check: both plans meet every constraint.",
+        "bad": "  Constraint violations ({n}):",
     },
 }
 
@@ -200,7 +200,7 @@ def main(lang: str = "pl") -> Story:
     violations = check(inst, plan) + check(apply_change(inst, all_three), together.result)
     print(t["ok"] if not violations else t["bad"].format(n=len(violations)))
     for v in violations:
-        print(f"    {v.rule} {v.code}: {v.message}")
+        print(f"    {v.constraint} {v.code}: {v.message}")
     return Story(inst, plan, ranked)
 
 

@@ -67,8 +67,8 @@ T = {
         "scratch": "DLA PORÓWNANIA: PLAN OD NOWA (reguła fifo, bez przypięcia)",
         "compare": "Zmiany zatwierdzonych wizyt: naprawa {repair}, plan od nowa {scratch}.",
         "check": "KONTROLA PLANÓW",
-        "ok": "  Niezależna kontrola: wszystkie trzy plany spełniają twarde reguły.",
-        "bad": "  Naruszenia reguł ({n}):",
+        "ok": "  Niezależna kontrola: wszystkie trzy plany spełniają wszystkie wymogi.",
+        "bad": "  Naruszenia wymogów ({n}):",
     },
     "en": {
         "title": "Gmina Zarszyn: a week's plan and a re-plan mid-week",
@@ -86,8 +86,8 @@ T = {
         "scratch": "FOR COMPARISON: A FRESH PLAN (rule fifo, nothing pinned)",
         "compare": "Confirmed visits changed: repair {repair}, fresh plan {scratch}.",
         "check": "PLAN CHECKS",
-        "ok": "  Independent check: all three plans meet every hard rule.",
-        "bad": "  Rule violations ({n}):",
+        "ok": "  Independent check: all three plans meet every constraint.",
+        "bad": "  Constraint violations ({n}):",
     },
 }
 DAYS = {"pl": ("pon", "wt", "śr", "czw", "pt", "sob", "nd"),
@@ -253,7 +253,7 @@ def main(lang: str = "pl") -> Story:
     violations = check(before, first) + check(after, repaired) + check(after, scratch)
     print(t["ok"] if not violations else t["bad"].format(n=len(violations)))
     for v in violations:
-        print(f"    {v.rule} {v.code}: {v.message}")
+        print(f"    {v.constraint} {v.code}: {v.message}")
     return Story(first, repaired, scratch, before, after)
 
 

@@ -55,8 +55,8 @@ T = {
         "why": "DLACZEGO TE POTRZEBY ZOSTAJĄ BEZ POMOCY",
         "diag": "DIAGNOZA NIEDOBORÓW (gdzie i czego brakuje)",
         "check": "KONTROLA PLANU",
-        "ok": "  Niezależna kontrola: plan spełnia wszystkie twarde reguły.",
-        "bad": "  Naruszenia reguł ({n}):",
+        "ok": "  Niezależna kontrola: plan spełnia wszystkie wymogi.",
+        "bad": "  Naruszenia wymogów ({n}):",
     },
     "en": {
         "title": "Gmina Komańcza: the week of 13-19 April 2026",
@@ -68,8 +68,8 @@ T = {
         "why": "WHY THESE NEEDS STAY UNMET",
         "diag": "SHORTAGE DIAGNOSIS (what is missing, where)",
         "check": "PLAN CHECK",
-        "ok": "  Independent check: the plan meets every hard rule.",
-        "bad": "  Rule violations ({n}):",
+        "ok": "  Independent check: the plan meets every constraint.",
+        "bad": "  Constraint violations ({n}):",
     },
 }
 DAYS = {"pl": ("pon", "wt", "śr", "czw", "pt", "sob", "nd"),
@@ -228,7 +228,7 @@ def main(lang: str = "pl") -> Story:
     violations = check(inst, plan)
     print(t["ok"] if not violations else t["bad"].format(n=len(violations)))
     for v in violations:
-        print(f"    {v.rule} {v.code}: {v.message}")
+        print(f"    {v.constraint} {v.code}: {v.message}")
     return Story(inst, plan, diagnosis)
 
 

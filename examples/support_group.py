@@ -64,8 +64,8 @@ T = {
         "group": "KTO PROWADZI GRUPĘ I DLACZEGO",
         "referrals": "SKIEROWANIA DO USŁUG FORMALNYCH (dlaczego nie wolontariusze)",
         "check": "KONTROLA PLANU",
-        "ok": "  Niezależna kontrola: plan spełnia wszystkie twarde reguły.",
-        "bad": "  Naruszenia reguł ({n}):",
+        "ok": "  Niezależna kontrola: plan spełnia wszystkie wymogi.",
+        "bad": "  Naruszenia wymogów ({n}):",
     },
     "en": {
         "title": "A support group at CUS Bukowsko: Thursdays 17:30-19:30, CUS meeting room",
@@ -79,8 +79,8 @@ T = {
         "group": "WHO FACILITATES THE GROUP, AND WHY",
         "referrals": "REFERRALS TO FORMAL SERVICES (why not volunteers)",
         "check": "PLAN CHECK",
-        "ok": "  Independent check: the plan meets every hard rule.",
-        "bad": "  Rule violations ({n}):",
+        "ok": "  Independent check: the plan meets every constraint.",
+        "bad": "  Constraint violations ({n}):",
     },
 }
 
@@ -205,7 +205,7 @@ def main(lang: str = "pl") -> Story:
     violations = check(inst, plan)
     print(t["ok"] if not violations else t["bad"].format(n=len(violations)))
     for v in violations:
-        print(f"    {v.rule} {v.code}: {v.message}")
+        print(f"    {v.constraint} {v.code}: {v.message}")
     return Story(inst, plan)
 
 

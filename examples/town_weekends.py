@@ -63,8 +63,8 @@ T = {
                  "opiekunki (sprawdzono: {n}).",
         "clash_bad": "  UWAGA: nakłada się na godziny opiekunki: {n}!",
         "check": "KONTROLA PLANU",
-        "ok": "  Niezależna kontrola: plan spełnia wszystkie twarde reguły.",
-        "bad": "  Naruszenia reguł ({n}):",
+        "ok": "  Niezależna kontrola: plan spełnia wszystkie wymogi.",
+        "bad": "  Naruszenia wymogów ({n}):",
     },
     "en": {
         "title": "Sanok: care services on weekdays, volunteers at weekends and in the evenings",
@@ -82,8 +82,8 @@ T = {
                  "(checked: {n}).",
         "clash_bad": "  WARNING: {n} visits overlap the carer's hours!",
         "check": "PLAN CHECK",
-        "ok": "  Independent check: the plan meets every hard rule.",
-        "bad": "  Rule violations ({n}):",
+        "ok": "  Independent check: the plan meets every constraint.",
+        "bad": "  Constraint violations ({n}):",
     },
 }
 DAYS = {"pl": ("pon", "wt", "śr", "czw", "pt", "sob", "nd"),
@@ -248,7 +248,7 @@ def main(lang: str = "pl") -> Story:
     violations = check(inst, plan)
     print(t["ok"] if not violations else t["bad"].format(n=len(violations)))
     for v in violations:
-        print(f"    {v.rule} {v.code}: {v.message}")
+        print(f"    {v.constraint} {v.code}: {v.message}")
     return Story(inst, plan, clashes)
 
 

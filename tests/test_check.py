@@ -1,8 +1,8 @@
-"""Tests of the independent checker: one valid plan, then each rule of docs/rules.md broken alone.
+"""The independent checker: a valid plan, then each constraint of docs/constraints.md broken alone.
 
 The base instance covers one ISO week (Mon 2026-03-23 .. Sun 2026-03-29, the spring-forward
 day). Every case changes the instance and/or the plan with ``attrs.evolve`` and asserts the exact
-set of violation codes, so a case that breaks a second rule by accident fails too.
+set of violation codes, so a case that breaks a second constraint by accident fails too.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from cus_match.model import (
     WeeklyWindow,
 )
 from cus_match.plan.check import Violation, check
+from cus_match.reasons import Reason
 
 TZ = "Europe/Warsaw"
 MON, TUE, WED, THU, FRI, SAT, SUN = (date(2026, 3, 23) + timedelta(days=i) for i in range(7))
@@ -255,7 +256,7 @@ def test_base_plan_has_one_visit_in_summer_time() -> None:
     assert [a.start.isoformat() for a in dst] == ["2026-03-29T09:00:00+02:00"]
 
 
-# One rule broken at a time --------------------------------------------------------------------
+# One constraint broken at a time --------------------------------------------------------------
 BROKEN: list[tuple[str, Change, PlanChange, set[str]]] = [
     # 1. professional-only needs are referred (the need then also lacks its referral).
     ("1_professional_only", category_("shopping", professional_only=True), keep,
@@ -424,9 +425,31 @@ BROKEN: list[tuple[str, Change, PlanChange, set[str]]] = [
 
 @pytest.mark.parametrize(("case", "inst_change", "plan_change", "expected"), BROKEN,
                          ids=[c[0] for c in BROKEN])
-def test_each_broken_rule_is_flagged(case: str, inst_change: Change, plan_change: PlanChange,
-                                     expected: set[str]) -> None:
+def test_each_broken_constraint_is_flagged(case: str, inst_change: Change,
+                                           plan_change: PlanChange, expected: set[str]) -> None:
     assert codes(inst_change, plan_change) == expected
+
+
+#: The practical constraint groups of the checker's own codes (module docstring of plan.check).
+CHECKER_GROUPS = {"time", "travel", "completeness", "formal", "referral"}
+
+
+@pytest.mark.parametrize(("case", "inst_change", "plan_change", "expected"), BROKEN,
+                         ids=[c[0] for c in BROKEN])
+def test_a_violation_names_the_constraint_of_its_reason(case: str, inst_change: Change,
+                                                        plan_change: PlanChange,
+                                                        expected: set[str]) -> None:
+    inst = inst_change(base_instance())
+    found = check(inst, plan_change(inst, base_result(inst)))
+    assert found
+    reasons = {r.value for r in Reason}
+    for v in found:
+        if v.code in reasons:
+            assert v.constraint == Reason(v.code).constraint
+        else:
+            assert v.constraint in CHECKER_GROUPS
+    if case.startswith("H") and case[1].isdigit():  # the design's numbered constraints
+        assert case.split("_")[0] in {v.constraint for v in found}
 
 
 # Exemptions and edge cases that must NOT be flagged --------------------------------------------
@@ -526,7 +549,7 @@ def test_violations_are_sorted_and_name_what_is_wrong() -> None:
     inst = both(resident_("r1", vetoes=["h1"]), creds("h1", bhp_briefed_on=None))(base_instance())
     found = check(inst, base_result(inst))
     assert found == sorted(found, key=lambda v: (v.need or "", v.date or date.min,
-                                                 v.helper or "", v.rule, v.code, v.message))
+                                                 v.helper or "", v.constraint, v.code, v.message))
     veto = next(v for v in found if v.code == "resident_veto")
     assert veto == Violation("H8", "resident_veto",
                              "helper h1 on need shop on 2026-03-24: resident r1 refuses helper h1",

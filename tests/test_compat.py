@@ -1,10 +1,10 @@
 """The compatibility structure pinned to a slow, obviously-correct reference.
 
 ``build_compat`` and ``Compat.exclusions`` are a contract for every solver: the same occurrences in
-the same order, the same candidates (in the same order, with the same field values and types),
-the same start grids, referrals, covered and outside-IPUS occurrences, and the same exclusion
-counts and near misses. The fast implementation works on numpy masks; the reference below is the
-original per-pair Python code (rules from ``docs/rules.md``), kept here verbatim in spirit and
+the same order, the same candidates (in the same order, with the same field values and types), the
+same start grids, referrals, covered and outside-IPUS occurrences, and the same exclusion counts
+and near misses. The fast implementation works on numpy masks; the reference below is the original
+per-pair Python code (constraints from ``docs/constraints.md``), kept here verbatim in spirit and
 independent of :mod:`cus_match.model.eligibility`, so an optimisation there cannot move both sides.
 """
 

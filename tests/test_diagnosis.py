@@ -12,15 +12,17 @@ from cus_match.analysis.diagnosis import (
     Extension,
     ExtraHours,
     GapKind,
+    MetTotals,
     apply_change,
     candidate_changes,
-    coverage,
     format_what_if,
     full_credentials,
+    met_totals,
     shortage,
     suggest_changes,
     what_if,
 )
+from cus_match.analysis.metrics import compute_metrics
 from cus_match.errors import InvalidInputError, InvalidOptionError
 from cus_match.generate import generate
 from cus_match.model import Category, Ipus, Policy, Recurrence, Resident, TimeWindow
@@ -272,8 +274,26 @@ def test_what_if_defaults_to_the_results_settings_and_can_rebase(two_gaps):
     [w0] = what_if(two_gaps, empty, [recruit])
     [w1] = what_if(two_gaps, empty, [recruit], rebase=True)
     assert w0.before.visits == 0
-    assert w1.before == coverage(two_gaps, base)
+    assert w1.before == met_totals(two_gaps, base)
     assert w1.gain == 1.0
+
+
+def test_met_totals_count_a_team_visit_once_and_weigh_it_by_priority():
+    inst = instance([helper("h1"), helper("h2")], [
+        need("pair", helpers_needed=2, priority=2, duration_minutes=60),
+        need("solo", priority=0, duration_minutes=30, recurrence=Recurrence.once("2026-03-25")),
+    ])
+    plan = solve(inst, method="greedy")
+    assert check(inst, plan) == []
+    assert len(plan.assignments) == 3  # two helpers on "pair", one on "solo"
+    totals = met_totals(inst, plan)
+    assert totals == MetTotals(visits=2, minutes=90, weighted_minutes=3 * 60 + 1 * 30)
+    assert (totals.hours, totals.weighted_hours) == (1.5, 3.5)
+    # The same numbers as the plan's metrics (met visits, hours, weighted hours).
+    m = compute_metrics(inst, plan)
+    assert (m.visits_met, m.hours_met, m.weighted_hours_met) == (2, 1.5, 3.5)
+    with pytest.raises(InvalidInputError, match="does it belong to this instance"):
+        met_totals(instance([helper("h1")], [need("other")]), plan)
 
 
 def test_what_if_collects_problems_of_all_candidates_before_solving(two_gaps):

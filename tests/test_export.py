@@ -232,9 +232,9 @@ def test_tables_place_group_sessions_and_every_fate(evil):
     assert status[("n3", None)] == "referred to formal services"
     assert not any(k[0] == "g1" for k in status)  # group sessions have no resident
     near = tables["near_misses"]
-    rules = {r[near.headers.index("Helper (id)")]: r[near.headers.index("Rule")]
-             for r in near.rows}
-    assert rules == {"h1": "H2", "h2": "H1"}
+    constraints = {r[near.headers.index("Helper (id)")]: r[near.headers.index("Constraint")]
+                   for r in near.rows}
+    assert constraints == {"h1": "H2", "h2": "H1"}
 
 
 def test_a_result_of_another_instance_is_rejected_with_every_problem(evil):

@@ -34,7 +34,7 @@ from cus_match.model.instance import Instance
 from cus_match.model.travel import great_circle_km, travel_graph
 
 # --------------------------------------------------------------------------------------------
-# Small independent helpers: occurrences and a one-visit eligibility check (docs/rules.md 1-15)
+# Small independent helpers: occurrences and a one-visit eligibility check (constraints 1-15)
 
 
 def occurrences(inst: Instance, need: Need) -> list[date]:
@@ -148,7 +148,7 @@ def exclusion(inst: Instance, h, n: Need, d: date) -> str | None:
 
 
 def covered(inst: Instance, n: Need, d: date) -> bool:
-    """Rule 22: a formal service the resident receives meets this visit."""
+    """Constraint 22: a formal service the resident receives meets this visit."""
     for s in inst.services:
         if n.resident not in s.recipients or n.category not in s.covered_categories:
             continue

@@ -131,9 +131,24 @@ def test_polish_report_speaks_polish(evil):
     assert "brak sprawdzenia w RSPS lub informacji z KRK" in html  # reasons.py's Polish text
     assert ">wt<" in html  # textplan's Polish day names (24.03.2026 is a Tuesday)
     assert "24.03.2026" in html
-    assert "pomocniczość" in html  # the referral's rule label, translated
+    assert "pomocniczość" in html  # the referral's constraint label, translated
     assert "subsidiarity" not in html
     assert "reguły <strong>fifo</strong>: pokrycie potrzeb ważone priorytetem" in html
+
+
+@pytest.mark.parametrize(("lang", "constraint", "rule", "feasible"), [
+    ("en", "Constraint", "Rule", "meets every constraint"),
+    ("pl", "Wymóg", "Reguła", "spełnia wszystkie wymogi"),
+])
+def test_a_constraint_is_not_called_a_rule(evil, lang, constraint, rule, feasible):
+    inst, result = evil
+    html = render_report(inst, result, lang=lang)
+    heads = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    assert constraint in heads  # the column of H1... labels (reasons, referrals)
+    assert rule in heads  # the summary row of what the plan optimised
+    assert feasible in html
+    assert "hard rule" not in html
+    assert "tward" not in html
 
 
 def test_summary_counts_match_the_plan(evil):

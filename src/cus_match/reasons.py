@@ -1,12 +1,13 @@
 """Reason codes: why a helper cannot take a need, why a need stays unmet or is referred.
 
-Every code names the hard rule behind it (H1-H10 of the design, or a practical rule) and has a
-plain sentence in English and Polish, so explanations and reports speak the coordinator's
-language.
+Every code names the constraint behind it (H1-H10 of the design, or a practical group such as
+``travel``; ``docs/constraints.md`` states them all) and has a plain sentence in English and
+Polish, so explanations and reports speak the coordinator's language. "Rule" is kept for what a
+plan optimises (:mod:`cus_match.optimise.rules`).
 
 Examples
 --------
->>> Reason.CHILD_PROTECTION.rule
+>>> Reason.CHILD_PROTECTION.constraint
 'H1'
 >>> Reason.TOO_FAR.text("pl")
 'za daleko (dojazd przekracza limit wolontariusza)'
@@ -15,6 +16,8 @@ Examples
 from __future__ import annotations
 
 import enum
+
+from cus_match.lang import check_lang
 
 __all__ = ["Reason"]
 
@@ -55,14 +58,33 @@ class Reason(enum.StrEnum):
     HELPER_WITHDRAWN = "helper_withdrawn"
 
     @property
-    def rule(self) -> str:
-        """The design's hard-rule number (``H1`` ...) or a short practical label."""
+    def constraint(self) -> str:
+        """The constraint: the design's number (``H1`` ... ``H10``) or a short practical label.
+
+        >>> Reason.BUSY.constraint, Reason.TOO_FAR.constraint
+        ('H4', 'travel')
+        """
         return _TEXT[self][0]
 
     def text(self, lang: str = "en") -> str:
-        """A plain sentence in ``lang`` (``"en"`` or ``"pl"``)."""
+        """A plain sentence in ``lang`` (``"en"`` or ``"pl"``).
+
+        Raises
+        ------
+        InvalidOptionError
+            If ``lang`` is not a supported language (:data:`cus_match.lang.LANGS`).
+
+        Examples
+        --------
+        >>> Reason.ABSENT.text("en"), Reason.ABSENT.text("pl")
+        ('absent on the date', 'nieobecny w tym dniu')
+        >>> Reason.ABSENT.text("de")
+        Traceback (most recent call last):
+        ...
+        cus_match.errors.InvalidOptionError: lang must be one of en, pl, got 'de'
+        """
         _, en, pl = _TEXT[self]
-        return pl if lang == "pl" else en
+        return pl if check_lang(lang) == "pl" else en
 
 
 _TEXT: dict[Reason, tuple[str, str, str]] = {
@@ -94,8 +116,8 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
     Reason.MINOR_PERSONAL_CARE: ("H6", "a minor may not do personal care alone",
                                  "niepełnoletni nie może sam świadczyć opieki osobistej"),
     Reason.NEIGHBOUR_RULES: (
-        "H7", "neighbour-service rules not met (adult, not family, nearby, first aid, fitness, "
-              "accepted by resident and organiser)",
+        "H7", "neighbour-service conditions not met (adult, not family, nearby, first aid, "
+              "fitness, accepted by resident and organiser)",
         "niespełnione warunki usług sąsiedzkich (pełnoletność, nie rodzina, bliskie sąsiedztwo, "
         "pierwsza pomoc, oświadczenie, akceptacja osoby i organizatora)"),
     Reason.RESIDENT_VETO: ("H8", "the resident does not want this helper",

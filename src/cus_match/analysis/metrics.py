@@ -91,7 +91,10 @@ def gini(values: Sequence[float]) -> float | None:
 
 @frozen
 class Coverage:
-    """Coverage of one group of visits (a place, a category).
+    """Coverage of one group of visits (a place, a category): how many are met, of how many.
+
+    The plan-wide totals met, without a denominator, that the what-if diagnosis subtracts are
+    :class:`cus_match.analysis.diagnosis.MetTotals`.
 
     Attributes
     ----------
@@ -103,6 +106,14 @@ class Coverage:
         Their hours (need durations).
     hours_met : float
         Hours of the met ones.
+
+    Examples
+    --------
+    >>> c = Coverage(visits=4, met=3, hours=4.0, hours_met=2.0)
+    >>> c.share, c.hours_share
+    (0.75, 0.5)
+    >>> Coverage(0, 0, 0.0, 0.0).share is None
+    True
     """
 
     visits: int
@@ -290,7 +301,7 @@ def compute_metrics(instance: Instance, result: Result, previous: Result | None 
         The instance planned.
     result : Result
         The plan (from any method; check it with :func:`cus_match.plan.check.check` first, metrics
-        do not re-verify hard rules).
+        do not re-verify constraints).
     previous : Result, optional
         The plan of the previous planning round, for continuity across rounds.
     compat : Compat, optional

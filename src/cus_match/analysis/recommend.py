@@ -12,14 +12,14 @@ eligible helpers for that one need only (the compatibility rules of :mod:`cus_ma
 on tables over the helpers built once), and checks each (helper team, start) against the
 busy tables. No existing assignment is ever moved.
 
-Hard rules honoured (``docs/rules.md``): eligibility rules 1-15 (as :func:`~cus_match.compat.
-build_compat` applies them), rule 16 (``helpers_needed`` distinct helpers at one time, an adult
-among minors for personal care), 17 (the helper's other visits that day, with the travel gap
-before and after), 18 (the resident's other visits and formal services), 19 (weekly minutes),
-20 (``max_residents``), 21 (PUS hours), 22 (visits a formal service covers get no option) and
-23 (a need that must be referred gets none). Every option added to the plan as its assignments
-passes :func:`cus_match.plan.check.check` (``tests/test_recommend.py`` checks this, and that the
-options are exactly the ones an exhaustive search accepts).
+Constraints honoured (``docs/constraints.md``): eligibility constraints 1-15 (as
+:func:`~cus_match.compat.build_compat` applies them), constraint 16 (``helpers_needed`` distinct
+helpers at one time, an adult among minors for personal care), 17 (the helper's other visits that
+day, with the travel gap before and after), 18 (the resident's other visits and formal services), 19
+(weekly minutes), 20 (``max_residents``), 21 (PUS hours), 22 (visits a formal service covers get no
+option) and 23 (a need that must be referred gets none). Every option added to the plan as its
+assignments passes :func:`cus_match.plan.check.check` (``tests/test_recommend.py`` checks this, and
+that the options are exactly the ones an exhaustive search accepts).
 
 **One option per team and visit.** Each :class:`Recommendation` is one team (one helper, or
 ``helpers_needed`` helpers) for one visit, at the team's earliest feasible start;

@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show elapsed time while solving (default: when stderr is a terminal)")
 
-    c = sub.add_parser("check", help="verify a result against its instance (every hard rule)")
+    c = sub.add_parser("check", help="verify a result against its instance (every constraint)")
     c.add_argument("file", type=Path, help="instance JSON")
     c.add_argument("result", type=Path, help="result JSON")
 
@@ -183,7 +183,7 @@ def _print_plan(inst, result, lang: str, quiet: bool = False) -> None:  # type: 
 
 def _report_violations(violations: list) -> int:  # type: ignore[type-arg]
     for v in violations:
-        print(f"VIOLATION [{v.rule} {v.code}] {v.message}", file=sys.stderr)
+        print(f"VIOLATION [{v.constraint} {v.code}] {v.message}", file=sys.stderr)
     return EXIT_INVALID if violations else EXIT_OK
 
 
@@ -206,8 +206,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
            "Ręcznie (kolejność zgłoszeń): {b} wizyt, wartość {bo:.2f}; po optymalizacji: {r} "
            "wizyt, wartość {ro:.2f}").format(b=met_fifo, bo=baseline.objective or 0, r=met,
                                              ro=result.objective or 0))
+    if args.lang == "en":
+        verdict = f"{len(violations)} violations" if violations else "all constraints hold"
+    else:
+        verdict = (f"naruszenia wymogów: {len(violations)}" if violations
+                   else "wszystkie wymogi spełnione")
     print(("Checked independently: " if args.lang == "en" else "Sprawdzono niezależnie: ")
-          + (f"{len(violations)} violations" if violations else "all hard rules hold"))
+          + verdict)
     if args.output:
         dump_result(result, args.output)
     return _report_violations(violations)
@@ -305,7 +310,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     result = load_result(args.result)
     violations = check(inst, result)
     if not violations:
-        print(f"{args.result}: all hard rules hold ({len(result.assignments)} assignments)")
+        print(f"{args.result}: all constraints hold ({len(result.assignments)} assignments)")
     return _report_violations(violations)
 
 

@@ -1,6 +1,6 @@
 """The compatibility graph: which helper may serve which occurrence, when, and why not.
 
-Building it applies every hard rule that does not depend on the rest of the plan (H1-H3, H5-H10,
+Building it applies every constraint that does not depend on the rest of the plan (H1-H3, H5-H10,
 skills, languages, travel, absences, common time windows), with the meaning
 :mod:`cus_match.model.eligibility` gives them per pair, but on whole columns of helpers at once:
 numpy

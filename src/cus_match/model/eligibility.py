@@ -1,11 +1,10 @@
-"""Which helpers may take which need, and on which dates: the hard rules H1-H10 per pair.
+"""Which helpers may take which need, and on which dates: the constraints H1-H10 per pair.
 
-These functions state the rules for one pair; :mod:`cus_match.compat` applies the same rules to
-whole columns of helpers at once with numpy (``tests/test_compat.py`` keeps the two in step), and
-:mod:`cus_match.plan.check` re-implements them independently (``docs/rules.md`` is the contract).
-Each
-function returns the *reasons* a pair is excluded, so the rules that filter candidates also
-explain unmet needs.
+These functions state the constraints for one pair; :mod:`cus_match.compat` applies the same
+constraints to whole columns of helpers at once with numpy (``tests/test_compat.py`` keeps the
+two in step), and :mod:`cus_match.plan.check` re-implements them independently
+(``docs/constraints.md`` is the contract). Each function returns the *reasons* a pair is
+excluded, so the constraints that filter candidates also explain unmet needs.
 
 Examples
 --------

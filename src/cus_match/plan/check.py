@@ -1,22 +1,23 @@
-"""The independent checker: re-verify every hard rule of a plan.
+"""The independent checker: re-verify every constraint of a plan.
 
-:func:`check` implements ``docs/rules.md`` (rules 1-25) from its text alone. It shares no code
-with the solvers: it expands occurrences itself, converts wall-clock windows to absolute instants
-itself (through :func:`cus_match.clock.local_to_minutes`) and uses only the model, the
-:class:`~cus_match.model.instance.Instance` lookups and its travel table. Every test and benchmark
-run
-calls it, so a solver bug shows up as a :class:`Violation` rather than as a wrong plan.
+:func:`check` implements ``docs/constraints.md`` (constraints 1-25) from its text alone. It
+shares no code with the solvers: it expands occurrences itself, converts wall-clock windows to
+absolute instants itself (through :func:`cus_match.clock.local_to_minutes`) and uses only the
+model, the :class:`~cus_match.model.instance.Instance` lookups and its travel table. Every test
+and benchmark run calls it, so a solver bug shows up as a :class:`Violation` rather than as a
+wrong plan.
 
 Times are compared as absolute instants (minutes since the Unix epoch), never as datetimes:
 two aware datetimes sharing one ``tzinfo`` compare and subtract by *wall clock* in Python, which is
 wrong on the days the clocks change (01:00+01:00 to 04:00+02:00 on 2026-03-29 is 120 real
 minutes, not 180).
 
-Violation codes are :class:`~cus_match.reasons.Reason` values where one fits (their ``rule`` is
-``Reason.rule``: ``H1`` ... ``H10``, ``quality``, ``travel``, ``subsidiarity``); the others are
+Violation codes are :class:`~cus_match.reasons.Reason` values where one fits (their
+``constraint`` is ``Reason.constraint``: ``H1`` ... ``H10``, ``quality``, ``travel``,
+``subsidiarity``); the others are
 
 ==============================  ============  ==================================================
-code                            rule          meaning
+code                            constraint    meaning
 ==============================  ============  ==================================================
 ``wrong_duration``              time          ``end - start`` (real minutes) is not the duration
 ``wrong_travel_minutes``        travel        ``travel_minutes`` differs from the travel table
@@ -69,7 +70,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPS = 1e-6  # tolerance on float minutes (travel times)
 _REASON_CODES = frozenset(r.value for r in Reason)
 
-_OTHER_RULES = {
+_OTHER_CONSTRAINTS = {
     "wrong_duration": "time",
     "wrong_travel_minutes": "travel",
     "not_fastest_mode": "travel",
@@ -92,14 +93,14 @@ _OTHER_RULES = {
 
 @frozen
 class Violation:
-    """One broken rule of a plan.
+    """One broken constraint of a plan.
 
     Parameters
     ----------
-    rule : str
-        The hard rule (``"H1"`` ... ``"H10"``) or the group of practical rules (``"time"``,
-        ``"travel"``, ``"quality"``, ``"subsidiarity"``, ``"completeness"``, ``"formal"``,
-        ``"referral"``).
+    constraint : str
+        The constraint (``"H1"`` ... ``"H10"``) or the group of practical constraints
+        (``"time"``, ``"travel"``, ``"quality"``, ``"subsidiarity"``, ``"completeness"``,
+        ``"formal"``, ``"referral"``).
     code : str
         A :class:`~cus_match.reasons.Reason` value where one fits, else a checker code (see the
         module docstring).
@@ -111,7 +112,7 @@ class Violation:
         The occurrence's date (or the Monday of the ISO week for weekly caps).
     """
 
-    rule: str
+    constraint: str
     code: str
     message: str
     need: str | None = None
@@ -119,15 +120,15 @@ class Violation:
     date: date | None = None
 
     def __str__(self) -> str:
-        return f"{self.rule} [{self.code}] {self.message}"
+        return f"{self.constraint} [{self.code}] {self.message}"
 
 
 def _sort_key(v: Violation) -> tuple[str, date, str, str, str, str]:
-    return (v.need or "", v.date or date.min, v.helper or "", v.rule, v.code, v.message)
+    return (v.need or "", v.date or date.min, v.helper or "", v.constraint, v.code, v.message)
 
 
 def check(instance: Instance, result: Result) -> list[Violation]:
-    """Every violation of ``docs/rules.md`` by ``result`` on ``instance``; ``[]`` when valid.
+    """Every violation of ``docs/constraints.md`` by ``result`` on ``instance``; ``[]`` when valid.
 
     Parameters
     ----------
@@ -139,7 +140,7 @@ def check(instance: Instance, result: Result) -> list[Violation]:
     Returns
     -------
     list of Violation
-        Sorted by need, date, helper, rule, code and message.
+        Sorted by need, date, helper, constraint, code and message.
 
     Examples
     --------
@@ -182,7 +183,7 @@ def check(instance: Instance, result: Result) -> list[Violation]:
 
 
 def _occurrence_dates(need: Need, first: date, last: date) -> list[date]:
-    """The dates of ``need``'s occurrences within the period ``first..last`` (rules.md)."""
+    """The dates of ``need``'s occurrences within the period ``first..last`` (constraints.md)."""
     rec = need.recurrence
     if rec.kind is RecurrenceKind.ONCE:
         assert rec.date is not None
@@ -264,8 +265,9 @@ class _Checker:
     def add(self, code: str | Reason, message: str, need: str | None = None,
             helper: str | None = None, day: date | None = None) -> None:
         code = str(code)
-        rule = Reason(code).rule if code in _REASON_CODES else _OTHER_RULES[code]
-        self.out.append(Violation(rule, code, message, need, helper, day))
+        constraint = (Reason(code).constraint if code in _REASON_CODES
+                      else _OTHER_CONSTRAINTS[code])
+        self.out.append(Violation(constraint, code, message, need, helper, day))
 
     def at(self, day: date, t: time) -> int:
         """Absolute minutes of wall-clock ``t`` on ``day`` (cached)."""
@@ -282,7 +284,7 @@ class _Checker:
         return None if need.resident is None else self.inst.resident(need.resident)
 
     def _expected_referrals(self) -> dict[str, Reason]:
-        """Rule 23: the needs that must be referred, with their reason."""
+        """Constraint 23: the needs that must be referred, with their reason."""
         out: dict[str, Reason] = {}
         for n in self.inst.needs:
             c = self.category(n)
@@ -294,7 +296,7 @@ class _Checker:
         return out
 
     def covering_services(self, need: Need, day: date) -> list[str]:
-        """Rule 22: ids of the formal services that cover occurrence ``(need, day)``."""
+        """Constraint 22: ids of the formal services that cover occurrence ``(need, day)``."""
         if need.resident is None:
             return []
         wd = Weekday.of(day)
@@ -353,7 +355,7 @@ class _Checker:
             self.add(code, f"helper {h.id} on need {v.need.id} on {v.a.date}: "
                      + "; ".join(found), v.need.id, h.id, v.a.date)
 
-    # Rules 1-15: each assignment on its own --------------------------------------------------
+    # Constraints 1-15: each assignment on its own -------------------------------------------------
     def _per_assignment(self, v: _Visit, h: Helper) -> None:
         a, n, d = v.a, v.need, v.a.date
         c = self.category(n)
@@ -476,7 +478,7 @@ class _Checker:
                  f"({', '.join(_window_text(w) for w in avail) or 'none'})")
 
     def _neighbour_rules(self, v: _Visit, h: Helper, r: Resident | None) -> None:
-        """Rule 7 (H7)."""
+        """Constraint 7 (H7)."""
         d, cr = v.a.date, h.credentials
         problems: list[str | None] = []
         if r is None:
@@ -500,7 +502,7 @@ class _Checker:
         self._flag(v, h, Reason.NEIGHBOUR_RULES, problems)
 
     def _travel_from_home(self, v: _Visit, h: Helper) -> None:
-        """Rule 12."""
+        """Constraint 12."""
         a, n = v.a, v.need
         problems = []
         if a.mode not in h.modes:
@@ -531,7 +533,7 @@ class _Checker:
                  f"travels by {a.mode.value}, but {best[1].value} is the fastest allowed mode "
                  f"({best[0]:g} minutes; ties go to walk, bike, car, bus)")
 
-    # Rules 6 (personal care) and 16: the helpers of one occurrence ---------------------------
+    # Constraints 6 (personal care) and 16: the helpers of one occurrence --------------------------
     def _occurrence_groups(self, visits: list[_Visit]) -> None:
         groups: dict[tuple[str, date], list[_Visit]] = defaultdict(list)
         for v in visits:
@@ -563,7 +565,7 @@ class _Checker:
                 self.add(Reason.MINOR_PERSONAL_CARE, f"{what}: personal care by minor(s) "
                          f"{minors} with no adult helper assigned", nid, minors[0], d)
 
-    # Rules 17, 19, 20: each helper's schedule -------------------------------------------------
+    # Constraints 17, 19, 20: each helper's schedule -----------------------------------------------
     def _helper_schedules(self, visits: list[_Visit]) -> None:
         by_helper: dict[str, list[_Visit]] = defaultdict(list)
         for v in visits:
@@ -581,7 +583,7 @@ class _Checker:
                          None, hid, None)
 
     def _helper_places(self, h: Helper, vs: list[_Visit]) -> None:
-        """Rule 17: no overlap; same-date visits leave time to travel."""
+        """Constraint 17: no overlap; same-date visits leave time to travel."""
         by_day: dict[date, list[_Visit]] = defaultdict(list)
         for v in vs:
             by_day[v.a.date].append(v)
@@ -592,7 +594,7 @@ class _Checker:
                     t = float("inf") if best is None else best[0]
                     if v1.end + t > v2.start + _EPS:
                         self._busy_pair(h, v1, v2, t)
-        # Visits on different dates may not overlap either (no travel rule between them).
+        # Visits on different dates may not overlap either (no travel constraint between them).
         active: list[_Visit] = []
         for v in vs:
             active = [u for u in active if u.end > v.start]
@@ -617,7 +619,7 @@ class _Checker:
                  v2.need.id, h.id, v2.a.date)
 
     def _weekly_hours(self, h: Helper, vs: list[_Visit]) -> None:
-        """Rule 19: visit minutes per ISO week (by local date) within the cap."""
+        """Constraint 19: visit minutes per ISO week (by local date) within the cap."""
         week_minutes: dict[tuple[int, int], float] = defaultdict(float)
         for v in vs:
             week_minutes[iso_week(v.a.date)] += v.end - v.start
@@ -628,7 +630,7 @@ class _Checker:
                          f"week {year}-W{week:02d}, more than the cap of {cap}",
                          None, h.id, date.fromisocalendar(year, week, 1))
 
-    # Rule 18: each resident's day ---------------------------------------------------------------
+    # Constraint 18: each resident's day -----------------------------------------------------------
     def _resident_schedules(self, visits: list[_Visit]) -> None:
         by_resident: dict[str, set[tuple[float, float, str, date]]] = defaultdict(set)
         for v in visits:
@@ -657,7 +659,7 @@ class _Checker:
                              f"overlaps formal service {f.id} ({wd.value} {_window_text(w)})",
                              nid, None, d)
 
-    # Rule 21: PUS hours per category ---------------------------------------------------------
+    # Constraint 21: PUS hours per category --------------------------------------------------------
     def _pus_limits(self, visits: list[_Visit]) -> None:
         used: dict[str, float] = defaultdict(float)
         for v in visits:
@@ -668,7 +670,7 @@ class _Checker:
                 self.add(Reason.PUS_LIMIT, f"category {cid} uses {minutes / 60:g} helper-hours, "
                          f"more than its PUS limit of {limit:g}")
 
-    # Rule 23: referrals -------------------------------------------------------------------------
+    # Constraint 23: referrals ---------------------------------------------------------------------
     def _referrals(self) -> None:
         seen: set[str] = set()
         for ref in self.result.referrals:
@@ -693,7 +695,7 @@ class _Checker:
                 self.add("required_unmet", f"need {nid} is required but must be referred "
                          f"({reason.value})", nid)
 
-    # Rules 22, 24, 25: every occurrence exactly once --------------------------------------------
+    # Constraints 22, 24, 25: every occurrence exactly once ----------------------------------------
     def _completeness(self, visits: list[_Visit]) -> None:
         assigned = {(v.need.id, v.a.date) for v in visits}
         unmet: Counter[tuple[str, date]] = Counter()

@@ -15,7 +15,7 @@ from cus_match.lang import DAY_ABBR
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
 from cus_match.reasons import Reason
-from cus_match.report.words import RULE_DESCRIPTIONS_PL, RULE_LABELS
+from cus_match.report.words import CONSTRAINT_LABELS, RULE_DESCRIPTIONS_PL
 
 _log = logging.getLogger(__name__)
 
@@ -164,11 +164,12 @@ class _Build:
         ]
         reasons: Counter[Reason] = Counter(u.main_reason for u in r.unmet
                                            if u.main_reason is not None)
-        reason_rows = [(reason.text(lang), RULE_LABELS[lang].get(reason.rule, reason.rule), n)
+        reason_rows = [(reason.text(lang),
+                        CONSTRAINT_LABELS[lang].get(reason.constraint, reason.constraint), n)
                        for reason, n in sorted(reasons.items(),
                                                key=lambda kv: (-kv[1], kv[0].value))]
         return {"rows": rows, "cards": cards,
-                "reasons": _table([w["reason"], w["rule_code"], w["visits"]], reason_rows,
+                "reasons": _table([w["reason"], w["constraint"], w["visits"]], reason_rows,
                                   lang, self.max_rows),
                 "text": r.summary(lang)}
 
@@ -302,18 +303,18 @@ class _Build:
 
         tables = {t.key: t for t in plan_tables(self.inst, self.result, lang=self.lang,
                                                 names=self.names)}
-        out = {key: _table(tables[key].headers, self._rule_labels(tables[key]), self.lang,
+        out = {key: _table(tables[key].headers, self._constraint_labels(tables[key]), self.lang,
                            self.max_rows)
                for key in ("referrals", "covered")}
         out["schedule"] = self._schedule(tables["helpers"])
         return out
 
-    def _rule_labels(self, table: Any) -> list[list[object]]:
-        """Rows with the practical rule labels (``subsidiarity``...) in the report's language."""
+    def _constraint_labels(self, table: Any) -> list[list[object]]:
+        """Rows with the practical constraint labels (``subsidiarity``...) translated."""
         rows = [list(r) for r in table.rows]
-        labels = RULE_LABELS[self.lang]
-        if self.w["rule_code"] in table.headers:
-            k = table.headers.index(self.w["rule_code"])
+        labels = CONSTRAINT_LABELS[self.lang]
+        if self.w["constraint"] in table.headers:
+            k = table.headers.index(self.w["constraint"])
             for r in rows:
                 r[k] = labels.get(str(r[k]), r[k])
         return rows

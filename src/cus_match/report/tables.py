@@ -88,7 +88,7 @@ _H = {
         "helpers": "Helpers", "note": "Note", "priority": "Priority", "required": "Required",
         "main_reason": "Main reason", "excluded": "Helpers excluded by it",
         "reasons": "All reasons (helpers excluded)", "near": "Near misses",
-        "reason": "Reason", "rule": "Rule", "qualifications": "Required qualifications",
+        "reason": "Reason", "constraint": "Constraint", "qualifications": "Required qualifications",
         "detail": "Detail", "service": "Formal service (id)", "provider": "Provider",
         "service_category": "Service",
     },
@@ -102,7 +102,7 @@ _H = {
         "required": "Obowiązkowa", "main_reason": "Główna przyczyna",
         "excluded": "Wykluczeni z tej przyczyny",
         "reasons": "Wszystkie przyczyny (liczba wykluczonych)", "near": "Prawie pasujący",
-        "reason": "Przyczyna", "rule": "Zasada", "qualifications": "Wymagane kwalifikacje",
+        "reason": "Przyczyna", "constraint": "Wymóg", "qualifications": "Wymagane kwalifikacje",
         "detail": "Szczegóły", "service": "Usługa formalna (id)", "provider": "Realizator",
         "service_category": "Usługa",
     },
@@ -332,14 +332,14 @@ def _unmet(ctx: _Ctx, result: Result) -> Table:
 def _near_misses(ctx: _Ctx, result: Result) -> Table:
     inst, h = ctx.inst, ctx.h
     heads = [h["need"], h["date"], h["day"], h["category"], *ctx.resident_heads(), h["helper"],
-             h["helper_name"], h["reason"], h["rule"]]
+             h["helper_name"], h["reason"], h["constraint"]]
     rows = []
     for u in sorted(result.unmet, key=lambda u: (u.date, u.need)):
         n = inst.need(u.need)
         for nm in u.near_misses:
             rows.append([u.need, u.date, ctx.day(u.date), ctx.category(n.category),
                          *ctx.resident_cols(n.resident), nm.helper, inst.helper(nm.helper).name,
-                         nm.reason.text(ctx.lang), nm.reason.rule])
+                         nm.reason.text(ctx.lang), nm.reason.constraint])
     return _table(ctx, "near_misses", heads, rows)
 
 
@@ -347,7 +347,7 @@ def _referrals(ctx: _Ctx, result: Result) -> Table:
     from cus_match.model.eligibility import required_qualifications
 
     inst, h = ctx.inst, ctx.h
-    heads = [h["need"], h["category"], *ctx.resident_heads(), h["reason"], h["rule"],
+    heads = [h["need"], h["category"], *ctx.resident_heads(), h["reason"], h["constraint"],
              h["qualifications"], h["detail"]]
     rows = []
     for r in sorted(result.referrals, key=lambda r: r.need):
@@ -355,7 +355,7 @@ def _referrals(ctx: _Ctx, result: Result) -> Table:
         # The solver's detail repeats the English reason; keep it only when it adds something.
         detail = "" if r.detail == r.reason.text("en") else r.detail
         rows.append([r.need, ctx.category(n.category), *ctx.resident_cols(n.resident),
-                     r.reason.text(ctx.lang), r.reason.rule,
+                     r.reason.text(ctx.lang), r.reason.constraint,
                      ", ".join(sorted(required_qualifications(inst, n))), detail])
     return _table(ctx, "referrals", heads, rows)
 

@@ -54,7 +54,7 @@ WORDS: dict[str, dict[str, str]] = {
         "dropped": "Confirmed visits that could not be kept",
         "main_reasons": "Main reasons for unmet visits",
         "reason": "Reason",
-        "rule_code": "Rule",
+        "constraint": "Constraint",
         "visits": "Visits",
         "none": "None.",
         "more_rows": "… and {n} more {rows} (the full lists: cus-match export --xlsx).",
@@ -111,10 +111,10 @@ WORDS: dict[str, dict[str, str]] = {
         "rule_is": "The plan was made with the rule",
         "rule_unknown": "a custom rule (its stages are not recorded in the result)",
         "approve": "Before visits are agreed, check with the resident and the helper; the "
-                   "independent checker (cus-match check) re-verifies every hard rule.",
+                   "independent checker (cus-match check) re-verifies every constraint.",
         # Status
         "optimal": "optimal (proven best for the rule)",
-        "feasible": "feasible (meets every hard rule; not proven best)",
+        "feasible": "feasible (meets every constraint; not proven best)",
         "partial": "partial (a required need is left unmet)",
         "infeasible": "infeasible (the required needs cannot all be met)",
         "no_solution": "no plan found in the time given",
@@ -165,7 +165,7 @@ WORDS: dict[str, dict[str, str]] = {
         "dropped": "Potwierdzone wizyty, których nie dało się utrzymać",
         "main_reasons": "Główne przyczyny braku pomocy",
         "reason": "Przyczyna",
-        "rule_code": "Zasada",
+        "constraint": "Wymóg",
         "visits": "Wizyty",
         "none": "Brak.",
         "more_rows": "… i jeszcze {n} {rows} (pełne zestawienia: cus-match export --xlsx).",
@@ -217,18 +217,18 @@ WORDS: dict[str, dict[str, str]] = {
         "rule_is": "Plan przygotowano według reguły",
         "rule_unknown": "reguła własna (jej etapy nie są zapisane w wyniku)",
         "approve": "Zanim wizyty zostaną uzgodnione, potwierdź je z mieszkańcem i pomagającym; "
-                   "niezależny sprawdzian (cus-match check) weryfikuje każdą twardą zasadę.",
+                   "niezależny sprawdzian (cus-match check) weryfikuje każdy wymóg.",
         "optimal": "optymalny (najlepszy możliwy według reguły)",
-        "feasible": "dopuszczalny (spełnia wszystkie twarde zasady; nie wykazano, że "
-                    "najlepszy)",
+        "feasible": "dopuszczalny (spełnia wszystkie wymogi; nie wykazano, że najlepszy)",
         "partial": "częściowy (obowiązkowa potrzeba została bez pomocy)",
         "infeasible": "niewykonalny (nie da się zaspokoić wszystkich obowiązkowych potrzeb)",
         "no_solution": "nie znaleziono planu w zadanym czasie",
     },
 }
 
-#: The practical labels of :attr:`cus_match.reasons.Reason.rule` (``H1``... stay as they are).
-RULE_LABELS: dict[str, dict[str, str]] = {
+#: The practical labels of :attr:`cus_match.reasons.Reason.constraint` (``H1``... stay as they
+#: are).
+CONSTRAINT_LABELS: dict[str, dict[str, str]] = {
     "en": {},
     "pl": {"subsidiarity": "pomocniczość", "quality": "jakość", "travel": "dojazd",
            "supply": "brak pomagających", "re-planning": "zmiana planu"},

@@ -1,8 +1,9 @@
 """What if: re-solve with a change to the supply of help and measure the coverage gained.
 
-Coverage is measured on the plan itself, not on a rule's objective: the need hours, visits and
-priority-weighted hours of the occurrences a plan assigns (a visit counted once, however many
-helpers it needs). So gains compare across rules.
+The gain is measured on the plan itself, not on a rule's objective: the :class:`MetTotals` of a
+plan are the visits, need hours and priority-weighted hours of the occurrences it assigns (a
+visit counted once, however many helpers it needs). So gains compare across rules. (A group's
+share of visits met, with its denominator, is :class:`cus_match.analysis.metrics.Coverage`.)
 """
 
 from __future__ import annotations
@@ -34,15 +35,21 @@ from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
 from cus_match.reasons import Reason
 
-__all__ = ["Coverage", "WhatIf", "candidate_changes", "coverage", "format_what_if",
+__all__ = ["MetTotals", "WhatIf", "candidate_changes", "format_what_if", "met_totals",
            "suggest_changes", "what_if"]
 
 
 @frozen
-class Coverage:
-    """What a plan covers: visits, need minutes and priority-weighted minutes.
+class MetTotals:
+    """The totals of the visits a plan meets: visits, need minutes, priority-weighted minutes.
 
     Weighted minutes are ``(1 + priority) * duration`` per visit, as in the FIFO rule's value.
+    Only what is met is counted (no denominator), so the totals of two plans of different
+    instances subtract into a gain.
+
+    >>> t = MetTotals(visits=2, minutes=90, weighted_minutes=150)
+    >>> t.hours, t.weighted_hours
+    (1.5, 2.5)
     """
 
     visits: int
@@ -51,24 +58,24 @@ class Coverage:
 
     @property
     def hours(self) -> float:
-        """Need hours covered."""
+        """Need hours met."""
         return self.minutes / 60
 
     @property
     def weighted_hours(self) -> float:
-        """Priority-weighted hours covered."""
+        """Priority-weighted hours met."""
         return self.weighted_minutes / 60
 
 
-def coverage(instance: Instance, result: Result) -> Coverage:
-    """The coverage of ``result``, from its assignments.
+def met_totals(instance: Instance, result: Result) -> MetTotals:
+    """The totals of the visits ``result`` meets, from its assignments.
 
     Examples
     --------
     >>> from cus_match import solve
     >>> from cus_match.generate import generate
     >>> inst = generate("tiny", seed=1)
-    >>> c = coverage(inst, solve(inst, method="greedy"))
+    >>> c = met_totals(inst, solve(inst, method="greedy"))
     >>> c.visits >= 1 and c.hours > 0
     True
     """
@@ -83,19 +90,19 @@ def coverage(instance: Instance, result: Result) -> Coverage:
         need = instance.need(n)
         minutes += need.duration_minutes
         weighted += (1 + need.priority) * need.duration_minutes
-    return Coverage(len(met), minutes, weighted)
+    return MetTotals(len(met), minutes, weighted)
 
 
 @frozen
 class WhatIf:
-    """The effect of one change: coverage before and after re-solving with it.
+    """The effect of one change: the totals met before and after re-solving with it.
 
     ``gain`` is in need hours; ``result`` is the re-solved plan of the changed instance.
     """
 
     change: Change
-    before: Coverage
-    after: Coverage
+    before: MetTotals
+    after: MetTotals
     result: Result = field(repr=False, eq=False)
 
     @property
@@ -188,7 +195,7 @@ def what_if(
     -------
     list of WhatIf
         Most need hours gained first; ties by weighted hours, visits, then the change's key.
-        ``what_if(...)[k].gain`` equals the coverage hours of
+        ``what_if(...)[k].gain`` equals the need hours met by
         ``solve(apply_change(instance, change), ...)`` minus those of the baseline.
 
     Raises
@@ -224,11 +231,11 @@ def what_if(
                      deterministic=deterministic)
 
     base = run(instance) if rebase else result
-    before = coverage(instance, base)
+    before = met_totals(instance, base)
     out = []
     for change, inst in zip(candidates, changed, strict=True):
         r = run(inst)
-        out.append(WhatIf(change, before, coverage(inst, r), r))
+        out.append(WhatIf(change, before, met_totals(inst, r), r))
     order = sorted(range(len(out)), key=lambda i: (
         -(out[i].after.minutes - before.minutes),
         -(out[i].after.weighted_minutes - before.weighted_minutes),

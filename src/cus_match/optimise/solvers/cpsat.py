@@ -2,16 +2,16 @@
 
 Per occurrence ``i``: a start ``s_i`` on the grid of its need's windows (never over a formal visit
 of its resident), ``y_i`` (met or not) and ``x_ih`` per eligible helper ``h``. Constraints, each
-one rule of ``docs/rules.md``:
+one of ``docs/constraints.md``:
 
-- ``sum_h x_ih = k_i * y_i``: k helpers or none (rule 16); ``required`` needs force ``y_i``;
-- ``x_ih -> s_i in starts(i, h)``: inside the helper's availability (rule 15);
+- ``sum_h x_ih = k_i * y_i``: k helpers or none (constraint 16); ``required`` needs force ``y_i``;
+- ``x_ih -> s_i in starts(i, h)``: inside the helper's availability (constraint 15);
 - per helper, optional intervals ``[s_i, s_i + d_i)`` present when ``x_ih``, no overlap; and on
-  the same date, a travel gap between any two visits, whichever comes first (rule 17);
-- per resident, the visits of different occurrences do not overlap (rule 18);
-- per helper and ISO week, visit minutes within the cap (rule 19); distinct residents within
-  ``max_residents`` (rule 20); per category, PUS hours (rule 21); an adult in every
-  personal-care visit that has a minor (rule 6).
+  the same date, a travel gap between any two visits, whichever comes first (constraint 17);
+- per resident, the visits of different occurrences do not overlap (constraint 18);
+- per helper and ISO week, visit minutes within the cap (constraint 19); distinct residents within
+  ``max_residents`` (constraint 20); per category, PUS hours (constraint 21); an adult in every
+  personal-care visit that has a minor (constraint 6).
 
 Objective, lexicographic: first the priority-weighted minutes met,
 ``sum_i (1 + priority_i) * d_i * y_i`` (the rule's primary value, reported in hours); then, with

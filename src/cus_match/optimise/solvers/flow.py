@@ -6,7 +6,7 @@ two visits of a component can ever clash in time (for a helper, travel included,
 resident), all visits need one helper, and no ``max_residents`` or PUS limit can bind, this
 *is* the component's problem, and the engine solves it exactly (min-cost flow where durations
 allow, CP-SAT on the GAP otherwise). Elsewhere it is a relaxation: its bound is valid, and its
-assignment guides a repair that keeps every hard rule.
+assignment guides a repair that keeps every constraint.
 """
 
 from __future__ import annotations

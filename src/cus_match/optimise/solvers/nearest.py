@@ -6,8 +6,8 @@ in date order, gets the nearest eligible helper who is still free: shortest one-
 the helper's home, then helper id; at the earliest start that fits everything already planned.
 A need's other visits, a resident's previous helper or a helper from the same village count for
 nothing unless they are also the nearest. Teams (``helpers_needed = k > 1``) get the nearest
-``k`` helpers free at the earliest common start (with an adult swapped in where rule 6 asks for
-one).
+``k`` helpers free at the earliest common start (with an adult swapped in where constraint 6
+asks for one).
 
 It is a baseline for the research harness: compare it with ``fifo`` (priority first,
 continuity and locality preferred) and the optimising rules on the same metrics.

@@ -1,4 +1,4 @@
-"""Stable matching: deferred acceptance between visits and helpers, under every hard rule.
+"""Stable matching: deferred acceptance between visits and helpers, under every constraint.
 
 The two sides and their preferences (strict, from the soft terms of the compatibility graph):
 
@@ -11,10 +11,10 @@ The two sides and their preferences (strict, from the soft terms of the compatib
   application (``applied_on``), need id, date. ``required`` first is the FIFO key's own first
   term (:func:`cus_match.optimise.solvers.state.fifo_key`): a required need outranks any priority.
 
-A helper's preference over *sets* of visits is lexicographic (it would give up any number of
-visits it likes less for one it likes more), and a set is acceptable when it keeps every hard
-rule (``docs/rules.md``): no overlaps, travel gaps, weekly hours, ``max_residents``, PUS hours,
-the resident's own day. So a helper *would take* a visit when the visit fits into the plan after
+A helper's preference over *sets* of visits is lexicographic (it would give up any number of visits
+it likes less for one it likes more), and a set is acceptable when it keeps every constraint
+(``docs/constraints.md``): no overlaps, travel gaps, weekly hours, ``max_residents``, PUS hours, the
+resident's own day. So a helper *would take* a visit when the visit fits into the plan after
 dropping only visits the helper likes less.
 
 **Blocking pair.** For a plan ``P``, a visit ``v`` and a helper ``h`` eligible for ``v`` (a
@@ -34,7 +34,7 @@ Every other helper's visits stay where they are in ``P'``.
 to a whole team at one start. For a start ``s``, the *willing* helpers are the candidates that
 would take ``v`` at ``s`` (condition 2, at that start); the best team at ``s`` is the first
 ``k`` of them in ``v``'s ranking (with an adult swapped in where a personal-care visit must not
-have minors only, rule 6). Teams compare by their members' ranks, sorted (lexicographically).
+have minors only, constraint 6). Teams compare by their members' ranks, sorted (lexicographically).
 ``(v, h)`` blocks when ``h`` is in the best team at some start and that team is better than
 ``v``'s current one (any complete team is better than none).
 
@@ -47,14 +47,14 @@ have minors only, rule 6). Teams compare by their members' ranks, sorted (lexico
   would take them (unmet, or ranking them above their current helper) and that they would take;
   a displaced helper proposes again. Each helper proposes to each visit at most once.
 * Stabilisation then resolves the blocking pairs that remain (a visit rejected earlier may fit
-  later, because the hard rules make a helper's choices interdependent — the choice is not
+  later, because the constraints make a helper's choices interdependent — the choice is not
   *substitutable* — and team visits are placed here): each sweep gives every visit, in FIFO
   order, its best blocking team (residents), or every helper, in id order, its best blocking
   visits (helpers), until a sweep finds none.
 
 When every visit needs one helper and a helper's only limit is how many visits it takes (equal
 durations, no clashes), this is the textbook algorithm (Gale-Shapley with capacities), and the
-two directions give the visit-optimal and the helper-optimal stable plans. Under the hard rules
+two directions give the visit-optimal and the helper-optimal stable plans. Under the constraints
 a stable plan need not exist at all (interval and knapsack constraints make complements, as
 couples do in the hospitals/residents problem); should a sweep return to a plan seen before,
 the solver stops, keeps that plan (it passes :func:`cus_match.plan.check.check`) and warns with
@@ -371,7 +371,7 @@ class _Market:
 
 def solve_stable(instance: Instance, *, proposing: str | None = None, rule: str | None = None,
                  seed: int = 0, compat: Compat | None = None, **_ignored: object) -> Result:
-    """Plan ``instance`` by deferred acceptance: a stable plan under every hard rule.
+    """Plan ``instance`` by deferred acceptance: a stable plan under every constraint.
 
     Parameters
     ----------
@@ -426,7 +426,7 @@ def solve_stable(instance: Instance, *, proposing: str | None = None, rule: str 
         market.helpers_propose()
     left = 0 if market.stabilise(proposing) else len(market.pairs())
     if left:
-        warnings.warn(f"no stable plan reached: {left} blocking pair(s) remain (the hard rules "
+        warnings.warn(f"no stable plan reached: {left} blocking pair(s) remain (the constraints "
                       "make helpers' choices interdependent)", StabilityWarning, stacklevel=2)
     return assemble(market.state, method="stable", rule=rule, seed=seed,
                     runtime=_time.perf_counter() - t0, status=Status.FEASIBLE, bound=None)
@@ -480,7 +480,7 @@ def blocking_pairs(instance: Instance, result: Result, *,
     instance : Instance
         The instance.
     result : Result
-        Any plan for it, from any method (check it first: hard-rule violations are not
+        Any plan for it, from any method (check it first: constraint violations are not
         reported here).
     compat : Compat, optional
         A compatibility structure already built for ``instance``.
