@@ -66,7 +66,7 @@ Lang = Literal["en", "pl"]
 LANGS: Final[tuple[str, ...]] = ("en", "pl")
 DEFAULT_LANG: Final = "en"
 
-T = TypeVar("T")
+_Entry = TypeVar("_Entry")
 
 
 def check_lang(lang: object) -> str:
@@ -80,7 +80,7 @@ def check_lang(lang: object) -> str:
     return lang
 
 
-def pick(table: Mapping[str, T], lang: str) -> T:
+def pick(table: Mapping[str, _Entry], lang: str) -> _Entry:
     """The entry of a table keyed by language: ``table[lang]``, the language checked first.
 
     An unknown language raises :class:`~cus_match.errors.InvalidOptionError` (not a
