@@ -337,7 +337,7 @@ def test_suggest_changes_finds_the_obvious_recruit_and_training(two_gaps):
     assert suggest_changes(two_gaps, base, top=1)[0].change.key == "add:recruit-a-respite"
     en, pl = format_what_if(two_gaps, best, "en"), format_what_if(two_gaps, best, "pl")
     assert "What if (covered now: 0.0 h, 0 visits):" in en
-    assert "+2.0 h (+1 visits, weighted +4.0): Anna, Ola complete a valid first-aid" in en
+    assert "+2.0 h (+1 visit, weighted +4.0): Anna, Ola complete a valid first-aid" in en
     assert "recruit a helper living in Nowotaniec: Shopping; languages: pl; Sat 09:00-12:00" in en
     assert "nowy pomagający z miejsca Nowotaniec: Zakupy; języki: pl; sob 09:00-12:00" in pl
     assert "Anna, Ola: uzupełnienie ważnego zaświadczenia" in pl

@@ -4,7 +4,7 @@ import attrs
 import pytest
 
 from builders import helper, instance, need
-from cus_match.analysis.explain import NotChosen, Outcome, explain, plural_pl
+from cus_match.analysis.explain import NotChosen, Outcome, explain
 from cus_match.cli.main import main
 from cus_match.compat import build_compat
 from cus_match.errors import InvalidOptionError
@@ -29,17 +29,6 @@ def _solved(inst):
     result = solve(inst, method="greedy")
     assert check(inst, result) == []
     return result
-
-
-# Polish plurals ------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("n", "form"), [
-    (0, "wizyt"), (1, "wizyta"), (2, "wizyty"), (3, "wizyty"), (4, "wizyty"), (5, "wizyt"),
-    (11, "wizyt"), (12, "wizyt"), (13, "wizyt"), (14, "wizyt"), (21, "wizyt"), (22, "wizyty"),
-    (24, "wizyty"), (25, "wizyt"), (102, "wizyty"), (112, "wizyt"), (1.5, "wizyty"),
-])
-def test_polish_plural_rule(n, form):
-    assert plural_pl(n, "wizyta", "wizyty", "wizyt") == form
 
 
 # A planned need: why this helper, and the others -----------------------------------------------

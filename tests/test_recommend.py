@@ -415,7 +415,7 @@ def test_bad_input_is_reported_with_paths() -> None:
         rec.recommend(need("n2", recurrence=Recurrence.once("2027-01-01")))
     with pytest.raises(InvalidOptionError, match="k must be"):
         rec.recommend(need("n2"), k=0)
-    with pytest.raises(InvalidOptionError, match="unknown language"):
+    with pytest.raises(InvalidOptionError, match="lang must be one of en, pl"):
         rec.recommend(need("n2"), lang="de")
     bad = Result("feasible", "x", "x", assignments=[attrs.evolve(
         solve(inst, method="greedy").assignments[0], helper="ghost", need="gone")])

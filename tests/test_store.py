@@ -281,7 +281,7 @@ def test_certificate_states_scope_and_hours_in_polish_and_english(tmp_path, roun
                                   issued_on="2026-04-01")
         assert "godz." not in quiet.text("pl")
         assert "hour" not in quiet.html("en")
-        with pytest.raises(InvalidOptionError, match="language"):
+        with pytest.raises(InvalidOptionError, match="lang must be one of en, pl"):
             cert.text("de")
 
 

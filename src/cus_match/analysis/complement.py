@@ -15,16 +15,18 @@ Examples
 >>> sorted({g.kind for g in gaps.visits}) <= ["daytime", "evening", "weekend"]
 True
 >>> print(gaps.text("en").splitlines()[0])  # doctest: +ELLIPSIS
-Formal services cover ... visit(s) of ... resident(s); ...
+Formal services cover ... visits of ... residents; the gaps they leave:
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date, datetime
+from typing import Any
 
 from attrs import frozen
 
+from cus_match.lang import count, pick
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
 
@@ -63,18 +65,29 @@ class FormalGaps:
 
     def text(self, lang: str = "en") -> str:
         """A short summary in Polish or English."""
-        counts = self.counts()
-        if lang == "pl":
-            names = {"weekend": "weekendy", "evening": "wieczory", "daytime": "dni robocze"}
-            lines = [f"Usługi formalne pokrywają {self.covered} wizyt(y) u "
-                     f"{len(self.residents)} os.; luki wypełniane przez wolontariuszy:"]
-            lines += [f"  {names[k]}: {m} zapewnione, {u} bez pomocy"
-                      for k, (m, u) in counts.items()]
-        else:
-            lines = [f"Formal services cover {self.covered} visit(s) of "
-                     f"{len(self.residents)} resident(s); the gaps they leave:"]
-            lines += [f"  {k}: {m} met by volunteers, {u} unmet" for k, (m, u) in counts.items()]
+        t = pick(_TEXT, lang)
+        lines = [t["head"].format(visits=count(self.covered, lang, *t["visits"]),
+                                  residents=count(len(self.residents), lang, *t["residents"]))]
+        lines += [t["row"].format(kind=t[k], met=m, unmet=u)
+                  for k, (m, u) in self.counts().items()]
         return "\n".join(lines)
+
+
+_TEXT: dict[str, dict[str, Any]] = {
+    "en": {
+        "head": "Formal services cover {visits} of {residents}; the gaps they leave:",
+        "visits": ("visit", "visits"), "residents": ("resident", "residents"),
+        "row": "  {kind}: {met} met by volunteers, {unmet} unmet",
+        "weekend": "weekend", "evening": "evening", "daytime": "daytime",
+    },
+    "pl": {
+        "head": "Usługi formalne pokrywają {visits} u {residents}; luki wypełniane przez "
+                "wolontariuszy:",
+        "visits": ("wizytę", "wizyty", "wizyt"), "residents": ("osoby", "osób", "osób"),
+        "row": "  {kind}: {met} zapewnione, {unmet} bez pomocy",
+        "weekend": "weekendy", "evening": "wieczory", "daytime": "dni robocze",
+    },
+}
 
 
 def _kind(day: date, start_minute: int) -> str:

@@ -23,7 +23,8 @@ Examples
 >>> e = explain(inst, result, result.assignments[0].need)
 >>> e.kind, e.visits[0].outcome
 ('need', <Outcome.PLANNED: 'planned'>)
->>> plural_pl(22, "wizyta", "wizyty", "wizyt")
+>>> from cus_match.lang import plural  # the plural forms of every text
+>>> plural(22, "pl", "wizyta", "wizyty", "wizyt")
 'wizyty'
 """
 
@@ -41,7 +42,7 @@ from attrs import field, frozen
 from cus_match.clock import iso_week
 from cus_match.compat import Candidate, Compat, build_compat
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
-from cus_match.lang import DAY_ABBR, MODE_WORDS, check_lang
+from cus_match.lang import MODE_WORDS, check_lang, count, day_abbr, local_name, number, pick
 from cus_match.model import TravelMode
 from cus_match.model.eligibility import date_reasons, pair_reasons, required_qualifications
 from cus_match.model.instance import Instance
@@ -63,8 +64,6 @@ __all__ = [
     "VisitExplanation",
     "WeekLoad",
     "explain",
-    "plural_en",
-    "plural_pl",
 ]
 
 
@@ -74,42 +73,7 @@ CONTINUITY_WEIGHT = round(SECONDARY_WEIGHTS["continuity"])
 LOCALITY_WEIGHT = round(SECONDARY_WEIGHTS["locality"])
 
 
-# Plural forms --------------------------------------------------------------------------------
-
-def plural_pl(n: float, one: str, few: str, many: str) -> str:
-    """The Polish form of a noun after the number ``n``.
-
-    Polish has three forms: ``one`` for 1, ``few`` for numbers ending in 2-4 except 12-14,
-    ``many`` for the rest (0, 5-21, 25-31, ...). A fraction takes the genitive singular, which
-    for the feminine nouns used here (wizyta, godzina, minuta, osoba) is the ``few`` form:
-    "1,5 godziny".
-
-    Examples
-    --------
-    >>> [f"{n} " + plural_pl(n, "wizyta", "wizyty", "wizyt") for n in (1, 2, 4, 5, 12, 22, 25)]
-    ['1 wizyta', '2 wizyty', '4 wizyty', '5 wizyt', '12 wizyt', '22 wizyty', '25 wizyt']
-    >>> plural_pl(0, "osoba", "osoby", "osób"), plural_pl(1.5, "godzina", "godziny", "godzin")
-    ('osób', 'godziny')
-    """
-    if not float(n).is_integer():
-        return few
-    k = abs(int(n))
-    if k == 1:
-        return one
-    if k % 10 in (2, 3, 4) and k % 100 not in (12, 13, 14):
-        return few
-    return many
-
-
-def plural_en(n: float, one: str, many: str) -> str:
-    """The English form of a noun after ``n``: ``one`` for exactly 1, else ``many``.
-
-    >>> plural_en(1, "helper", "helpers"), plural_en(0, "helper", "helpers")
-    ('helper', 'helpers')
-    """
-    return one if n == 1 else many
-
-
+# Words for counts: the forms lang.plural wants (English two, Polish three).
 _NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {"helper": ("helper", "helpers"), "visit": ("visit", "visits"),
            "hour": ("hour", "hours"), "minute": ("minute", "minutes")},
@@ -119,17 +83,9 @@ _NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def _num(x: float, lang: str) -> str:
-    """A number for a sentence: whole numbers plain, others to one decimal (Polish comma)."""
-    text = str(int(x)) if float(x).is_integer() else f"{x:.1f}"
-    return text.replace(".", ",") if lang == "pl" else text
-
-
 def _count(n: float, noun: str, lang: str) -> str:
     """``n`` and the noun in the right form: "1 helper", "5 osób pomagających"."""
-    forms = _NOUNS[lang][noun]
-    form = plural_pl(n, *forms) if lang == "pl" else plural_en(n, *forms)
-    return f"{_num(n, lang)} {form}"
+    return count(n, lang, *pick(_NOUNS, lang)[noun])
 
 
 # Structured answer ---------------------------------------------------------------------------
@@ -277,7 +233,7 @@ class Explanation:
 
     subject: str
     kind: Literal["need", "helper"]
-    lang: str
+    lang: str = field(converter=check_lang)
     text: str
     visits: tuple[VisitExplanation, ...] = field(factory=tuple, converter=to_tuple)
     assignments: tuple[Assignment, ...] = field(factory=tuple, converter=to_tuple)
@@ -363,7 +319,7 @@ _T = {
         "full": ", limit wyczerpany",
         "visits_head": "  Wizyty:",
         "visit": "    {day} {start}-{end} {need} ({cat}, {who}), dojazd {min} min ({mode})",
-        "miss_head": "Dlaczego nie więcej — wizyty bez pomocy: {k}; co wyklucza tę osobę:",
+        "miss_head": "Dlaczego nie więcej: {n} bez pomocy; co wyklucza tę osobę:",
         "miss": "  {text}: {visits}",
         "no_miss": "Dlaczego nie więcej: żadna wizyta nie została bez pomocy.",
         "single": "  Wyklucza tylko jedna rzecz (najłatwiej to zmienić):",
@@ -472,7 +428,7 @@ class _Ctx:
                  compat: Compat | None) -> None:
         self.inst, self.result, self.lang = inst, result, lang
         self._compat = compat
-        self.t = _T[lang]
+        self.t = pick(_T, lang)
         self.tz = inst.policy.timezone
         self._state: PlanState | None = None
 
@@ -513,7 +469,7 @@ class _Ctx:
 
     # Words ---------------------------------------------------------------------------------
     def day(self, d: date) -> str:
-        return f"{DAY_ABBR[self.lang][d.weekday()]} {d:%d.%m}"
+        return f"{day_abbr(d.weekday(), self.lang)} {d:%d.%m}"
 
     def hm(self, dt: datetime) -> str:
         from zoneinfo import ZoneInfo
@@ -525,15 +481,14 @@ class _Ctx:
         return f"{name} ({helper_id})" if name else helper_id
 
     def category(self, cat_id: str) -> str:
-        c = self.inst.category(cat_id)
-        return (c.name_pl if self.lang == "pl" else c.name_en) or c.id
+        return local_name(self.inst.category(cat_id), self.lang)
 
     def terms_text(self, s: ScoreTerms) -> str:
         t = self.t
         return ", ".join([
             t["cont"] if s.continuity else t["no_cont"], t["loc"] if s.locality else t["no_loc"],
-            t["travel"].format(min=_num(round(s.travel_minutes), self.lang),
-                               mode=MODE_WORDS[self.lang][s.mode])])
+            t["travel"].format(min=number(round(s.travel_minutes), self.lang),
+                               mode=pick(MODE_WORDS, self.lang)[s.mode])])
 
     # Needs ---------------------------------------------------------------------------------
     def explain_need(self, need_id: str) -> Explanation:
@@ -691,8 +646,8 @@ class _Ctx:
             weeks.append(WeekLoad(wk[0], wk[1], used[wk], cap))
             cap_h = round(cap / 60, 1)
             lines.append(t["week"].format(
-                year=wk[0], week=wk[1], used=_num(round(used[wk] / 60, 1), lang),
-                cap=_num(cap_h, lang),
+                year=wk[0], week=wk[1], used=number(round(used[wk] / 60, 1), lang),
+                cap=number(cap_h, lang),
                 full=t["full"] if used[wk] >= cap else ""))
         if mine:
             lines.append(t["visits_head"])
@@ -702,7 +657,8 @@ class _Ctx:
                 lines.append(t["visit"].format(
                     day=self.day(a.date), start=self.hm(a.start), end=self.hm(a.end),
                     need=a.need, cat=self.category(n.category), who=who,
-                    min=_num(round(a.travel_minutes), lang), mode=MODE_WORDS[lang][a.mode]))
+                    min=number(round(a.travel_minutes), lang),
+                    mode=pick(MODE_WORDS, lang)[a.mode]))
             if len(mine) > _MAX_LINES * 3:
                 lines.append(t["more"].format(n=len(mine) - _MAX_LINES * 3))
         missed = [self._miss(helper_id, u.need, u.date, u.reasons)
@@ -710,8 +666,7 @@ class _Ctx:
         if not missed:
             lines.append(t["no_miss"])
         else:
-            lines.append(t["miss_head"].format(n=_count(len(missed), "visit", lang),
-                                               k=len(missed)))
+            lines.append(t["miss_head"].format(n=_count(len(missed), "visit", lang)))
             per_reason: Counter[Reason] = Counter(r for m in missed for r in m.reasons)
             for reason, k in sorted(per_reason.items(), key=lambda kv: (-kv[1], kv[0].value)):
                 lines.append(t["miss"].format(text=reason.text(lang),

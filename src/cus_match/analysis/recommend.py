@@ -77,6 +77,7 @@ from cus_match.compat import (
     start_grid,
 )
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
+from cus_match.lang import MODE_BY, check_lang, day_abbr, number
 from cus_match.model import Need, TravelMode
 from cus_match.model.eligibility import outside_ipus
 from cus_match.model.instance import Instance, cross_check
@@ -101,7 +102,6 @@ _EPS = 1e-6
 # Teams of helpers_needed > 1 are enumerated exhaustively up to this many per visit; beyond it,
 # from the best few helpers free at each start (see Recommender.recommend).
 _MAX_TEAMS = 5000
-_LANGS = ("en", "pl")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ class Recommendation:
     series: tuple[date, ...]
     visits: int
     rank: int
-    lang: str = field(default="en")
+    lang: str = field(default="en", converter=check_lang)
 
     @property
     def helpers(self) -> tuple[str, ...]:
@@ -242,18 +242,19 @@ class Recommendation:
 
         Names the helpers by id (and display name), never the resident.
         """
-        lang = _lang(self.lang if lang is None else lang)
+        lang = check_lang(self.lang if lang is None else lang)
         t = _TEXT[lang]
         who = []
         for m in self.members:
-            terms = [t["travel"].format(min=m.travel_minutes, mode=t[m.mode.value])]
+            terms = [t["travel"].format(min=m.travel_minutes, mode=MODE_BY[lang][m.mode])]
             if m.continuity:
                 terms.append(t["continuity"])
             if m.already_serves:
                 terms.append(t["serves"])
             if m.locality:
                 terms.append(t["locality"])
-            terms.append(t["left"].format(h=m.weekly_minutes_left / 60))
+            terms.append(t["left"].format(h=number(m.weekly_minutes_left / 60, lang,
+                                                   fixed=True)))
             label = f"{m.helper} ({m.name})" if m.name else m.helper
             who.append(f"{label}: {', '.join(terms)}")
         head = (f"{self.rank}. {_day(self.date, lang)} {self.start:%H:%M}-{self.end:%H:%M} ")
@@ -288,20 +289,18 @@ class Visit:
 
 _TEXT = {
     "en": {
-        "travel": "{min:.0f} min {mode}", "walk": "on foot", "bike": "by bike", "car": "by car",
-        "bus": "by bus", "continuity": "helped this resident before",
+        "travel": "{min:.0f} min {mode}", "continuity": "helped this resident before",
         "serves": "already visits this resident", "locality": "lives there",
-        "left": "{h:.1f} h left that week", "series": "the same helper fits {n} of {of} visits",
+        "left": "{h} h left that week", "series": "the same helper fits {n} of {of} visits",
         "team_series": "the same team fits {n} of {of} visits",
         "also": "also at {times}", "none": "no helper fits this visit without moving others",
         "covered": "met by formal service {detail}", "outside_ipus": "outside the IPUS",
         "referred": "refer to formal services: {detail}", "need": "Options for need {need}",
     },
     "pl": {
-        "travel": "{min:.0f} min {mode}", "walk": "pieszo", "bike": "rowerem",
-        "car": "samochodem", "bus": "autobusem", "continuity": "pomagał(a) już tej osobie",
+        "travel": "{min:.0f} min {mode}", "continuity": "pomagał(a) już tej osobie",
         "serves": "już odwiedza tę osobę", "locality": "mieszka na miejscu",
-        "left": "zostaje {h:.1f} h w tym tygodniu",
+        "left": "zostaje {h} h w tym tygodniu",
         "series": "ta sama osoba pasuje do {n} z {of} wizyt",
         "team_series": "ten sam zespół pasuje do {n} z {of} wizyt", "also": "także o {times}",
         "none": "nikt nie pasuje do tej wizyty bez przesuwania innych",
@@ -310,19 +309,11 @@ _TEXT = {
         "need": "Propozycje dla potrzeby {need}",
     },
 }
-# Day names spelled out here: strftime's %a follows the process locale, not the text's language.
-_DAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-         "pl": ("pon", "wt", "śr", "czw", "pt", "sob", "nd")}
 
 
 def _day(d: date, lang: str) -> str:
-    return f"{_DAYS[lang][d.weekday()]} {d:%d.%m}"
-
-
-def _lang(lang: str) -> str:
-    if lang not in _LANGS:
-        raise InvalidOptionError(f"unknown language {lang!r}; choose one of: en, pl")
-    return lang
+    # Day names from lang: strftime's %a follows the process locale, not the text's language.
+    return f"{day_abbr(d.weekday(), lang)} {d:%d.%m}"
 
 
 def _minutes(dt: datetime) -> float:
@@ -376,10 +367,10 @@ class Recommender:
     >>> for option in rec.recommend(need, k=2, lang="pl"):
     ...     print(option)
     1. wt 24.03 10:00-11:00 h-00003 (Ewa O.): 10 min pieszo, mieszka na miejscu,
-       zostaje 1.0 h w tym tygodniu; ta sama osoba pasuje do 1 z 2 wizyt;
+       zostaje 1,0 h w tym tygodniu; ta sama osoba pasuje do 1 z 2 wizyt;
        także o 10:15, 10:30, 10:45, 11:00
     2. wt 24.03 15:00-16:00 h-00002 (Krzysztof K.): 10 min samochodem,
-       zostaje 1.0 h w tym tygodniu; ta sama osoba pasuje do 1 z 2 wizyt
+       zostaje 1,0 h w tym tygodniu; ta sama osoba pasuje do 1 z 2 wizyt
     >>> [v.status for v in rec.visits(need)]
     ['open', 'open']
     """
@@ -558,7 +549,7 @@ class Recommender:
         """
         if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
             raise InvalidOptionError(f"k must be a positive integer or None, got {k!r}")
-        lang = _lang(lang)
+        lang = check_lang(lang)
         self._validate(need)
         _, kept, cands = self._prepare(need)
         if not kept:
@@ -762,7 +753,7 @@ def format_recommendations(visits: Sequence[Visit], options: Sequence[Recommenda
     Options for need n9
       Tue 24.03: met by formal service s1
     """
-    lang = _lang(lang)
+    lang = check_lang(lang)
     t = _TEXT[lang]
     by_date: dict[date, list[Recommendation]] = defaultdict(list)
     for o in options:

@@ -13,6 +13,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from cus_match.lang import number, pick, plural
 from cus_match.model import TravelMode
 from cus_match.model.validators import (
     check_id,
@@ -220,6 +221,19 @@ class Result:
         ----------
         lang : {"en", "pl"}
             Language of the text.
+
+        Raises
+        ------
+        InvalidOptionError
+            For a language other than ``en`` or ``pl``.
+
+        Examples
+        --------
+        >>> r = Result(assignments=[Assignment("n1", "2026-03-24", "h1",
+        ...     "2026-03-24T09:00:00+01:00", "2026-03-24T10:30:00+01:00", 5.0, "walk")],
+        ...     status="feasible", method="greedy", rule="fifo")
+        >>> print(r.summary("pl").splitlines()[1])
+          zaplanowane wizyty: 1, pomagający: 1, godziny: 1,5
         """
         visits = {(a.need, a.date) for a in self.assignments}
         helpers = {a.helper for a in self.assignments}
@@ -227,11 +241,12 @@ class Result:
         reasons: Counter[Reason] = Counter(
             u.main_reason for u in self.unmet if u.main_reason is not None
         )
-        t = _SUMMARY_PL if lang == "pl" else _SUMMARY_EN
+        t = pick(_SUMMARY, lang)
         lines = [
             t["head"].format(status=self.status.value, method=self.method, rule=self.rule,
-                             seconds=self.runtime_seconds),
-            t["met"].format(visits=len(visits), helpers=len(helpers), hours=hours),
+                             seconds=number(self.runtime_seconds, lang, 2, fixed=True)),
+            plural(len(helpers), lang, *t["met"]).format(
+                visits=len(visits), helpers=len(helpers), hours=number(hours, lang, fixed=True)),
             t["unmet"].format(n=len(self.unmet)),
         ]
         for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0].value)):
@@ -239,8 +254,10 @@ class Result:
         lines.append(t["covered"].format(n=len(self.covered)))
         lines.append(t["referred"].format(n=len(self.referrals)))
         if self.objective is not None:
-            bound = "" if self.bound is None else t["bound"].format(bound=self.bound)
-            lines.append(t["objective"].format(obj=self.objective) + bound)
+            bound = ("" if self.bound is None
+                     else t["bound"].format(bound=number(self.bound, lang, 2, fixed=True)))
+            lines.append(t["objective"].format(obj=number(self.objective, lang, 2, fixed=True))
+                         + bound)
         return "\n".join(lines)
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -256,21 +273,25 @@ class Result:
         ]
 
 
-_SUMMARY_EN = {
-    "head": "Plan: {status} ({method}, rule {rule}, {seconds:.2f} s)",
-    "met": "  visits met: {visits} by {helpers} helpers, {hours:.1f} helper-hours",
-    "unmet": "  visits unmet: {n}; main reasons:",
-    "covered": "  visits already met by formal services: {n}",
-    "referred": "  needs referred to formal services: {n}",
-    "objective": "  objective: {obj:.2f}",
-    "bound": ", bound: {bound:.2f}",
-}
-_SUMMARY_PL = {
-    "head": "Plan: {status} ({method}, reguła {rule}, {seconds:.2f} s)",
-    "met": "  zaplanowane wizyty: {visits}, pomagający: {helpers}, godziny: {hours:.1f}",
-    "unmet": "  wizyty bez pomocy: {n}; główne przyczyny:",
-    "covered": "  wizyty objęte usługami formalnymi: {n}",
-    "referred": "  potrzeby skierowane do usług formalnych: {n}",
-    "objective": "  wartość celu: {obj:.2f}",
-    "bound": ", ograniczenie: {bound:.2f}",
+# The summary's lines; "met" holds the plural forms by the number of helpers.
+_SUMMARY: dict[str, dict[str, Any]] = {
+    "en": {
+        "head": "Plan: {status} ({method}, rule {rule}, {seconds} s)",
+        "met": ("  visits met: {visits} by {helpers} helper, {hours} helper-hours",
+                "  visits met: {visits} by {helpers} helpers, {hours} helper-hours"),
+        "unmet": "  visits unmet: {n}; main reasons:",
+        "covered": "  visits already met by formal services: {n}",
+        "referred": "  needs referred to formal services: {n}",
+        "objective": "  objective: {obj}",
+        "bound": ", bound: {bound}",
+    },
+    "pl": {
+        "head": "Plan: {status} ({method}, reguła {rule}, {seconds} s)",
+        "met": ("  zaplanowane wizyty: {visits}, pomagający: {helpers}, godziny: {hours}",) * 3,
+        "unmet": "  wizyty bez pomocy: {n}; główne przyczyny:",
+        "covered": "  wizyty objęte usługami formalnymi: {n}",
+        "referred": "  potrzeby skierowane do usług formalnych: {n}",
+        "objective": "  wartość celu: {obj}",
+        "bound": ", ograniczenie: {bound}",
+    },
 }

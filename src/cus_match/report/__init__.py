@@ -19,6 +19,7 @@ Examples
 True
 """
 
-from cus_match.report.html import LANGS, render_report, write_report
+from cus_match.lang import LANGS
+from cus_match.report.html import render_report, write_report
 
 __all__ = ["LANGS", "render_report", "write_report"]

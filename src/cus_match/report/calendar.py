@@ -32,7 +32,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from cus_match.errors import InvalidOptionError
-from cus_match.lang import MODE_WORDS, check_lang
+from cus_match.lang import MODE_WORDS, check_lang, local_name, pick
 from cus_match.model.instance import Instance
 from cus_match.plan.references import check_result
 from cus_match.plan.result import Assignment, Result
@@ -111,9 +111,8 @@ def helper_calendars(inst: Instance, result: Result, *, lang: str = "en",
     """
     import icalendar
 
-    check_lang(lang)
+    t = pick(_T, lang)
     check_result(inst, result)
-    t = _T[lang]
     tz = ZoneInfo(inst.policy.timezone)
     if stamp is None:
         stamp = datetime.combine(inst.policy.period.start, time(0, 0), tzinfo=UTC)
@@ -145,7 +144,7 @@ def _event(inst: Instance, a: Assignment, t: dict[str, str], lang: str, tz: Zone
 
     need = inst.need(a.need)
     cat = inst.category(need.category)
-    label = (cat.name_pl if lang == "pl" else cat.name_en) or cat.id
+    label = local_name(cat, lang)
     place = inst.place(inst.need_place(need))
     where = place.name or place.id
     who = need.resident if need.resident is not None else f"{t['group']} {where}"
@@ -157,8 +156,9 @@ def _event(inst: Instance, a: Assignment, t: dict[str, str], lang: str, tz: Zone
     # Category and pseudonymous id only: a calendar syncs to phones and clouds.
     ev.add("summary", f"{label}: {who}")
     ev.add("location", where)
+    mode = pick(MODE_WORDS, lang)[a.mode]
     ev.add("description", f"{t['need']}: {a.need}. {t['travel']}: "
-                          f"{MODE_WORDS[lang][a.mode]}, {a.travel_minutes:.0f} min. {t['note']}")
+                          f"{mode}, {a.travel_minutes:.0f} min. {t['note']}")
     ev.add("categories", [label])
     ev.add("status", "TENTATIVE")
     ev.add("transp", "OPAQUE")
@@ -196,6 +196,7 @@ def write_ics(inst: Instance, result: Result, folder: str | Path, *, lang: str =
     >>> all(p.suffix == ".ics" for p in paths)
     True
     """
+    check_lang(lang)  # before the folder is made
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = []

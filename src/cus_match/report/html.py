@@ -11,39 +11,33 @@ from typing import Any
 
 from cus_match.clock import iso_week
 from cus_match.errors import InvalidOptionError
-from cus_match.lang import DAY_ABBR
+from cus_match.lang import (
+    LANGS,
+    check_lang,
+    count,
+    day_abbr,
+    local_name,
+    number,
+    pick,
+    plural,
+    short_date,
+)
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
 from cus_match.reasons import Reason
-from cus_match.report.words import CONSTRAINT_LABELS, RULE_DESCRIPTIONS_PL
+from cus_match.report.words import CONSTRAINT_LABELS, NOUNS, RULE_DESCRIPTIONS, WORDS
+
+__all__ = ["LANGS", "render_report", "write_report"]
 
 _log = logging.getLogger(__name__)
 
-LANGS = ("en", "pl")
 _MAX_GAPS = 4  # missing supply listed per shortage cell
 
 
 # Formatting ----------------------------------------------------------------------------------
 
-def _num(x: float, lang: str, digits: int = 1) -> str:
-    """A number: whole numbers plain, others to ``digits`` decimals (Polish decimal comma)."""
-    text = str(round(x)) if float(x).is_integer() else f"{x:.{digits}f}"
-    return text.replace(".", ",") if lang == "pl" else text
-
-
 def _pct(x: float | None, lang: str) -> str:
-    return "–" if x is None else f"{_num(round(100 * x), lang)}%"
-
-
-def _date(d: date, lang: str) -> str:
-    return f"{d:%d.%m.%Y}" if lang == "pl" else d.isoformat()
-
-
-def _rows_word(n: int, lang: str) -> str:
-    from cus_match.analysis.explain import plural_en, plural_pl
-
-    return plural_pl(n, "wiersz", "wiersze", "wierszy") if lang == "pl" else \
-        plural_en(n, "row", "rows")
+    return "–" if x is None else f"{number(round(100 * x), lang)}%"
 
 
 def _cell(v: object, lang: str) -> dict[str, Any]:
@@ -55,11 +49,11 @@ def _cell(v: object, lang: str) -> dict[str, Any]:
     if isinstance(v, bool):
         return {"v": str(v), "num": False, "list": None}
     if isinstance(v, int | float):
-        return {"v": _num(float(v), lang), "num": True, "list": None}
+        return {"v": number(float(v), lang), "num": True, "list": None}
     if isinstance(v, datetime):
         return {"v": f"{v:%H:%M}", "num": False, "list": None}
     if isinstance(v, date):
-        return {"v": _date(v, lang), "num": False, "list": None}
+        return {"v": short_date(v, lang), "num": False, "list": None}
     if isinstance(v, time):
         return {"v": f"{v:%H:%M}", "num": False, "list": None}
     return {"v": str(v), "num": False, "list": None}
@@ -74,9 +68,8 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[object]], lang: str,
 
 
 def _more(n: int, lang: str) -> str:
-    from cus_match.report.words import WORDS
-
-    return WORDS[lang]["more_rows"].format(n=n, rows=_rows_word(n, lang))
+    rows = plural(n, lang, *pick(NOUNS, lang)["row"])
+    return pick(WORDS, lang)["more_rows"].format(n=n, rows=rows)
 
 
 # Content -------------------------------------------------------------------------------------
@@ -89,11 +82,10 @@ class _Build:
                  max_rows: int, max_explanations: int) -> None:
         from cus_match.analysis.metrics import compute_metrics
         from cus_match.compat import build_compat
-        from cus_match.report.words import WORDS
 
         self.inst, self.result, self.lang, self.names = inst, result, lang, names
         self.max_rows, self.max_explanations = max_rows, max_explanations
-        self.w = WORDS[lang]
+        self.w = pick(WORDS, lang)
         self.compat = build_compat(inst)
         # Blocking pairs are a research metric, and the costliest: the report does not need it.
         self.metrics = compute_metrics(inst, result, previous, compat=self.compat,
@@ -105,15 +97,14 @@ class _Build:
         return p.name or p.id
 
     def category(self, cid: str) -> str:
-        c = self.inst.category(cid)
-        return (c.name_pl if self.lang == "pl" else c.name_en) or c.id
+        return local_name(self.inst.category(cid), self.lang)
 
     def helper(self, hid: str) -> str:
         name = self.inst.helper(hid).name
         return f"{name} ({hid})" if name else hid
 
     def day(self, d: date) -> str:
-        return DAY_ABBR[self.lang][d.weekday()]
+        return day_abbr(d.weekday(), self.lang)
 
     def resident_heads(self) -> list[str]:
         return [self.w["resident"]] + ([self.w["resident_name"]] if self.names is not None
@@ -134,12 +125,12 @@ class _Build:
             (w["rule"], r.rule),
         ]
         if r.objective is not None:
-            rows.append((w["objective"], _num(r.objective, lang, 2)))
+            rows.append((w["objective"], number(r.objective, lang, 2)))
         if r.bound is not None:
-            rows.append((w["bound"], _num(r.bound, lang, 2)))
+            rows.append((w["bound"], number(r.bound, lang, 2)))
         if r.gap is not None:
-            rows.append((w["gap"], f"{_num(100 * r.gap, lang, 2)}%"))
-        rows.append((w["runtime"], f"{_num(r.runtime_seconds, lang, 2)} {w['seconds']}"))
+            rows.append((w["gap"], f"{number(100 * r.gap, lang, 2)}%"))
+        rows.append((w["runtime"], f"{number(r.runtime_seconds, lang, 2)} {w['seconds']}"))
         rows.append((w["assignments"], str(len(r.assignments))))
         if m.min_place_share is not None:
             worst = min((c.share, self.place(pid)) for pid, c in m.by_place.items()
@@ -158,14 +149,14 @@ class _Build:
             (w["visits_unmet"], str(len(r.unmet)), "bad" if r.unmet else "ok"),
             (w["visits_share"], _pct(m.visits_share, lang), ""),
             (w["helpers_used"], str(helpers_used), ""),
-            (w["helper_hours"], _num(m.helper_hours, lang), ""),
+            (w["helper_hours"], number(m.helper_hours, lang), ""),
             (w["covered_n"], str(len(r.covered)), ""),
             (w["referred_n"], str(len(r.referrals)), ""),
         ]
         reasons: Counter[Reason] = Counter(u.main_reason for u in r.unmet
                                            if u.main_reason is not None)
         reason_rows = [(reason.text(lang),
-                        CONSTRAINT_LABELS[lang].get(reason.constraint, reason.constraint), n)
+                        pick(CONSTRAINT_LABELS, lang).get(reason.constraint, reason.constraint), n)
                        for reason, n in sorted(reasons.items(),
                                                key=lambda kv: (-kv[1], kv[0].value))]
         return {"rows": rows, "cards": cards,
@@ -221,7 +212,7 @@ class _Build:
         chart = charts.load_bars("chart-load", [self.helper(h) for h, *_ in top],
                                   [b for _, _, b, _ in top], [c for *_, c in top],
                                   w["chart_load_x"], w["chart_cap"]) if top else None
-        gini = w["gini"].format(g=_num(m.load_gini, lang, 2)) if m.load_gini is not None \
+        gini = w["gini"].format(g=number(m.load_gini, lang, 2)) if m.load_gini is not None \
             else ""
         top_note = w["top_shown"].format(n=len(top)) if len(items) > len(top) else ""
         return {"table": table, "chart": chart, "gini": gini, "top_note": top_note}
@@ -240,11 +231,8 @@ class _Build:
             unmet = (c.hours - c.hours_met) if c is not None else 0.0
             points.append((p.name or p.id, p.lat, p.lon, unmet, c.share if c else None))
         chart = charts.place_map("chart-map", points, w["unmet_hours"], w["chart_share"],
-                                  lambda h: _num(h, lang)) if points else None
-        note = ""
-        if missing and points:
-            note = (f"Pominięto miejsca bez współrzędnych: {missing}." if lang == "pl" else
-                    f"Places without coordinates, not shown: {missing}.")
+                                  lambda h: number(h, lang)) if points else None
+        note = w["missing_coords"].format(n=missing) if missing and points else ""
         return {"chart": chart, "missing_note": note}
 
     def unmet(self) -> dict[str, Any]:
@@ -260,7 +248,7 @@ class _Build:
             near = [f"{self.helper(nm.helper)}: {nm.reason.text(lang)}"
                     for nm in u.near_misses]
             main = u.reasons[0] if u.reasons else None
-            rows.append([_date(u.date, lang), self.day(u.date), u.need,
+            rows.append([short_date(u.date, lang), self.day(u.date), u.need,
                          self.category(n.category), *self.resident_cols(n.resident),
                          self.place(inst.need_place(n)),
                          main.reason.text(lang) if main else "",
@@ -291,7 +279,7 @@ class _Build:
         for c in diag.cells:
             missing = "; ".join(g.text(lang, helper_names) for g in c.gaps[:_MAX_GAPS])
             rows.append((self.place(c.place), self.category(c.category),
-                         DAY_ABBR[lang][c.weekday.number], w[c.band.value], c.visits, c.hours,
+                         day_abbr(c.weekday.number, lang), w[c.band.value], c.visits, c.hours,
                          c.reasons[0][0].text(lang) if c.reasons else "", missing))
         table = _table([w["place"], w["category"], w["weekday"], w["band"], w["visits"],
                         w["hours"], w["main_reason"], w["missing"]], rows, lang,
@@ -312,7 +300,7 @@ class _Build:
     def _constraint_labels(self, table: Any) -> list[list[object]]:
         """Rows with the practical constraint labels (``subsidiarity``...) translated."""
         rows = [list(r) for r in table.rows]
-        labels = CONSTRAINT_LABELS[self.lang]
+        labels = pick(CONSTRAINT_LABELS, self.lang)
         if self.w["constraint"] in table.headers:
             k = table.headers.index(self.w["constraint"])
             for r in rows:
@@ -321,8 +309,6 @@ class _Build:
 
     def _schedule(self, table: Any) -> dict[str, Any]:
         """One table per helper (the plan table's rows, less the helper's id and name)."""
-        from cus_match.analysis.explain import plural_en, plural_pl
-
         lang = self.lang
         by_helper: dict[str, list[tuple[object, ...]]] = defaultdict(list)
         for row in table.rows:  # sorted by helper, then time
@@ -336,10 +322,9 @@ class _Build:
             rows = by_helper[hid]
             n = len(rows)
             hours = sum(float(r[minutes_col] or 0) for r in rows) / 60  # type: ignore[arg-type]
-            noun = (plural_pl(n, "wizyta", "wizyty", "wizyt") if lang == "pl" else
-                    plural_en(n, "visit", "visits"))
-            helpers.append({"id": hid, "head": f"{self.helper(hid)} — {n} {noun}, "
-                                               f"{_num(hours, lang)} h",
+            visits = count(n, lang, *pick(NOUNS, lang)["visit"])
+            helpers.append({"id": hid, "head": f"{self.helper(hid)} — {visits}, "
+                                               f"{number(hours, lang)} h",
                             "table": _table(table.headers[2:], rows, lang,
                                             self.max_rows - shown)})
             shown += min(n, self.max_rows - shown)
@@ -354,8 +339,7 @@ class _Build:
             rule = get_rule(self.result.rule)
         except InvalidOptionError:
             return {"name": self.result.rule, "describe": "", "description": ""}
-        description = (RULE_DESCRIPTIONS_PL.get(rule.name, rule.description)
-                       if self.lang == "pl" else rule.description)
+        description = pick(RULE_DESCRIPTIONS, self.lang).get(rule.name, rule.description)
         return {"name": rule.name, "describe": rule.describe(), "description": description}
 
 
@@ -419,17 +403,15 @@ def render_report(instance: Instance, result: Result, *, lang: str = "pl",
     False
     """
     from cus_match.plan.references import check_result
-    from cus_match.report.words import WORDS
 
-    if lang not in LANGS:
-        raise InvalidOptionError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    check_lang(lang)
     if max_rows < 0 or max_explanations < 0:
         raise InvalidOptionError("max_rows and max_explanations must be >= 0")
     check_result(instance, result)
     if previous is not None:
         previous = _known_part(instance, previous)
     b = _Build(instance, result, lang, names, previous, max_rows, max_explanations)
-    w = WORDS[lang]
+    w = pick(WORDS, lang)
     period = instance.policy.period
     sections = [(key, w[f"sec_{key}"]) for key in (
         "summary", "coverage", "load", "map", "unmet", "shortage", "referrals", "covered",
@@ -437,7 +419,7 @@ def render_report(instance: Instance, result: Result, *, lang: str = "pl",
     ctx = {
         "lang": lang, "w": w, "title": title or w["title"],
         "instance_name": instance.name,
-        "period": f"{_date(period.start, lang)} – {_date(period.end, lang)}",
+        "period": f"{short_date(period.start, lang)} – {short_date(period.end, lang)}",
         "names_given": names is not None, "sections": sections,
         "summary": b.summary(), "coverage": b.coverage(), "load": b.load(), "map": b.map(),
         "unmet": b.unmet(), "shortage": b.shortage(), "tables": b.plan_tables(),

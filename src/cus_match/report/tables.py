@@ -51,8 +51,7 @@ from attrs import field, frozen
 
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
 from cus_match.io.safe_cells import neutralise
-from cus_match.lang import DAY_ABBR
-from cus_match.model import TravelMode
+from cus_match.lang import LANGS, MODE_WORDS, check_lang, day_abbr, local_name, pick
 from cus_match.model.instance import Instance
 from cus_match.model.validators import to_tuple
 from cus_match.plan.references import check_result, result_problems
@@ -65,8 +64,6 @@ __all__ = ["LANGS", "TABLE_KEYS", "Cell", "Table", "check_result", "plan_tables"
 Cell = str | int | float | date | time | None
 
 TABLE_KEYS = ("helpers", "residents", "unmet", "near_misses", "referrals", "covered")
-
-LANGS = ("en", "pl")
 
 _TITLES = {
     "en": {"helpers": "Helpers' schedule", "residents": "Residents' plan",
@@ -110,13 +107,9 @@ _H = {
 
 _WORDS = {
     "en": {"yes": "yes", "no": "no", "planned": "planned", "unmet": "unmet",
-           "covered": "formal service", "referred": "referred to formal services",
-           TravelMode.WALK: "on foot", TravelMode.BIKE: "bike", TravelMode.CAR: "car",
-           TravelMode.BUS: "bus"},
+           "covered": "formal service", "referred": "referred to formal services"},
     "pl": {"yes": "tak", "no": "nie", "planned": "zaplanowana", "unmet": "bez pomocy",
-           "covered": "usługa formalna", "referred": "skierowana do usług formalnych",
-           TravelMode.WALK: "pieszo", TravelMode.BIKE: "rower", TravelMode.CAR: "samochód",
-           TravelMode.BUS: "autobus"},
+           "covered": "usługa formalna", "referred": "skierowana do usług formalnych"},
 }
 
 
@@ -142,29 +135,22 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...] = field(converter=to_tuple)
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise InvalidOptionError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    return lang
-
-
 class _Ctx:
     """Lookups and words shared by the tables."""
 
     def __init__(self, inst: Instance, lang: str, names: Mapping[str, str] | None) -> None:
         self.inst, self.lang, self.names = inst, lang, names
-        self.h, self.w = _H[lang], _WORDS[lang]
+        self.h, self.w, self.modes = pick(_H, lang), pick(_WORDS, lang), pick(MODE_WORDS, lang)
 
     def category(self, cat_id: str) -> str:
-        c = self.inst.category(cat_id)
-        return (c.name_pl if self.lang == "pl" else c.name_en) or c.id
+        return local_name(self.inst.category(cat_id), self.lang)
 
     def place(self, need_id: str) -> str:
         p = self.inst.place(self.inst.need_place(self.inst.need(need_id)))
         return p.name or p.id
 
     def day(self, d: date) -> str:
-        return DAY_ABBR[self.lang][d.weekday()]
+        return day_abbr(d.weekday(), self.lang)
 
     def yes(self, flag: bool) -> str:
         return self.w["yes" if flag else "no"]
@@ -234,7 +220,7 @@ def plan_tables(inst: Instance, result: Result, *, lang: str = "en",
     >>> helpers.headers[4:7], type(helpers.rows[0][2]).__name__
     (('From', 'To', 'Minutes'), 'date')
     """
-    _check_lang(lang)
+    check_lang(lang)
     check_result(inst, result)
     ctx = _Ctx(inst, lang, names)
     return (_helpers(ctx, result), _residents(ctx, result), _unmet(ctx, result),
@@ -242,7 +228,7 @@ def plan_tables(inst: Instance, result: Result, *, lang: str = "en",
 
 
 def _table(ctx: _Ctx, key: str, heads: Sequence[str], rows: list[list[Cell]]) -> Table:
-    return Table(key, _TITLES[ctx.lang][key], tuple(heads), tuple(tuple(r) for r in rows))
+    return Table(key, pick(_TITLES, ctx.lang)[key], tuple(heads), tuple(tuple(r) for r in rows))
 
 
 def _helpers(ctx: _Ctx, result: Result) -> Table:
@@ -256,7 +242,7 @@ def _helpers(ctx: _Ctx, result: Result) -> Table:
         rows.append([a.helper, inst.helper(a.helper).name, a.date, ctx.day(a.date),
                      _wall(a.start, tz), _wall(a.end, tz), a.minutes, a.need,
                      ctx.category(n.category), *ctx.resident_cols(n.resident),
-                     ctx.place(a.need), round(a.travel_minutes, 1), ctx.w[a.mode],
+                     ctx.place(a.need), round(a.travel_minutes, 1), ctx.modes[a.mode],
                      ctx.yes(a.continuity), ctx.yes(a.locality)])
     return _table(ctx, "helpers", heads, rows)
 

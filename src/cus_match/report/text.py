@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from cus_match.lang import DAY_ABBR
+from cus_match.lang import MODE_WORDS, day_abbr, local_name, pick
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Assignment, Result
 
@@ -30,12 +30,9 @@ _T = {
 }
 
 
-# Day names spelled out here: strftime's %a follows the process locale, not the report's language.
-
-
 def _day(d: date, lang: str) -> str:
-    names = DAY_ABBR["pl" if lang == "pl" else "en"]
-    return f"{names[d.weekday()]:<3} {d:%d.%m}"
+    # Day names from lang: strftime's %a follows the process locale, not the report's language.
+    return f"{day_abbr(d.weekday(), lang):<3} {d:%d.%m}"
 
 
 def _who(inst: Instance, need_id: str, lang: str) -> str:
@@ -47,8 +44,7 @@ def _who(inst: Instance, need_id: str, lang: str) -> str:
 
 
 def _category(inst: Instance, cat_id: str, lang: str) -> str:
-    c = inst.category(cat_id)
-    return (c.name_pl if lang == "pl" else c.name_en) or c.id
+    return local_name(inst.category(cat_id), lang)
 
 
 def format_plan(inst: Instance, result: Result, *, lang: str = "en",
@@ -65,8 +61,29 @@ def format_plan(inst: Instance, result: Result, *, lang: str = "en",
         Language.
     max_rows : int
         Rows shown per section before "... and N more".
+
+    Returns
+    -------
+    str
+        The summary, then the proposed visits by time, the unmet visits with their reasons,
+        the referrals and the visits met by formal services.
+
+    Raises
+    ------
+    InvalidOptionError
+        For a language other than ``en`` or ``pl``.
+
+    Examples
+    --------
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.solve import solve
+    >>> inst = generate("tiny", seed=1)
+    >>> text = format_plan(inst, solve(inst, method="greedy"), lang="pl")
+    >>> "Proponowane wizyty (do zatwierdzenia)" in text
+    True
     """
-    t = _T["pl" if lang == "pl" else "en"]
+    t = pick(_T, lang)
+    modes = pick(MODE_WORDS, lang)
     lines = [result.summary(lang), "", t["plan"]]
     groups: dict[tuple[str, date, str], list[Assignment]] = defaultdict(list)
     for a in result.assignments:
@@ -75,7 +92,7 @@ def format_plan(inst: Instance, result: Result, *, lang: str = "en",
     for (need_id, _d, _s), team in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][0])):
         a = team[0]
         helpers = ", ".join(
-            f"{inst.helper(x.helper).name or x.helper} [{x.mode.value} {x.travel_minutes:.0f}']"
+            f"{inst.helper(x.helper).name or x.helper} [{modes[x.mode]} {x.travel_minutes:.0f}']"
             for x in team)
         rows.append(f"  {_day(a.start, lang)} {a.start:%H:%M}-{a.end:%H:%M}  "
                     f"{_category(inst, inst.need(need_id).category, lang):<28.28} "

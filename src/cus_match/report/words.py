@@ -1,10 +1,14 @@
 """Labels of the HTML report in English and Polish, kept apart so a translator finds them all.
 
-Reason texts come from :mod:`cus_match.reasons`, day names from :mod:`cus_match.report.text`, table
-headers of the schedule, referrals and covered visits from :mod:`cus_match.report.tables`.
+Reason texts come from :mod:`cus_match.reasons`; day names, plural forms and numbers from
+:mod:`cus_match.lang`; table headers of the schedule, referrals and covered visits from
+:mod:`cus_match.report.tables`. Every table is keyed by the languages of
+:data:`cus_match.lang.LANGS`.
 """
 
 from __future__ import annotations
+
+from cus_match.optimise.rules import RULES
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -88,6 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
         "map_note": "Marker size: unmet hours; colour: share of visits met (grey: no visits). "
                     "Positions from the places' coordinates; no map tiles.",
         "no_coords": "No place has coordinates: no map.",
+        "missing_coords": "Places without coordinates, not shown: {n}.",
         "chart_map": "Places",
         "unmet_hours": "unmet hours",
         # Unmet
@@ -197,6 +202,7 @@ WORDS: dict[str, dict[str, str]] = {
                     "wizyt (szary: brak wizyt). Położenie według współrzędnych miejsc, bez "
                     "podkładu mapowego.",
         "no_coords": "Żadne miejsce nie ma współrzędnych: mapa niedostępna.",
+        "missing_coords": "Pominięto miejsca bez współrzędnych: {n}.",
         "chart_map": "Miejsca",
         "unmet_hours": "godziny bez pomocy",
         "date": "Data",
@@ -226,29 +232,41 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
+#: Counted nouns: the plural forms after a number (:func:`cus_match.lang.plural`).
+NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"row": ("row", "rows"), "visit": ("visit", "visits")},
+    "pl": {"row": ("wiersz", "wiersze", "wierszy"), "visit": ("wizyta", "wizyty", "wizyt")},
+}
+
+_PRACTICAL_CONSTRAINTS = ("subsidiarity", "quality", "travel", "supply", "re-planning")
+
 #: The practical labels of :attr:`cus_match.reasons.Reason.constraint` (``H1``... stay as they
 #: are).
 CONSTRAINT_LABELS: dict[str, dict[str, str]] = {
-    "en": {},
+    "en": {r: r for r in _PRACTICAL_CONSTRAINTS},
     "pl": {"subsidiarity": "pomocniczość", "quality": "jakość", "travel": "dojazd",
            "supply": "brak pomagających", "re-planning": "zmiana planu"},
 }
 
-#: Polish one-line descriptions of the named rules (:data:`cus_match.optimise.rules.RULES`).
-RULE_DESCRIPTIONS_PL: dict[str, str] = {
-    "fifo": "pokrycie potrzeb ważone priorytetem, następnie ciągłość, lokalność i czas "
-            "dojazdu",
-    "priority": "pokrycie potrzeb ważone priorytetem, następnie najkrótszy dojazd, następnie "
-                "ciągłość i lokalność",
-    "utilitarian": "jedna ważona suma pokrycia, dojazdu, ciągłości i lokalności",
-    "equity": "najpierw najsłabiej obsłużone miejsce, następnie pokrycie potrzeb ważone "
-              "priorytetem",
-    "repair": "pokrycie potrzeb ważone priorytetem, następnie jak najmniej zmian względem "
-              "planu bazowego, następnie ciągłość, lokalność i dojazd",
-    "stable": "odroczona akceptacja (deferred acceptance); propozycje składają wizyty "
-              "mieszkańców",
-    "stable-helpers": "odroczona akceptacja (deferred acceptance); propozycje składają "
-                      "pomagający",
-    "nearest": "każda potrzeba po kolei trafia do najbliższego wolnego pomagającego, który "
-               "spełnia warunki",
+#: One-line descriptions of the named rules (:data:`cus_match.optimise.rules.RULES`): the
+#: rules' own in English, translated here.
+RULE_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "en": {name: rule.description for name, rule in RULES.items()},
+    "pl": {
+        "fifo": "pokrycie potrzeb ważone priorytetem, następnie ciągłość, lokalność i czas "
+                "dojazdu",
+        "priority": "pokrycie potrzeb ważone priorytetem, następnie najkrótszy dojazd, następnie "
+                    "ciągłość i lokalność",
+        "utilitarian": "jedna ważona suma pokrycia, dojazdu, ciągłości i lokalności",
+        "equity": "najpierw najsłabiej obsłużone miejsce, następnie pokrycie potrzeb ważone "
+                  "priorytetem",
+        "repair": "pokrycie potrzeb ważone priorytetem, następnie jak najmniej zmian względem "
+                  "planu bazowego, następnie ciągłość, lokalność i dojazd",
+        "stable": "odroczona akceptacja (deferred acceptance); propozycje składają wizyty "
+                  "mieszkańców",
+        "stable-helpers": "odroczona akceptacja (deferred acceptance); propozycje składają "
+                          "pomagający",
+        "nearest": "każda potrzeba po kolei trafia do najbliższego wolnego pomagającego, który "
+                   "spełnia warunki",
+    },
 }

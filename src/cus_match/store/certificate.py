@@ -46,15 +46,13 @@ from typing import Any
 from attrs import field, frozen
 
 from cus_match.errors import InvalidOptionError
+from cus_match.lang import count, local_name, long_date, number, pick, plural, short_date
 from cus_match.model import DateRange
 from cus_match.model.validators import to_date, to_tuple
 
 __all__ = ["Certificate", "ServiceLine"]
 
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-
-_TEXTS: dict[str, dict[str, str]] = {
+_TEXTS: dict[str, dict[str, Any]] = {
     "pl": {
         "title": "ZAŚWIADCZENIE",
         "subtitle": "o wykonaniu świadczeń przez wolontariusza",
@@ -68,6 +66,8 @@ _TEXTS: dict[str, dict[str, str]] = {
         "issued": "{place}, {date}",
         "issued_no_place": "Data wystawienia: {date}",
         "signature": "(podpis osoby upoważnionej do reprezentowania korzystającego)",
+        "visits": ("wizyta", "wizyty", "wizyt"),
+        "hours": ("{n} godz.",) * 3,
     },
     "en": {
         "title": "CERTIFICATE",
@@ -81,38 +81,32 @@ _TEXTS: dict[str, dict[str, str]] = {
         "issued": "{place}, {date}",
         "issued_no_place": "Issued on {date}",
         "signature": "(signature of the person authorised to represent the organisation)",
+        "visits": ("visit", "visits"),
+        "hours": ("{n} hour", "{n} hours"),
     },
 }
 
 
+# How the document dates itself: a Polish letter writes "02.04.2026 r.".
+_DATES = {
+    "en": lambda d: long_date(d, "en"),
+    "pl": lambda d: f"{short_date(d, 'pl')} r.",
+}
+
+
 def _date(d: date, lang: str) -> str:
-    if lang == "pl":
-        return f"{d:%d.%m.%Y} r."
-    return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
+    return pick(_DATES, lang)(d)
 
 
 def _hours(minutes: int, lang: str) -> str:
     # Up to two decimals, trailing zeros dropped: 4.5, 12, 1.25.
-    number = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
-    if lang == "pl":
-        return number.replace(".", ",") + " godz."
-    return f"{number} hour" + ("" if minutes == 60 else "s")
+    hours = minutes / 60
+    forms = pick(_TEXTS, lang)["hours"]
+    return plural(hours, lang, *forms).format(n=number(hours, lang, 2, trim=True))
 
 
 def _visits(n: int, lang: str) -> str:
-    if lang == "en":
-        return f"{n} visit" + ("" if n == 1 else "s")
-    if n == 1:
-        return "1 wizyta"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return f"{n} wizyty"
-    return f"{n} wizyt"
-
-
-def _check_lang(lang: str) -> str:
-    if lang not in _TEXTS:
-        raise InvalidOptionError(f"unknown language {lang!r}: use 'pl' or 'en'")
-    return lang
+    return count(n, lang, *pick(_TEXTS, lang)["visits"])
 
 
 @frozen
@@ -138,8 +132,8 @@ class ServiceLine:
     minutes: int
 
     def name(self, lang: str = "pl") -> str:
-        """The category's name in ``lang``."""
-        return (self.name_pl if lang == "pl" else self.name_en) or self.category
+        """The category's name in ``lang`` (its id when the name is empty)."""
+        return local_name(self, lang, default=self.category)
 
 
 def _not_blank(_inst: Any, attribute: Any, value: str) -> None:
@@ -196,7 +190,7 @@ class Certificate:
         return self.minutes / 60
 
     def _context(self, lang: str) -> dict[str, Any]:
-        t = _TEXTS[_check_lang(lang)]
+        t = pick(_TEXTS, lang)
         who = self.name if self.name else t["who_id"].format(id=self.volunteer_id)
         issued = _date(self.issued_on, lang)
         services = []

@@ -19,6 +19,7 @@ from attrs import field, frozen
 from cus_match.analysis.diagnosis import words
 from cus_match.clock import format_time
 from cus_match.errors import FieldValueError, InvalidInputError, Problem
+from cus_match.lang import DAY_ABBR, MODE_NOUNS, local_name, number, pick
 from cus_match.model import Agreement, Credentials, Helper, TravelMode
 from cus_match.model.instance import Instance
 from cus_match.model.validators import check_id, check_positive, to_float
@@ -72,28 +73,23 @@ class AddHelper:
 
     def describe(self, instance: Instance, lang: str = "en") -> str:
         """The change in one sentence for a coordinator."""
-        h = self.helper
-        pl = lang == "pl"
-        place = _place(instance, h.home)
+        h, t = self.helper, pick(words.CHANGES, lang)
         cats = ", ".join(_category(instance, c, lang)
                          for c in sorted(h.agreement.categories)) if h.agreement else ""
-        days = words.DAYS_SHORT["pl" if pl else "en"]
+        days = pick(DAY_ABBR, lang)
         windows = ", ".join(f"{days[w.day.number]} {format_time(w.start)}-{format_time(w.end)}"
                             for w in sorted(h.availability,
                                             key=lambda w: (w.day.number, w.start)))
-        modes = ", ".join(words.MODES["pl" if pl else "en"][m] for m in sorted(h.modes))
-        hours = words.number(h.weekly_hours_cap, lang)
+        modes = ", ".join(pick(MODE_NOUNS, lang)[m] for m in sorted(h.modes))
         bits = [cats]
-        for label_en, label_pl, xs in (("skills", "umiejętności", h.skills),
-                                       ("languages", "języki", h.languages),
-                                       ("qualifications", "kwalifikacje", h.qualifications)):
+        for key, xs in (("skills", h.skills), ("languages", h.languages),
+                        ("qualifications", h.qualifications)):
             if xs:
-                bits.append(f"{label_pl if pl else label_en}: {', '.join(sorted(xs))}")
-        bits += [windows, modes,
-                 f"do {hours} h tygodniowo" if pl else f"up to {hours} h a week"]
-        lead = (f"nowy pomagający z miejsca {place}" if pl
-                else f"recruit a helper living in {place}")
-        return f"{lead}: " + "; ".join(b for b in bits if b)
+                bits.append(t[key].format(list=", ".join(sorted(xs))))
+        bits += [windows, modes, t["cap"].format(hours=number(h.weekly_hours_cap, lang,
+                                                              fixed=True))]
+        return t["add"].format(place=_place(instance, h.home),
+                               profile="; ".join(b for b in bits if b))
 
 
 @frozen
@@ -123,9 +119,9 @@ class Extend:
     value: str = field(validator=check_id)
 
     def __attrs_post_init__(self) -> None:
-        if self.kind is Extension.CREDENTIAL and self.value not in words.CREDENTIALS:
+        if self.kind is Extension.CREDENTIAL and self.value not in words.CREDENTIAL_IDS:
             raise FieldValueError("value", f"unknown credential {self.value!r}; choose one of: "
-                                  f"{', '.join(words.CREDENTIALS)}")
+                                  f"{', '.join(words.CREDENTIAL_IDS)}")
         if self.kind is Extension.MODE and self.value not in set(TravelMode):
             raise FieldValueError("value", f"unknown travel mode {self.value!r}; choose one "
                                   f"of: {', '.join(m.value for m in TravelMode)}")
@@ -137,23 +133,17 @@ class Extend:
 
     def describe(self, instance: Instance, lang: str = "en") -> str:
         """The change in one sentence for a coordinator."""
-        pl = lang == "pl"
-        who = _names(instance, self.helpers)
         v = self.value
         if self.kind is Extension.CREDENTIAL:
-            en, gen = words.CREDENTIALS[v]
-            return f"{who}: uzupełnienie {gen}" if pl else f"{who} complete {en}"
-        if self.kind is Extension.CATEGORY:
-            cat = _category(instance, v, lang)
-            return (f"{who}: rozszerzenie porozumienia o „{cat}”" if pl
-                    else f"{who}: extend the agreement to '{cat}'")
-        if self.kind is Extension.MODE:
-            mode = words.MODES["pl" if pl else "en"][TravelMode(v)]
-            return f"{who}: środek transportu — {mode}" if pl else f"{who} gain {mode}"
-        what_pl = {Extension.SKILL: "umiejętność", Extension.LANGUAGE: "język",
-                   Extension.QUALIFICATION: "kwalifikacje"}[self.kind]
-        return (f"{who}: {what_pl} „{v}”" if pl
-                else f"{who} gain the {self.kind.value} '{v}'")
+            what = pick(words.CREDENTIALS, lang)[v]
+        elif self.kind is Extension.CATEGORY:
+            what = _category(instance, v, lang)
+        elif self.kind is Extension.MODE:
+            what = pick(MODE_NOUNS, lang)[TravelMode(v)]
+        else:  # a skill, a language or a qualification: its code
+            what = v
+        return pick(words.CHANGES, lang)[f"extend_{self.kind.value}"].format(
+            who=_names(instance, self.helpers), what=what)
 
 
 @frozen
@@ -178,10 +168,8 @@ class ExtraHours:
 
     def describe(self, instance: Instance, lang: str = "en") -> str:
         """The change in one sentence for a coordinator."""
-        who = _names(instance, self.helpers)
-        h = words.number(self.hours, lang)
-        return (f"{who}: +{h} h tygodniowo" if lang == "pl"
-                else f"{who} offer {h} more hours a week")
+        return pick(words.CHANGES, lang)["hours"].format(
+            who=_names(instance, self.helpers), hours=number(self.hours, lang, fixed=True))
 
 
 Change = AddHelper | Extend | ExtraHours
@@ -331,7 +319,7 @@ def _category(inst: Instance, cid: str, lang: str) -> str:
         c = inst.category(cid)
     except KeyError:
         return cid
-    return (c.name_pl if lang == "pl" else c.name_en) or c.id
+    return local_name(c, lang)
 
 
 def _names(inst: Instance, ids: tuple[str, ...], most: int = 5) -> str:

@@ -31,7 +31,17 @@ from attrs import field, frozen
 from cus_match.analysis.diagnosis import words
 from cus_match.clock import Weekday, format_time, minutes_of_day
 from cus_match.errors import InvalidOptionError
-from cus_match.model import CredentialKind, Helper, Need, TravelMode
+from cus_match.lang import (
+    DAY_RECURRING,
+    MODE_NOUNS,
+    check_lang,
+    count,
+    local_name,
+    number,
+    pick,
+    plural,
+)
+from cus_match.model import Category, CredentialKind, Helper, Need, TravelMode
 from cus_match.model.eligibility import required_qualifications
 from cus_match.model.instance import Instance
 from cus_match.model.occurrences import need_dates
@@ -140,7 +150,7 @@ class Gap:
 
     def text(self, lang: str = "en", names: dict[str, str] | None = None) -> str:
         """The gap in one phrase (helper names from ``names``, else their ids)."""
-        return _gap_text(self, lang, names or {})
+        return _gap_text(self, check_lang(lang), names or {})
 
 
 @frozen
@@ -178,15 +188,15 @@ class Cell:
 @frozen
 class _Labels:
     places: dict[str, tuple[str, str]] = field(hash=False)  # id -> (name, kind)
-    categories: dict[str, tuple[str, str]] = field(hash=False)  # id -> (en, pl)
+    categories: dict[str, Category] = field(hash=False)
     helpers: dict[str, str] = field(hash=False)  # id -> display name
 
     def place(self, pid: str) -> str:
         return self.places.get(pid, (pid, ""))[0] or pid
 
     def category(self, cid: str, lang: str) -> str:
-        en, pl = self.categories.get(cid, ("", ""))
-        return (pl if lang == "pl" else en) or cid
+        c = self.categories.get(cid)
+        return local_name(c, lang) if c is not None else cid
 
 
 _AXES = ("place", "category", "weekday", "band")
@@ -278,47 +288,32 @@ class Shortage:
 
         Residents never appear; helpers appear by name (they sign agreements with the CUS).
         """
-        lang = "pl" if lang == "pl" else "en"
+        t, nouns = pick(words.SHORTAGE, lang), pick(words.NOUNS, lang)
         if not self.cells:
-            return ("Brak wizyt bez pomocy: nie ma niedoborów." if lang == "pl" else
-                    "No unmet visits: no shortage.")
+            return t["none"]
         by_place = self.totals(("place",))
-        n_places = len(by_place)
-        if lang == "pl":
-            head = (f"Niedobór pomocy: {self.visits} "
-                    f"{words.plural_pl(self.visits, 'wizyta', 'wizyty', 'wizyt')} bez pomocy, "
-                    f"{words.number(self.hours, lang)} h, w {n_places} "
-                    f"{words.plural_pl(n_places, 'miejscu', 'miejscach', 'miejscach')}")
-        else:
-            head = (f"Shortage: {self.visits} unmet visit{'s' if self.visits != 1 else ''}, "
-                    f"{words.number(self.hours, lang)} hours, in {n_places} "
-                    f"place{'s' if n_places != 1 else ''}")
-        places = ", ".join(f"{self.labels.place(r['place'])} {words.number(r['hours'], lang)} h"
-                           for r in by_place[:8])
-        lines = [head, ("  wg miejsc: " if lang == "pl" else "  by place: ") + places]
+        head = t["head"].format(visits=count(self.visits, lang, *nouns["unmet_visit"]),
+                                hours=number(self.hours, lang, fixed=True),
+                                places=count(len(by_place), lang, *nouns["place_in"]))
+        places = ", ".join(f"{self.labels.place(r['place'])} "
+                           f"{number(r['hours'], lang, fixed=True)} h" for r in by_place[:8])
+        lines = [head, t["by_place"].format(places=places)]
         for c in self.cells[:max_cells]:
             lines.append("  " + self._cell_text(c, lang, max_gaps))
         if len(self.cells) > max_cells:
-            more = len(self.cells) - max_cells
-            lines.append(f"  ... i {more} więcej" if lang == "pl" else f"  ... and {more} more")
+            lines.append(t["more"].format(n=len(self.cells) - max_cells))
         if self.outside_ipus:
-            n = self.outside_ipus
-            lines.append(
-                f"  (pominięto {n} {words.plural_pl(n, 'wizytę', 'wizyty', 'wizyt')} poza "
-                "okresem IPUS)" if lang == "pl" else
-                f"  ({n} visit{'s' if n != 1 else ''} outside their IPUS period left out)")
+            lines.append(t["outside"].format(
+                visits=count(self.outside_ipus, lang, *nouns["visit_acc"])))
         return "\n".join(lines)
 
     def _cell_text(self, c: Cell, lang: str, max_gaps: int) -> str:
-        place = self.labels.place(c.place)
-        cat = self.labels.category(c.category, lang)
-        h = words.number(c.minutes / 60, lang)
-        if lang == "pl":
-            head = (f"{h} h ({c.visits} {words.plural_pl(c.visits, 'wizyta', 'wizyty', 'wizyt')})"
-                    f" — {cat}, {place}, {words.DAYS_PL[c.weekday]} {words.BANDS_PL[c.band.value]}")
-        else:
-            head = (f"{h} unmet hours ({c.visits} visit{'s' if c.visits != 1 else ''}) of "
-                    f"{cat} in {place}, {words.DAYS_EN[c.weekday]} {words.BANDS_EN[c.band.value]}")
+        head = pick(words.SHORTAGE, lang)["cell"].format(
+            hours=number(c.minutes / 60, lang, fixed=True),
+            visits=count(c.visits, lang, *pick(words.NOUNS, lang)["visit"]),
+            cat=self.labels.category(c.category, lang), place=self.labels.place(c.place),
+            day=pick(DAY_RECURRING, lang)[c.weekday.number],
+            band=pick(words.BANDS, lang)[c.band.value])
         parts = [g.text(lang, self.labels.helpers) for g in c.gaps[:max_gaps]]
         if not parts and c.reasons:
             parts = [c.reasons[0][0].text(lang)]
@@ -477,7 +472,7 @@ def shortage(instance: Instance, result: Result) -> Shortage:
     cells.sort(key=lambda c: (-c.minutes, -c.weighted_minutes, c.key))
     labels = _Labels(
         places={p.id: (p.name, p.kind.value) for p in instance.places},
-        categories={c.id: (c.name_en, c.name_pl) for c in instance.policy.categories},
+        categories={c.id: c for c in instance.policy.categories},
         helpers={h.id: h.name or h.id for h in instance.helpers},
     )
     left_out = sum(1 for u in result.unmet if u.main_reason is Reason.OUTSIDE_IPUS)
@@ -524,68 +519,38 @@ def _cell(key: tuple[str, str, Weekday, Band], visits: list[UnmetVisit]) -> Cell
 
 def _noun(g: Gap, lang: str) -> str | None:
     """The missing thing as a noun phrase (en; pl genitive, after "brak"), or None."""
-    pl = lang == "pl"
-    v = g.value
-    if g.kind is GapKind.SKILL:
-        return f"umiejętności „{v}”" if pl else f"the skill '{v}'"
-    if g.kind is GapKind.LANGUAGE:
-        return f"języka „{v}”" if pl else f"the language '{v}'"
-    if g.kind is GapKind.QUALIFICATION:
-        return f"kwalifikacji „{v}”" if pl else f"the qualification '{v}'"
-    if g.kind is GapKind.CREDENTIAL and v in words.CREDENTIALS:
-        return words.CREDENTIALS[v][1 if pl else 0]
+    missing, v = pick(words.MISSING, lang), g.value
+    if g.kind in (GapKind.SKILL, GapKind.LANGUAGE, GapKind.QUALIFICATION):
+        return missing[g.kind.value].format(v=v)
+    if g.kind is GapKind.CREDENTIAL:
+        return pick(words.CREDENTIALS, lang).get(v)
     if g.kind is GapKind.AGREEMENT and g.reason is Reason.AGREEMENT_CATEGORY:
-        # The cell names the category already.
-        return ("porozumienia obejmującego ten rodzaj pomocy" if pl
-                else "an agreement covering this kind of help")
+        return missing["agreement"]
     if g.kind is GapKind.TRAVEL_MODE:
-        mode = words.MODES["pl" if pl else "en"][TravelMode(v)]
-        return f"środka transportu: {mode}" if pl else mode
+        return missing["travel_mode"].format(v=pick(MODE_NOUNS, lang)[TravelMode(v)])
     return None
 
 
 def _gap_text(g: Gap, lang: str, names: dict[str, str]) -> str:
-    pl = lang == "pl"
     noun = _noun(g, lang)
+    if noun is not None:
+        case = "noun"
+    elif g.kind is GapKind.REACH:
+        case = "reach"
+    elif g.kind is GapKind.TIME and g.reason is Reason.NO_COMMON_TIME:
+        case = "time"
+    else:
+        case = "other"
+    fill = {"noun": noun, "window": g.value, "reason": g.reason.text(lang)}
     parts = []
     n = len(g.helpers)
     who = ", ".join(names.get(h, h) for h in g.helpers[:3]) + (f" +{n - 3}" if n > 3 else "")
     if g.helpers and not g.everyone:
-        if pl:
-            lead = (f"{n} {words.plural_pl(n, 'osoba bliska', 'osoby bliskie', 'osób bliskich')} "
-                    f"dopasowania ({who})")
-            if noun is not None:
-                what = f"brak {noun}"
-            elif g.kind is GapKind.REACH:
-                what = "za daleko (poza limitem dojazdu)"
-            elif g.kind is GapKind.TIME and g.reason is Reason.NO_COMMON_TIME:
-                what = f"niedostępni w godzinach {g.value}"
-            else:
-                what = g.reason.text("pl")
-            parts.append(f"{lead}: {what}")
-        else:
-            lead = f"{n} near-miss helper{'s' if n != 1 else ''} ({who})"
-            if noun is not None:
-                what = f" lack{'s' if n == 1 else ''} {noun}"
-            elif g.kind is GapKind.REACH:
-                what = f" live{'s' if n == 1 else ''} too far (beyond their travel limit)"
-            elif g.kind is GapKind.TIME and g.reason is Reason.NO_COMMON_TIME:
-                what = f" {'is' if n == 1 else 'are'} not free {g.value}"
-            else:
-                what = f": {g.reason.text('en')}"
-            parts.append(lead + what)
+        lead = f"{count(n, lang, *pick(words.NOUNS, lang)['near_helper'])} ({who})"
+        parts.append(lead + plural(n, lang, *pick(words.NEAR, lang)[case]).format(**fill))
     if g.everyone:
-        if g.kind is GapKind.REACH:
-            parts.append("nikt w zasięgu dojazdu" if pl else "no helper within travel limit")
-        elif g.kind is GapKind.TIME and g.reason is Reason.NO_COMMON_TIME:
-            parts.append(f"nikt nie jest wolny w godzinach {g.value}" if pl
-                         else f"no helper free {g.value}")
-        elif noun is not None:
-            parts.append(f"żaden pomagający nie ma {noun}" if pl else f"no helper has {noun}")
-        else:
-            parts.append(f"wszyscy pomagający: {g.reason.text('pl')}" if pl
-                         else f"every helper: {g.reason.text('en')}")
+        everyone = pick(words.EVERYONE, lang)
+        parts.append(everyone[case].format(**fill))
         if g.helpers:  # the same rule is all that blocks these helpers
-            parts[-1] += (f" (jedyna przeszkoda dla: {who})" if pl
-                          else f" (the only obstacle for {who})")
+            parts[-1] += everyone["only"].format(who=who)
     return "; ".join(parts)

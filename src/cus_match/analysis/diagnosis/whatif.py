@@ -29,6 +29,7 @@ from cus_match.analysis.diagnosis.changes import (
 from cus_match.analysis.diagnosis.shortage_map import GapKind, Shortage, shortage, unmet_visits
 from cus_match.clock import Weekday, iso_week, minutes_of_day
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
+from cus_match.lang import check_lang, count, number, pick, plural
 from cus_match.model import Agreement, Helper, Need, TravelMode, WeeklyWindow
 from cus_match.model.eligibility import required_qualifications
 from cus_match.model.instance import Instance
@@ -122,20 +123,16 @@ class WhatIf:
 
     def text(self, instance: Instance, lang: str = "en") -> str:
         """One line: the gain and the change."""
-        g = words.number(self.gain, lang)
-        sign = "+" if self.gain >= 0 else ""
-        wsign = "+" if self.gain_weighted >= 0 else ""
-        vis = f"{self.gain_visits:+d}"
-        wg = words.number(self.gain_weighted, lang)
-        if lang == "pl":
-            noun = words.plural_pl(abs(self.gain_visits), "wizyta", "wizyty", "wizyt")
-            head = f"{sign}{g} h ({vis} {noun}, ważone {wsign}{wg})"
-        else:
-            head = f"{sign}{g} h ({vis} visits, weighted {wsign}{wg})"
+        visits = (f"{self.gain_visits:+d} "
+                  f"{plural(abs(self.gain_visits), lang, *pick(words.NOUNS, lang)['visit'])}")
+        head = pick(words.WHAT_IF, lang)["gain"].format(
+            gain=_signed(self.gain, lang), visits=visits,
+            weighted=_signed(self.gain_weighted, lang))
         return f"{head}: {self.change.describe(instance, lang)}"
 
     def to_record(self, instance: Instance, lang: str = "en") -> dict[str, Any]:
         """A flat record for tables."""
+        check_lang(lang)
         return {
             "change": self.change.key, "kind": type(self.change).__name__,
             "description": self.change.describe(instance, lang),
@@ -445,13 +442,17 @@ def format_what_if(instance: Instance, whatifs: Sequence[WhatIf], lang: str = "e
     Co jeśli (teraz pokryte: 1,0 h, 1 wizyta):
       1. +... h (...): ...
     """
-    lang = "pl" if lang == "pl" else "en"
+    t = pick(words.WHAT_IF, lang)
     if not whatifs:
-        return ("Żadna z rozważanych zmian nie zwiększa pokrycia potrzeb." if lang == "pl"
-                else "None of the changes considered covers more needs.")
+        return t["none"]
     before = whatifs[0].before
-    head = (f"Co jeśli (teraz pokryte: {words.number(before.hours, lang)} h, {before.visits} "
-            f"{words.plural_pl(before.visits, 'wizyta', 'wizyty', 'wizyt')}):" if lang == "pl" else
-            f"What if (covered now: {words.number(before.hours, lang)} h, {before.visits} visits):")
+    head = t["head"].format(hours=number(before.hours, lang, fixed=True),
+                            visits=count(before.visits, lang,
+                                         *pick(words.NOUNS, lang)["visit"]))
     return "\n".join([head, *(f"  {k}. {w.text(instance, lang)}"
                               for k, w in enumerate(whatifs, 1))])
+
+
+def _signed(x: float, lang: str) -> str:
+    """Hours gained with their sign: ``+2,0``, ``-0,5``, ``+0,0``."""
+    return ("+" if x >= 0 else "") + number(x, lang, fixed=True)
