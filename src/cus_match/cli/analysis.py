@@ -35,7 +35,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cus_match.cli.common import EXIT_OK, EXIT_USAGE, Handler, add_lang_option, load_plan
+from cus_match.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    Handler,
+    add_lang_option,
+    load_plan,
+    write_text,
+)
 from cus_match.errors import InvalidOptionError
 
 __all__ = ["register"]
@@ -126,8 +133,7 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
     if args.output:
         doc = {"cells": diag.to_records(), "gaps": diag.gap_records(),
                "what_if": [w.to_record(inst, args.lang) for w in suggestions]}
-        args.output.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
-                               encoding="utf-8")
+        write_text(json.dumps(doc, indent=2, ensure_ascii=False), args.output)
     return EXIT_OK
 
 

@@ -1,4 +1,4 @@
-"""What the command modules share: exit codes, the ``--lang`` option, loading, output, progress.
+"""What the command modules share: exit codes, ``--lang``, loading, printing, progress.
 
 Like the command modules, this one imports the library only inside its functions, so that
 ``cus-match --help`` stays fast.
@@ -42,7 +42,6 @@ __all__ = [
     "load_plan",
     "print_plan",
     "report_violations",
-    "write_instance",
     "write_text",
 ]
 
@@ -191,30 +190,6 @@ def write_text(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
-
-
-def write_instance(inst: Instance, output: Path | None) -> None:
-    """Write an instance as JSON to ``output``, or print it when ``output`` is ``None``.
-
-    Parameters
-    ----------
-    inst : Instance
-        The instance.
-    output : Path, optional
-        The file; ``None`` for standard output.
-
-    Examples
-    --------
-    >>> from cus_match.generate import generate
-    >>> write_instance(generate("tiny", seed=1), None)  # doctest: +ELLIPSIS
-    { "format": "cus-match/1", "kind": "instance", ... }
-    """
-    from cus_match.io.json_format import dump_instance, dumps_instance
-
-    if output:
-        dump_instance(inst, output)
-    else:
-        print(dumps_instance(inst))
 
 
 class Progress:

@@ -38,7 +38,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cus_match.cli.common import (
     EXIT_OK,
@@ -46,9 +46,11 @@ from cus_match.cli.common import (
     add_lang_option,
     print_plan,
     report_violations,
-    write_instance,
 )
 from cus_match.errors import InvalidOptionError
+
+if TYPE_CHECKING:
+    from cus_match.model.instance import Instance
 
 __all__ = ["register"]
 
@@ -144,8 +146,17 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
         inst = generate(args.profile or "rural", seed=0 if args.seed is None else args.seed,
                         weeks=args.weeks, scale=1.0 if args.scale is None else args.scale)
-    write_instance(inst, args.output)
+    _write_instance(inst, args.output)
     return EXIT_OK
+
+
+def _write_instance(inst: Instance, output: Path | None) -> None:
+    from cus_match.io.json_format import dump_instance, dumps_instance
+
+    if output:
+        dump_instance(inst, output)
+    else:
+        print(dumps_instance(inst))
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -185,7 +196,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from cus_match.io.sheets import read_instance
 
     inst = read_instance(args.source, lang=args.lang)
-    write_instance(inst, args.output)
+    _write_instance(inst, args.output)
     counts = (len(inst.places), len(inst.helpers), len(inst.residents), len(inst.needs))
     print(f"{args.source}: " + (
         "poprawne — miejsca: {}, pomagający: {}, mieszkańcy: {}, potrzeby: {}" if args.lang == "pl"
