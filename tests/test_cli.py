@@ -1,12 +1,25 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
 
 import pytest
 
+import cus_match
 from builders import helper, instance, need
 from cus_match.cli.main import main
 from cus_match.io.json_format import dump_instance, load_result
+
+#: Every command, in the order ``--help`` lists them.
+COMMANDS = ("demo", "generate", "validate", "schema", "template", "import", "solve", "check",
+            "explain", "diagnose", "recommend", "compare", "report", "export", "history",
+            "certificate")
+#: What the command line must not load before a command runs: they take seconds to import.
+HEAVY = frozenset({"ortools", "networkx", "pandas", "matplotlib", "jinja2", "openpyxl"})
 
 
 @pytest.fixture
@@ -93,13 +106,72 @@ def test_schema_and_generate(tmp_path, capsys):
 def test_progress_shows_elapsed_time_on_stderr(capsys):
     import time
 
-    from cus_match.cli.main import _Progress
+    from cus_match.cli.common import Progress
 
-    with _Progress(30, "pl", enabled=True):
+    with Progress(30, "pl", enabled=True):
         time.sleep(1.3)
     err = capsys.readouterr().err
     assert "szukam planu..." in err
     assert "/ 30 s" in err
-    with _Progress(30, "en", enabled=False):
+    with Progress(30, "en", enabled=False):
         time.sleep(0.01)
     assert capsys.readouterr().err == ""
+
+
+def test_version_prints_the_package_version(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out == f"cus-match {cus_match.__version__}\n"
+
+
+def test_help_lists_every_command_in_group_order(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert "--version" in out
+    listed = [line.split()[0] for line in out.splitlines()
+              if line.startswith("    ") and not line.startswith("     ")]
+    assert listed == list(COMMANDS)
+
+
+# Everything the command line loads, from an empty interpreter on (``import cus_match`` is lazy).
+_PROBE = """
+import contextlib, io, json, sys
+before = set(sys.modules)
+from cus_match.cli.main import main
+loaded = {}
+for argv in json.loads(sys.argv[1]):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        main(argv)
+    loaded[" ".join(argv)] = sorted({m.split(".")[0] for m in set(sys.modules) - before})
+print(json.dumps(loaded))
+"""
+
+
+def test_help_and_version_import_no_heavy_package(tmp_path):
+    argvs = [["--help"], ["--version"]] + [[c, "--help"] for c in COMMANDS]
+    argvs.append(["history", "store.sqlite", "list", "--help"])
+    control = ["template", "t.xlsx"]  # does load openpyxl: shows the probe can see it
+    src = str(Path(cus_match.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", _PROBE, json.dumps([*argvs, control])],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
+    loaded = json.loads(run.stdout)
+    assert "openpyxl" in loaded.pop(" ".join(control))
+    assert list(loaded) == [" ".join(a) for a in argvs]
+    heavy = {argv: sorted(HEAVY & set(mods)) for argv, mods in loaded.items()}
+    assert heavy == {argv: [] for argv in loaded}
+
+
+def test_generate_demo_rewrites_the_bundled_file_byte_for_byte(tmp_path):
+    out = tmp_path / "demo.json"
+    assert main(["generate", "--demo", "-o", str(out)]) == 0
+    bundled = resources.files("cus_match.generate.data").joinpath("demo_rural.json")
+    assert out.read_bytes() == bundled.read_bytes()
+
+
+def test_generate_demo_refuses_other_options(capsys):
+    assert main(["generate", "--demo", "--seed", "3", "--scale", "2"]) == 2
+    assert "--demo has fixed options: drop --seed, --scale" in capsys.readouterr().err

@@ -25,6 +25,7 @@ from cus_match.generate import (
     DEMO_OPTIONS,
     PROFILES,
     Profile,
+    build_demo,
     demo_instance,
     generate,
 )
@@ -560,3 +561,14 @@ def test_bundled_demo_is_exactly_what_the_generator_makes() -> None:
     bundled = data.joinpath("demo_rural.json").read_text("utf-8")
     assert bundled == dumps_instance(fresh) + "\n"
     assert demo_instance() == fresh
+    # What `cus-match generate --demo` writes over the file.
+    assert dumps_instance(build_demo()) == dumps_instance(fresh)
+
+
+def test_the_package_reexports_its_modules_names() -> None:
+    import cus_match.generate as package
+    from cus_match.generate import builder, demo, profiles
+
+    homes = {name: mod for mod in (builder, demo, profiles) for name in mod.__all__}
+    for name in package.__all__:
+        assert getattr(package, name) is getattr(homes[name], name), name

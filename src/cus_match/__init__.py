@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     )
     from cus_match.reasons import Reason
 
-__version__ = "0.1.0"
+from cus_match.version import __version__
 
 # Where each public name lives; must list exactly the names imported under TYPE_CHECKING above
 # (tests/test_lazy.py compares them with __all__).

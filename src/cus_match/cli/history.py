@@ -1,9 +1,8 @@
-"""Command-line commands of the history store: ``history`` and ``certificate``.
+"""Commands of the history store: ``history`` and ``certificate``.
 
-:func:`register` adds them to the ``cus-match`` sub-command parser and returns their handlers,
-so ``cus_match.cli.main`` wires them with ``_COMMANDS.update(register(sub))``. Handlers return an
-exit code and let :class:`~cus_match.errors.CusMatchError` propagate to ``cli.main``, which
-prints it (the store's errors name the file).
+:func:`register` adds them to the ``cus-match`` sub-command parser and returns their handlers.
+Handlers return an exit code and let :class:`~cus_match.errors.CusMatchError` propagate to
+:func:`cus_match.cli.main.main`, which prints it (the store's errors name the file).
 
 Examples
 --------
@@ -25,18 +24,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cus_match.cli.common import EXIT_OK, Handler, write_text
 from cus_match.errors import InvalidOptionError
-from cus_match.model import DateRange
+
+if TYPE_CHECKING:
+    from cus_match.model import DateRange
 
 __all__ = ["register"]
-
-Handler = Callable[[argparse.Namespace], int]
 
 
 def _date(text: str) -> date:
@@ -62,7 +60,12 @@ def _add_period(p: argparse.ArgumentParser, *, required: bool) -> None:
 
 
 def register(sub: Any) -> dict[str, Handler]:
-    """Add the ``history`` and ``certificate`` commands to ``sub`` (from add_subparsers).
+    """Add the ``history`` and ``certificate`` commands to ``sub`` (from ``add_subparsers``).
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The ``cus-match`` sub-command parsers.
 
     Returns
     -------
@@ -144,6 +147,8 @@ def register(sub: Any) -> dict[str, Handler]:
 
 
 def _period(args: argparse.Namespace) -> DateRange | None:
+    from cus_match.model import DateRange
+
     if args.start is None and args.end is None:
         return None
     if args.start is None or args.end is None:
@@ -151,13 +156,6 @@ def _period(args: argparse.Namespace) -> DateRange | None:
     if args.end < args.start:
         raise InvalidOptionError(f"--to {args.end} is before --from {args.start}")
     return DateRange(args.start, args.end)
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
-        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
@@ -209,7 +207,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
                       f"{s.first_date} to {s.last_date}")
         elif a == "export":
             out = store.export_person(args.person, kind=args.kind)
-            _write(json.dumps(out, ensure_ascii=False, indent=1), args.output)
+            write_text(json.dumps(out, ensure_ascii=False, indent=1), args.output)
         elif a == "erase":
             report = store.erase_person(args.person, args.mode, kind=args.kind)
             # The id given is the caller's; the pseudonym is printed so records can be found.
@@ -233,7 +231,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
             days_set = store.retention_days
             print("rounds are kept for ever" if days_set is None
                   else f"rounds are kept {days_set} days after their period")
-    return 0
+    return EXIT_OK
 
 
 def _cmd_certificate(args: argparse.Namespace) -> int:
@@ -246,5 +244,5 @@ def _cmd_certificate(args: argparse.Namespace) -> int:
                                  name=args.name, place=args.place, issued_on=args.issued_on,
                                  include_hours=not args.no_hours)
     lang = args.cert_lang or getattr(args, "lang", None) or "pl"
-    _write(cert.html(lang) if args.format == "html" else cert.text(lang), args.output)
-    return 0
+    write_text(cert.html(lang) if args.format == "html" else cert.text(lang), args.output)
+    return EXIT_OK

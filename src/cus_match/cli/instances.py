@@ -1,0 +1,210 @@
+"""Commands about instances: demo, generate, validate, schema, template and import.
+
+:func:`register` adds them to the ``cus-match`` sub-command parser and returns their handlers.
+Handlers return an exit code and let :class:`~cus_match.errors.CusMatchError` propagate to
+:func:`cus_match.cli.main.main`, which prints every problem (exit 1) or a usage error (exit 2).
+
+``template`` and ``import`` take ``--lang`` after the command as well as before it
+(``cus-match --lang pl import ...``).
+
+Examples
+--------
+>>> import argparse, pathlib, tempfile
+>>> parser = argparse.ArgumentParser(prog="cus-match")
+>>> parser.add_argument("--lang", default="en")  # doctest: +ELLIPSIS
+_StoreAction(...)
+>>> handlers = register(parser.add_subparsers(dest="command"))
+>>> sorted(handlers)
+['demo', 'generate', 'import', 'schema', 'template', 'validate']
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> args = parser.parse_args(["generate", "--profile", "tiny", "-o", str(folder / "t.json")])
+>>> handlers[args.command](args)
+0
+>>> args = parser.parse_args(["validate", str(folder / "t.json")])
+>>> handlers[args.command](args)  # doctest: +ELLIPSIS
+/.../t.json: valid — 2 places, 4 helpers, 3 residents, 5 needs (11 visits), 0 formal services
+0
+>>> args = parser.parse_args(["template", str(folder / "t.xlsx"), "--lang", "pl"])
+>>> handlers[args.command](args)
+0
+>>> args = parser.parse_args(["import", str(folder / "t.xlsx"), "-o", str(folder / "i.json")])
+>>> handlers[args.command](args)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cus_match.cli.common import (
+    EXIT_OK,
+    Handler,
+    add_lang_option,
+    print_plan,
+    report_violations,
+)
+from cus_match.errors import InvalidOptionError
+
+if TYPE_CHECKING:
+    from cus_match.model.instance import Instance
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    """Add the instance commands to ``sub`` (from ``add_subparsers``).
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The ``cus-match`` sub-command parsers.
+
+    Returns
+    -------
+    dict
+        Command name to handler.
+    """
+    d = sub.add_parser("demo", help="solve the bundled rural demo instance and print the plan")
+    d.add_argument("-o", "--output", type=Path, help="also write the result JSON here")
+
+    g = sub.add_parser("generate", help="write a synthetic instance")
+    # None marks "not given", so that --demo can refuse them; the defaults are in _cmd_generate.
+    g.add_argument("--profile", default=None, help="tiny, rural (default), town or city")
+    g.add_argument("--seed", type=int, default=None, help="default: 0")
+    g.add_argument("--weeks", type=int, default=None)
+    g.add_argument("--scale", type=float, default=None, help="default: 1")
+    g.add_argument("--demo", action="store_true",
+                   help="the bundled demo instance, generated afresh (to rewrite "
+                        "src/cus_match/generate/data/demo_rural.json after a change to the "
+                        "generator)")
+    g.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+
+    v = sub.add_parser("validate", help="check an instance file and report every problem")
+    v.add_argument("file", type=Path)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of instance or result files")
+    sc.add_argument("--kind", choices=["instance", "result"], default="instance")
+
+    t = sub.add_parser("template", help="write a spreadsheet template to fill in (.xlsx or CSV)")
+    t.add_argument("output", type=Path, help="workbook (.xlsx) or folder (CSV) to write")
+    t.add_argument("--format", choices=["xlsx", "csv"], default=None,
+                   help="default: xlsx when OUTPUT ends in .xlsx, else csv")
+    add_lang_option(t, "language of sheets, headers and instructions")
+    t.add_argument("--demo", action="store_true",
+                   help="fill it with the bundled demo instance instead of one example row")
+
+    i = sub.add_parser("import", help="read an instance from a spreadsheet (.xlsx or a CSV "
+                                      "folder), report every problem, write instance JSON")
+    i.add_argument("source", type=Path, help="workbook (.xlsx) or folder of CSV files")
+    i.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    add_lang_option(i, "language of the problem messages")
+    return {"demo": _cmd_demo, "generate": _cmd_generate, "validate": _cmd_validate,
+            "schema": _cmd_schema, "template": _cmd_template, "import": _cmd_import}
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from cus_match.generate import demo_instance
+    from cus_match.io.json_format import dump_result
+    from cus_match.optimise.solve import solve
+    from cus_match.plan.check import check
+
+    inst = demo_instance()
+    result = solve(inst, method="auto", time_limit=20, deterministic=True)
+    baseline = solve(inst, method="greedy")
+    print_plan(inst, result, args.lang)
+    violations = check(inst, result) + check(inst, baseline)
+    print()
+    met = len({(a.need, a.date) for a in result.assignments})
+    met_fifo = len({(a.need, a.date) for a in baseline.assignments})
+    print(("By hand (FIFO greedy): {b} visits met, objective {bo:.2f}; optimised: {r} visits, "
+           "objective {ro:.2f}" if args.lang == "en" else
+           "Ręcznie (kolejność zgłoszeń): {b} wizyt, wartość {bo:.2f}; po optymalizacji: {r} "
+           "wizyt, wartość {ro:.2f}").format(b=met_fifo, bo=baseline.objective or 0, r=met,
+                                             ro=result.objective or 0))
+    if args.lang == "en":
+        verdict = f"{len(violations)} violations" if violations else "all constraints hold"
+    else:
+        verdict = (f"naruszenia wymogów: {len(violations)}" if violations
+                   else "wszystkie wymogi spełnione")
+    print(("Checked independently: " if args.lang == "en" else "Sprawdzono niezależnie: ")
+          + verdict)
+    if args.output:
+        dump_result(result, args.output)
+    return report_violations(violations)
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    if args.demo:
+        from cus_match.generate import build_demo
+
+        given = [f"--{name}" for name in ("profile", "seed", "weeks", "scale")
+                 if getattr(args, name) is not None]
+        if given:
+            raise InvalidOptionError(f"--demo has fixed options: drop {', '.join(given)}")
+        inst = build_demo()
+    else:
+        from cus_match.generate import generate
+
+        inst = generate(args.profile or "rural", seed=0 if args.seed is None else args.seed,
+                        weeks=args.weeks, scale=1.0 if args.scale is None else args.scale)
+    _write_instance(inst, args.output)
+    return EXIT_OK
+
+
+def _write_instance(inst: Instance, output: Path | None) -> None:
+    from cus_match.io.json_format import dump_instance, dumps_instance
+
+    if output:
+        dump_instance(inst, output)
+    else:
+        print(dumps_instance(inst))
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from cus_match.io.json_format import load_instance
+    from cus_match.model.occurrences import expand
+
+    inst = load_instance(args.file)
+    print(f"{args.file}: valid — {len(inst.places)} places, {len(inst.helpers)} helpers, "
+          f"{len(inst.residents)} residents, {len(inst.needs)} needs "
+          f"({len(expand(inst))} visits), {len(inst.services)} formal services")
+    return EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from cus_match.io.json_format import schema
+
+    print(json.dumps(schema(args.kind), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from cus_match.generate import demo_instance
+    from cus_match.io.sheets import write_instance as write_sheets
+    from cus_match.io.sheets import write_template
+
+    fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "csv")
+    if args.demo:
+        write_sheets(demo_instance(), args.output, args.lang, fmt)
+    else:
+        write_template(args.output, args.lang, fmt)
+    print(f"{args.output}: " + ("szablon zapisany" if args.lang == "pl" else "template written"),
+          file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from cus_match.io.sheets import read_instance
+
+    inst = read_instance(args.source, lang=args.lang)
+    _write_instance(inst, args.output)
+    counts = (len(inst.places), len(inst.helpers), len(inst.residents), len(inst.needs))
+    print(f"{args.source}: " + (
+        "poprawne — miejsca: {}, pomagający: {}, mieszkańcy: {}, potrzeby: {}" if args.lang == "pl"
+        else "valid — {} places, {} helpers, {} residents, {} needs").format(*counts),
+        file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,147 @@
+"""Commands that make and verify plans: ``solve`` and ``check``.
+
+:func:`register` adds them to the ``cus-match`` sub-command parser and returns their handlers.
+Both exit 1 when the independent checker finds a violation; ``solve`` also when the plan is
+infeasible, partial or missing.
+
+Examples
+--------
+>>> import argparse, pathlib, tempfile
+>>> from cus_match.generate import generate
+>>> from cus_match.io.json_format import dump_instance
+>>> parser = argparse.ArgumentParser(prog="cus-match")
+>>> parser.add_argument("--lang", default="en")  # doctest: +ELLIPSIS
+_StoreAction(...)
+>>> handlers = register(parser.add_subparsers(dest="command"))
+>>> sorted(handlers)
+['check', 'solve']
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> dump_instance(generate("tiny", seed=1), folder / "tiny.json")
+>>> args = parser.parse_args(["solve", str(folder / "tiny.json"), "-o", str(folder / "plan.json"),
+...                           "--method", "greedy", "--quiet"])
+>>> handlers[args.command](args)  # doctest: +ELLIPSIS
+Plan: feasible (greedy, rule fifo, ... s)
+...
+0
+>>> args = parser.parse_args(["check", str(folder / "tiny.json"), str(folder / "plan.json")])
+>>> handlers[args.command](args)  # doctest: +ELLIPSIS
+/.../plan.json: all constraints hold (... assignments)
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from cus_match.cli.common import (
+    EXIT_INVALID,
+    Handler,
+    Progress,
+    load_plan,
+    print_plan,
+    report_violations,
+)
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    """Add ``solve`` and ``check`` to ``sub`` (from ``add_subparsers``).
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The ``cus-match`` sub-command parsers.
+
+    Returns
+    -------
+    dict
+        Command name to handler.
+    """
+    s = sub.add_parser("solve", help="solve an instance file")
+    s.add_argument("file", type=Path)
+    s.add_argument("-o", "--output", type=Path, required=True, help="result JSON to write")
+    s.add_argument("--rule", default="fifo",
+                   help="matching rule: fifo (default), priority, utilitarian, equity, repair, "
+                        "stable, stable-helpers or nearest")
+    s.add_argument("--weights", default=None, metavar="TERM=W,...",
+                   help="a custom one-stage rule instead of --rule, e.g. "
+                        "'weighted_coverage=1,travel=2,continuity=30'")
+    s.add_argument("--pin", type=Path, default=None, metavar="RESULT",
+                   help="keep every visit of this result JSON (confirmed visits); those the "
+                        "instance no longer allows are dropped and listed with reasons")
+    s.add_argument("--baseline", type=Path, default=None, metavar="RESULT",
+                   help="the plan being re-planned: report how many visits changed (use "
+                        "--rule repair to change as few as possible)")
+    s.add_argument("--method", default="auto",
+                   help="greedy (FIFO by hand), flow, cpsat or auto (default: auto)")
+    s.add_argument("--time-limit", type=float, default=None, help="seconds (default 30)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--workers", type=int, default=1, help="CP-SAT workers per model")
+    s.add_argument("--deterministic", action="store_true",
+                   help="reproducible search (same input and seed, same plan)")
+    s.add_argument("--quiet", action="store_true", help="print only the summary")
+    s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="show elapsed time while solving (default: when stderr is a terminal)")
+
+    c = sub.add_parser("check", help="verify a result against its instance (every constraint)")
+    c.add_argument("file", type=Path, help="instance JSON")
+    c.add_argument("result", type=Path, help="result JSON")
+    return {"solve": _cmd_solve, "check": _cmd_check}
+
+
+def _cmd_solve(args: argparse.Namespace) -> int:
+    from cus_match.io.json_format import dump_result, load_instance, load_result
+    from cus_match.optimise.rules import from_weights
+    from cus_match.optimise.solve import solve
+    from cus_match.plan.check import check
+    from cus_match.plan.result import Status
+
+    inst = load_instance(args.file)
+    rule = args.rule
+    if args.weights is not None:
+        weights: dict[str, object] = {}
+        for part in args.weights.split(","):
+            term, _, value = part.partition("=")
+            try:
+                weights[term.strip()] = float(value)
+            except ValueError:
+                # Kept as text: from_weights names the term and the bad value.
+                weights[term.strip()] = value
+        rule = from_weights("custom", weights)
+    pins = load_result(args.pin).assignments if args.pin else ()
+    baseline = load_result(args.baseline) if args.baseline else None
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    with Progress(args.time_limit or 30.0, args.lang, enabled=show):
+        result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
+                       seed=args.seed, workers=args.workers, deterministic=args.deterministic,
+                       pinned=pins, baseline=baseline)
+    for d in result.dropped_pins:
+        print(f"dropped pin: {d.need} {d.date} {d.helper}: {d.reason.text(args.lang)}"
+              + (f" ({d.detail})" if d.detail else ""))
+    if result.changes is not None:
+        print(("zmienione wizyty względem planu bazowego: " if args.lang == "pl"
+               else "visits changed from the baseline: ") + str(result.changes))
+    dump_result(result, args.output)
+    print_plan(inst, result, args.lang, quiet=args.quiet)
+    if inst.services and not args.quiet:
+        from cus_match.analysis.complement import formal_gaps
+
+        print(formal_gaps(inst, result).text(args.lang))
+    code = report_violations(check(inst, result))
+    if result.status in (Status.INFEASIBLE, Status.PARTIAL, Status.NO_SOLUTION):
+        return EXIT_INVALID
+    return code
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from cus_match.plan.check import check
+
+    inst, result = load_plan(args.file, args.result)
+    violations = check(inst, result)
+    if not violations:
+        print(f"{args.result}: all constraints hold ({len(result.assignments)} assignments)")
+    return report_violations(violations)

@@ -1,0 +1,140 @@
+"""Commands that render a plan for people: ``report`` (one HTML page) and ``export``.
+
+:func:`register` adds them to the ``cus-match`` sub-command parser and returns their handlers.
+Both take ``--lang`` after the command as well as before it, and ``--names``: instance files
+hold no residents' names, so they come from a separate file, checked against the instance.
+
+Examples
+--------
+>>> import argparse, pathlib, tempfile
+>>> from cus_match.generate import generate
+>>> from cus_match.io.json_format import dump_instance, dump_result
+>>> from cus_match.optimise.solve import solve
+>>> parser = argparse.ArgumentParser(prog="cus-match")
+>>> parser.add_argument("--lang", default="en")  # doctest: +ELLIPSIS
+_StoreAction(...)
+>>> handlers = register(parser.add_subparsers(dest="command"))
+>>> sorted(handlers)
+['export', 'report']
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> inst = generate("tiny", seed=1)
+>>> dump_instance(inst, folder / "tiny.json")
+>>> dump_result(solve(inst, method="greedy"), folder / "plan.json")
+>>> args = parser.parse_args(["export", str(folder / "tiny.json"), str(folder / "plan.json")])
+>>> handlers[args.command](args)  # nothing asked for: a usage error
+2
+>>> args = parser.parse_args(["export", str(folder / "tiny.json"), str(folder / "plan.json"),
+...                           "--csv", str(folder / "csv"), "--lang", "pl"])
+>>> handlers[args.command](args)  # doctest: +ELLIPSIS
+/.../csv/...csv
+...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cus_match.cli.common import EXIT_OK, EXIT_USAGE, Handler, add_lang_option, load_plan
+from cus_match.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from cus_match.model.instance import Instance
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    """Add ``report`` and ``export`` to ``sub`` (from ``add_subparsers``).
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The ``cus-match`` sub-command parsers.
+
+    Returns
+    -------
+    dict
+        Command name to handler.
+    """
+    rp = sub.add_parser("report", help="write a plan as one self-contained HTML page "
+                                        "(charts, map, unmet needs explained)")
+    rp.add_argument("file", type=Path, help="instance JSON")
+    rp.add_argument("result", type=Path, help="result JSON")
+    rp.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    _add_names_option(rp)
+    rp.add_argument("--previous", type=Path, metavar="RESULT", default=None,
+                    help="the previous round's plan (result JSON): pairs kept from it")
+    rp.add_argument("--title", default=None, help="page title")
+    add_lang_option(rp, "language of the report")
+
+    e = sub.add_parser("export", help="write a plan as XLSX, CSV files and/or calendars (.ics)")
+    e.add_argument("file", type=Path, help="instance JSON")
+    e.add_argument("result", type=Path, help="result JSON")
+    e.add_argument("--xlsx", type=Path, help="workbook to write")
+    e.add_argument("--csv", type=Path, metavar="FOLDER", help="folder for the CSV files")
+    e.add_argument("--ics", type=Path, metavar="FOLDER",
+                   help="folder for one calendar per helper")
+    _add_names_option(e)
+    e.add_argument("--delimiter", choices=[";", ","], default=";",
+                   help="CSV field separator (default ';', for Polish Excel)")
+    add_lang_option(e, "language of headers and words")
+    return {"report": _cmd_report, "export": _cmd_export}
+
+
+def _add_names_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--names", type=Path, metavar="FILE",
+                        help="residents' names, one 'id;name' per line (default: ids only)")
+
+
+def _read_names(path: Path, inst: Instance) -> dict[str, str]:
+    from cus_match.errors import Problem
+    from cus_match.report.tables import read_names
+
+    names = read_names(path)
+    known = {r.id for r in inst.residents}
+    # A name for an id the instance lacks is most likely a typo: say so rather than drop it.
+    unknown = [Problem(rid, "not a resident of the instance") for rid in sorted(names)
+               if rid not in known]
+    if unknown:
+        raise InvalidInputError(unknown, source=str(path))
+    return names
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from cus_match.io.json_format import load_result
+    from cus_match.report import write_report
+
+    inst, result = load_plan(args.file, args.result)
+    names = _read_names(args.names, inst) if args.names else None
+    previous = load_result(args.previous) if args.previous else None
+    print(write_report(inst, result, args.output, lang=args.lang, names=names,
+                       previous=previous, title=args.title))
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    if not (args.xlsx or args.csv or args.ics):
+        print("error: export needs at least one of --xlsx, --csv, --ics", file=sys.stderr)
+        return EXIT_USAGE
+    inst, result = load_plan(args.file, args.result)
+    names = _read_names(args.names, inst) if args.names else None
+    if args.xlsx:
+        from cus_match.report.tables import write_xlsx
+
+        print(write_xlsx(inst, result, args.xlsx, lang=args.lang, names=names))
+    if args.csv:
+        from cus_match.report.tables import write_csv
+
+        for p in write_csv(inst, result, args.csv, lang=args.lang, names=names,
+                           delimiter=args.delimiter):
+            print(p)
+    if args.ics:
+        from cus_match.report.calendar import write_ics
+
+        for p in write_ics(inst, result, args.ics, lang=args.lang):
+            print(p)
+    return EXIT_OK
