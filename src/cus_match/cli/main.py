@@ -369,12 +369,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _read_names(path: Path, inst) -> dict[str, str]:  # type: ignore[no-untyped-def]
     from cus_match.errors import Problem
+    from cus_match.problem_texts import ProblemCode
     from cus_match.report.tables import read_names
 
     names = read_names(path)
     known = {r.id for r in inst.residents}
     # A name for an id the instance lacks is most likely a typo: say so rather than drop it.
-    unknown = [Problem(rid, "not a resident of the instance") for rid in sorted(names)
+    unknown = [Problem(rid, ProblemCode.NOT_A_RESIDENT) for rid in sorted(names)
                if rid not in known]
     if unknown:
         raise InvalidInputError(unknown, source=str(path))
