@@ -119,7 +119,7 @@ class ProblemArgs(Mapping[str, Any]):
         return {k: out(v) for k, v in self._data.items()}
 
 
-def _check_code(_inst: object, _attr: object, code: object) -> None:
+def _check_code(_inst: object, _attr: object, code: Any) -> None:
     if not (isinstance(code, str) and callable(getattr(code, "text", None))):
         raise TypeError(f"a problem's code must be a cus_match.problem_texts.ProblemCode, "
                         f"got {code!r}")
