@@ -161,6 +161,13 @@ class Problem:
         """
         return self.code.text(lang, self.args)
 
+    def location(self, lang: str = "en") -> str:
+        """Where the problem is, for a reader of ``lang``: the path, in general.
+
+        A problem found in a spreadsheet names its sheet, row and column in words of ``lang``.
+        """
+        return self.path
+
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """A JSON-ready record: path, code, args and the message in ``lang``.
 
@@ -209,8 +216,9 @@ class InvalidInputError(CusMatchError, ValueError):
         # The codes carry the words; an error without problems has none to speak but English.
         count = self.problems[0].code.count_text(n, lang) if n else "0 problems"
         lines = [f"{head}{count}"]
-        lines += [f"  {p.path}: {p.text(lang)}" if p.path else f"  {p.text(lang)}"
-                  for p in self.problems]
+        for p in self.problems:
+            where = p.location(lang)
+            lines.append(f"  {where}: {p.text(lang)}" if where else f"  {p.text(lang)}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -127,7 +127,9 @@ class ProblemCode(enum.StrEnum):
     NO_COORDINATES = "no_coordinates"
     OUTSIDE_PERIOD = "outside_period"
     NO_VISIT_IN_PERIOD = "no_visit_in_period"
-    # A result against its instance (plan.references, solvers, analysis) ----------------------
+    # A result against its instance (plan.result, plan.references, solvers, analysis) ---------
+    NOT_A_DATETIME = "not_a_datetime"
+    NO_UTC_OFFSET = "no_utc_offset"
     RESULT_UNKNOWN_NEED = "result_unknown_need"
     RESULT_UNKNOWN_HELPER = "result_unknown_helper"
     RESULT_UNKNOWN_SERVICE = "result_unknown_service"
@@ -400,7 +402,13 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.NO_VISIT_IN_PERIOD: {
         "en": "the need has no visit in the planning period {start:date}..{end:date}",
         "pl": "potrzeba nie ma żadnej wizyty w okresie planowania {start:date}-{end:date}"},
-    # A result against its instance.
+    # A result, and a result against its instance.
+    C.NOT_A_DATETIME: {
+        "en": "{value} is not an ISO date-time with offset",
+        "pl": "{value} to nie data z godziną i strefą czasową w zapisie ISO"},
+    C.NO_UTC_OFFSET: {
+        "en": "{value} has no UTC offset (write e.g. 2026-03-30T08:00:00+02:00)",
+        "pl": "{value} nie ma przesunięcia względem UTC (wpisz np. 2026-03-30T08:00:00+02:00)"},
     C.RESULT_UNKNOWN_NEED: {
         "en": "unknown need {id:q} (not in the instance)",
         "pl": "nieznana potrzeba {id:q} (nie ma jej w danych planu)"},
@@ -452,12 +460,12 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     # Spreadsheets. ``detail`` is the spreadsheet library's or the csv module's own words.
     C.WORKBOOK_UNREADABLE: {
         "en": "cannot open the .xlsx workbook: {detail}",
-        "pl": "nie można otworzyć skoroszytu .xlsx: {detail}"},
+        "pl": "nie można otworzyć skoroszytu .xlsx: {detail:w:library_error}"},
     C.FILE_NOT_TEXT: {
         "en": "not UTF-8 or Windows-1250 text (save it as CSV UTF-8)",
         "pl": "plik nie jest tekstem UTF-8 ani Windows-1250 (zapisz jako CSV UTF-8)"},
     C.CSV_INVALID: {"en": "not a valid CSV file: {detail}",
-                    "pl": "niepoprawny plik CSV: {detail}"},
+                    "pl": "niepoprawny plik CSV: {detail:w:library_error}"},
     C.NO_CSV_FILES: {"en": "the folder has no .csv files",
                      "pl": "folder nie zawiera plików .csv"},
     C.NO_SUCH_PATH: {"en": "no such file or folder", "pl": "nie ma takiego pliku ani folderu"},
@@ -648,6 +656,14 @@ WORDS: Final[dict[str, dict[str, dict[str, str]]]] = {
             "Extra data": "nadmiarowe dane po końcu dokumentu",
             "Illegal trailing comma before end of object": "przecinek przed końcem obiektu",
             "Illegal trailing comma before end of array": "przecinek przed końcem listy",
+        },
+    },
+    # The commonest words of the zipfile, openpyxl and csv modules; others are shown as they are.
+    "library_error": {
+        "en": {},
+        "pl": {
+            "File is not a zip file": "plik nie jest skoroszytem .xlsx (archiwum ZIP)",
+            "line contains NUL": "plik zawiera znak NUL (to nie jest zwykły tekst)",
         },
     },
 }

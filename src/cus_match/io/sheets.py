@@ -112,6 +112,11 @@ class SheetProblem(Problem):
         The column header, as written in the file when it was there.
     lang : {"en", "pl"}
         The language of ``path`` and ``message``.
+    where : str, optional
+        What the location starts with: a file name, or a structurer path the reader could not
+        put in a cell.
+    csv : bool
+        Whether ``sheet`` is a CSV file (named as it is, not as "sheet 'x'").
     """
 
     file: str = ""
@@ -119,11 +124,18 @@ class SheetProblem(Problem):
     row: int | None = None
     column: str | None = None
     lang: str = "en"
+    where: str | None = None
+    csv: bool = False
 
     @property
     def message(self) -> str:
         """The problem in the reader's language."""
         return self.text(self.lang)
+
+    def location(self, lang: str = "en") -> str:
+        """Sheet, row and column in words of ``lang``: ``arkusz 'x', wiersz 4, kolumna 'y'``."""
+        return location(lang, self.sheet, sheet_is_file=self.csv, row=self.row,
+                        column=self.column, where=self.where)
 
 
 class SheetInputError(InvalidInputError):
@@ -151,10 +163,12 @@ class _Table:
 def _problem(lang: Lang, table: _Table | None, code: ProblemCode,
              args: Mapping[str, Any] | None = None, row: int | None = None,
              column: str | None = None, file: str = "", where: str | None = None) -> SheetProblem:
-    path = location(lang, table.name if table else None, sheet_is_file=bool(table and
-                    table.is_csv), row=row, column=column, where=where)
+    csv = bool(table and table.is_csv)
+    path = location(lang, table.name if table else None, sheet_is_file=csv, row=row,
+                    column=column, where=where)
     return SheetProblem(path, code, args or {}, file=table.file if table else file,
-                        sheet=table.name if table else None, row=row, column=column, lang=lang)
+                        sheet=table.name if table else None, row=row, column=column, lang=lang,
+                        where=where, csv=csv)
 
 
 # --- reading files --------------------------------------------------------------------------
