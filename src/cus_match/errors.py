@@ -111,7 +111,11 @@ class ProblemArgs(Mapping[str, Any]):
         return ProblemArgs, (self._data,)
 
     def to_json(self) -> dict[str, Any]:
-        """Plain ``dict``/``list`` values for :func:`json.dumps`."""
+        """Plain ``dict``/``list`` values for :func:`json.dumps`.
+
+        >>> ProblemArgs({"sheet": {"en": "helpers"}, "shape": (3, 4)}).to_json()
+        {'sheet': {'en': 'helpers'}, 'shape': [3, 4]}
+        """
         def out(v: Any) -> Any:
             if isinstance(v, ProblemArgs):
                 return v.to_json()
@@ -158,6 +162,12 @@ class Problem:
         ------
         InvalidOptionError
             If ``lang`` is not a supported language.
+
+        Examples
+        --------
+        >>> from cus_match.problem_texts import ProblemCode
+        >>> Problem("helpers[0].home", ProblemCode.UNKNOWN_PLACE, {"id": "sanok"}).text("pl")
+        "nieznane miejsce 'sanok'"
         """
         return self.code.text(lang, self.args)
 
@@ -172,6 +182,13 @@ class Problem:
         """A JSON-ready record: path, code, args and the message in ``lang``.
 
         :func:`cus_match.problem_texts.problem_from_dict` reads it back.
+
+        Examples
+        --------
+        >>> from cus_match.problem_texts import ProblemCode
+        >>> Problem("cost", ProblemCode.NOT_A_MATRIX, {"shape": (3,)}).to_dict()
+        {'path': 'cost', 'code': 'not_a_matrix', 'args': {'shape': [3]},
+         'message': 'must be a matrix, got shape (3,)'}
         """
         return {"path": self.path, "code": str(self.code), "args": self.args.to_json(),
                 "message": self.text(lang)}

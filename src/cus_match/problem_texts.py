@@ -8,20 +8,20 @@ text in English or Polish. Rewording a message here changes nothing a program re
 A text is a :meth:`str.format` template whose placeholders name ``args``; a placeholder's spec
 says how a value is shown in the language:
 
-=================  ============================================================================
-``{x}``            as it is; numbers with the language's decimal mark (``-1.5`` / ``-1,5``);
-                   a mapping ``{"en": ..., "pl": ...}`` shows its entry for the language
-``{x:q}``          quoted like an id: ``'h1'`` (numbers as above)
-``{x:qlist}``      a list of quoted values: ``'mon', 'tue'``
-``{x:date}``       an ISO date as the language writes it: ``2026-03-24`` / ``24.03.2026``
-``{x:plural:...}`` the noun form after the number ``x``: ``plural:minute|minutes`` in English,
-                   ``plural:minuta|minuty|minut`` in Polish (see :func:`cus_match.lang.plural`)
-``{x:w:table}``    a word from the table ``table`` of :data:`WORDS` (the value itself if absent)
-``{x:lead:table}`` like ``w``, followed by ``": "``; nothing at all when ``x`` is ``None``
-``{x:hex}``        a byte: ``0xe9``
-``{x:shape}``      an array shape: ``(3, 4)``
-``{x:oserror}``    an operating-system error number, in words
-=================  ============================================================================
+===================  ==========================================================================
+``{x}``              as it is; numbers with the language's decimal mark (``-1.5`` / ``-1,5``);
+                     a mapping ``{"en": ..., "pl": ...}`` shows its entry for the language
+``{x:q}``            quoted like an id: ``'h1'`` (numbers as above)
+``{x:qlist}``        a list of quoted values: ``'mon', 'tue'``
+``{x:date}``         an ISO date as the language writes it: ``2026-03-24`` / ``24.03.2026``
+``{x:plural:...}``   the noun form after the number ``x``: ``plural:minute|minutes`` in English,
+                     ``plural:minuta|minuty|minut`` in Polish (see :func:`cus_match.lang.plural`)
+``{x:w:table}``      a word from the table ``table`` of :data:`WORDS` (the value itself if absent)
+``{x:lead:table}``   like ``w``, followed by ``": "``; nothing at all when ``x`` is ``None``
+``{x:hex}``          a byte: ``0xe9``
+``{x:shape}``        an array shape: ``(3, 4)``
+``{x:oserror}``      an operating-system error number, in words
+===================  ==========================================================================
 
 Both languages of a code use the same placeholders (``tests/test_problems.py`` checks it).
 
@@ -141,6 +141,8 @@ class ProblemCode(enum.StrEnum):
     NEED_ALREADY_IN_INSTANCE = "need_already_in_instance"
     HELPER_ID_TAKEN = "helper_id_taken"
     NOT_A_CHANGE = "not_a_change"
+    UNKNOWN_CREDENTIAL = "unknown_credential"
+    UNKNOWN_TRAVEL_MODE = "unknown_travel_mode"
     NOT_A_RESIDENT = "not_a_resident"
     NAMES_NOT_UTF8 = "names_not_utf8"
     NAMES_FIELD_COUNT = "names_field_count"
@@ -217,7 +219,11 @@ class ProblemCode(enum.StrEnum):
 
     @classmethod
     def count_text(cls, n: int, lang: str = "en") -> str:
-        """``3 problems`` / ``3 problemy``: the first line of an error listing problems."""
+        """``3 problems`` / ``3 problemy``: the first line of an error listing problems.
+
+        >>> ProblemCode.count_text(3, "pl")
+        '3 problemy'
+        """
         return problem_count(n, lang)
 
 
@@ -244,7 +250,7 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.NUMBER_TOO_LARGE: {"en": "number too large: {value}", "pl": "za duża liczba: {value}"},
     C.NOT_ONE_OF: {
         "en": "{value:q} is not one of {allowed:qlist}",
-        "pl": "{value:q} nie jest żadną z dozwolonych wartości: {allowed:qlist}"},
+        "pl": "{value:q} nie należy do dozwolonych wartości: {allowed:qlist}"},
     # A last resort for an error raised without a code; tests keep it out of every corpus.
     C.INVALID_VALUE: {"en": "{detail}", "pl": "niepoprawna wartość: {detail}"},
     # Files and documents. ``detail`` of INVALID_JSON is the json module's own description.
@@ -260,7 +266,7 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
         "pl": "niepoprawny JSON: {detail:w:json_error} (wiersz {line}, kolumna {column})"},
     C.JSON_NOT_FINITE: {
         "en": "not valid JSON: {name} is not valid JSON (numbers must be finite)",
-        "pl": "niepoprawny JSON: {name} to nie liczba (liczby muszą być skończone)"},
+        "pl": "niepoprawny JSON: wartość {name} jest niedozwolona (liczby muszą być skończone)"},
     C.JSON_NUMBER_TOO_LONG: {
         "en": "not valid JSON: a number of {digits} digits is too long",
         "pl": "niepoprawny JSON: liczba o {digits} cyfrach jest za długa"},
@@ -280,10 +286,10 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     # ``got`` is the value as Python shows it: ``'cus-match/2'``, ``1``, ``None``.
     C.FORMAT_UNSUPPORTED: {
         "en": "unsupported format {got} (this version reads {expected:q})",
-        "pl": "nieobsługiwany format {got} (ta wersja czyta {expected:q})"},
+        "pl": "nieobsługiwany format {got} (ta wersja obsługuje {expected:q})"},
     C.WRONG_KIND: {
         "en": "expected {expected:q}, got {got}",
-        "pl": "oczekiwano rodzaju {expected:q}, jest {got}"},
+        "pl": "oczekiwano dokumentu rodzaju {expected:q}, jest {got}"},
     # One value.
     C.INVALID_ID: {
         "en": "{value} is not a valid id (1-128 letters, digits or _ . : - /, starting with a "
@@ -446,6 +452,12 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.NOT_A_CHANGE: {
         "en": "not a change: {kind} (use AddHelper, Extend or ExtraHours)",
         "pl": "to nie zmiana: {kind} (użyj AddHelper, Extend lub ExtraHours)"},
+    C.UNKNOWN_CREDENTIAL: {
+        "en": "unknown credential {value:q}; choose one of: {allowed}",
+        "pl": "nieznane zaświadczenie {value:q}; wybierz jedno z: {allowed}"},
+    C.UNKNOWN_TRAVEL_MODE: {
+        "en": "unknown travel mode {value:q}; choose one of: {allowed}",
+        "pl": "nieznany sposób dojazdu {value:q}; wybierz jeden z: {allowed}"},
     C.NOT_A_RESIDENT: {"en": "not a resident of the instance",
                        "pl": "nie ma takiego mieszkańca w danych"},
     C.NAMES_NOT_UTF8: {"en": "the file is not UTF-8 text",
@@ -599,7 +611,7 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
         "en": "arcs {first} and {second} both join agent {agent} and job {job}",
         "pl": "łuki {first} i {second} łączą tego samego agenta {agent} z zadaniem {job}"},
     C.FILE_ENDS_BEFORE_SIZE: {"en": "file ended before a problem's m n",
-                              "pl": "plik kończy się przed rozmiarem problemu (m n)"},
+                              "pl": "plik kończy się, zanim podano rozmiar problemu (m n)"},
     C.FILE_ENDS_INSIDE: {"en": "file ended inside a {m} x {n} problem",
                          "pl": "plik kończy się w środku problemu {m} x {n}"},
     C.NUMBERS_AFTER_PROBLEM: {
@@ -609,11 +621,11 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
         "en": "{count} {count:plural:number|numbers} after the last problem",
         "pl": "{count} {count:plural:liczba|liczby|liczb} po końcu ostatniego problemu"},
     C.NOT_TRIPLES: {"en": "the sparse body is not made of triples",
-                    "pl": "część rzadka pliku nie składa się z trójek liczb"},
+                    "pl": "dane macierzy rzadkiej nie składają się z trójek liczb"},
     C.PAIR_INDEX_OUT_OF_RANGE: {"en": "a pair index is out of range",
                                 "pl": "numer w parze jest poza zakresem"},
     C.COST_COUNT: {"en": "expected {expected} costs, got {count}",
-                   "pl": "oczekiwano {expected} kosztów, jest {count}"},
+                   "pl": "liczba kosztów powinna wynosić {expected}, jest {count}"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in

@@ -54,7 +54,11 @@ _WORDS: Final[dict[str, dict[str, str]]] = {
 
 
 def row_words(row: int) -> dict[str, str]:
-    """``row 4`` in each language, as a problem argument."""
+    """``row 4`` in each language, as a problem argument.
+
+    >>> row_words(4)["pl"]
+    'wiersz 4'
+    """
     return {lang: f"{words['row']} {row}" for lang, words in _WORDS.items()}
 
 

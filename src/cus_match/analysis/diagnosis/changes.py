@@ -125,11 +125,11 @@ class Extend:
 
     def __attrs_post_init__(self) -> None:
         if self.kind is Extension.CREDENTIAL and self.value not in words.CREDENTIALS:
-            raise FieldValueError("value", f"unknown credential {self.value!r}; choose one of: "
-                                  f"{', '.join(words.CREDENTIALS)}")
+            raise FieldValueError(ProblemCode.UNKNOWN_CREDENTIAL, field="value", value=self.value,
+                                  allowed=list(words.CREDENTIALS))
         if self.kind is Extension.MODE and self.value not in set(TravelMode):
-            raise FieldValueError("value", f"unknown travel mode {self.value!r}; choose one "
-                                  f"of: {', '.join(m.value for m in TravelMode)}")
+            raise FieldValueError(ProblemCode.UNKNOWN_TRAVEL_MODE, field="value",
+                                  value=self.value, allowed=[m.value for m in TravelMode])
 
     @property
     def key(self) -> str:
