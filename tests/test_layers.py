@@ -20,7 +20,8 @@ PACKAGE = "cus_match"
 #: Bottom to top. A module's layer is its first folder under ``cus_match`` (the root modules are
 #: named one by one); folders on one line are one floor but may not import each other.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "reasons", "clock", "lang", "version"),  # foundation: plain values, no domain
+    # foundation: plain values and words, no domain
+    ("errors", "reasons", "clock", "lang", "problem_texts", "version"),
     ("model",),  # the entities, the validated Instance, travel, occurrences, eligibility
     ("plan",),  # the Result, its references to the instance, the independent check
     ("io",),  # file formats of instances and plans (JSON, spreadsheets), schemas

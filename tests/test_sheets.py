@@ -18,7 +18,6 @@ from cus_match.io.cells import CellError, fold, read_days, read_weekly, read_win
 from cus_match.io.json_format import load_instance
 from cus_match.io.safe_cells import neutralise, restore
 from cus_match.io.sheet_layout import SHEETS, sheet
-from cus_match.io.sheet_messages import has_polish, to_polish
 from cus_match.io.sheets import (
     SheetInputError,
     SheetProblem,
@@ -430,37 +429,6 @@ def test_not_a_workbook(tmp_path):
     _write(tmp_path / "u16", "places.csv", "id\nabc\n", "utf-16")
     with pytest.raises(SheetInputError, match="not UTF-8 or Windows-1250"):
         read_instance(tmp_path / "u16", lang="en")
-
-
-def test_structurer_messages_have_polish_versions():
-    messages = [
-        "missing required field", "unknown place 'x'", "unknown helper 'h'",
-        "duplicate id 'h1' (first used at helpers[0])", "must be > 0, got -1.0",
-        "must be >= 0, got -1.0", "car: speed must be > 0 km/h, got 0.0",
-        "walk: minutes must be >= 0, got -3.0", "give travel minutes for at least one mode",
-        "expected a whole number, got number 2.5",
-        "'x y' is not a valid id (1-128 letters, digits or _ . : - /, starting with a letter "
-        "or digit)", "'25:00' is not a time of day HH:MM (00:00-24:00)",
-        "'Mars/Base' is not a known IANA time zone (e.g. 'Europe/Warsaw')",
-        "end 08:00 is not after start 09:00 (windows cannot cross midnight: split into two)",
-        "end 2026-03-01 is before start 2026-03-05",
-        "valid_to 2026-01-01 is before valid_from 2026-02-01",
-        "nnw_valid_to 2026-01-01 is before nnw_valid_from 2026-02-01",
-        "latitude must be within -90..90, got 91.0", "give both lat and lon, or neither",
-        "place 'a' has no coordinates and the instance has no travel network (travel_edges): "
-        "travel to or from it cannot be worked out",
-        "an edge must join two different places, got 'a' twice",
-        "a need without a resident (group session) needs a place",
-        "90 minutes do not fit in any window (the longest is 60 minutes)",
-        "a one-off need takes only a date, no days/start/end",
-        "a weekly need needs at least one weekday",
-        "2026-05-01 is outside the planning period 2026-03-23..2026-03-29",
-        "the need has no visit in the planning period 2026-03-23..2026-03-29",
-        "the planning period has 400 days; at most 366 are supported",
-    ]
-    assert [m for m in messages if not has_polish(m)] == []
-    assert to_polish(messages[-3]) == \
-        "01.05.2026 jest poza okresem planowania 23.03.2026-29.03.2026"
 
 
 # --- templates ------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ from cus_match.optimise.rules import SECONDARY_WEIGHTS
 from cus_match.optimise.solvers.state import PlanState, primary_value
 from cus_match.plan.references import check_result
 from cus_match.plan.result import Assignment, NearMiss, ReasonCount, Referral, Result
+from cus_match.problem_texts import ProblemCode
 from cus_match.reasons import Reason
 
 __all__ = [
@@ -452,10 +453,8 @@ class _Ctx:
             i = self.index.get(key)
             if i is None:
                 k = team[0][0]
-                problems.append(Problem(f"assignments[{k}]", f"visit {key[0]} on {key[1]} is "
-                                        "not open to helpers in this instance (referred, met by "
-                                        "a formal service, outside its IPUS or not a date of "
-                                        "the need)"))
+                problems.append(Problem(f"assignments[{k}]", ProblemCode.VISIT_NOT_OPEN,
+                                        {"need": key[0], "date": key[1].isoformat()}))
                 continue
             by_helper = {c.helper: c for c in compat.candidates[i]}
             # A helper the graph does not list (a plan edited by hand) still takes the time.

@@ -84,6 +84,7 @@ from cus_match.model.instance import Instance, cross_check
 from cus_match.model.occurrences import FormalVisit, Occurrence, formal_visits
 from cus_match.plan.references import check_result
 from cus_match.plan.result import Assignment, Covered, ReasonCount, Result, Status, Unmet
+from cus_match.problem_texts import ProblemCode
 from cus_match.reasons import Reason
 
 __all__ = [
@@ -423,12 +424,12 @@ class Recommender:
     def _validate(self, need: Need) -> None:
         if not isinstance(need, Need):
             raise InvalidOptionError(f"expected a Need, got {type(need).__name__}")
-        problems = [Problem(p.path.replace("needs[0]", "need", 1), p.message) for p in
+        problems = [Problem(p.path.replace("needs[0]", "need", 1), p.code, p.args) for p in
                     cross_check(self.instance.policy, [], [], [], [(0, need)], [], [],
                                 ids={**self._ids, "needs": [(0, need.id)]}, has_network=True)]
         if need.id in self._need_ids:
-            problems.insert(0, Problem("need.id", f"need {need.id!r} is already in the "
-                                       "instance; recommendations are for a new need"))
+            problems.insert(0, Problem("need.id", ProblemCode.NEED_ALREADY_IN_INSTANCE,
+                                       {"id": need.id}))
         if problems:
             raise InvalidInputError(problems, source="need")
 
@@ -793,7 +794,8 @@ def loads_need(text: str, *, source: str = "<string>") -> Need:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InvalidInputError([Problem("", f"not valid JSON: {e}")], source=source) from None
+        raise InvalidInputError([Problem("", ProblemCode.INVALID_JSON, {
+            "detail": e.msg, "line": e.lineno, "column": e.colno})], source=source) from None
     return structure_or_raise(data, Need, source)
 
 

@@ -66,7 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handlers[args.command](args))
     except InvalidInputError as e:
-        print(str(e), file=sys.stderr)
+        # Every problem carries its code, so it can be told in the coordinator's language.
+        print(e.text(args.lang), file=sys.stderr)
         return EXIT_INVALID
     except CusMatchError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -92,12 +92,13 @@ def _add_names_option(parser: argparse.ArgumentParser) -> None:
 
 def _read_names(path: Path, inst: Instance) -> dict[str, str]:
     from cus_match.errors import Problem
+    from cus_match.problem_texts import ProblemCode
     from cus_match.report.tables import read_names
 
     names = read_names(path)
     known = {r.id for r in inst.residents}
     # A name for an id the instance lacks is most likely a typo: say so rather than drop it.
-    unknown = [Problem(rid, "not a resident of the instance") for rid in sorted(names)
+    unknown = [Problem(rid, ProblemCode.NOT_A_RESIDENT) for rid in sorted(names)
                if rid not in known]
     if unknown:
         raise InvalidInputError(unknown, source=str(path))

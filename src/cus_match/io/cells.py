@@ -3,7 +3,8 @@
 Every reader takes what a cell holds (text from a CSV file, or a typed value from an ``.xlsx``
 workbook: number, date, time, boolean) and returns the value of the JSON instance format
 (:mod:`cus_match.io.json_format`), so the project's structurer does all the checking of values.
-Readers only check *syntax* and raise :class:`CellError` with the message in English and Polish.
+Readers only check *syntax* and raise :class:`CellError` with a problem code, worded in English
+and Polish by :mod:`cus_match.problem_texts`.
 
 Cell syntax (documented for users in ``docs/spreadsheets.md``):
 
@@ -41,6 +42,8 @@ from functools import lru_cache
 from typing import Literal
 
 from cus_match.clock import Weekday
+from cus_match.errors import FieldValueError
+from cus_match.problem_texts import ProblemCode
 
 __all__ = [
     "EMPTY",
@@ -72,16 +75,15 @@ Lang = Literal["pl", "en"]
 EMPTY: dict[str, str] = {"pl": "brak", "en": "none"}
 
 
-class CellError(ValueError):
-    """A cell whose text cannot be read; carries the message in English and Polish."""
+class CellError(FieldValueError):
+    """A cell whose text cannot be read; carries the problem's code and arguments.
 
-    def __init__(self, en: str, pl: str) -> None:
-        self.en, self.pl = en, pl
-        super().__init__(en)
-
-    def text(self, lang: str) -> str:
-        """The message in ``lang`` (``"pl"`` or ``"en"``)."""
-        return self.pl if lang == "pl" else self.en
+    >>> try:
+    ...     read_bool("może")
+    ... except CellError as e:
+    ...     print(e.code, e.text("pl"))
+    cell_not_yes_no 'może' to nie tak/nie (wpisz tak, nie, 1 lub 0)
+    """
 
 
 @lru_cache(maxsize=4096)  # the same headers, labels and day names come back in every row
@@ -111,8 +113,7 @@ def read_text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bool | date | time):
-        raise CellError(f"expected text, got {_show(value)}",
-                        f"oczekiwano tekstu, jest {_show(value)}")
+        raise CellError(ProblemCode.CELL_NOT_TEXT, value=_show(value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -124,21 +125,19 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 def read_number(value: object) -> int | float:
     """A number: ``2,5`` (decimal comma), ``2.5``, ``1 200`` or a number cell."""
     if isinstance(value, bool):
-        raise CellError(f"expected a number, got {value}", f"oczekiwano liczby, jest {value}")
+        raise CellError(ProblemCode.CELL_BOOL_FOR_NUMBER, value=str(value))
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
-            raise CellError(f"expected a finite number, got {value}",
-                            f"oczekiwano skończonej liczby, jest {value}")
+            raise CellError(ProblemCode.CELL_NOT_FINITE, value=str(value))
         return value
     text = read_text(value).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
     if not _NUMBER.fullmatch(text):
-        raise CellError(f"{_show(value)} is not a number (write e.g. 2,5 or 2.5)",
-                        f"{_show(value)} nie jest liczbą (wpisz np. 2,5)")
+        raise CellError(ProblemCode.CELL_NOT_A_NUMBER, value=_show(value))
     number = float(text)
     if not math.isfinite(number):
-        raise CellError(f"{_show(value)} is too large", f"{_show(value)} to za duża liczba")
+        raise CellError(ProblemCode.CELL_NUMBER_TOO_LARGE, value=_show(value))
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
@@ -157,8 +156,7 @@ def read_bool(value: object) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise CellError(f"{_show(value)} is not yes or no (write yes, no, 1 or 0)",
-                    f"{_show(value)} to nie tak/nie (wpisz tak, nie, 1 lub 0)")
+    raise CellError(ProblemCode.CELL_NOT_YES_NO, value=_show(value))
 
 
 _DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -170,8 +168,8 @@ def read_date(value: object) -> str:
     """A date as ISO text: ``23.03.2026``, ``2026-03-23`` or a date cell."""
     if isinstance(value, datetime):
         if value.time() != time(0, 0):
-            raise CellError(f"expected a date, got a date and time {value:%Y-%m-%d %H:%M}",
-                            f"oczekiwano daty, jest data z godziną {value:%d.%m.%Y %H:%M}")
+            raise CellError(ProblemCode.CELL_DATE_WITH_TIME, day=value.date().isoformat(),
+                            at=f"{value:%H:%M}")
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
@@ -184,10 +182,8 @@ def read_date(value: object) -> str:
         if iso:
             return date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
     except ValueError:
-        raise CellError(f"{_show(value)} is not a date in the calendar",
-                        f"{_show(value)}: nie ma takiego dnia w kalendarzu") from None
-    raise CellError(f"{_show(value)} is not a date (write DD.MM.YYYY or YYYY-MM-DD)",
-                    f"{_show(value)} nie jest datą (wpisz DD.MM.RRRR, np. 23.03.2026)")
+        raise CellError(ProblemCode.CELL_NO_SUCH_DAY, value=_show(value)) from None
+    raise CellError(ProblemCode.CELL_NOT_A_DATE, value=_show(value))
 
 
 def write_date(iso: str, lang: Lang) -> str:
@@ -238,8 +234,7 @@ def read_list(value: object) -> list[str]:
         return []
     items = [item.strip() for item in _ITEM_SEP.split(text)]
     if any(not item for item in items):
-        raise CellError(f"{_show(value)} has an empty item (two separators in a row?)",
-                        f"{_show(value)} ma pusty element (dwa separatory obok siebie?)")
+        raise CellError(ProblemCode.CELL_EMPTY_ITEM, value=_show(value))
     return items
 
 
@@ -254,8 +249,8 @@ def read_enum(value: object, labels: Mapping[str, str], what: tuple[str, str],
     found = labels.get(fold(text))
     if found is None:
         en, pl = (", ".join(x) for x in shown)
-        raise CellError(f"{_show(text)} is not a {what[0]} (write one of: {en})",
-                        f"{_show(text)} to nie {what[1]} (wpisz jedno z: {pl})")
+        raise CellError(ProblemCode.CELL_NOT_A_LABEL, value=_show(text),
+                        what={"en": what[0], "pl": what[1]}, choices={"en": en, "pl": pl})
     return found
 
 
@@ -280,15 +275,12 @@ _DASH = r"\s*[-–—]\s*"
 _DAYSPEC = re.compile(rf"([^\W\d_]+)\.?(?:{_DASH}([^\W\d_]+)\.?)?\s*")
 _CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?"
 _SPAN = re.compile(rf"{_CLOCK}{_DASH}{_CLOCK}\s*")
-_BAD_DAY = ("{v} is not a weekday (write pon, wt, śr, czw, pt, sob, nd or mon ... sun)",
-            "{v} to nie dzień tygodnia (wpisz pon, wt, śr, czw, pt, sob, nd)")
 
 
 def _day(word: str, cell: object) -> Weekday:
     day = _DAYS_BY_WORD.get(fold(word))
     if day is None:
-        raise CellError(_BAD_DAY[0].format(v=_show(word)) + f" in {_show(cell)}",
-                        _BAD_DAY[1].format(v=_show(word)) + f" w {_show(cell)}")
+        raise CellError(ProblemCode.CELL_NOT_A_WEEKDAY, value=_show(word), cell=_show(cell))
     return day
 
 
@@ -298,9 +290,7 @@ def _dayspec(match: re.Match[str], cell: object) -> list[Weekday]:
         return [first]
     last = _day(match[2], cell)
     if last.number < first.number:
-        raise CellError(
-            f"the day range {match[0].strip()!r} runs backwards (write e.g. pon-pt)",
-            f"zakres dni {match[0].strip()!r} jest odwrócony (wpisz np. pon-pt)")
+        raise CellError(ProblemCode.CELL_DAYS_BACKWARDS, value=match[0].strip())
     return _DAYS[first.number:last.number + 1]
 
 
@@ -311,11 +301,7 @@ def _clock(hours: str, minutes: str | None) -> str:
 
 def _tokens(value: object, what: tuple[str, str]) -> list[str]:
     if isinstance(value, time | datetime):
-        raise CellError(
-            f"a single time is not a {what[0]}: write start and end, e.g. 8:00-12:00 "
-            "(format the cell as text)",
-            f"sama godzina to nie {what[1]}: wpisz początek i koniec, np. 8:00-12:00 "
-            "(ustaw format komórki: tekst)")
+        raise CellError(ProblemCode.CELL_SINGLE_TIME, what={"en": what[0], "pl": what[1]})
     tokens = [t.strip() for t in _ITEM_SEP.split(read_text(value))]
     return [t for t in tokens if t]
 
@@ -325,9 +311,7 @@ def _spans(text: str, cell: object) -> list[tuple[str, str]]:
     while pos < len(text):
         m = _SPAN.match(text, pos)
         if m is None:
-            raise CellError(
-                f"cannot read {text[pos:]!r} in {_show(cell)}: write hours as 8:00-12:00",
-                f"nie rozumiem {text[pos:]!r} w {_show(cell)}: wpisz godziny jak 8:00-12:00")
+            raise CellError(ProblemCode.CELL_BAD_HOURS, value=text[pos:], cell=_show(cell))
         spans.append((_clock(m[1], m[2]), _clock(m[3], m[4])))
         pos = m.end()
     return spans
@@ -359,14 +343,12 @@ def read_weekly(value: object) -> list[dict[str, str]]:
         elif pending:
             current = pending
         elif not current:
-            raise CellError(
-                f"{token!r} in {_show(value)} has hours but no day (write e.g. pon 8:00-12:00)",
-                f"{token!r} w {_show(value)} ma godziny bez dnia (wpisz np. pon 8:00-12:00)")
+            raise CellError(ProblemCode.CELL_HOURS_WITHOUT_DAY, value=token,
+                            cell=_show(value))
         pending = []
         out += [{"day": d.value, "start": s, "end": e} for d in current for s, e in spans]
     if pending:
-        raise CellError(f"{_show(value)} ends with days but no hours (write e.g. pon 8:00-12:00)",
-                        f"{_show(value)} kończy się dniem bez godzin (wpisz np. pon 8:00-12:00)")
+        raise CellError(ProblemCode.CELL_DAYS_WITHOUT_HOURS, cell=_show(value))
     return out
 
 
@@ -394,8 +376,8 @@ def read_days(value: object) -> list[str]:
         while pos < len(token):  # "pon śr" (spaces only) is two days too
             m = _DAYSPEC.match(token, pos)
             if m is None or not m[0]:
-                raise CellError(_BAD_DAY[0].format(v=repr(token[pos:])) + f" in {_show(value)}",
-                                _BAD_DAY[1].format(v=repr(token[pos:])) + f" w {_show(value)}")
+                raise CellError(ProblemCode.CELL_NOT_A_WEEKDAY, value=repr(token[pos:]),
+                                cell=_show(value))
             out += [d.value for d in _dayspec(m, value) if d.value not in out]
             pos = m.end()
     return out
@@ -417,9 +399,7 @@ def read_date_ranges(value: object) -> list[dict[str, str]]:
     for token in _tokens(value, ("date range", "zakres dat")):
         m = _RANGE.fullmatch(token)
         if m is None:
-            raise CellError(
-                f"cannot read {token!r} as dates: write 01.04.2026-05.04.2026 or 10.04.2026",
-                f"nie rozumiem {token!r} jako dat: wpisz 01.04.2026-05.04.2026 lub 10.04.2026")
+            raise CellError(ProblemCode.CELL_BAD_DATES, value=token)
         start = read_date(m[1])
         out.append({"start": start, "end": read_date(m[2]) if m[2] else start})
     return out

@@ -27,7 +27,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
-from cus_match.errors import InvalidInputError, Problem
+from cus_match.errors import FieldValueError, InvalidInputError, Problem
 from cus_match.io.convert import unstructure
 from cus_match.io.structure import json_type_name, structure
 from cus_match.model import (
@@ -42,6 +42,7 @@ from cus_match.model import (
 )
 from cus_match.model.instance import Instance, cross_check
 from cus_match.plan.result import Result
+from cus_match.problem_texts import ProblemCode
 
 __all__ = [
     "FORMAT",
@@ -99,49 +100,62 @@ def read_json(path: str | Path) -> Any:
     try:
         raw = p.read_bytes()
     except OSError as e:
-        raise InvalidInputError([Problem("", f"cannot read the file: {e.strerror}")],
+        raise InvalidInputError([Problem("", ProblemCode.CANNOT_READ_FILE, {"errno": e.errno})],
                                 source=str(p)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InvalidInputError(
-            [Problem("", f"not UTF-8 text: byte 0x{raw[e.start]:02x} at offset {e.start} "
-                         "(save the file as UTF-8)")],
+            [Problem("", ProblemCode.NOT_UTF8, {"byte": raw[e.start], "offset": e.start})],
             source=str(p),
         ) from None
     return _parse(text, str(p))
 
 
+# Numbers JSON cannot hold (NaN, Infinity) or Python will not read (thousands of digits).
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON (numbers must be finite)")
+    raise FieldValueError(ProblemCode.JSON_NOT_FINITE, name=name)
+
+
+def _parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:  # longer than sys.get_int_max_str_digits()
+        raise FieldValueError(ProblemCode.JSON_NUMBER_TOO_LONG,
+                              digits=len(text.lstrip("-"))) from None
 
 
 def _parse(text: str, source: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
     except json.JSONDecodeError as e:
-        msg = f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}"
+        problem = Problem("", ProblemCode.INVALID_JSON,
+                          {"detail": e.msg, "line": e.lineno, "column": e.colno})
     except RecursionError:
-        msg = "not valid input: nested too deeply"
-    except ValueError as e:  # e.g. an integer with thousands of digits, NaN, Infinity
-        msg = f"not valid JSON: {e}"
-    raise InvalidInputError([Problem("", msg)], source=source) from None
+        problem = Problem("", ProblemCode.NESTED_TOO_DEEPLY)
+    except FieldValueError as e:
+        problem = e.problem("")
+    except ValueError as e:
+        problem = Problem("", ProblemCode.JSON_INVALID_VALUE, {"detail": str(e)})
+    raise InvalidInputError([problem], source=source) from None
 
 
 def _from_data(data: Any, kind: Kind, cls: type[T], source: str) -> T:
     if not isinstance(data, dict):
-        raise InvalidInputError([Problem("", "expected a JSON object at the top level")],
-                                source=source)
+        raise InvalidInputError([Problem("", ProblemCode.TOP_LEVEL_NOT_OBJECT)], source=source)
     body = dict(data)
     problems: list[Problem] = []
     fmt = body.pop("format", None)
     if fmt != FORMAT:
-        msg = ("missing 'format' (expected 'cus-match/1')" if fmt is None
-               else f"unsupported format {fmt!r} (this version reads {FORMAT!r})")
-        raise InvalidInputError([Problem("format", msg)], source=source)
+        problem = (Problem("format", ProblemCode.FORMAT_MISSING, {"expected": FORMAT})
+                   if fmt is None else
+                   Problem("format", ProblemCode.FORMAT_UNSUPPORTED,
+                           {"got": repr(fmt), "expected": FORMAT}))
+        raise InvalidInputError([problem], source=source)
     got = body.pop("kind", None)
     if got != kind:
-        problems.append(Problem("kind", f"expected {kind!r}, got {got!r}"))
+        problems.append(Problem("kind", ProblemCode.WRONG_KIND,
+                                {"expected": kind, "got": repr(got)}))
     if cls is Instance:
         value, more = structure_instance(body)
     else:
@@ -166,30 +180,32 @@ def structure_instance(data: Any) -> tuple[Instance | None, list[Problem]]:
     count as known, so one bad helper does not cause "unknown helper" noise elsewhere.
     """
     if not isinstance(data, dict):
-        return None, [Problem("", "expected a JSON object")]
+        return None, [Problem("", ProblemCode.NOT_AN_OBJECT)]
     problems: list[Problem] = []
     known = {f.alias for f in attrs.fields(Instance)}
     for key in sorted(set(data) - known, key=str):
-        problems.append(Problem("", f"unknown field {key!r}"))
+        problems.append(Problem("", ProblemCode.UNKNOWN_FIELD, {"name": key}))
     policy: Policy | None = None
     if "policy" not in data:
-        problems.append(Problem("policy", "missing required field"))
+        problems.append(Problem("policy", ProblemCode.MISSING_FIELD))
     else:
         policy, more = structure(data["policy"], Policy, "policy")
         problems += more
     name = data.get("name", "")
     if not isinstance(name, str):
-        problems.append(Problem("name", f"expected a string, got {json_type_name(name)}"))
+        problems.append(Problem("name", ProblemCode.WRONG_FIELD_TYPE,
+                                {"expected": "string", "got": json_type_name(name)}))
     built: dict[str, list[tuple[int, Any]]] = {}
     ids: dict[str, list[tuple[int, str]]] = {}
     for key, cls in _COLLECTIONS.items():
         raw = data.get(key, [])
         built[key], ids[key] = [], []
         if key not in data and key not in ("services", "travel_edges"):
-            problems.append(Problem(key, "missing required field"))
+            problems.append(Problem(key, ProblemCode.MISSING_FIELD))
             continue
         if not isinstance(raw, list):
-            problems.append(Problem(key, f"expected a list, got {json_type_name(raw)}"))
+            problems.append(Problem(key, ProblemCode.WRONG_FIELD_TYPE,
+                                    {"expected": "list", "got": json_type_name(raw)}))
             continue
         for i, item in enumerate(raw):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -229,13 +245,15 @@ def _raw_category_ids(raw_policy: Any) -> list[tuple[int, str]]:
 
 # Reference fields checked on entities that could not be built, so a need with a bad window
 # *and* an unknown resident reports both in one pass.
-_RAW_REFS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "helpers": (("home", "places", "place"),),
-    "residents": (("home", "places", "place"),),
-    "needs": (("resident", "residents", "resident"), ("place", "places", "place"),
-              ("category", "policy.categories", "category")),
-    "services": (("category", "policy.categories", "category"),),
-    "travel_edges": (("a", "places", "place"), ("b", "places", "place")),
+_PLACE, _RESIDENT, _CATEGORY = (ProblemCode.UNKNOWN_PLACE, ProblemCode.UNKNOWN_RESIDENT,
+                                ProblemCode.UNKNOWN_CATEGORY)
+_RAW_REFS: dict[str, tuple[tuple[str, str, ProblemCode], ...]] = {
+    "helpers": (("home", "places", _PLACE),),
+    "residents": (("home", "places", _PLACE),),
+    "needs": (("resident", "residents", _RESIDENT), ("place", "places", _PLACE),
+              ("category", "policy.categories", _CATEGORY)),
+    "services": (("category", "policy.categories", _CATEGORY),),
+    "travel_edges": (("a", "places", _PLACE), ("b", "places", _PLACE)),
 }
 
 
@@ -250,11 +268,11 @@ def _raw_references(data: dict[str, Any], built: dict[str, list[tuple[int, Any]]
         for i, item in enumerate(raw):
             if i in ok or not isinstance(item, dict):
                 continue
-            for fld, kind, what in refs:
+            for fld, kind, code in refs:
                 value = item.get(fld)
                 known = {x for _, x in ids.get(kind, [])}
                 if isinstance(value, str) and value not in known:
-                    problems.append(Problem(f"{key}[{i}].{fld}", f"unknown {what} {value!r}"))
+                    problems.append(Problem(f"{key}[{i}].{fld}", code, {"id": value}))
     return problems
 
 

@@ -7,7 +7,8 @@ BOM or Windows-1250, decimal commas, ``23.03.2026``, ``8:00``, Polish weekday na
 ``nie``), builds the same raw data the JSON reader structures and lets
 :func:`cus_match.io.json_format.structure_instance` check it. Every problem is reported at once,
 naming the file, sheet, row (as Excel shows it) and column, in Polish or English; nothing is
-imported half-way.
+imported half-way. Problems of the structurer and the instance checks are put in their cells by
+path and code (:mod:`cus_match.io.sheet_messages`), never by reading their text.
 
 It also writes instances and templates back (:func:`write_instance`, :func:`write_template`),
 with text that could run as a formula neutralised (:mod:`cus_match.io.safe_cells`).
@@ -30,7 +31,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -54,9 +55,17 @@ from cus_match.io.sheet_layout import (
     label,
     label_lookup,
 )
-from cus_match.io.sheet_messages import to_polish
+from cus_match.io.sheet_messages import (
+    MISSING_SHEET_OF,
+    MODE_COLUMN,
+    PATH_ARGS,
+    SHEET_CODES,
+    location,
+    row_words,
+)
 from cus_match.model import TravelSettings
 from cus_match.model.instance import Instance
+from cus_match.problem_texts import ProblemCode
 
 __all__ = [
     "SheetInputError",
@@ -88,7 +97,8 @@ class SheetProblem(Problem):
     """A :class:`~cus_match.errors.Problem` located in a spreadsheet.
 
     ``path`` is the location as a person reads it (``arkusz 'pomagający', wiersz 4, kolumna
-    'dostępność'``); the parts are kept too, for programs.
+    'dostępność'``); the parts are kept too, for programs. ``message`` and ``str()`` speak the
+    reader's language, :meth:`~cus_match.errors.Problem.text` any language.
 
     Parameters
     ----------
@@ -100,42 +110,44 @@ class SheetProblem(Problem):
         The row number as the spreadsheet shows it (the header is row 1).
     column : str, optional
         The column header, as written in the file when it was there.
+    lang : {"en", "pl"}
+        The language of ``path`` and ``message``.
+    where : str, optional
+        What the location starts with: a file name, or a structurer path the reader could not
+        put in a cell.
+    csv : bool
+        Whether ``sheet`` is a CSV file (named as it is, not as "sheet 'x'").
     """
 
     file: str = ""
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    lang: str = "en"
+    where: str | None = None
+    csv: bool = False
 
+    @property
+    def message(self) -> str:
+        """The problem in the reader's language."""
+        return self.text(self.lang)
 
-def _plural_pl(n: int) -> str:
-    if n == 1:
-        return "problem"
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return "problemy"
-    return "problemów"
+    def location(self, lang: str = "en") -> str:
+        """Sheet, row and column in words of ``lang``: ``arkusz 'x', wiersz 4, kolumna 'y'``."""
+        return location(lang, self.sheet, sheet_is_file=self.csv, row=self.row,
+                        column=self.column, where=self.where)
 
 
 class SheetInputError(InvalidInputError):
-    """:class:`~cus_match.errors.InvalidInputError` whose summary line is in ``lang``."""
+    """:class:`~cus_match.errors.InvalidInputError` that speaks ``lang`` when printed."""
 
     def __init__(self, problems: Iterable[Problem], source: str | None = None,
                  lang: str = "en") -> None:
         self.lang = lang
         super().__init__(problems, source)
 
-    def _render(self) -> str:
-        if getattr(self, "lang", "en") != "pl":
-            return super()._render()
-        n = len(self.problems)
-        head = f"{self.source}: " if self.source else ""
-        return "\n".join([f"{head}{n} {_plural_pl(n)}", *(f"  {p}" for p in self.problems)])
-
-
-_WORDS = {
-    "pl": {"sheet": "arkusz", "row": "wiersz", "column": "kolumna"},
-    "en": {"sheet": "sheet", "row": "row", "column": "column"},
-}
+    def __str__(self) -> str:
+        return self.text(self.lang)
 
 
 @frozen
@@ -148,19 +160,15 @@ class _Table:
     rows: list[tuple[int, tuple[Any, ...]]]
 
 
-def _problem(lang: Lang, table: _Table | None, message: str, row: int | None = None,
+def _problem(lang: Lang, table: _Table | None, code: ProblemCode,
+             args: Mapping[str, Any] | None = None, row: int | None = None,
              column: str | None = None, file: str = "", where: str | None = None) -> SheetProblem:
-    w = _WORDS[lang]
-    parts = [where] if where else []
-    if table is not None:
-        parts.append(table.name if table.is_csv else f"{w['sheet']} {table.name!r}")
-        file = table.file
-    if row is not None:
-        parts.append(f"{w['row']} {row}")
-    if column is not None:
-        parts.append(f"{w['column']} {column!r}")
-    return SheetProblem(", ".join(parts), message, file=file,
-                        sheet=table.name if table else None, row=row, column=column)
+    csv = bool(table and table.is_csv)
+    path = location(lang, table.name if table else None, sheet_is_file=csv, row=row,
+                    column=column, where=where)
+    return SheetProblem(path, code, args or {}, file=table.file if table else file,
+                        sheet=table.name if table else None, row=row, column=column, lang=lang,
+                        where=where, csv=csv)
 
 
 # --- reading files --------------------------------------------------------------------------
@@ -175,9 +183,8 @@ def _read_xlsx(path: Path, lang: Lang) -> list[_Table]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as e:
-        msg = {"pl": f"nie można otworzyć skoroszytu .xlsx: {e}",
-               "en": f"cannot open the .xlsx workbook: {e}"}[lang]
-        raise SheetInputError([_problem(lang, None, msg, file=str(path))], str(path),
+        raise SheetInputError([_problem(lang, None, ProblemCode.WORKBOOK_UNREADABLE,
+                                        {"detail": str(e)}, file=str(path))], str(path),
                               lang) from None
     try:
         return [_Table(ws.title, str(path), False,
@@ -217,21 +224,19 @@ def _read_csv_folder(folder: Path, lang: Lang) -> tuple[list[_Table], list[Sheet
         raw = p.read_bytes()
         text = _decode(raw)
         if text is None:
-            msg = {"pl": "plik nie jest tekstem UTF-8 ani Windows-1250 (zapisz jako CSV UTF-8)",
-                   "en": "not UTF-8 or Windows-1250 text (save it as CSV UTF-8)"}[lang]
-            problems.append(_problem(lang, None, msg, file=str(p), where=p.name))
+            problems.append(_problem(lang, None, ProblemCode.FILE_NOT_TEXT, file=str(p),
+                                     where=p.name))
             continue
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         try:
             rows = [(i, tuple(r)) for i, r in enumerate(reader, 1)]
         except csv.Error as e:
-            msg = {"pl": f"niepoprawny plik CSV: {e}", "en": f"not a valid CSV file: {e}"}[lang]
-            problems.append(_problem(lang, None, msg, file=str(p), where=p.name))
+            problems.append(_problem(lang, None, ProblemCode.CSV_INVALID, {"detail": str(e)},
+                                     file=str(p), where=p.name))
             continue
         tables.append(_Table(p.name, str(p), True, rows))
     if not files:
-        msg = {"pl": "folder nie zawiera plików .csv", "en": "the folder has no .csv files"}[lang]
-        problems.append(_problem(lang, None, msg, file=str(folder)))
+        problems.append(_problem(lang, None, ProblemCode.NO_CSV_FILES, file=str(folder)))
     return tables, problems
 
 
@@ -305,12 +310,10 @@ class _Reader:
     refs: dict[str, _RowRef] = field(factory=dict)
     found: dict[str, _Table] = field(factory=dict)
 
-    def add(self, table: _Table | None, message: str, row: int | None = None,
+    def add(self, table: _Table | None, code: ProblemCode,
+            args: Mapping[str, Any] | None = None, row: int | None = None,
             column: str | None = None) -> None:
-        self.problems.append(_problem(self.lang, table, message, row, column))
-
-    def msg(self, pl: str, en: str) -> str:
-        return pl if self.lang == "pl" else en
+        self.problems.append(_problem(self.lang, table, code, args, row, column))
 
     # Sheets ---------------------------------------------------------------------------------
     def match_sheets(self, tables: Sequence[_Table]) -> None:
@@ -323,16 +326,11 @@ class _Reader:
                 continue
             sheet = names.get(key)
             if sheet is None:
-                known = ", ".join(s.names[self.lang] for s in SHEETS)
-                self.add(t, self.msg(f"nieznany arkusz (oczekiwane: {known}; arkusze "
-                                     "zaczynające się od # są pomijane)",
-                                     f"unknown sheet (expected: {known}; sheets starting "
-                                     "with # are skipped)"))
+                known = {lang: ", ".join(s.names[lang] for s in SHEETS) for lang in ("en", "pl")}
+                self.add(t, ProblemCode.SHEET_UNKNOWN, {"known": known})
             elif sheet.key in self.found:
-                self.add(t, self.msg(f"drugi arkusz {sheet.names['pl']!r} (pierwszy: "
-                                     f"{self.found[sheet.key].name!r})",
-                                     f"a second {sheet.names['en']!r} sheet (the first is "
-                                     f"{self.found[sheet.key].name!r})"))
+                self.add(t, ProblemCode.SHEET_REPEATED,
+                         {"sheet": sheet.names, "first": self.found[sheet.key].name})
             else:
                 self.found[sheet.key] = t
 
@@ -355,15 +353,10 @@ class _Reader:
                 continue
             col = lookup.get(key)
             if col is None:
-                self.add(table, self.msg(
-                    "nieznana kolumna (sprawdź nazwę z szablonem; kolumny uwagi oraz "
-                    "zaczynające się od # są pomijane)",
-                    "unknown column (compare the name with the template; notes columns and "
-                    "columns starting with # are skipped)"), head_no, text)
+                self.add(table, ProblemCode.COLUMN_UNKNOWN, None, head_no, text)
             elif col.key in seen:
-                self.add(table, self.msg(
-                    f"kolumna powtórzona (pierwszy raz w kolumnie {seen[col.key] + 1})",
-                    f"repeated column (first as column {seen[col.key] + 1})"), head_no, text)
+                self.add(table, ProblemCode.COLUMN_REPEATED, {"first": seen[col.key] + 1},
+                         head_no, text)
             else:
                 seen[col.key] = j
                 columns[j] = col
@@ -380,9 +373,7 @@ class _Reader:
                 continue
             for j in [*blank_heads, *range(len(head), len(row))]:
                 if j < len(row) and not _blank(row[j]):
-                    self.add(table, self.msg("wartość w kolumnie bez nagłówka",
-                                             "a value in a column without a header"),
-                             number, _letter(j))
+                    self.add(table, ProblemCode.VALUE_WITHOUT_HEADER, None, number, _letter(j))
             raw: dict[str, Any] = {}
             for j, col in columns.items():
                 value = row[j] if j < len(row) else None
@@ -392,7 +383,7 @@ class _Reader:
                 try:
                     parsed = _parse(col, value)
                 except CellError as e:
-                    self.add(table, e.text(self.lang), number, headers[col.key])
+                    self.add(table, ProblemCode(str(e.code)), e.params, number, headers[col.key])
                     self.bad_cells.add((table.name, number, col.key))
                     parsed = value  # the structurer rejects it too; that report is dropped
                 _put(raw, col.key, parsed)
@@ -431,9 +422,7 @@ def _raw_instance(reader: _Reader) -> dict[str, Any]:
         rows = reader.rows(sheet, table)
         if sheet.key == "settings":
             for number, _raw, _ref in rows[1:]:
-                reader.add(table, reader.msg(
-                    "ustawienia mają tylko jeden wiersz wartości: usuń ten wiersz",
-                    "settings have a single row of values: delete this row"), number)
+                reader.add(table, ProblemCode.SETTINGS_EXTRA_ROW, None, number)
             _first, raw, ref = rows[0] if rows else (0, {}, _RowRef(sheet, table, None, {}))
             _fill_speeds(raw)
             data.update(raw)
@@ -464,27 +453,25 @@ def _raw_instance(reader: _Reader) -> dict[str, Any]:
 
 # --- mapping structurer problems back to cells ----------------------------------------------
 
+# The entity a structurer path starts with; a path is parsed, a message never.
 _ENTITY = re.compile(r"(places|helpers|residents|needs|services|travel_edges|policy\.categories)"
                      r"\[(\d+)\]")
-_MODE_PREFIX = re.compile(r"(walk|bike|car|bus): ")
-_UNKNOWN = re.compile(r"unknown (place|resident|helper) ")
-_UNKNOWN_SHEET = {"place": "places", "resident": "residents", "helper": "helpers"}
 
 
-def _column_for(sheet: Sheet, rest: str, message: str) -> Column | None:
+def _column_for(sheet: Sheet, rest: str, mode: str | None) -> tuple[Column | None, bool]:
+    """The column of a field path within a row, and whether the travel ``mode`` chose it."""
     rest = re.sub(r"\[\d+\]|\['[^']*'\]", "", rest)
     keys = {c.key: c for c in sheet.columns}
-    m = _MODE_PREFIX.match(message)
-    if m and f"{rest}.{m[1]}" in keys:
-        return keys[f"{rest}.{m[1]}"]
+    if mode is not None and f"{rest}.{mode}" in keys:
+        return keys[f"{rest}.{mode}"], True
     probe = rest
     while True:
         if probe in keys:
-            return keys[probe]
+            return keys[probe], False
         if probe in sheet.fallback:
-            return keys[sheet.fallback[probe]]
+            return keys[sheet.fallback[probe]], False
         if not probe:
-            return None
+            return None, False
         probe = probe.rpartition(".")[0]
 
 
@@ -500,44 +487,35 @@ def _sheet_label(reader: _Reader, key: str) -> str:
 
 
 def _map(reader: _Reader, p: Problem, source: str) -> SheetProblem | None:
-    lang = reader.lang
-    message = to_polish(p.message) if lang == "pl" else p.message
-    msg_core = p.message
-
-    def rows_in(text: str) -> str:
-        def one(m: re.Match[str]) -> str:
-            ref = reader.refs.get(m[0])
-            return f"{_WORDS[lang]['row']} {ref.row}" if ref and ref.row else m[0]
-        return _ENTITY.sub(one, text)
-
-    message = rows_in(message)
-    path = p.path
-    unknown = _UNKNOWN.match(msg_core)
-    if unknown and _UNKNOWN_SHEET[unknown[1]] not in reader.found:
+    """The structurer's problem ``p`` at its sheet, row and column (None: said already)."""
+    lang, given, args = reader.lang, ProblemCode(str(p.code)), dict(p.args)
+    code = SHEET_CODES.get(given, given)
+    for name in PATH_ARGS.get(given, ()):
+        ref = reader.refs.get(args[name])
+        if ref is not None and ref.row:
+            args[name] = row_words(ref.row)
+    needed = MISSING_SHEET_OF.get(given)
+    if needed is not None and needed not in reader.found:
         return None  # the missing sheet is reported once, not every reference to it
-    if path in (*_COLLECTIONS, "policy") and msg_core == "missing required field":
-        key = "settings" if path == "policy" else path
-        name = _sheet_label(reader, key)
-        if reader.csv:
-            return _problem(lang, None, reader.msg(f"brak pliku {name}.csv",
-                                                   f"missing file {name}.csv"), file=source)
-        return _problem(lang, None, reader.msg(f"brak arkusza {name!r}",
-                                               f"missing sheet {name!r}"), file=source)
+    path = p.path
+    if path in (*_COLLECTIONS, "policy") and given is ProblemCode.MISSING_FIELD:
+        name = _sheet_label(reader, "settings" if path == "policy" else path)
+        return _problem(lang, None, ProblemCode.FILE_MISSING if reader.csv else
+                        ProblemCode.SHEET_MISSING, {"sheet": name}, file=source)
     m = _ENTITY.match(path)
     if m and m[0] in reader.refs:
         ref, rest = reader.refs[m[0]], path[m.end():].lstrip(".")
     elif (path == "name" or path.startswith("policy")) and "" in reader.refs:
         ref, rest = reader.refs[""], path
     else:
-        return _problem(lang, None, f"{path}: {message}" if path else message, file=source)
-    col = _column_for(ref.sheet, rest, msg_core)
-    if col is not None:
-        message = _MODE_PREFIX.sub("", message, count=1) if _MODE_PREFIX.match(msg_core) else \
-            message
+        return _problem(lang, None, code, args, file=source, where=path or None)
+    col, by_mode = _column_for(ref.sheet, rest, args.get(MODE_COLUMN))
+    if by_mode:
+        args[MODE_COLUMN] = None  # the column names the mode
     if (ref.table.name, ref.row, col.key if col else None) in reader.bad_cells:
         return None  # the cell's own reading problem says it already
     header = None if col is None else ref.headers.get(col.key, col.names[lang])
-    return _problem(lang, ref.table, message, ref.row, header)
+    return _problem(lang, ref.table, code, args, ref.row, header)
 
 
 def _order(reader: _Reader) -> Any:
@@ -606,11 +584,8 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
     elif p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
         tables = _read_xlsx(p, lang)
     else:
-        msg = ({"pl": "nie ma takiego pliku ani folderu", "en": "no such file or folder"}
-               if not p.exists() else
-               {"pl": "to nie jest skoroszyt .xlsx ani folder z plikami CSV",
-                "en": "not an .xlsx workbook nor a folder of CSV files"})[lang]
-        raise SheetInputError([_problem(lang, None, msg, file=source)], source, lang)
+        code = ProblemCode.NOT_A_WORKBOOK if p.exists() else ProblemCode.NO_SUCH_PATH
+        raise SheetInputError([_problem(lang, None, code, file=source)], source, lang)
     reader = _Reader(lang, p.is_dir())
     reader.problems.extend(early)
     reader.match_sheets(tables)
@@ -667,10 +642,8 @@ def _cell(col: Column, value: Any, lang: Lang, where: str) -> Any:
         items = [label(col.labels, v, lang) for v in value] if kind == "enums" else value
         bad = _bad_item(items)
         if bad is not None:
-            raise InvalidInputError([Problem(
-                f"{where}.{col.key}",
-                f"{bad!r} cannot be written in a list cell (it has a separator , ; or a line "
-                "break, spaces around it, or it is the empty-list word)")])
+            raise InvalidInputError([Problem(f"{where}.{col.key}",
+                                             ProblemCode.LIST_ITEM_UNWRITABLE, {"value": bad})])
         if not items:
             return EMPTY[lang] if col.empty_marker else None
         return ", ".join(items)

@@ -4,7 +4,9 @@ cattrs stops at an object whose child failed, and reports a failed attrs validat
 message; a coordinator fixing a file needs *every* problem and *what* is wrong. This reader walks
 the attrs fields itself: each field is type-checked, converted and validated on its own, and the
 object is built only when all its fields are fine, so cross-field checks
-(:class:`~cus_match.errors.FieldValueError`) are reported too.
+(:class:`~cus_match.errors.FieldValueError`) are reported too. Every problem has a code
+(:class:`~cus_match.problem_texts.ProblemCode`): validators raise coded errors, and the checks
+here name theirs.
 
 Examples
 --------
@@ -30,6 +32,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import attrs
 
 from cus_match.errors import FieldValueError, InvalidInputError, Problem
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["structure", "structure_or_raise"]
 
@@ -57,38 +60,43 @@ def _unwrap_optional(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
-def _check_json_type(value: Any, tp: Any) -> str | None:
-    """Return a message if ``value`` is not the JSON shape that type ``tp`` is read from."""
+def _wrong_type(expected: str, value: Any) -> tuple[ProblemCode, dict[str, Any]]:
+    return ProblemCode.WRONG_TYPE, {"expected": expected, "got": json_type_name(value),
+                                    "value": repr(value)}
+
+
+def _check_json_type(value: Any, tp: Any) -> tuple[ProblemCode, dict[str, Any]] | None:
+    """Return a problem's code and args if ``value`` is not the JSON shape ``tp`` is read from."""
     origin = get_origin(tp)
     expected: tuple[type, ...]
     if tp is bool:
-        expected, what = (bool,), "true or false"
+        expected, what = (bool,), "boolean"
     elif tp is int:
         if isinstance(value, int) and not isinstance(value, bool):
             return None
         if isinstance(value, float) and math.isfinite(value) and value.is_integer():
             return None
-        return f"expected a whole number, got {json_type_name(value)} {value!r}"
+        return _wrong_type("integer", value)
     elif tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
             if isinstance(value, float) and not math.isfinite(value):
-                return f"expected a finite number, got {value!r}"
+                return ProblemCode.NOT_FINITE, {"value": repr(value)}
             return None
-        return f"expected a number, got {json_type_name(value)} {value!r}"
+        return _wrong_type("number", value)
     elif tp is str or tp in (date, datetime, time) or (
             isinstance(tp, type) and issubclass(tp, enum.Enum)):
-        expected, what = (str,), "a string"
+        expected, what = (str,), "string"
     elif origin in (tuple, frozenset, list, set):
-        expected, what = (list,), "a list"
+        expected, what = (list,), "list"
     elif origin is dict:
-        expected, what = (dict,), "an object"
+        expected, what = (dict,), "object"
     else:  # pragma: no cover - a type the model does not use
         return None
     if isinstance(value, expected):
         if isinstance(value, str) and not _encodable(value):
-            return f"contains characters that are not valid text (lone surrogates): {value!r}"
+            return ProblemCode.INVALID_TEXT, {"value": repr(value)}
         return None
-    return f"expected {what}, got {json_type_name(value)} {value!r}"
+    return _wrong_type(what, value)
 
 
 def _encodable(text: str) -> bool:
@@ -138,7 +146,7 @@ def _join(path: str, name: str) -> str:
 
 def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -> Any:
     if not isinstance(data, dict):
-        problems.append(Problem(path, f"expected an object, got {json_type_name(data)} {data!r}"))
+        problems.append(Problem(path, *_wrong_type("object", data)))
         return None
     fields = attrs.fields(cls)
     hints = _hints(cls)
@@ -152,7 +160,7 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
         raw = data.get(f.alias, _MISSING)
         if raw is _MISSING:
             if f.default is attrs.NOTHING:
-                problems.append(Problem(fpath, "missing required field"))
+                problems.append(Problem(fpath, ProblemCode.MISSING_FIELD))
             continue
         ok, value = _structure_value(raw, hints[f.name], fpath, problems)
         if not ok:
@@ -161,28 +169,34 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
             try:
                 value = f.converter(value)  # type: ignore[operator, misc]
             except (ValueError, TypeError) as e:
-                problems.append(Problem(fpath, str(e)))
+                problems.append(_coded(e, fpath))
                 continue
         if f.validator is not None:
             try:
                 f.validator(None, f, value)
             except (ValueError, TypeError) as e:
-                problems.append(Problem(fpath, str(e)))
+                problems.append(_coded(e, fpath))
                 continue
         kwargs[f.alias] = value
     for key in sorted(set(data) - known, key=str):
-        problems.append(Problem(path, f"unknown field {key!r}"))
+        problems.append(Problem(path, ProblemCode.UNKNOWN_FIELD, {"name": key}))
     if len(problems) > start:
         return None
     try:
         return cls(**kwargs)
-    except FieldValueError as e:
-        problems.append(Problem(_join(path, e.field), str(e)))
     except InvalidInputError as e:
-        problems.extend(Problem(_join(path, p.path), p.message) for p in e.problems)
+        problems.extend(Problem(_join(path, p.path), p.code, p.args) for p in e.problems)
     except (ValueError, TypeError) as e:
-        problems.append(Problem(path, str(e)))
+        problems.append(_coded(e, path))
     return None
+
+
+def _coded(e: ValueError | TypeError, path: str) -> Problem:
+    """The problem an entity's validator, converter or invariant raised."""
+    if isinstance(e, FieldValueError):
+        return e.problem(path)
+    # An error without a code is a validator to fix; the user still learns what it says.
+    return Problem(path, ProblemCode.INVALID_VALUE, {"detail": str(e)})
 
 
 def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> tuple[bool, Any]:
@@ -191,15 +205,15 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
     if raw is None:
         if optional:
             return True, None
-        problems.append(Problem(path, "must not be null"))
+        problems.append(Problem(path, ProblemCode.NULL_VALUE))
         return False, None
     if attrs.has(inner):
         start = len(problems)
         v = _structure_attrs(raw, inner, path, problems)
         return len(problems) == start, v
-    msg = _check_json_type(raw, inner)
-    if msg:
-        problems.append(Problem(path, msg))
+    wrong = _check_json_type(raw, inner)
+    if wrong:
+        problems.append(Problem(path, *wrong))
         return False, None
     origin = get_origin(inner)
     if origin in (tuple, frozenset, list, set):
@@ -229,7 +243,7 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
         try:
             return True, float(raw)
         except OverflowError:
-            problems.append(Problem(path, f"number too large: {raw!r}"))
+            problems.append(Problem(path, ProblemCode.NUMBER_TOO_LARGE, {"value": repr(raw)}))
             return False, None
     if inner is int:
         return True, int(raw)
@@ -242,6 +256,7 @@ def _convert_leaf(value: Any, tp: Any, path: str, problems: list[Problem]) -> An
         try:
             return tp(value)
         except ValueError:
-            allowed = ", ".join(repr(m.value) for m in tp)
-            problems.append(Problem(path, f"{value!r} is not one of {allowed}"))
+            problems.append(Problem(path, ProblemCode.NOT_ONE_OF,
+                                    {"value": value if isinstance(value, str | int | float)
+                                     else repr(value), "allowed": [m.value for m in tp]}))
     return value

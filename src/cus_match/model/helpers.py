@@ -37,6 +37,7 @@ from cus_match.model.validators import (
     to_opt_float,
     to_tuple,
 )
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["Agreement", "Credentials", "Helper", "HelperKind"]
 
@@ -89,10 +90,9 @@ class Credentials:
     def __attrs_post_init__(self) -> None:
         if (self.nnw_valid_from and self.nnw_valid_to
                 and self.nnw_valid_to < self.nnw_valid_from):
-            raise FieldValueError(
-                "nnw_valid_to",
-                f"nnw_valid_to {self.nnw_valid_to} is before nnw_valid_from {self.nnw_valid_from}",
-            )
+            raise FieldValueError(ProblemCode.INSURANCE_END_BEFORE_START, field="nnw_valid_to",
+                                  end=self.nnw_valid_to.isoformat(),
+                                  start=self.nnw_valid_from.isoformat())
 
 
 @frozen
@@ -123,9 +123,9 @@ class Agreement:
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to is not None and self.valid_to < self.valid_from:
-            raise FieldValueError(
-                "valid_to", f"valid_to {self.valid_to} is before valid_from {self.valid_from}"
-            )
+            raise FieldValueError(ProblemCode.VALID_TO_BEFORE_VALID_FROM, field="valid_to",
+                                  end=self.valid_to.isoformat(),
+                                  start=self.valid_from.isoformat())
 
     @property
     def days(self) -> int | None:

@@ -51,6 +51,7 @@ from cus_match.model import (
 )
 from cus_match.model.travel import TravelTimes
 from cus_match.model.validators import to_tuple
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["MAX_PERIOD_DAYS", "Instance", "cross_check"]
 
@@ -170,16 +171,17 @@ def _duplicates(kind: str, ids: Sequence[tuple[int, str]]) -> Iterable[Problem]:
     first: dict[str, int] = {}
     for i, x in ids:
         if x in first:
-            yield Problem(f"{kind}[{i}].id",
-                          f"duplicate id {x!r} (first used at {kind}[{first[x]}])")
+            yield Problem(f"{kind}[{i}].id", ProblemCode.DUPLICATE_ID,
+                          {"id": x, "first": f"{kind}[{first[x]}]"})
         else:
             first[x] = i
 
 
-def _refs(path: str, values: Iterable[str], known: set[str], what: str) -> Iterable[Problem]:
+def _refs(path: str, values: Iterable[str], known: set[str],
+          code: ProblemCode) -> Iterable[Problem]:
     for v in sorted(values):
         if v not in known:
-            yield Problem(path, f"unknown {what} {v!r}")
+            yield Problem(path, code, {"id": v})
 
 
 def _cross_check(inst: Instance) -> list[Problem]:
@@ -220,6 +222,8 @@ def cross_check(
             "policy.categories": (
                 list(enumerate(c.id for c in policy.categories)) if policy else []),
         }
+    PLACE, RESIDENT, HELPER = (  # noqa: N806 - the codes read as the kind of reference
+        ProblemCode.UNKNOWN_PLACE, ProblemCode.UNKNOWN_RESIDENT, ProblemCode.UNKNOWN_HELPER)
     problems: list[Problem] = []
     for kind in _KINDS:
         problems += _duplicates(kind, ids.get(kind, []))
@@ -230,38 +234,37 @@ def cross_check(
 
     def cats(path: str, values: Iterable[str]) -> Iterable[Problem]:
         known = "policy.categories" in ids  # type: ignore[operator]
-        return _refs(path, values, category_ids, "category") if known else ()
+        return _refs(path, values, category_ids, ProblemCode.UNKNOWN_CATEGORY) if known else ()
 
     if policy is not None and policy.period.days > MAX_PERIOD_DAYS:
-        problems.append(Problem("policy.period", f"the planning period has {policy.period.days} "
-                                f"days; at most {MAX_PERIOD_DAYS} are supported"))
+        problems.append(Problem("policy.period", ProblemCode.PERIOD_TOO_LONG,
+                                {"days": policy.period.days, "max": MAX_PERIOD_DAYS}))
 
     for i, h in helpers:
         p = f"helpers[{i}]"
-        problems += _refs(f"{p}.home", [h.home], place_ids, "place")
+        problems += _refs(f"{p}.home", [h.home], place_ids, PLACE)
         if not h.availability:
-            problems.append(Problem(f"{p}.availability",
-                                    "a helper needs at least one availability window"))
+            problems.append(Problem(f"{p}.availability", ProblemCode.NO_AVAILABILITY))
         if h.agreement is not None:
             problems += cats(f"{p}.agreement.categories", h.agreement.categories)
         problems += cats(f"{p}.vetoes_categories", h.vetoes_categories)
-        problems += _refs(f"{p}.vetoes_residents", h.vetoes_residents, resident_ids, "resident")
-        problems += _refs(f"{p}.family_of", h.family_of, resident_ids, "resident")
+        problems += _refs(f"{p}.vetoes_residents", h.vetoes_residents, resident_ids, RESIDENT)
+        problems += _refs(f"{p}.family_of", h.family_of, resident_ids, RESIDENT)
 
     for i, r in residents:
         p = f"residents[{i}]"
-        problems += _refs(f"{p}.home", [r.home], place_ids, "place")
-        problems += _refs(f"{p}.vetoes", r.vetoes, helper_ids, "helper")
-        problems += _refs(f"{p}.previous_helpers", r.previous_helpers, helper_ids, "helper")
-        problems += _refs(f"{p}.accepted_neighbours", r.accepted_neighbours, helper_ids, "helper")
+        problems += _refs(f"{p}.home", [r.home], place_ids, PLACE)
+        problems += _refs(f"{p}.vetoes", r.vetoes, helper_ids, HELPER)
+        problems += _refs(f"{p}.previous_helpers", r.previous_helpers, helper_ids, HELPER)
+        problems += _refs(f"{p}.accepted_neighbours", r.accepted_neighbours, helper_ids, HELPER)
 
     for i, n in needs:
         p = f"needs[{i}]"
         problems += cats(f"{p}.category", [n.category])
         if n.resident is not None:
-            problems += _refs(f"{p}.resident", [n.resident], resident_ids, "resident")
+            problems += _refs(f"{p}.resident", [n.resident], resident_ids, RESIDENT)
         if n.place is not None:
-            problems += _refs(f"{p}.place", [n.place], place_ids, "place")
+            problems += _refs(f"{p}.place", [n.place], place_ids, PLACE)
         if policy is not None:
             problems += _check_recurrence(p, n, policy)
 
@@ -269,26 +272,22 @@ def cross_check(
         p = f"services[{i}]"
         problems += cats(f"{p}.category", [s.category])
         problems += cats(f"{p}.covers", s.covers)
-        problems += _refs(f"{p}.recipients", s.recipients, resident_ids, "resident")
+        problems += _refs(f"{p}.recipients", s.recipients, resident_ids, RESIDENT)
 
     for i, e in travel_edges:
         p = f"travel_edges[{i}]"
-        problems += _refs(f"{p}.a", [e.a], place_ids, "place")
-        problems += _refs(f"{p}.b", [e.b], place_ids, "place")
+        problems += _refs(f"{p}.a", [e.a], place_ids, PLACE)
+        problems += _refs(f"{p}.b", [e.b], place_ids, PLACE)
         if e.a == e.b:
-            problems.append(Problem(f"{p}.b", f"an edge must join two different places, "
-                                    f"got {e.a!r} twice"))
+            problems.append(Problem(f"{p}.b", ProblemCode.EDGE_SAME_PLACE, {"place": e.a}))
 
     if has_network is None:
         has_network = bool(travel_edges)
     if not has_network and len(ids.get("places", [])) > 1:
         for i, pl in places:
             if not pl.has_coordinates:
-                problems.append(Problem(
-                    f"places[{i}]",
-                    f"place {pl.id!r} has no coordinates and the instance has no travel network "
-                    "(travel_edges): travel to or from it cannot be worked out",
-                ))
+                problems.append(Problem(f"places[{i}]", ProblemCode.NO_COORDINATES,
+                                        {"place": pl.id}))
     return problems
 
 
@@ -298,11 +297,12 @@ def _check_recurrence(p: str, n: Need, pol: Policy) -> Iterable[Problem]:
     if rec.kind is RecurrenceKind.ONCE:
         assert rec.date is not None
         if rec.date not in period:
-            yield Problem(f"{p}.recurrence.date", f"{rec.date} is outside the planning period "
-                          f"{period.start}..{period.end}")
+            yield Problem(f"{p}.recurrence.date", ProblemCode.OUTSIDE_PERIOD,
+                          {"date": rec.date.isoformat(), "start": period.start.isoformat(),
+                           "end": period.end.isoformat()})
         return
     first = max(period.start, rec.start or period.start)
     last = min(period.end, rec.end or period.end)
     if not any(d.weekday() in {w.number for w in rec.days} for d in date_range(first, last)):
-        yield Problem(f"{p}.recurrence", "the need has no visit in the planning period "
-                      f"{period.start}..{period.end}")
+        yield Problem(f"{p}.recurrence", ProblemCode.NO_VISIT_IN_PERIOD,
+                      {"start": period.start.isoformat(), "end": period.end.isoformat()})

@@ -31,6 +31,7 @@ from cus_match.model.validators import (
     to_opt_date,
     to_tuple,
 )
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["Ipus", "Need", "Recurrence", "RecurrenceKind"]
 
@@ -63,16 +64,17 @@ class Recurrence:
     def __attrs_post_init__(self) -> None:
         if self.kind is RecurrenceKind.ONCE:
             if self.date is None:
-                raise FieldValueError("date", "a one-off need needs a date")
+                raise FieldValueError(ProblemCode.ONCE_WITHOUT_DATE, field="date")
             if self.days or self.start or self.end:
-                raise FieldValueError("days", "a one-off need takes only a date, no days/start/end")
+                raise FieldValueError(ProblemCode.ONCE_WITH_DAYS, field="days")
         else:
             if not self.days:
-                raise FieldValueError("days", "a weekly need needs at least one weekday")
+                raise FieldValueError(ProblemCode.WEEKLY_WITHOUT_DAYS, field="days")
             if self.date is not None:
-                raise FieldValueError("date", "a weekly need takes days, not a date")
+                raise FieldValueError(ProblemCode.WEEKLY_WITH_DATE, field="date")
             if self.start and self.end and self.end < self.start:
-                raise FieldValueError("end", f"end {self.end} is before start {self.start}")
+                raise FieldValueError(ProblemCode.END_BEFORE_START, field="end",
+                                      end=self.end.isoformat(), start=self.start.isoformat())
 
     @classmethod
     def once(cls, on: date | str) -> Recurrence:
@@ -96,9 +98,9 @@ class Ipus:
 
     def __attrs_post_init__(self) -> None:
         if self.valid_to < self.valid_from:
-            raise FieldValueError(
-                "valid_to", f"valid_to {self.valid_to} is before valid_from {self.valid_from}"
-            )
+            raise FieldValueError(ProblemCode.VALID_TO_BEFORE_VALID_FROM, field="valid_to",
+                                  end=self.valid_to.isoformat(),
+                                  start=self.valid_from.isoformat())
 
 
 def _opt_mode(value: TravelMode | str | None) -> TravelMode | None:
@@ -163,14 +165,10 @@ class Need:
 
     def __attrs_post_init__(self) -> None:
         if self.resident is None and self.place is None:
-            raise FieldValueError("place",
-                                  "a need without a resident (group session) needs a place")
+            raise FieldValueError(ProblemCode.GROUP_WITHOUT_PLACE, field="place")
         if not self.windows:
-            raise FieldValueError("windows", "a need needs at least one time window")
+            raise FieldValueError(ProblemCode.NEED_WITHOUT_WINDOWS, field="windows")
         longest = max(w.minutes for w in self.windows)
         if self.duration_minutes > longest:
-            raise FieldValueError(
-                "duration_minutes",
-                f"{self.duration_minutes} minutes do not fit in any window "
-                f"(the longest is {longest} minutes)",
-            )
+            raise FieldValueError(ProblemCode.LONGER_THAN_WINDOWS, field="duration_minutes",
+                                  minutes=self.duration_minutes, longest=longest)

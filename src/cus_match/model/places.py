@@ -15,14 +15,16 @@ from collections.abc import Mapping
 
 from attrs import field, frozen
 
-from cus_match.errors import FieldValueError
+from cus_match.errors import FieldTypeError, FieldValueError
 from cus_match.model.validators import (
     check_id,
     check_non_negative,
     check_positive,
+    shown,
     to_float,
     to_opt_float,
 )
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["Place", "PlaceKind", "TravelEdge", "TravelMode", "TravelSettings"]
 
@@ -49,12 +51,12 @@ class TravelMode(enum.StrEnum):
 
 def _check_lat(_i: object, _a: object, v: float | None) -> None:
     if v is not None and not -90 <= v <= 90:
-        raise ValueError(f"latitude must be within -90..90, got {v!r}")
+        raise FieldValueError(ProblemCode.LATITUDE_RANGE, value=shown(v))
 
 
 def _check_lon(_i: object, _a: object, v: float | None) -> None:
     if v is not None and not -180 <= v <= 180:
-        raise ValueError(f"longitude must be within -180..180, got {v!r}")
+        raise FieldValueError(ProblemCode.LONGITUDE_RANGE, value=shown(v))
 
 
 @frozen
@@ -81,8 +83,8 @@ class Place:
 
     def __attrs_post_init__(self) -> None:
         if (self.lat is None) != (self.lon is None):
-            raise FieldValueError("lon" if self.lon is None else "lat",
-                                  "give both lat and lon, or neither")
+            raise FieldValueError(ProblemCode.HALF_COORDINATES,
+                                  field="lon" if self.lon is None else "lat")
 
     @property
     def has_coordinates(self) -> bool:
@@ -92,16 +94,17 @@ class Place:
 
 def _to_mode_minutes(value: Mapping[str, float]) -> dict[TravelMode, float]:
     if not isinstance(value, Mapping):
-        raise TypeError(f"expected an object of mode: minutes, got {value!r}")
+        raise FieldTypeError(ProblemCode.NOT_MODE_MINUTES, value=repr(value))
     return {TravelMode(k): to_float(v) for k, v in value.items()}
 
 
 def _check_mode_minutes(_i: object, _a: object, v: dict[TravelMode, float]) -> None:
     if not v:
-        raise ValueError("give travel minutes for at least one mode")
+        raise FieldValueError(ProblemCode.NO_TRAVEL_MINUTES)
     for mode, minutes in v.items():
         if not minutes >= 0:
-            raise ValueError(f"{mode.value}: minutes must be >= 0, got {minutes!r}")
+            raise FieldValueError(ProblemCode.NEGATIVE_TRAVEL_MINUTES, mode=mode.value,
+                                  value=shown(minutes))
 
 
 @frozen
@@ -126,7 +129,8 @@ def _default_speeds() -> dict[TravelMode, float]:
 def _check_speeds(_i: object, _a: object, v: dict[TravelMode, float]) -> None:
     for mode, kmh in v.items():
         if not kmh > 0:
-            raise ValueError(f"{mode.value}: speed must be > 0 km/h, got {kmh!r}")
+            raise FieldValueError(ProblemCode.SPEED_NOT_POSITIVE, mode=mode.value,
+                                  value=shown(kmh))
 
 
 @frozen

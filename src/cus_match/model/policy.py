@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfoNotFoundError, available_timezones
 from attrs import field, frozen
 
 from cus_match.clock import DEFAULT_TIMEZONE
+from cus_match.errors import FieldValueError
 from cus_match.model.places import TravelSettings
 from cus_match.model.time_windows import DateRange
 from cus_match.model.validators import (
@@ -28,6 +29,7 @@ from cus_match.model.validators import (
     to_opt_float,
     to_tuple,
 )
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["DEFAULT_CATEGORIES", "Category", "CredentialKind", "Policy"]
 
@@ -119,7 +121,7 @@ def _known_timezones() -> frozenset[str]:
 def _check_tz(_i: object, _a: object, value: str) -> None:
     ok = value in _known_timezones()
     if not ok:
-        raise ValueError(f"{value!r} is not a known IANA time zone (e.g. 'Europe/Warsaw')")
+        raise FieldValueError(ProblemCode.UNKNOWN_TIMEZONE, value=repr(value))
 
 
 @frozen

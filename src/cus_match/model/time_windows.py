@@ -24,17 +24,15 @@ from attrs import field, frozen
 from cus_match.clock import Weekday, format_time, minutes_of_day
 from cus_match.errors import FieldValueError
 from cus_match.model.validators import to_date, to_time
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["DateRange", "TimeWindow", "WeeklyWindow"]
 
 
 def _check_order(start: time, end: time) -> None:
     if minutes_of_day(end) <= minutes_of_day(start):
-        raise FieldValueError(
-            "end",
-            f"end {format_time(end)} is not after start {format_time(start)} "
-            "(windows cannot cross midnight: split into two)"
-        )
+        raise FieldValueError(ProblemCode.END_NOT_AFTER_START, field="end",
+                              end=format_time(end), start=format_time(start))
 
 
 @frozen
@@ -97,7 +95,8 @@ class DateRange:
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise FieldValueError("end", f"end {self.end} is before start {self.start}")
+            raise FieldValueError(ProblemCode.END_BEFORE_START, field="end",
+                                  end=self.end.isoformat(), start=self.start.isoformat())
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end

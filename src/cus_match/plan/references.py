@@ -10,6 +10,7 @@ from __future__ import annotations
 from cus_match.errors import InvalidInputError, Problem
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["check_result", "result_problems"]
 
@@ -30,22 +31,24 @@ def result_problems(inst: Instance, result: Result) -> list[Problem]:
     services = {s.id for s in inst.services}
     problems: list[Problem] = []
 
-    def ref(path: str, value: str, known: set[str], what: str) -> None:
+    need, helper = ProblemCode.RESULT_UNKNOWN_NEED, ProblemCode.RESULT_UNKNOWN_HELPER
+
+    def ref(path: str, value: str, known: set[str], code: ProblemCode) -> None:
         if value not in known:
-            problems.append(Problem(path, f"unknown {what} {value!r} (not in the instance)"))
+            problems.append(Problem(path, code, {"id": value}))
 
     for i, a in enumerate(result.assignments):
-        ref(f"assignments[{i}].need", a.need, needs, "need")
-        ref(f"assignments[{i}].helper", a.helper, helpers, "helper")
+        ref(f"assignments[{i}].need", a.need, needs, need)
+        ref(f"assignments[{i}].helper", a.helper, helpers, helper)
     for i, u in enumerate(result.unmet):
-        ref(f"unmet[{i}].need", u.need, needs, "need")
+        ref(f"unmet[{i}].need", u.need, needs, need)
         for j, nm in enumerate(u.near_misses):
-            ref(f"unmet[{i}].near_misses[{j}].helper", nm.helper, helpers, "helper")
+            ref(f"unmet[{i}].near_misses[{j}].helper", nm.helper, helpers, helper)
     for i, r in enumerate(result.referrals):
-        ref(f"referrals[{i}].need", r.need, needs, "need")
+        ref(f"referrals[{i}].need", r.need, needs, need)
     for i, c in enumerate(result.covered):
-        ref(f"covered[{i}].need", c.need, needs, "need")
-        ref(f"covered[{i}].service", c.service, services, "formal service")
+        ref(f"covered[{i}].need", c.need, needs, need)
+        ref(f"covered[{i}].service", c.service, services, ProblemCode.RESULT_UNKNOWN_SERVICE)
     return problems
 
 

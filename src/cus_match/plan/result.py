@@ -13,6 +13,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from cus_match.errors import FieldValueError
 from cus_match.lang import number, pick, plural
 from cus_match.model import TravelMode
 from cus_match.model.validators import (
@@ -23,6 +24,7 @@ from cus_match.model.validators import (
     to_opt_float,
     to_tuple,
 )
+from cus_match.problem_texts import ProblemCode
 from cus_match.reasons import Reason
 
 __all__ = ["Assignment", "Covered", "DroppedPin", "NearMiss", "ReasonCount", "Referral", "Result",
@@ -36,9 +38,9 @@ def _to_datetime(value: datetime | str) -> datetime:
         try:
             dt = datetime.fromisoformat(value)
         except (TypeError, ValueError):
-            raise ValueError(f"{value!r} is not an ISO date-time with offset") from None
+            raise FieldValueError(ProblemCode.NOT_A_DATETIME, value=repr(value)) from None
     if dt.tzinfo is None:
-        raise ValueError(f"{value!r} has no UTC offset (write e.g. 2026-03-30T08:00:00+02:00)")
+        raise FieldValueError(ProblemCode.NO_UTC_OFFSET, value=repr(value))
     return dt
 
 

@@ -56,6 +56,7 @@ from cus_match.model.instance import Instance
 from cus_match.model.validators import to_tuple
 from cus_match.plan.references import check_result, result_problems
 from cus_match.plan.result import Result
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["LANGS", "TABLE_KEYS", "Cell", "Table", "check_result", "plan_tables", "read_names",
            "result_problems", "write_csv", "write_xlsx"]
@@ -557,7 +558,7 @@ def read_names(path: str | Path) -> dict[str, str]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InvalidInputError([Problem(f"byte {e.start}", "the file is not UTF-8 text")],
+        raise InvalidInputError([Problem(f"byte {e.start}", ProblemCode.NAMES_NOT_UTF8)],
                                 source=str(p)) from None
     lines = text.splitlines()
     first = next((ln for ln in lines if ln.strip()), "")
@@ -572,19 +573,20 @@ def read_names(path: str | Path) -> dict[str, str]:
             continue
         where = f"line {no}"
         if len(row) != 2:
-            problems.append(Problem(where, f"expected 2 fields (id{delim}name), got {len(row)}"))
+            problems.append(Problem(where, ProblemCode.NAMES_FIELD_COUNT,
+                                    {"delimiter": delim, "count": len(row)}))
             continue
         rid, name = row[0].strip(), row[1].strip()
         try:
             check_id(None, None, rid)
-        except ValueError as e:
-            problems.append(Problem(f"{where}.id", str(e)))
+        except ValueError:
+            problems.append(Problem(f"{where}.id", ProblemCode.INVALID_ID, {"value": repr(rid)}))
             continue
         if not name:
-            problems.append(Problem(f"{where}.name", f"no name for {rid!r}"))
+            problems.append(Problem(f"{where}.name", ProblemCode.NAMES_NO_NAME, {"id": rid}))
         elif rid in seen:
-            problems.append(Problem(f"{where}.id",
-                                    f"duplicate id {rid!r} (first on line {seen[rid]})"))
+            problems.append(Problem(f"{where}.id", ProblemCode.NAMES_DUPLICATE_ID,
+                                    {"id": rid, "line": seen[rid]}))
         else:
             seen[rid] = no
             out[rid] = name

@@ -23,6 +23,7 @@ from cus_match.lang import DAY_ABBR, MODE_NOUNS, local_name, number, pick
 from cus_match.model import Agreement, Credentials, Helper, TravelMode
 from cus_match.model.instance import Instance
 from cus_match.model.validators import check_id, check_positive, to_float
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["AddHelper", "Change", "Extend", "Extension", "ExtraHours", "apply_change",
            "full_credentials"]
@@ -120,11 +121,11 @@ class Extend:
 
     def __attrs_post_init__(self) -> None:
         if self.kind is Extension.CREDENTIAL and self.value not in words.CREDENTIAL_IDS:
-            raise FieldValueError("value", f"unknown credential {self.value!r}; choose one of: "
-                                  f"{', '.join(words.CREDENTIAL_IDS)}")
+            raise FieldValueError(ProblemCode.UNKNOWN_CREDENTIAL, field="value", value=self.value,
+                                  allowed=list(words.CREDENTIAL_IDS))
         if self.kind is Extension.MODE and self.value not in set(TravelMode):
-            raise FieldValueError("value", f"unknown travel mode {self.value!r}; choose one "
-                                  f"of: {', '.join(m.value for m in TravelMode)}")
+            raise FieldValueError(ProblemCode.UNKNOWN_TRAVEL_MODE, field="value",
+                                  value=self.value, allowed=[m.value for m in TravelMode])
 
     @property
     def key(self) -> str:
@@ -281,29 +282,32 @@ def apply_change(instance: Instance, change: Change) -> Instance:
     if isinstance(change, AddHelper):
         h = change.helper
         if h.id in helper_ids:
-            problems.append(Problem("change.helper.id", f"helper id {h.id!r} is already used "
-                                    "in the instance; give the recruit a new placeholder id"))
+            problems.append(Problem("change.helper.id", ProblemCode.HELPER_ID_TAKEN,
+                                    {"id": h.id}))
         if h.home not in {p.id for p in instance.places}:
-            problems.append(Problem("change.helper.home", f"unknown place {h.home!r}"))
+            problems.append(Problem("change.helper.home", ProblemCode.UNKNOWN_PLACE,
+                                    {"id": h.home}))
         if h.agreement is not None:
-            problems += [Problem("change.helper.agreement.categories", f"unknown category {c!r}")
+            problems += [Problem("change.helper.agreement.categories",
+                                 ProblemCode.UNKNOWN_CATEGORY, {"id": c})
                          for c in sorted(h.agreement.categories - categories)]
         if problems:
             raise InvalidInputError(problems, source="change")
         return attrs.evolve(instance, helpers=(*instance.helpers, h))
     if isinstance(change, Extend | ExtraHours):
-        problems += [Problem(f"change.helpers[{i}]", f"unknown helper {x!r}")
+        problems += [Problem(f"change.helpers[{i}]", ProblemCode.UNKNOWN_HELPER, {"id": x})
                      for i, x in enumerate(change.helpers) if x not in helper_ids]
         if (isinstance(change, Extend) and change.kind is Extension.CATEGORY
                 and change.value not in categories):
-            problems.append(Problem("change.value", f"unknown category {change.value!r}"))
+            problems.append(Problem("change.value", ProblemCode.UNKNOWN_CATEGORY,
+                                    {"id": change.value}))
         if problems:
             raise InvalidInputError(problems, source="change")
         chosen = set(change.helpers)
         return attrs.evolve(instance, helpers=tuple(
             _extended(instance, h, change) if h.id in chosen else h for h in instance.helpers))
-    raise InvalidInputError([Problem("change", f"not a change: {type(change).__name__} (use "
-                                     "AddHelper, Extend or ExtraHours)")], source="change")
+    raise InvalidInputError([Problem("change", ProblemCode.NOT_A_CHANGE,
+                                     {"kind": type(change).__name__})], source="change")
 
 
 def _place(inst: Instance, pid: str) -> str:

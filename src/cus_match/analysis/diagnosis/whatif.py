@@ -34,6 +34,7 @@ from cus_match.model import Agreement, Helper, Need, TravelMode, WeeklyWindow
 from cus_match.model.eligibility import required_qualifications
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
+from cus_match.problem_texts import ProblemCode
 from cus_match.reasons import Reason
 
 __all__ = ["MetTotals", "WhatIf", "candidate_changes", "format_what_if", "met_totals",
@@ -82,7 +83,7 @@ def met_totals(instance: Instance, result: Result) -> MetTotals:
     """
     met = sorted({(a.need, a.date) for a in result.assignments})
     known = {x.id for x in instance.needs}
-    problems = [Problem("assignments", f"unknown need {n!r}")
+    problems = [Problem("assignments", ProblemCode.UNKNOWN_NEED, {"id": n})
                 for n in sorted({n for n, _ in met}) if n not in known]
     if problems:
         raise InvalidInputError(problems, source="result (does it belong to this instance?)")
@@ -219,7 +220,8 @@ def what_if(
         try:
             changed.append(apply_change(instance, change))
         except InvalidInputError as e:
-            problems += [Problem(f"candidates[{k}].{p.path}", p.message) for p in e.problems]
+            problems += [Problem(f"candidates[{k}].{p.path}", p.code, p.args)
+                         for p in e.problems]
     if problems:
         raise InvalidInputError(problems, source="what_if candidates")
 

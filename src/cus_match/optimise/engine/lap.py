@@ -11,6 +11,7 @@ from ortools.graph.python import linear_sum_assignment, min_cost_flow
 from cus_match.errors import InvalidInputError, Problem, SolverError
 from cus_match.optimise.engine.prep import integer_costs
 from cus_match.optimise.engine.problem import LapSolution, check_sense
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["solve_lap"]
 
@@ -63,7 +64,8 @@ def solve_lap(
     c = np.asarray(cost)
     if rows is None and cols is None:
         if c.ndim != 2:
-            raise InvalidInputError([Problem("cost", f"must be a matrix, got shape {c.shape}")])
+            raise InvalidInputError([Problem("cost", ProblemCode.NOT_A_MATRIX,
+                                             {"shape": c.shape})])
         n_rows, n_cols = c.shape
         r = np.repeat(np.arange(n_rows, dtype=np.int64), n_cols)
         k = np.tile(np.arange(n_cols, dtype=np.int64), n_rows)
@@ -71,22 +73,23 @@ def solve_lap(
     else:
         if rows is None or cols is None:
             raise InvalidInputError([Problem("cols" if cols is None else "rows",
-                                             "rows and cols must be given together")])
+                                             ProblemCode.ROWS_COLS_TOGETHER)])
         r = np.asarray(rows).astype(np.int64, copy=False)
         k = np.asarray(cols).astype(np.int64, copy=False)
         if r.ndim != 1 or r.shape != k.shape or c.shape != r.shape:
-            raise InvalidInputError([Problem("cost", f"rows, cols and cost must be 1-d of one "
-                                                     f"length, got {r.shape}, {k.shape}, "
-                                                     f"{c.shape}")])
+            raise InvalidInputError([Problem("cost", ProblemCode.ARRAYS_NOT_ALIGNED, {
+                "rows": r.shape, "cols": k.shape, "cost": c.shape})])
         if shape is None:
             shape = (int(r.max()) + 1 if r.size else 0, int(k.max()) + 1 if k.size else 0)
         n_rows, n_cols = (int(shape[0]), int(shape[1]))
         if r.size and (r.min() < 0 or r.max() >= n_rows or k.min() < 0 or k.max() >= n_cols):
-            raise InvalidInputError([Problem("rows", f"pairs must lie in {n_rows} x {n_cols}")])
+            raise InvalidInputError([Problem("rows", ProblemCode.PAIRS_OUT_OF_RANGE,
+                                             {"rows": n_rows, "cols": n_cols})])
     if c.dtype.kind not in "iubf":
-        raise InvalidInputError([Problem("cost", f"must hold numbers, got dtype {c.dtype}")])
+        raise InvalidInputError([Problem("cost", ProblemCode.NOT_NUMBERS,
+                                         {"dtype": str(c.dtype)})])
     if c.dtype.kind == "f" and not np.isfinite(c).all():
-        raise InvalidInputError([Problem("cost", "must be finite")])
+        raise InvalidInputError([Problem("cost", ProblemCode.NOT_ALL_FINITE)])
     cint, _ = integer_costs(c)
     if sense == "max":
         cint = -cint

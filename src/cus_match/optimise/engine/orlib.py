@@ -27,6 +27,7 @@ import numpy as np
 
 from cus_match.errors import InvalidInputError, Problem
 from cus_match.optimise.engine.problem import GapProblem
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["AssignData", "read_assign", "read_gap"]
 
@@ -36,19 +37,19 @@ def _tokens(path: str | os.PathLike[str]) -> np.ndarray:
         return np.array(f.read().split(), dtype=np.int64)
 
 
-def _bad(path: str | os.PathLike[str], message: str) -> InvalidInputError:
-    return InvalidInputError([Problem("", message)], source=os.fspath(path))
+def _bad(path: str | os.PathLike[str], code: ProblemCode, **args: int) -> InvalidInputError:
+    return InvalidInputError([Problem("", code, args)], source=os.fspath(path))
 
 
 def _block(tok: np.ndarray, pos: int, path: str | os.PathLike[str], sense: str,
            assign_all: bool) -> tuple[GapProblem, int]:
     if pos + 2 > tok.size:
-        raise _bad(path, "file ended before a problem's m n")
+        raise _bad(path, ProblemCode.FILE_ENDS_BEFORE_SIZE)
     m, n = int(tok[pos]), int(tok[pos + 1])
     pos += 2
     end = pos + 2 * m * n + m
     if end > tok.size:
-        raise _bad(path, f"file ended inside a {m} x {n} problem")
+        raise _bad(path, ProblemCode.FILE_ENDS_INSIDE, m=m, n=n)
     cost = tok[pos: pos + m * n].reshape(m, n)
     weight = tok[pos + m * n: pos + 2 * m * n].reshape(m, n)
     cap = tok[pos + 2 * m * n: end]
@@ -82,7 +83,7 @@ def read_gap(
     if not (stem.startswith("gap") and base.endswith(".txt")):
         prob, pos = _block(tok, 0, path, sense, assign_all)
         if pos != tok.size:
-            raise _bad(path, f"{tok.size - pos} numbers after the problem")
+            raise _bad(path, ProblemCode.NUMBERS_AFTER_PROBLEM, count=tok.size - pos)
         return [(stem, prob)]
     count, pos = int(tok[0]), 1
     out = []
@@ -94,7 +95,7 @@ def read_gap(
             name = f"{stem[3:]}{prob.n_agents:02d}{prob.n_jobs}"
         out.append((name, prob))
     if pos != tok.size:
-        raise _bad(path, f"{tok.size - pos} numbers after the last problem")
+        raise _bad(path, ProblemCode.NUMBERS_AFTER_LAST_PROBLEM, count=tok.size - pos)
     return out
 
 
@@ -120,15 +121,15 @@ def read_assign(path: str | os.PathLike[str]) -> AssignData:
     n, rest = int(tok[0]), tok[1:]
     if name.startswith("assignp"):
         if rest.size % 3:
-            raise _bad(path, "the sparse body is not made of triples")
+            raise _bad(path, ProblemCode.NOT_TRIPLES)
         t = rest.reshape(-1, 3)
         rows, cols, cost = t[:, 0] - 1, t[:, 1] - 1, t[:, 2].copy()
         if rows.size and (rows.min() < 0 or rows.max() >= n or cols.min() < 0
                           or cols.max() >= n):
-            raise _bad(path, "a pair index is out of range")
+            raise _bad(path, ProblemCode.PAIR_INDEX_OUT_OF_RANGE)
         return AssignData(name, n, rows, cols, cost, None)
     if rest.size != n * n:
-        raise _bad(path, f"expected {n * n} costs, got {rest.size}")
+        raise _bad(path, ProblemCode.COST_COUNT, expected=n * n, count=rest.size)
     dense = rest.reshape(n, n)
     rows = np.repeat(np.arange(n, dtype=np.int64), n)
     cols = np.tile(np.arange(n, dtype=np.int64), n)

@@ -10,6 +10,7 @@ from attrs import field, frozen
 
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
 from cus_match.plan.result import Status
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["GapProblem", "GapSolution", "LapSolution"]
 
@@ -151,12 +152,13 @@ class GapProblem:
         w = np.asarray(weight)
         if c.ndim != 2 or w.shape != c.shape:
             raise InvalidInputError(
-                [Problem("weight", f"cost and weight must be m x n matrices of one shape, got "
-                                   f"{c.shape} and {w.shape}")], source="GapProblem")
+                [Problem("weight", ProblemCode.MATRICES_NOT_ALIGNED,
+                         {"cost": c.shape, "weight": w.shape})], source="GapProblem")
         mask = np.ones(c.shape, bool) if allowed is None else np.asarray(allowed, bool)
         if mask.shape != c.shape:
             raise InvalidInputError(
-                [Problem("allowed", f"must have shape {c.shape}, got {mask.shape}")],
+                [Problem("allowed", ProblemCode.WRONG_SHAPE,
+                         {"expected": c.shape, "got": mask.shape})],
                 source="GapProblem")
         ag, jb = np.nonzero(mask)
         return cls(c.shape[0], c.shape[1], ag, jb, c[ag, jb], w[ag, jb], capacity,
@@ -180,10 +182,11 @@ class GapProblem:
         ja = np.asarray(job_agent)
         if ja.shape != (self.n_jobs,):
             raise InvalidInputError(
-                [Problem("job_agent", f"must have shape ({self.n_jobs},), got {ja.shape}")])
+                [Problem("job_agent", ProblemCode.WRONG_SHAPE,
+                         {"expected": (self.n_jobs,), "got": ja.shape})])
         if ja.size and (ja.dtype.kind not in "iu" or ja.min() < -1):
             raise InvalidInputError(
-                [Problem("job_agent", "must hold agent indices, or -1 for unassigned")])
+                [Problem("job_agent", ProblemCode.NOT_AGENT_INDICES)])
         key = self.job.astype(np.int64) * max(self.n_agents, 1) + self.agent
         order = np.argsort(key, kind="stable")
         assigned = ja >= 0
@@ -197,7 +200,7 @@ class GapProblem:
         if bad.any():
             j = int(np.flatnonzero(bad)[0])
             raise InvalidInputError(
-                [Problem(f"job_agent[{j}]", f"job {j} has no arc to agent {int(ja[j])}")])
+                [Problem(f"job_agent[{j}]", ProblemCode.NO_ARC, {"job": j, "agent": ja[j]})])
         out = np.full(self.n_jobs, -1, np.int64)
         if len(order):
             out[assigned] = order[pos[assigned]]
@@ -207,53 +210,56 @@ class GapProblem:
 def _validate(p: GapProblem) -> list[Problem]:
     out: list[Problem] = []
     if p.n_agents < 0:
-        out.append(Problem("n_agents", f"must be >= 0, got {p.n_agents}"))
+        out.append(Problem("n_agents", ProblemCode.NEGATIVE, {"value": p.n_agents}))
     if p.n_jobs < 0:
-        out.append(Problem("n_jobs", f"must be >= 0, got {p.n_jobs}"))
+        out.append(Problem("n_jobs", ProblemCode.NEGATIVE, {"value": p.n_jobs}))
     arrays = {"agent": p.agent, "job": p.job, "cost": p.cost, "weight": p.weight}
     k = None
     for name, a in arrays.items():
         if a.ndim != 1:
-            out.append(Problem(name, f"must be one-dimensional, got shape {a.shape}"))
+            out.append(Problem(name, ProblemCode.NOT_ONE_DIMENSIONAL, {"shape": a.shape}))
             continue
         if k is None:
             k = a.shape[0]
         elif a.shape[0] != k:
-            out.append(Problem(name, f"has {a.shape[0]} entries, agent has {k}"))
+            out.append(Problem(name, ProblemCode.LENGTH_MISMATCH,
+                               {"count": a.shape[0], "expected": k}))
     for name in ("agent", "job", "weight", "capacity"):
         a = getattr(p, name)
         if a.dtype.kind != "i" and a.size:
-            out.append(Problem(name, f"must hold integers, got dtype {a.dtype}"))
+            out.append(Problem(name, ProblemCode.NOT_INTEGERS, {"dtype": str(a.dtype)}))
     if p.cost.dtype.kind not in "if" and p.cost.size:
-        out.append(Problem("cost", f"must hold numbers, got dtype {p.cost.dtype}"))
+        out.append(Problem("cost", ProblemCode.NOT_NUMBERS, {"dtype": str(p.cost.dtype)}))
     if p.capacity.shape != (max(p.n_agents, 0),):
-        out.append(Problem("capacity", f"must have shape ({p.n_agents},), got "
-                                       f"{p.capacity.shape}"))
+        out.append(Problem("capacity", ProblemCode.WRONG_SHAPE,
+                           {"expected": (p.n_agents,), "got": p.capacity.shape}))
     if out:
         return out
     if p.agent.size and (p.agent.min() < 0 or p.agent.max() >= p.n_agents):
         k = int(np.flatnonzero((p.agent < 0) | (p.agent >= p.n_agents))[0])
-        out.append(Problem(f"agent[{k}]", f"must be in 0..{p.n_agents - 1}, got {p.agent[k]}"))
+        out.append(Problem(f"agent[{k}]", ProblemCode.INDEX_OUT_OF_RANGE,
+                           {"last": p.n_agents - 1, "value": p.agent[k]}))
     if p.job.size and (p.job.min() < 0 or p.job.max() >= p.n_jobs):
         k = int(np.flatnonzero((p.job < 0) | (p.job >= p.n_jobs))[0])
-        out.append(Problem(f"job[{k}]", f"must be in 0..{p.n_jobs - 1}, got {p.job[k]}"))
+        out.append(Problem(f"job[{k}]", ProblemCode.INDEX_OUT_OF_RANGE,
+                           {"last": p.n_jobs - 1, "value": p.job[k]}))
     if p.weight.size and p.weight.min() < 0:
         k = int(np.flatnonzero(p.weight < 0)[0])
-        out.append(Problem(f"weight[{k}]", f"must be >= 0, got {p.weight[k]}"))
+        out.append(Problem(f"weight[{k}]", ProblemCode.NEGATIVE, {"value": p.weight[k]}))
     if p.capacity.size and p.capacity.min() < 0:
         k = int(np.flatnonzero(p.capacity < 0)[0])
-        out.append(Problem(f"capacity[{k}]", f"must be >= 0, got {p.capacity[k]}"))
+        out.append(Problem(f"capacity[{k}]", ProblemCode.NEGATIVE, {"value": p.capacity[k]}))
     if p.cost.dtype.kind == "f" and not np.all(np.isfinite(p.cost)):
         k = int(np.flatnonzero(~np.isfinite(p.cost))[0])
-        out.append(Problem(f"cost[{k}]", f"must be finite, got {p.cost[k]}"))
+        out.append(Problem(f"cost[{k}]", ProblemCode.ENTRY_NOT_FINITE, {"value": p.cost[k]}))
     if not out and p.agent.size:
         key = p.job * max(p.n_agents, 1) + p.agent
         uniq, counts = np.unique(key, return_counts=True)
         if (counts > 1).any():
             dup = uniq[counts > 1][0]
             ks = np.flatnonzero(key == dup)[:2].tolist()
-            out.append(Problem(f"agent[{ks[1]}]", f"arcs {ks[0]} and {ks[1]} both join agent "
-                                                  f"{p.agent[ks[0]]} and job {p.job[ks[0]]}"))
+            out.append(Problem(f"agent[{ks[1]}]", ProblemCode.DUPLICATE_ARC, {
+                "first": ks[0], "second": ks[1], "agent": p.agent[ks[0]], "job": p.job[ks[0]]}))
     return out
 
 

@@ -89,6 +89,7 @@ from cus_match.model.instance import Instance
 from cus_match.optimise.solvers.greedy import fifo_order
 from cus_match.optimise.solvers.state import PlanState, assemble
 from cus_match.plan.result import Result, Status
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["PROPOSING", "BlockingPair", "StabilityWarning", "blocking_pairs", "solve_stable"]
 
@@ -448,13 +449,14 @@ def state_of(compat: Compat, result: Result) -> PlanState:
     for k, a in enumerate(result.assignments):
         i = index.get((a.need, a.date))
         if i is None:
-            problems.append(Problem(f"assignments[{k}]", f"need {a.need!r} on {a.date} is not a "
-                                    "visit that needs helpers"))
+            problems.append(Problem(f"assignments[{k}]", ProblemCode.NOT_A_VISIT_FOR_HELPERS,
+                                    {"need": a.need, "date": a.date.isoformat()}))
             continue
         c = cand[i].get(a.helper)
         if c is None:
-            problems.append(Problem(f"assignments[{k}].helper", f"helper {a.helper!r} is not "
-                                    f"eligible for need {a.need!r} on {a.date}"))
+            problems.append(Problem(f"assignments[{k}].helper", ProblemCode.HELPER_NOT_ELIGIBLE,
+                                    {"helper": a.helper, "need": a.need,
+                                     "date": a.date.isoformat()}))
             continue
         groups[i].append((k, c, datetime_to_minutes(a.start)))
     state = PlanState(compat)
@@ -462,8 +464,9 @@ def state_of(compat: Compat, result: Result) -> PlanState:
         starts = {s for _, _, s in members}
         if len(starts) > 1:
             problems.append(Problem(f"assignments[{members[0][0]}]",
-                                    f"the helpers of need {compat.occurrences[i].need!r} on "
-                                    f"{compat.occurrences[i].date} start at different times"))
+                                    ProblemCode.TEAM_START_DIFFERS,
+                                    {"need": compat.occurrences[i].need,
+                                     "date": compat.occurrences[i].date.isoformat()}))
             continue
         state.add(i, starts.pop(), [c for _, c, _ in members])
     if problems:

@@ -1,0 +1,827 @@
+"""Problem codes and their texts: the one place where every input problem is worded.
+
+A :class:`~cus_match.errors.Problem` carries a stable :class:`ProblemCode` and plain ``args``
+(ids, numbers, ISO dates); its words are written here once per language and rendered on demand,
+so programs (the spreadsheet reader, an embedding system) act on the code and people read the
+text in English or Polish. Rewording a message here changes nothing a program relies on.
+
+A text is a :meth:`str.format` template whose placeholders name ``args``; a placeholder's spec
+says how a value is shown in the language:
+
+===================  ==========================================================================
+``{x}``              as it is; numbers with the language's decimal mark (``-1.5`` / ``-1,5``);
+                     a mapping ``{"en": ..., "pl": ...}`` shows its entry for the language
+``{x:q}``            quoted like an id: ``'h1'`` (numbers as above)
+``{x:qlist}``        a list of quoted values: ``'mon', 'tue'``
+``{x:date}``         an ISO date as the language writes it: ``2026-03-24`` / ``24.03.2026``
+``{x:plural:...}``   the noun form after the number ``x``: ``plural:minute|minutes`` in English,
+                     ``plural:minuta|minuty|minut`` in Polish (see :func:`cus_match.lang.plural`)
+``{x:w:table}``      a word from the table ``table`` of :data:`WORDS` (the value itself if absent)
+``{x:lead:table}``   like ``w``, followed by ``": "``; nothing at all when ``x`` is ``None``
+``{x:hex}``          a byte: ``0xe9``
+``{x:shape}``        an array shape: ``(3, 4)``
+``{x:oserror}``      an operating-system error number, in words
+===================  ==========================================================================
+
+Both languages of a code use the same placeholders (``tests/test_problems.py`` checks it).
+
+Examples
+--------
+>>> ProblemCode.UNKNOWN_PLACE.text("pl", {"id": "nowotaniec"})
+"nieznane miejsce 'nowotaniec'"
+>>> ProblemCode.END_BEFORE_START.text("pl", {"end": "2026-03-01", "start": "2026-03-05"})
+'koniec 01.03.2026 jest przed początkiem 05.03.2026'
+>>> ProblemCode.NOT_POSITIVE.text("en", {"value": -1.5}), ProblemCode.NOT_POSITIVE.text(
+...     "pl", {"value": -1.5})
+('must be > 0, got -1.5', 'musi być większe od 0, jest -1,5')
+>>> problem_count(1, "en"), problem_count(12, "pl"), problem_count(22, "pl")
+('1 problem', '12 problemów', '22 problemy')
+"""
+
+from __future__ import annotations
+
+import enum
+import errno as errno_names
+import math
+import os
+import string
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, Final
+
+from cus_match.errors import Problem
+from cus_match.lang import MODE_WORDS, check_lang, number, plural, short_date
+
+__all__ = ["TEXTS", "WORDS", "ProblemCode", "placeholders", "problem_count",
+           "problem_from_dict", "render"]
+
+
+class ProblemCode(enum.StrEnum):
+    """The stable code of a problem; its value is what files and programs see."""
+
+    # Reading JSON-like data: shapes and types (io.structure, io.json_format) ----------------
+    WRONG_TYPE = "wrong_type"
+    WRONG_FIELD_TYPE = "wrong_field_type"
+    NOT_FINITE = "not_finite"
+    INVALID_TEXT = "invalid_text"
+    MISSING_FIELD = "missing_field"
+    UNKNOWN_FIELD = "unknown_field"
+    NULL_VALUE = "null_value"
+    NUMBER_TOO_LARGE = "number_too_large"
+    NOT_ONE_OF = "not_one_of"
+    INVALID_VALUE = "invalid_value"
+    # Files and documents (io.json_format) -----------------------------------------------------
+    CANNOT_READ_FILE = "cannot_read_file"
+    NOT_UTF8 = "not_utf8"
+    INVALID_JSON = "invalid_json"
+    JSON_NOT_FINITE = "json_not_finite"
+    JSON_NUMBER_TOO_LONG = "json_number_too_long"
+    JSON_INVALID_VALUE = "json_invalid_value"
+    NESTED_TOO_DEEPLY = "nested_too_deeply"
+    TOP_LEVEL_NOT_OBJECT = "top_level_not_object"
+    NOT_AN_OBJECT = "not_an_object"
+    FORMAT_MISSING = "format_missing"
+    FORMAT_UNSUPPORTED = "format_unsupported"
+    WRONG_KIND = "wrong_kind"
+    # One value of an entity (model.validators and the entities) ------------------------------
+    INVALID_ID = "invalid_id"
+    NOT_POSITIVE = "not_positive"
+    NEGATIVE = "negative"
+    EMPTY = "empty"
+    NOT_A_NUMBER = "not_a_number"
+    MUST_BE_FINITE = "must_be_finite"
+    STRING_FOR_SET = "string_for_set"
+    STRING_FOR_LIST = "string_for_list"
+    NOT_A_TIME = "not_a_time"
+    NOT_A_DATE = "not_a_date"
+    UNKNOWN_TIMEZONE = "unknown_timezone"
+    LATITUDE_RANGE = "latitude_range"
+    LONGITUDE_RANGE = "longitude_range"
+    HALF_COORDINATES = "half_coordinates"
+    NOT_MODE_MINUTES = "not_mode_minutes"
+    NO_TRAVEL_MINUTES = "no_travel_minutes"
+    NEGATIVE_TRAVEL_MINUTES = "negative_travel_minutes"
+    SPEED_NOT_POSITIVE = "speed_not_positive"
+    # Fields of one entity together ------------------------------------------------------------
+    END_NOT_AFTER_START = "end_not_after_start"
+    END_BEFORE_START = "end_before_start"
+    VALID_TO_BEFORE_VALID_FROM = "valid_to_before_valid_from"
+    INSURANCE_END_BEFORE_START = "insurance_end_before_start"
+    ONCE_WITHOUT_DATE = "once_without_date"
+    ONCE_WITH_DAYS = "once_with_days"
+    WEEKLY_WITHOUT_DAYS = "weekly_without_days"
+    WEEKLY_WITH_DATE = "weekly_with_date"
+    GROUP_WITHOUT_PLACE = "group_without_place"
+    NEED_WITHOUT_WINDOWS = "need_without_windows"
+    LONGER_THAN_WINDOWS = "longer_than_windows"
+    # The instance as a whole (model.instance) -------------------------------------------------
+    DUPLICATE_ID = "duplicate_id"
+    UNKNOWN_PLACE = "unknown_place"
+    UNKNOWN_RESIDENT = "unknown_resident"
+    UNKNOWN_HELPER = "unknown_helper"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_NEED = "unknown_need"
+    PERIOD_TOO_LONG = "period_too_long"
+    NO_AVAILABILITY = "no_availability"
+    EDGE_SAME_PLACE = "edge_same_place"
+    NO_COORDINATES = "no_coordinates"
+    OUTSIDE_PERIOD = "outside_period"
+    NO_VISIT_IN_PERIOD = "no_visit_in_period"
+    # A result against its instance (plan.result, plan.references, solvers, analysis) ---------
+    NOT_A_DATETIME = "not_a_datetime"
+    NO_UTC_OFFSET = "no_utc_offset"
+    RESULT_UNKNOWN_NEED = "result_unknown_need"
+    RESULT_UNKNOWN_HELPER = "result_unknown_helper"
+    RESULT_UNKNOWN_SERVICE = "result_unknown_service"
+    VISIT_NOT_OPEN = "visit_not_open"
+    NOT_A_VISIT_FOR_HELPERS = "not_a_visit_for_helpers"
+    HELPER_NOT_ELIGIBLE = "helper_not_eligible"
+    TEAM_START_DIFFERS = "team_start_differs"
+    # Changes, recommendations, names (analysis, report, cli) ---------------------------------
+    NEED_ALREADY_IN_INSTANCE = "need_already_in_instance"
+    HELPER_ID_TAKEN = "helper_id_taken"
+    NOT_A_CHANGE = "not_a_change"
+    UNKNOWN_CREDENTIAL = "unknown_credential"
+    UNKNOWN_TRAVEL_MODE = "unknown_travel_mode"
+    NOT_A_RESIDENT = "not_a_resident"
+    NAMES_NOT_UTF8 = "names_not_utf8"
+    NAMES_FIELD_COUNT = "names_field_count"
+    NAMES_NO_NAME = "names_no_name"
+    NAMES_DUPLICATE_ID = "names_duplicate_id"
+    # Spreadsheets: files, sheets, columns (io.sheets) -----------------------------------------
+    WORKBOOK_UNREADABLE = "workbook_unreadable"
+    FILE_NOT_TEXT = "file_not_text"
+    CSV_INVALID = "csv_invalid"
+    NO_CSV_FILES = "no_csv_files"
+    NO_SUCH_PATH = "no_such_path"
+    NOT_A_WORKBOOK = "not_a_workbook"
+    SHEET_UNKNOWN = "sheet_unknown"
+    SHEET_REPEATED = "sheet_repeated"
+    SHEET_MISSING = "sheet_missing"
+    FILE_MISSING = "file_missing"
+    COLUMN_UNKNOWN = "column_unknown"
+    COLUMN_REPEATED = "column_repeated"
+    VALUE_WITHOUT_HEADER = "value_without_header"
+    SETTINGS_EXTRA_ROW = "settings_extra_row"
+    NEED_WITHOUT_DATE_OR_DAYS = "need_without_date_or_days"
+    LIST_ITEM_UNWRITABLE = "list_item_unwritable"
+    # Spreadsheets: one cell (io.cells) --------------------------------------------------------
+    CELL_NOT_TEXT = "cell_not_text"
+    CELL_BOOL_FOR_NUMBER = "cell_bool_for_number"
+    CELL_NOT_FINITE = "cell_not_finite"
+    CELL_NOT_A_NUMBER = "cell_not_a_number"
+    CELL_NUMBER_TOO_LARGE = "cell_number_too_large"
+    CELL_NOT_YES_NO = "cell_not_yes_no"
+    CELL_DATE_WITH_TIME = "cell_date_with_time"
+    CELL_NO_SUCH_DAY = "cell_no_such_day"
+    CELL_NOT_A_DATE = "cell_not_a_date"
+    CELL_EMPTY_ITEM = "cell_empty_item"
+    CELL_NOT_A_LABEL = "cell_not_a_label"
+    CELL_NOT_A_WEEKDAY = "cell_not_a_weekday"
+    CELL_DAYS_BACKWARDS = "cell_days_backwards"
+    CELL_SINGLE_TIME = "cell_single_time"
+    CELL_BAD_HOURS = "cell_bad_hours"
+    CELL_HOURS_WITHOUT_DAY = "cell_hours_without_day"
+    CELL_DAYS_WITHOUT_HOURS = "cell_days_without_hours"
+    CELL_BAD_DATES = "cell_bad_dates"
+    # Optimisation problems given as arrays, benchmark files (optimise.engine) ----------------
+    NOT_A_MATRIX = "not_a_matrix"
+    ROWS_COLS_TOGETHER = "rows_cols_together"
+    ARRAYS_NOT_ALIGNED = "arrays_not_aligned"
+    PAIRS_OUT_OF_RANGE = "pairs_out_of_range"
+    NOT_NUMBERS = "not_numbers"
+    NOT_ALL_FINITE = "not_all_finite"
+    ENTRY_NOT_FINITE = "entry_not_finite"
+    MATRICES_NOT_ALIGNED = "matrices_not_aligned"
+    WRONG_SHAPE = "wrong_shape"
+    NOT_AGENT_INDICES = "not_agent_indices"
+    NO_ARC = "no_arc"
+    NOT_ONE_DIMENSIONAL = "not_one_dimensional"
+    LENGTH_MISMATCH = "length_mismatch"
+    NOT_INTEGERS = "not_integers"
+    INDEX_OUT_OF_RANGE = "index_out_of_range"
+    DUPLICATE_ARC = "duplicate_arc"
+    FILE_ENDS_BEFORE_SIZE = "file_ends_before_size"
+    FILE_ENDS_INSIDE = "file_ends_inside"
+    NUMBERS_AFTER_PROBLEM = "numbers_after_problem"
+    NUMBERS_AFTER_LAST_PROBLEM = "numbers_after_last_problem"
+    NOT_TRIPLES = "not_triples"
+    PAIR_INDEX_OUT_OF_RANGE = "pair_index_out_of_range"
+    COST_COUNT = "cost_count"
+
+    def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
+        """The problem in words, in ``lang``, with ``args`` filled in.
+
+        >>> ProblemCode.DUPLICATE_ID.text("en", {"id": "h1", "first": "helpers[0]"})
+        "duplicate id 'h1' (first used at helpers[0])"
+        """
+        return render(self, args or {}, lang)
+
+    @classmethod
+    def count_text(cls, n: int, lang: str = "en") -> str:
+        """``3 problems`` / ``3 problemy``: the first line of an error listing problems.
+
+        >>> ProblemCode.count_text(3, "pl")
+        '3 problemy'
+        """
+        return problem_count(n, lang)
+
+
+C = ProblemCode
+
+#: code -> language -> template. Reviewers read each pair side by side.
+TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
+    # Shapes and types. ``value`` is the offending value as Python shows it (``'4'``, ``2.5``).
+    C.WRONG_TYPE: {
+        "en": "expected {expected:w:expected}, got {got:w:json_type} {value}",
+        "pl": "oczekiwano {expected:w:expected}, jest {got:w:json_type} {value}"},
+    C.WRONG_FIELD_TYPE: {
+        "en": "expected {expected:w:expected}, got {got:w:json_type}",
+        "pl": "oczekiwano {expected:w:expected}, jest {got:w:json_type}"},
+    C.NOT_FINITE: {
+        "en": "expected a finite number, got {value}",
+        "pl": "oczekiwano skończonej liczby, jest {value}"},
+    C.INVALID_TEXT: {
+        "en": "contains characters that are not valid text (lone surrogates): {value}",
+        "pl": "zawiera znaki, które nie są poprawnym tekstem (niesparowane surogaty): {value}"},
+    C.MISSING_FIELD: {"en": "missing required field", "pl": "brak wymaganej wartości"},
+    C.UNKNOWN_FIELD: {"en": "unknown field {name:q}", "pl": "nieznane pole {name:q}"},
+    C.NULL_VALUE: {"en": "must not be null", "pl": "nie może być puste (null)"},
+    C.NUMBER_TOO_LARGE: {"en": "number too large: {value}", "pl": "za duża liczba: {value}"},
+    C.NOT_ONE_OF: {
+        "en": "{value:q} is not one of {allowed:qlist}",
+        "pl": "{value:q} nie należy do dozwolonych wartości: {allowed:qlist}"},
+    # A last resort for an error raised without a code; tests keep it out of every corpus.
+    C.INVALID_VALUE: {"en": "{detail}", "pl": "niepoprawna wartość: {detail}"},
+    # Files and documents. ``detail`` of INVALID_JSON is the json module's own description.
+    C.CANNOT_READ_FILE: {
+        "en": "cannot read the file: {errno:oserror}",
+        "pl": "nie można odczytać pliku: {errno:oserror}"},
+    C.NOT_UTF8: {
+        "en": "not UTF-8 text: byte {byte:hex} at offset {offset} (save the file as UTF-8)",
+        "pl": "to nie jest tekst UTF-8: bajt {byte:hex} na pozycji {offset} (zapisz plik "
+              "w kodowaniu UTF-8)"},
+    C.INVALID_JSON: {
+        "en": "not valid JSON: {detail} at line {line}, column {column}",
+        "pl": "niepoprawny JSON: {detail:w:json_error} (wiersz {line}, kolumna {column})"},
+    C.JSON_NOT_FINITE: {
+        "en": "not valid JSON: {name} is not valid JSON (numbers must be finite)",
+        "pl": "niepoprawny JSON: wartość {name} jest niedozwolona (liczby muszą być skończone)"},
+    C.JSON_NUMBER_TOO_LONG: {
+        "en": "not valid JSON: a number of {digits} digits is too long",
+        "pl": "niepoprawny JSON: liczba o {digits} cyfrach jest za długa"},
+    C.JSON_INVALID_VALUE: {
+        "en": "not valid JSON: {detail}",
+        "pl": "niepoprawny JSON: {detail:w:json_error}"},
+    C.NESTED_TOO_DEEPLY: {
+        "en": "not valid input: nested too deeply",
+        "pl": "niepoprawne dane: zbyt głębokie zagnieżdżenie"},
+    C.TOP_LEVEL_NOT_OBJECT: {
+        "en": "expected a JSON object at the top level",
+        "pl": "oczekiwano obiektu JSON na najwyższym poziomie"},
+    C.NOT_AN_OBJECT: {"en": "expected a JSON object", "pl": "oczekiwano obiektu JSON"},
+    C.FORMAT_MISSING: {
+        "en": "missing 'format' (expected {expected:q})",
+        "pl": "brak pola 'format' (oczekiwano {expected:q})"},
+    # ``got`` is the value as Python shows it: ``'cus-match/2'``, ``1``, ``None``.
+    C.FORMAT_UNSUPPORTED: {
+        "en": "unsupported format {got} (this version reads {expected:q})",
+        "pl": "nieobsługiwany format {got} (ta wersja obsługuje {expected:q})"},
+    C.WRONG_KIND: {
+        "en": "expected {expected:q}, got {got}",
+        "pl": "oczekiwano dokumentu rodzaju {expected:q}, jest {got}"},
+    # One value.
+    C.INVALID_ID: {
+        "en": "{value} is not a valid id (1-128 letters, digits or _ . : - /, starting with a "
+              "letter or digit)",
+        "pl": "{value} to niepoprawny identyfikator (1-128 liter, cyfr lub _ . : - /, na "
+              "początku litera lub cyfra)"},
+    C.NOT_POSITIVE: {"en": "must be > 0, got {value}", "pl": "musi być większe od 0, jest {value}"},
+    C.NEGATIVE: {"en": "must be >= 0, got {value}", "pl": "nie może być ujemne, jest {value}"},
+    C.EMPTY: {"en": "must not be empty", "pl": "nie może być puste"},
+    C.NOT_A_NUMBER: {"en": "expected a number, got {value}",
+                     "pl": "oczekiwano liczby, jest {value}"},
+    C.MUST_BE_FINITE: {
+        "en": "must be a finite number, got {value}",
+        "pl": "musi być skończoną liczbą, jest {value}"},
+    C.STRING_FOR_SET: {
+        "en": "expected a list of strings, got the string {value:q}",
+        "pl": "oczekiwano listy tekstów, jest pojedynczy tekst {value:q}"},
+    C.STRING_FOR_LIST: {
+        "en": "expected a list, got the string {value:q}",
+        "pl": "oczekiwano listy, jest pojedynczy tekst {value:q}"},
+    C.NOT_A_TIME: {
+        "en": "{value} is not a time of day HH:MM (00:00-24:00)",
+        "pl": "{value} to niepoprawna godzina GG:MM (00:00-24:00)"},
+    C.NOT_A_DATE: {
+        "en": "{value} is not a date YYYY-MM-DD",
+        "pl": "{value} nie jest datą w zapisie RRRR-MM-DD"},
+    C.UNKNOWN_TIMEZONE: {
+        "en": "{value} is not a known IANA time zone (e.g. 'Europe/Warsaw')",
+        "pl": "{value} to nieznana strefa czasowa IANA (np. 'Europe/Warsaw')"},
+    C.LATITUDE_RANGE: {
+        "en": "latitude must be within -90..90, got {value}",
+        "pl": "szerokość geograficzna musi być w zakresie od -90 do 90, jest {value}"},
+    C.LONGITUDE_RANGE: {
+        "en": "longitude must be within -180..180, got {value}",
+        "pl": "długość geograficzna musi być w zakresie od -180 do 180, jest {value}"},
+    C.HALF_COORDINATES: {
+        "en": "give both lat and lon, or neither",
+        "pl": "podaj obie współrzędne (szerokość i długość) albo żadnej"},
+    C.NOT_MODE_MINUTES: {
+        "en": "expected an object of mode: minutes, got {value}",
+        "pl": "oczekiwano par sposób dojazdu: minuty, jest {value}"},
+    C.NO_TRAVEL_MINUTES: {
+        "en": "give travel minutes for at least one mode",
+        "pl": "podaj minuty dojazdu dla co najmniej jednego sposobu dojazdu"},
+    # ``mode`` is None where the column already names the mode (a spreadsheet).
+    C.NEGATIVE_TRAVEL_MINUTES: {
+        "en": "{mode:lead:mode}minutes must be >= 0, got {value}",
+        "pl": "{mode:lead:mode}minuty dojazdu nie mogą być ujemne, jest {value}"},
+    C.SPEED_NOT_POSITIVE: {
+        "en": "{mode:lead:mode}speed must be > 0 km/h, got {value}",
+        "pl": "{mode:lead:mode}prędkość musi być większa od 0 km/h, jest {value}"},
+    # Fields together. Times are ``HH:MM`` text, dates ISO text.
+    C.END_NOT_AFTER_START: {
+        "en": "end {end} is not after start {start} (windows cannot cross midnight: split into "
+              "two)",
+        "pl": "koniec {end} nie jest po początku {start} (przedział nie może przechodzić przez "
+              "północ: podziel go na dwa)"},
+    C.END_BEFORE_START: {
+        "en": "end {end:date} is before start {start:date}",
+        "pl": "koniec {end:date} jest przed początkiem {start:date}"},
+    C.VALID_TO_BEFORE_VALID_FROM: {
+        "en": "valid_to {end:date} is before valid_from {start:date}",
+        "pl": "data końcowa {end:date} jest przed początkową {start:date}"},
+    C.INSURANCE_END_BEFORE_START: {
+        "en": "nnw_valid_to {end:date} is before nnw_valid_from {start:date}",
+        "pl": "koniec ubezpieczenia NNW {end:date} jest przed jego początkiem {start:date}"},
+    C.ONCE_WITHOUT_DATE: {"en": "a one-off need needs a date",
+                          "pl": "potrzeba jednorazowa musi mieć datę"},
+    C.ONCE_WITH_DAYS: {
+        "en": "a one-off need takes only a date, no days/start/end",
+        "pl": "potrzeba jednorazowa ma tylko datę: usuń dni tygodnia i daty od/do"},
+    C.WEEKLY_WITHOUT_DAYS: {
+        "en": "a weekly need needs at least one weekday",
+        "pl": "potrzeba cotygodniowa musi mieć co najmniej jeden dzień tygodnia"},
+    C.WEEKLY_WITH_DATE: {"en": "a weekly need takes days, not a date",
+                         "pl": "potrzeba cotygodniowa ma dni tygodnia, nie datę"},
+    C.GROUP_WITHOUT_PLACE: {
+        "en": "a need without a resident (group session) needs a place",
+        "pl": "potrzeba bez mieszkańca (zajęcia grupowe) musi mieć miejsce"},
+    C.NEED_WITHOUT_WINDOWS: {
+        "en": "a need needs at least one time window",
+        "pl": "potrzeba musi mieć co najmniej jeden przedział godzin"},
+    C.LONGER_THAN_WINDOWS: {
+        "en": "{minutes} {minutes:plural:minute does|minutes do} not fit in any window (the "
+              "longest is {longest} {longest:plural:minute|minutes})",
+        "pl": "{minutes} min nie mieści się w żadnym przedziale godzin (najdłuższy ma "
+              "{longest} min)"},
+    # The instance. ``first`` is the path of the first entity with the id.
+    C.DUPLICATE_ID: {
+        "en": "duplicate id {id:q} (first used at {first})",
+        "pl": "powtórzony identyfikator {id:q} (pierwszy raz: {first})"},
+    C.UNKNOWN_PLACE: {"en": "unknown place {id:q}", "pl": "nieznane miejsce {id:q}"},
+    C.UNKNOWN_RESIDENT: {"en": "unknown resident {id:q}", "pl": "nieznany mieszkaniec {id:q}"},
+    C.UNKNOWN_HELPER: {"en": "unknown helper {id:q}", "pl": "nieznany pomagający {id:q}"},
+    C.UNKNOWN_CATEGORY: {"en": "unknown category {id:q}", "pl": "nieznana kategoria {id:q}"},
+    C.UNKNOWN_NEED: {"en": "unknown need {id:q}", "pl": "nieznana potrzeba {id:q}"},
+    C.PERIOD_TOO_LONG: {
+        "en": "the planning period has {days} {days:plural:day|days}; at most {max} are "
+              "supported",
+        "pl": "okres planowania ma {days} {days:plural:dzień|dni|dni}; można planować najwyżej "
+              "{max} {max:plural:dzień|dni|dni}"},
+    C.NO_AVAILABILITY: {
+        "en": "a helper needs at least one availability window",
+        "pl": "pomagający musi mieć co najmniej jeden termin dostępności"},
+    C.EDGE_SAME_PLACE: {
+        "en": "an edge must join two different places, got {place:q} twice",
+        "pl": "dojazd musi łączyć dwa różne miejsca, a {place:q} podano dwa razy"},
+    C.NO_COORDINATES: {
+        "en": "place {place:q} has no coordinates and the instance has no travel network "
+              "(travel_edges): travel to or from it cannot be worked out",
+        "pl": "miejsce {place:q} nie ma współrzędnych, a dane nie zawierają sieci dojazdów: "
+              "nie da się policzyć dojazdu do niego ani z niego"},
+    C.OUTSIDE_PERIOD: {
+        "en": "{date:date} is outside the planning period {start:date}..{end:date}",
+        "pl": "{date:date} jest poza okresem planowania {start:date}-{end:date}"},
+    C.NO_VISIT_IN_PERIOD: {
+        "en": "the need has no visit in the planning period {start:date}..{end:date}",
+        "pl": "potrzeba nie ma żadnej wizyty w okresie planowania {start:date}-{end:date}"},
+    # A result, and a result against its instance.
+    C.NOT_A_DATETIME: {
+        "en": "{value} is not an ISO date-time with offset",
+        "pl": "{value} to nie data z godziną i strefą czasową w zapisie ISO"},
+    C.NO_UTC_OFFSET: {
+        "en": "{value} has no UTC offset (write e.g. 2026-03-30T08:00:00+02:00)",
+        "pl": "{value} nie ma przesunięcia względem UTC (wpisz np. 2026-03-30T08:00:00+02:00)"},
+    C.RESULT_UNKNOWN_NEED: {
+        "en": "unknown need {id:q} (not in the instance)",
+        "pl": "nieznana potrzeba {id:q} (nie ma jej w danych planu)"},
+    C.RESULT_UNKNOWN_HELPER: {
+        "en": "unknown helper {id:q} (not in the instance)",
+        "pl": "nieznany pomagający {id:q} (nie ma go w danych planu)"},
+    C.RESULT_UNKNOWN_SERVICE: {
+        "en": "unknown formal service {id:q} (not in the instance)",
+        "pl": "nieznana usługa formalna {id:q} (nie ma jej w danych planu)"},
+    C.VISIT_NOT_OPEN: {
+        "en": "visit {need} on {date:date} is not open to helpers in this instance (referred, "
+              "met by a formal service, outside its IPUS or not a date of the need)",
+        "pl": "wizyta {need} w dniu {date:date} nie jest w tych danych do obsadzenia przez "
+              "pomagających (skierowana dalej, zapewniona przez usługę formalną, poza okresem "
+              "IPUS albo w dniu, w którym potrzeby nie ma)"},
+    C.NOT_A_VISIT_FOR_HELPERS: {
+        "en": "need {need:q} on {date:date} is not a visit that needs helpers",
+        "pl": "potrzeba {need:q} w dniu {date:date} to nie wizyta, która czeka na pomagających"},
+    C.HELPER_NOT_ELIGIBLE: {
+        "en": "helper {helper:q} is not eligible for need {need:q} on {date:date}",
+        "pl": "pomagający {helper:q} nie może podjąć potrzeby {need:q} w dniu {date:date}"},
+    C.TEAM_START_DIFFERS: {
+        "en": "the helpers of need {need:q} on {date:date} start at different times",
+        "pl": "pomagający przy potrzebie {need:q} w dniu {date:date} zaczynają o różnych "
+              "godzinach"},
+    # Changes, recommendations, names.
+    C.NEED_ALREADY_IN_INSTANCE: {
+        "en": "need {id:q} is already in the instance; recommendations are for a new need",
+        "pl": "potrzeba {id:q} już jest w danych; propozycje dotyczą nowej potrzeby"},
+    C.HELPER_ID_TAKEN: {
+        "en": "helper id {id:q} is already used in the instance; give the recruit a new "
+              "placeholder id",
+        "pl": "identyfikator {id:q} ma już inny pomagający; nadaj nowej osobie nowy "
+              "identyfikator"},
+    C.NOT_A_CHANGE: {
+        "en": "not a change: {kind} (use AddHelper, Extend or ExtraHours)",
+        "pl": "to nie zmiana: {kind} (użyj AddHelper, Extend lub ExtraHours)"},
+    C.UNKNOWN_CREDENTIAL: {
+        "en": "unknown credential {value:q}; choose one of: {allowed}",
+        "pl": "nieznane zaświadczenie {value:q}; wybierz jedno z: {allowed}"},
+    C.UNKNOWN_TRAVEL_MODE: {
+        "en": "unknown travel mode {value:q}; choose one of: {allowed}",
+        "pl": "nieznany sposób dojazdu {value:q}; wybierz jeden z: {allowed}"},
+    C.NOT_A_RESIDENT: {"en": "not a resident of the instance",
+                       "pl": "nie ma takiego mieszkańca w danych"},
+    C.NAMES_NOT_UTF8: {"en": "the file is not UTF-8 text",
+                       "pl": "plik nie jest tekstem w kodowaniu UTF-8"},
+    C.NAMES_FIELD_COUNT: {
+        "en": "expected 2 fields (id{delimiter}name), got {count}",
+        "pl": "oczekiwano 2 pól (id{delimiter}imię i nazwisko), jest {count}"},
+    C.NAMES_NO_NAME: {"en": "no name for {id:q}", "pl": "brak imienia i nazwiska dla {id:q}"},
+    C.NAMES_DUPLICATE_ID: {
+        "en": "duplicate id {id:q} (first on line {line})",
+        "pl": "powtórzony identyfikator {id:q} (pierwszy raz w wierszu {line})"},
+    # Spreadsheets. ``detail`` is the spreadsheet library's or the csv module's own words.
+    C.WORKBOOK_UNREADABLE: {
+        "en": "cannot open the .xlsx workbook: {detail}",
+        "pl": "nie można otworzyć skoroszytu .xlsx: {detail:w:library_error}"},
+    C.FILE_NOT_TEXT: {
+        "en": "not UTF-8 or Windows-1250 text (save it as CSV UTF-8)",
+        "pl": "plik nie jest tekstem UTF-8 ani Windows-1250 (zapisz jako CSV UTF-8)"},
+    C.CSV_INVALID: {"en": "not a valid CSV file: {detail}",
+                    "pl": "niepoprawny plik CSV: {detail:w:library_error}"},
+    C.NO_CSV_FILES: {"en": "the folder has no .csv files",
+                     "pl": "folder nie zawiera plików .csv"},
+    C.NO_SUCH_PATH: {"en": "no such file or folder", "pl": "nie ma takiego pliku ani folderu"},
+    C.NOT_A_WORKBOOK: {
+        "en": "not an .xlsx workbook nor a folder of CSV files",
+        "pl": "to nie jest skoroszyt .xlsx ani folder z plikami CSV"},
+    # ``known`` and ``sheet`` hold a text per language ({"en": ..., "pl": ...}).
+    C.SHEET_UNKNOWN: {
+        "en": "unknown sheet (expected: {known}; sheets starting with # are skipped)",
+        "pl": "nieznany arkusz (oczekiwane: {known}; arkusze zaczynające się od # są "
+              "pomijane)"},
+    C.SHEET_REPEATED: {
+        "en": "a second {sheet:q} sheet (the first is {first:q})",
+        "pl": "drugi arkusz {sheet:q} (pierwszy: {first:q})"},
+    C.SHEET_MISSING: {"en": "missing sheet {sheet:q}", "pl": "brak arkusza {sheet:q}"},
+    C.FILE_MISSING: {"en": "missing file {sheet}.csv", "pl": "brak pliku {sheet}.csv"},
+    C.COLUMN_UNKNOWN: {
+        "en": "unknown column (compare the name with the template; notes columns and columns "
+              "starting with # are skipped)",
+        "pl": "nieznana kolumna (sprawdź nazwę z szablonem; kolumny uwagi oraz zaczynające się "
+              "od # są pomijane)"},
+    C.COLUMN_REPEATED: {
+        "en": "repeated column (first as column {first})",
+        "pl": "kolumna powtórzona (pierwszy raz w kolumnie {first})"},
+    C.VALUE_WITHOUT_HEADER: {"en": "a value in a column without a header",
+                             "pl": "wartość w kolumnie bez nagłówka"},
+    C.SETTINGS_EXTRA_ROW: {
+        "en": "settings have a single row of values: delete this row",
+        "pl": "ustawienia mają tylko jeden wiersz wartości: usuń ten wiersz"},
+    C.NEED_WITHOUT_DATE_OR_DAYS: {
+        "en": "give a date (one-off) or weekdays (weekly)",
+        "pl": "podaj datę (jednorazowo) albo dni tygodnia (co tydzień)"},
+    C.LIST_ITEM_UNWRITABLE: {
+        "en": "{value:q} cannot be written in a list cell (it has a separator , ; or a line "
+              "break, spaces around it, or it is the empty-list word)",
+        "pl": "{value:q} nie da się zapisać w komórce z listą (zawiera separator , ; lub "
+              "koniec wiersza, spacje na brzegach albo jest słowem pustej listy)"},
+    # One cell. ``value`` and ``cell`` are the cell's content as shown to the user.
+    C.CELL_NOT_TEXT: {"en": "expected text, got {value}", "pl": "oczekiwano tekstu, jest {value}"},
+    C.CELL_BOOL_FOR_NUMBER: {"en": "expected a number, got {value}",
+                             "pl": "oczekiwano liczby, jest {value}"},
+    C.CELL_NOT_FINITE: {"en": "expected a finite number, got {value}",
+                        "pl": "oczekiwano skończonej liczby, jest {value}"},
+    C.CELL_NOT_A_NUMBER: {
+        "en": "{value} is not a number (write e.g. 2,5 or 2.5)",
+        "pl": "{value} nie jest liczbą (wpisz np. 2,5)"},
+    C.CELL_NUMBER_TOO_LARGE: {"en": "{value} is too large", "pl": "{value} to za duża liczba"},
+    C.CELL_NOT_YES_NO: {
+        "en": "{value} is not yes or no (write yes, no, 1 or 0)",
+        "pl": "{value} to nie tak/nie (wpisz tak, nie, 1 lub 0)"},
+    # ``day`` is an ISO date, ``at`` a time ``HH:MM``.
+    C.CELL_DATE_WITH_TIME: {
+        "en": "expected a date, got a date and time {day} {at}",
+        "pl": "oczekiwano daty, jest data z godziną {day:date} {at}"},
+    C.CELL_NO_SUCH_DAY: {
+        "en": "{value} is not a date in the calendar",
+        "pl": "{value}: nie ma takiego dnia w kalendarzu"},
+    C.CELL_NOT_A_DATE: {
+        "en": "{value} is not a date (write DD.MM.YYYY or YYYY-MM-DD)",
+        "pl": "{value} nie jest datą (wpisz DD.MM.RRRR, np. 23.03.2026)"},
+    C.CELL_EMPTY_ITEM: {
+        "en": "{value} has an empty item (two separators in a row?)",
+        "pl": "{value} ma pusty element (dwa separatory obok siebie?)"},
+    # ``what`` and ``choices`` hold a text per language.
+    C.CELL_NOT_A_LABEL: {
+        "en": "{value} is not a {what} (write one of: {choices})",
+        "pl": "{value} to nie {what} (wpisz jedno z: {choices})"},
+    C.CELL_NOT_A_WEEKDAY: {
+        "en": "{value} is not a weekday (write pon, wt, śr, czw, pt, sob, nd or mon ... sun) "
+              "in {cell}",
+        "pl": "{value} to nie dzień tygodnia (wpisz pon, wt, śr, czw, pt, sob, nd) w {cell}"},
+    C.CELL_DAYS_BACKWARDS: {
+        "en": "the day range {value:q} runs backwards (write e.g. pon-pt)",
+        "pl": "zakres dni {value:q} jest odwrócony (wpisz np. pon-pt)"},
+    C.CELL_SINGLE_TIME: {
+        "en": "a single time is not a {what}: write start and end, e.g. 8:00-12:00 (format the "
+              "cell as text)",
+        "pl": "sama godzina to nie {what}: wpisz początek i koniec, np. 8:00-12:00 (ustaw "
+              "format komórki: tekst)"},
+    C.CELL_BAD_HOURS: {
+        "en": "cannot read {value:q} in {cell}: write hours as 8:00-12:00",
+        "pl": "nie rozumiem {value:q} w {cell}: wpisz godziny jak 8:00-12:00"},
+    C.CELL_HOURS_WITHOUT_DAY: {
+        "en": "{value:q} in {cell} has hours but no day (write e.g. pon 8:00-12:00)",
+        "pl": "{value:q} w {cell} ma godziny bez dnia (wpisz np. pon 8:00-12:00)"},
+    C.CELL_DAYS_WITHOUT_HOURS: {
+        "en": "{cell} ends with days but no hours (write e.g. pon 8:00-12:00)",
+        "pl": "{cell} kończy się dniem bez godzin (wpisz np. pon 8:00-12:00)"},
+    C.CELL_BAD_DATES: {
+        "en": "cannot read {value:q} as dates: write 01.04.2026-05.04.2026 or 10.04.2026",
+        "pl": "nie rozumiem {value:q} jako dat: wpisz 01.04.2026-05.04.2026 lub 10.04.2026"},
+    # Arrays and benchmark files: shapes are tuples, dtypes numpy's names.
+    C.NOT_A_MATRIX: {"en": "must be a matrix, got shape {shape:shape}",
+                     "pl": "musi być macierzą, ma kształt {shape:shape}"},
+    C.ROWS_COLS_TOGETHER: {"en": "rows and cols must be given together",
+                           "pl": "rows i cols trzeba podać razem"},
+    C.ARRAYS_NOT_ALIGNED: {
+        "en": "rows, cols and cost must be 1-d of one length, got {rows:shape}, {cols:shape}, "
+              "{cost:shape}",
+        "pl": "rows, cols i cost muszą być jednowymiarowe i równej długości, mają kształty "
+              "{rows:shape}, {cols:shape}, {cost:shape}"},
+    C.PAIRS_OUT_OF_RANGE: {"en": "pairs must lie in {rows} x {cols}",
+                           "pl": "pary muszą mieścić się w {rows} x {cols}"},
+    C.NOT_NUMBERS: {"en": "must hold numbers, got dtype {dtype}",
+                    "pl": "musi zawierać liczby, ma typ {dtype}"},
+    C.NOT_ALL_FINITE: {"en": "must be finite", "pl": "wartości muszą być skończone"},
+    C.ENTRY_NOT_FINITE: {"en": "must be finite, got {value}",
+                         "pl": "musi być skończone, jest {value}"},
+    C.MATRICES_NOT_ALIGNED: {
+        "en": "cost and weight must be m x n matrices of one shape, got {cost:shape} and "
+              "{weight:shape}",
+        "pl": "cost i weight muszą być macierzami m x n o tym samym kształcie, mają "
+              "{cost:shape} i {weight:shape}"},
+    C.WRONG_SHAPE: {"en": "must have shape {expected:shape}, got {got:shape}",
+                    "pl": "musi mieć kształt {expected:shape}, ma {got:shape}"},
+    C.NOT_AGENT_INDICES: {
+        "en": "must hold agent indices, or -1 for unassigned",
+        "pl": "musi zawierać numery agentów albo -1 dla nieprzydzielonych"},
+    C.NO_ARC: {"en": "job {job} has no arc to agent {agent}",
+               "pl": "zadanie {job} nie ma łuku do agenta {agent}"},
+    C.NOT_ONE_DIMENSIONAL: {"en": "must be one-dimensional, got shape {shape:shape}",
+                            "pl": "musi być jednowymiarowe, ma kształt {shape:shape}"},
+    C.LENGTH_MISMATCH: {
+        "en": "has {count} {count:plural:entry|entries}, agent has {expected}",
+        "pl": "ma {count} {count:plural:element|elementy|elementów}, a agent ma {expected}"},
+    C.NOT_INTEGERS: {"en": "must hold integers, got dtype {dtype}",
+                     "pl": "musi zawierać liczby całkowite, ma typ {dtype}"},
+    C.INDEX_OUT_OF_RANGE: {"en": "must be in 0..{last}, got {value}",
+                           "pl": "musi być w zakresie 0..{last}, jest {value}"},
+    C.DUPLICATE_ARC: {
+        "en": "arcs {first} and {second} both join agent {agent} and job {job}",
+        "pl": "łuki {first} i {second} łączą tego samego agenta {agent} z zadaniem {job}"},
+    C.FILE_ENDS_BEFORE_SIZE: {"en": "file ended before a problem's m n",
+                              "pl": "plik kończy się, zanim podano rozmiar problemu (m n)"},
+    C.FILE_ENDS_INSIDE: {"en": "file ended inside a {m} x {n} problem",
+                         "pl": "plik kończy się w środku problemu {m} x {n}"},
+    C.NUMBERS_AFTER_PROBLEM: {
+        "en": "{count} {count:plural:number|numbers} after the problem",
+        "pl": "{count} {count:plural:liczba|liczby|liczb} po końcu problemu"},
+    C.NUMBERS_AFTER_LAST_PROBLEM: {
+        "en": "{count} {count:plural:number|numbers} after the last problem",
+        "pl": "{count} {count:plural:liczba|liczby|liczb} po końcu ostatniego problemu"},
+    C.NOT_TRIPLES: {"en": "the sparse body is not made of triples",
+                    "pl": "dane macierzy rzadkiej nie składają się z trójek liczb"},
+    C.PAIR_INDEX_OUT_OF_RANGE: {"en": "a pair index is out of range",
+                                "pl": "numer w parze jest poza zakresem"},
+    C.COST_COUNT: {"en": "expected {expected} costs, got {count}",
+                   "pl": "liczba kosztów powinna wynosić {expected}, jest {count}"},
+}
+
+#: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in
+#: a table is shown as it is, or as the table's ``""`` entry when it has one.
+WORDS: Final[dict[str, dict[str, dict[str, str]]]] = {
+    # What a JSON value should have been, after "expected" / "oczekiwano" (genitive).
+    "expected": {
+        "en": {"object": "an object", "list": "a list", "string": "a string",
+               "boolean": "true or false", "integer": "a whole number", "number": "a number"},
+        "pl": {"object": "obiektu", "list": "listy", "string": "tekstu",
+               "boolean": "wartości true lub false", "integer": "liczby całkowitej",
+               "number": "liczby"},
+    },
+    # What it was (the names :func:`cus_match.io.structure.json_type_name` gives).
+    "json_type": {
+        "en": {"null": "null", "boolean": "boolean", "integer": "integer", "number": "number",
+               "string": "string", "list": "list", "object": "object"},
+        "pl": {"null": "null", "boolean": "wartość logiczna", "integer": "liczba całkowita",
+               "number": "liczba", "string": "tekst", "list": "lista", "object": "obiekt"},
+    },
+    # Travel modes as the messages name them: English keeps the file's own word.
+    "mode": {
+        "en": {m: m for m in MODE_WORDS["en"]},
+        "pl": dict(MODE_WORDS["pl"]),
+    },
+    # The json module's descriptions of syntax errors (its own words, keyed as it writes them).
+    "json_error": {
+        "en": {},
+        "pl": {
+            "": "błąd składni",
+            "Expecting value": "oczekiwano wartości",
+            "Expecting property name enclosed in double quotes":
+                "oczekiwano nazwy pola w cudzysłowie",
+            "Expecting ':' delimiter": "oczekiwano dwukropka",
+            "Expecting ',' delimiter": "oczekiwano przecinka",
+            "Unterminated string starting at": "niezakończony tekst",
+            "Invalid control character at": "niedozwolony znak sterujący w tekście",
+            "Invalid \\escape": "niepoprawna sekwencja ze znakiem \\",
+            "Invalid \\uXXXX escape": "niepoprawny zapis \\uXXXX",
+            "Extra data": "nadmiarowe dane po końcu dokumentu",
+            "Illegal trailing comma before end of object": "przecinek przed końcem obiektu",
+            "Illegal trailing comma before end of array": "przecinek przed końcem listy",
+        },
+    },
+    # The commonest words of the zipfile, openpyxl and csv modules; others are shown as they are.
+    "library_error": {
+        "en": {},
+        "pl": {
+            "File is not a zip file": "plik nie jest skoroszytem .xlsx (archiwum ZIP)",
+            "line contains NUL": "plik zawiera znak NUL (to nie jest zwykły tekst)",
+        },
+    },
+}
+
+#: Operating-system errors by :mod:`errno` name, in Polish (English uses the system's words).
+_OS_ERRORS_PL: Final[dict[str, str]] = {
+    "ENOENT": "nie ma takiego pliku",
+    "EACCES": "brak uprawnień do odczytu",
+    "EPERM": "brak uprawnień do odczytu",
+    "EISDIR": "to jest folder, nie plik",
+    "ENOTDIR": "część ścieżki nie jest folderem",
+    "ENAMETOOLONG": "za długa nazwa pliku",
+    "ELOOP": "zapętlone dowiązania symboliczne",
+    "EIO": "błąd odczytu z dysku",
+    "EBUSY": "plik jest zajęty przez inny program",
+}
+
+
+# Rendering ------------------------------------------------------------------------------------
+
+def _number(x: float, lang: str) -> str:
+    # Exact, with the language's decimal mark: an offending -0.25 must not be rounded to -0,2.
+    if isinstance(x, bool | int):
+        return str(x)
+    text = repr(x)
+    if lang == "en" or not math.isfinite(x):
+        return text
+    if x.is_integer():
+        return number(x, lang)
+    if "e" in text:
+        return text.replace(".", ",")
+    return number(x, lang, digits=len(text.partition(".")[2]))
+
+
+def _show(value: Any, lang: str) -> str:
+    if isinstance(value, Mapping):
+        return _show(value.get(lang, ""), lang)
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return _number(value, lang)
+    if isinstance(value, tuple | list):
+        return ", ".join(_show(v, lang) for v in value)
+    return str(value)
+
+
+def _quote(value: Any, lang: str) -> str:
+    if isinstance(value, Mapping):
+        return _quote(value.get(lang, ""), lang)
+    return repr(value) if isinstance(value, str) else _show(value, lang)
+
+
+def _word(table: str, value: Any, lang: str) -> str:
+    words = WORDS[table][lang]
+    key = _show(value, lang)
+    return words.get(key, words.get("", key))
+
+
+def _os_error(code: Any, lang: str) -> str:
+    if not isinstance(code, int):
+        return {"en": "unknown error", "pl": "nieznany błąd"}[lang]
+    name = errno_names.errorcode.get(code, "")
+    if lang == "pl":
+        return _OS_ERRORS_PL.get(name, f"błąd systemu nr {code}")
+    return os.strerror(code)
+
+
+class _Formatter(string.Formatter):
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        kind, _, rest = format_spec.partition(":")
+        lang = self.lang
+        if kind == "":
+            return _show(value, lang)
+        if kind == "q":
+            return _quote(value, lang)
+        if kind == "qlist":
+            return ", ".join(_quote(v, lang) for v in value)
+        if kind == "date":
+            try:
+                return short_date(date.fromisoformat(_show(value, lang)), lang)
+            except ValueError:
+                return _show(value, lang)
+        if kind == "plural":
+            return plural(value, lang, *rest.split("|"))
+        if kind == "w":
+            return _word(rest, value, lang)
+        if kind == "lead":
+            return "" if value is None else _word(rest, value, lang) + ": "
+        if kind == "hex":
+            return f"0x{value:02x}"
+        if kind == "shape":
+            return str(tuple(value))
+        if kind == "oserror":
+            return _os_error(value, lang)
+        raise ValueError(f"unknown placeholder spec {format_spec!r}")
+
+
+def render(code: ProblemCode, args: Mapping[str, Any], lang: str = "en") -> str:
+    """The text of ``code`` in ``lang`` with ``args`` filled in.
+
+    Raises
+    ------
+    InvalidOptionError
+        If ``lang`` is not a supported language.
+
+    Examples
+    --------
+    >>> render(ProblemCode.LONGER_THAN_WINDOWS, {"minutes": 200, "longest": 180}, "en")
+    '200 minutes do not fit in any window (the longest is 180 minutes)'
+    >>> render(ProblemCode.PERIOD_TOO_LONG, {"days": 400, "max": 366}, "pl")
+    'okres planowania ma 400 dni; można planować najwyżej 366 dni'
+    """
+    return _Formatter(check_lang(lang)).vformat(TEXTS[code][lang], (), args)
+
+
+def placeholders(template: str) -> set[str]:
+    """The argument names a template uses.
+
+    >>> sorted(placeholders(TEXTS[ProblemCode.DUPLICATE_ID]["pl"]))
+    ['first', 'id']
+    """
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def problem_count(n: int, lang: str = "en") -> str:
+    """``n`` and the word "problem" in ``lang``: ``3 problems``, ``3 problemy``, ``5 problemów``.
+
+    >>> problem_count(0, "en"), problem_count(2, "pl"), problem_count(5, "pl")
+    ('0 problems', '2 problemy', '5 problemów')
+    """
+    forms: dict[str, Sequence[str]] = {"en": ("problem", "problems"),
+                                       "pl": ("problem", "problemy", "problemów")}
+    return f"{n} {plural(n, lang, *forms[check_lang(lang)])}"
+
+
+def problem_from_dict(data: Mapping[str, Any]) -> Problem:
+    """A :class:`~cus_match.errors.Problem` back from :meth:`~cus_match.errors.Problem.to_dict`.
+
+    The message, if present, is ignored: it is rendered again from the code.
+
+    >>> p = Problem("needs[0].duration_minutes", ProblemCode.NOT_POSITIVE, {"value": 0})
+    >>> problem_from_dict(p.to_dict()) == p
+    True
+    """
+    return Problem(data["path"], ProblemCode(data["code"]), data.get("args", {}))
+
