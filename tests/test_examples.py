@@ -63,7 +63,8 @@ def test_every_script_has_a_test_and_a_readme_entry():
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", SCRIPTS)
+@pytest.mark.parametrize("name", [pytest.param(s, marks=pytest.mark.slow) if s == "compare_rules"
+                                  else s for s in SCRIPTS])
 def test_script_runs_in_the_language_and_reveals_no_health_data(name, lang, capsys):
     _story, out = run(name, lang, capsys)
     assert out.strip()
