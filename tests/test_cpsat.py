@@ -105,6 +105,7 @@ def brute_force(inst: Instance) -> float:
 SLOW = settings(max_examples=25)
 
 
+@pytest.mark.slow
 @SLOW
 @given(tiny())
 def test_cpsat_matches_brute_force_and_beats_or_ties_greedy(inst):
@@ -119,6 +120,7 @@ def test_cpsat_matches_brute_force_and_beats_or_ties_greedy(inst):
     assert g.objective <= r.objective + 1e-9
 
 
+@pytest.mark.slow
 @settings(max_examples=30)
 @given(instances(max_helpers=4, max_needs=5))
 def test_cpsat_plans_pass_the_checker_and_never_lose_to_greedy(inst):
@@ -224,6 +226,7 @@ def test_lp_bound_and_lns_against_brute_force(inst):
     assert start.objective() - 1e-9 <= value <= exact + 1e-9
 
 
+@pytest.mark.slow
 @settings(max_examples=15)
 @given(instances(max_helpers=5, max_needs=6))
 def test_lns_plans_pass_the_checker(inst):

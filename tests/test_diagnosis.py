@@ -410,6 +410,7 @@ def test_cli_diagnose_prints_the_map_and_suggestions(two_gaps, tmp_path, capsys)
 
 # Properties ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @settings(max_examples=40)
 @given(instances(max_helpers=4, max_needs=5))
 def test_every_unmet_visit_is_mapped_and_what_if_equals_re_solving(inst):

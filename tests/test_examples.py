@@ -183,6 +183,7 @@ def test_day_clubs_near_misses_and_what_if(capsys):
     assert all(w.gain <= best.gain for w in story.what_ifs)
 
 
+@pytest.mark.slow
 def test_compare_rules_study_with_a_custom_rule(capsys):
     story, out = run("compare_rules", "en", capsys)
     records = story.study.records
@@ -230,6 +231,7 @@ def test_output_is_deterministic_but_for_the_solve_time(capsys):
     assert outs[0] == outs[1]
 
 
+@pytest.mark.slow
 def test_command_line_language_switch():
     done = subprocess.run([sys.executable, str(EXAMPLES / "support_group.py"), "--lang", "en"],
                           capture_output=True, text=True, timeout=60, check=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,7 @@ def test_flow_is_exact_and_equals_cpsat_without_time_conflicts(inst):
     assert f.bound == f.objective
 
 
+@pytest.mark.slow
 @settings(max_examples=25)
 @given(instances(max_helpers=4, max_needs=6))
 def test_flow_and_auto_plans_are_valid_and_bound_everything(inst):

@@ -175,6 +175,7 @@ def _lex(inst: Instance, rule, r: Result) -> tuple[float, ...]:
 SLOW = settings(max_examples=15)
 
 
+@pytest.mark.slow
 @SLOW
 @given(tiny())
 def test_lexicographic_rules_reach_the_brute_force_optimum_stage_by_stage(inst):
