@@ -2,16 +2,21 @@
 """Set up the project virtualenv and run the demo or the tests — standard library only.
 
     python3 dev.py demo      # install into .venv (all extras), then solve and print the demo
-    python3 dev.py test      # install into .venv (with test tools), then run tests and ruff
+    python3 dev.py test      # install into .venv (with test tools), then run ruff and all tests
+    python3 dev.py test --fast   # the same, without the tests marked slow, for a quick loop
 
-Extra arguments go to the command (``python3 dev.py test -k json``). The virtualenv is
-re-installed when pyproject.toml changes, so a missing dependency fails here, not later.
+``test`` is the full suite, what CI runs. ``--fast`` leaves out the tests marked ``slow`` (over
+~2 s each) and uses the Hypothesis profile ``dev`` (fewer examples) even where CI is set, unless
+HYPOTHESIS_PROFILE says otherwise. Extra arguments go to the command (``python3 dev.py test -k
+json``). The virtualenv is re-installed when pyproject.toml changes, so a missing dependency fails
+here, not later.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -22,10 +27,11 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def run(*cmd: str | os.PathLike[str]) -> None:
-    """Echo and run a command in the project folder; raise if it fails."""
-    print("+", " ".join(str(c) for c in cmd), flush=True)
-    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT)
+def run(*cmd: str | os.PathLike[str], env: dict[str, str] | None = None) -> None:
+    """Echo and run a command in the project folder (``env`` added to ours); raise if it fails."""
+    shown = [f"{k}={v}" for k, v in (env or {}).items()] + [str(c) for c in cmd]
+    print("+", shlex.join(shown), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env={**os.environ, **(env or {})})
 
 
 def ensure_venv(extras: str) -> None:
@@ -60,8 +66,14 @@ def main(argv: list[str]) -> int:
             run(PY, "-m", "cus_match", "demo", *rest)
         else:
             ensure_venv("test")
+            fast = "--fast" in rest
+            rest = [a for a in rest if a != "--fast"]
             run(PY, "-m", "ruff", "check", ".")
-            run(PY, "-m", "pytest", *rest)
+            if fast:
+                run(PY, "-m", "pytest", "-m", "not slow", *rest,
+                    env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "dev")})
+            else:
+                run(PY, "-m", "pytest", *rest)
     except subprocess.CalledProcessError as e:
         return e.returncode or 1
     return 0

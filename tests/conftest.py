@@ -8,13 +8,35 @@ visit nobody can take is the only finding allowed (the result then says ``partia
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from cus_match.optimise.solve import REGISTRY
 from cus_match.plan.check import check
+
+# Hypothesis profiles, registered once for every test: HYPOTHESIS_PROFILE=dev|ci picks one, else
+# "ci" where CI is set (as .ci/run does) and "dev" otherwise. No deadline: a solver example takes
+# milliseconds or seconds depending on the machine's load, so a deadline fails busy machines, not
+# bugs; for the same reason, and because the instance strategies draw whole planning rounds by
+# design, too_slow and data_too_large are not health problems here. CI is derandomized (the same
+# examples on every run, so a red build reproduces) and prints the blob that replays a failure.
+# A test whose examples are expensive (a planning round built and solved) keeps its own
+# max_examples; every other test gets the profile's.
+# Both start from Hypothesis's own defaults: where CI is set it has already loaded its built-in
+# "ci" profile, which would otherwise leak into "dev".
+_BASE = settings.get_profile("default")
+_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("dev", _BASE, max_examples=25, deadline=None,
+                          suppress_health_check=_HEALTH)
+settings.register_profile("ci", _BASE, max_examples=100, deadline=None,
+                          suppress_health_check=_HEALTH, derandomize=True, database=None,
+                          print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def checked(fn: Callable[..., Any]) -> Callable[..., Any]:

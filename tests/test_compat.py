@@ -19,7 +19,7 @@ from unittest import mock
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from builders import PERIOD, helper, instance, need
 from cus_match import compat as compat_module
@@ -49,9 +49,6 @@ from cus_match.model.occurrences import Interval, Occurrence, expand, formal_vis
 from cus_match.plan.result import Covered, Referral
 from cus_match.reasons import Reason
 from strategies import instances
-
-FAST = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # ---------------------------------------------------------------------------------------------
 # The reference: the per-pair implementation the fast one replaced (eligibility and compat).
@@ -368,26 +365,28 @@ def assert_same(inst: Instance, *, all_exclusions: bool = True) -> Compat:
     return got
 
 
-@FAST
+@pytest.mark.slow
+@settings(max_examples=150)
 @given(instances())
 def test_same_as_reference_on_generated_instances(inst):
     assert_same(inst)
 
 
-@FAST
+@pytest.mark.slow
+@settings(max_examples=150)
 @given(instances(flaw_rate=60, max_helpers=8, max_needs=8, max_services=3))
 def test_same_as_reference_with_many_flaws(inst):
     assert_same(inst)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@pytest.mark.slow
+@settings(max_examples=60)
 @given(instances(network=True, max_places=5, fancy_ids=True))
 def test_same_as_reference_on_travel_networks(inst):
     assert_same(inst)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30)
 @given(instances(min_helpers=0, max_helpers=0))
 def test_same_as_reference_without_helpers(inst):
     assert_same(inst)
@@ -408,7 +407,8 @@ def path(request):
         yield
 
 
-@FAST
+@pytest.mark.slow
+@settings(max_examples=150)
 @given(instances(flaw_rate=40, max_helpers=8))
 def test_same_as_reference_on_the_numpy_path(inst):
     with NUMPY_ONLY:
@@ -636,7 +636,8 @@ def test_candidate_is_still_a_frozen_attrs_class():
 # The per-pair functions other modules use keep their results.
 
 
-@FAST
+@pytest.mark.slow
+@settings(max_examples=150)
 @given(instances(flaw_rate=50))
 def test_eligibility_functions_match_the_reference(inst):
     for n in inst.needs:
@@ -654,7 +655,8 @@ def test_eligibility_functions_match_the_reference(inst):
                 assert eligibility.outside_ipus(n, day) is _ref_outside_ipus(n, day)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=60)
 @given(instances(max_places=5))
 def test_travel_matrix_is_minutes_as_an_array(inst):
     ids = [p.id for p in inst.places]

@@ -6,7 +6,7 @@ import contextlib
 import itertools
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders import helper, instance, need
@@ -102,9 +102,10 @@ def brute_force(inst: Instance) -> float:
     return best
 
 
-SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=25)
 
 
+@pytest.mark.slow
 @SLOW
 @given(tiny())
 def test_cpsat_matches_brute_force_and_beats_or_ties_greedy(inst):
@@ -119,7 +120,8 @@ def test_cpsat_matches_brute_force_and_beats_or_ties_greedy(inst):
     assert g.objective <= r.objective + 1e-9
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=30)
 @given(instances(max_helpers=4, max_needs=5))
 def test_cpsat_plans_pass_the_checker_and_never_lose_to_greedy(inst):
     r = solve(inst, method="cpsat", time_limit=5)
@@ -198,7 +200,8 @@ def test_empty_instances():
 
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=20)
 @given(tiny())
 def test_lp_bound_and_lns_against_brute_force(inst):
     import cus_match.optimise.solvers.cpsat as cp
@@ -223,7 +226,8 @@ def test_lp_bound_and_lns_against_brute_force(inst):
     assert start.objective() - 1e-9 <= value <= exact + 1e-9
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=15)
 @given(instances(max_helpers=5, max_needs=6))
 def test_lns_plans_pass_the_checker(inst):
     with _lns_everywhere():
@@ -259,7 +263,7 @@ def _renamed(inst: Instance) -> Instance:
                          places=list(inst.places)[::-1])
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20)
 @given(tiny(), st.data())
 def test_metamorphic_renaming_shuffling_and_adding_a_helper(inst, data):
     base = solve(inst, method="cpsat", time_limit=10, deterministic=True)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from builders import CREDS, evolve, helper, instance, need
 from cus_match import check, solve
@@ -430,7 +430,8 @@ def test_cli_diagnose_prints_the_map_and_suggestions(two_gaps, tmp_path, capsys)
 
 # Properties ---------------------------------------------------------------------------------
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=40)
 @given(instances(max_helpers=4, max_needs=5))
 def test_every_unmet_visit_is_mapped_and_what_if_equals_re_solving(inst):
     base = solve(inst, method="greedy")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cus_match.errors import InvalidInputError, InvalidOptionError
@@ -20,7 +20,6 @@ from cus_match.optimise.engine.orlib import read_assign, read_gap
 from cus_match.plan.result import Status
 
 ORLIB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "orlib"
-FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # ------------------------------------------------------------------------------------------
@@ -104,7 +103,6 @@ def better_or_equal(a: float, b: float, sense: str) -> bool:
 # Against brute force
 
 
-@FAST
 @given(gaps())
 def test_cpsat_objective_equals_brute_force(p):
     opt = brute_force(p)
@@ -121,7 +119,6 @@ def test_cpsat_objective_equals_brute_force(p):
     assert_feasible(p, s)
 
 
-@FAST
 @given(gaps(uniform=True))
 def test_flow_is_exact_with_one_weight_per_agent(p):
     opt = brute_force(p)
@@ -136,7 +133,6 @@ def test_flow_is_exact_with_one_weight_per_agent(p):
     assert solve_gap(p).method == "flow"  # auto takes the exact flow
 
 
-@FAST
 @given(gaps())
 def test_flow_and_lp_bounds_are_valid_and_their_solutions_feasible(p):
     opt = brute_force(p)
@@ -158,7 +154,8 @@ def test_flow_and_lp_bounds_are_valid_and_their_solutions_feasible(p):
             assert s.objective == opt
 
 
-@FAST
+@pytest.mark.slow
+@settings(max_examples=80)
 @given(gaps(), st.integers(1, 3))
 def test_float_costs_give_the_same_optimum(p, divisor):
     q = GapProblem(p.n_agents, p.n_jobs, p.agent, p.job, p.cost / (10.0 * divisor), p.weight,
@@ -173,7 +170,6 @@ def test_float_costs_give_the_same_optimum(p, divisor):
     assert_feasible(q, s)
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.integers(1, 5), st.integers(1, 5), st.data())
 def test_lap_equals_brute_force(r, c, data):
     cost = np.array(data.draw(st.lists(st.integers(-9, 30), min_size=r * c, max_size=r * c)))
@@ -262,6 +258,7 @@ def test_nothing_found_in_time_gives_no_solution_not_nothing(monkeypatch):
     assert s.bound is not None  # the LP bound is still reported
 
 
+@pytest.mark.slow
 def test_deterministic_mode_repeats_itself():
     p = _random_gap(8, 80, seed=7)
     runs = [solve_gap(p, method="cpsat", time_limit=0.5, seed=5, deterministic=True)

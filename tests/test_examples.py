@@ -63,7 +63,8 @@ def test_every_script_has_a_test_and_a_readme_entry():
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", SCRIPTS)
+@pytest.mark.parametrize("name", [pytest.param(s, marks=pytest.mark.slow) if s == "compare_rules"
+                                  else s for s in SCRIPTS])
 def test_script_runs_in_the_language_and_reveals_no_health_data(name, lang, capsys):
     _story, out = run(name, lang, capsys)
     assert out.strip()
@@ -182,6 +183,7 @@ def test_day_clubs_near_misses_and_what_if(capsys):
     assert all(w.gain <= best.gain for w in story.what_ifs)
 
 
+@pytest.mark.slow
 def test_compare_rules_study_with_a_custom_rule(capsys):
     story, out = run("compare_rules", "en", capsys)
     records = story.study.records
@@ -229,6 +231,7 @@ def test_output_is_deterministic_but_for_the_solve_time(capsys):
     assert outs[0] == outs[1]
 
 
+@pytest.mark.slow
 def test_command_line_language_switch():
     done = subprocess.run([sys.executable, str(EXAMPLES / "support_group.py"), "--lang", "en"],
                           capture_output=True, text=True, timeout=60, check=False)

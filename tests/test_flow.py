@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders import helper, instance, need
@@ -44,7 +45,7 @@ def conflict_free(draw):
     return instance(helpers, needs)
 
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=40)
 
 
 @SETTINGS
@@ -61,7 +62,8 @@ def test_flow_is_exact_and_equals_cpsat_without_time_conflicts(inst):
     assert f.bound == f.objective
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=25)
 @given(instances(max_helpers=4, max_needs=6))
 def test_flow_and_auto_plans_are_valid_and_bound_everything(inst):
     f = solve(inst, method="flow", time_limit=5, deterministic=True)

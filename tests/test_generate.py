@@ -199,6 +199,7 @@ def test_same_arguments_give_equal_instances_and_identical_json(profile: str, se
     assert dumps_instance(a) == dumps_instance(b)
 
 
+@pytest.mark.slow
 def test_city_is_deterministic_too(city: tuple[Instance, float]) -> None:
     again = generate("city", seed=0)
     assert again == city[0]
@@ -213,6 +214,7 @@ def test_different_seeds_give_different_instances(profile: str) -> None:
     assert a.needs != b.needs
 
 
+@pytest.mark.slow
 def test_output_does_not_depend_on_the_hash_seed() -> None:
     # Sets of strings iterate in a per-process order; the generator must never rely on it.
     code = ("import sys; from cus_match.generate import generate; "
@@ -260,6 +262,7 @@ def test_profiles_build_valid_instances_that_round_trip(profile: str, seed: int)
     assert dumps_instance(back) == text
 
 
+@pytest.mark.slow
 def test_city_round_trips(city: tuple[Instance, float]) -> None:
     inst = city[0]
     text = dumps_instance(inst, indent=None)

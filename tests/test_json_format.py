@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from jsonschema import Draft202012Validator
 
 import cus_match
@@ -276,6 +276,7 @@ def test_same_instance_gives_same_bytes() -> None:
     assert doc["services"][0]["recipients"] == ["r1", "r2"]
 
 
+@pytest.mark.slow
 def test_bytes_do_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     f = tmp_path / "in.json"
     dump_instance(rich_instance(), f)
@@ -404,7 +405,8 @@ def test_writer_output_validates_against_the_schema() -> None:
     assert schema_errors("result", json.loads(dumps_result(minimal))) == []
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=40)
 @given(instances(allow_required=True))
 def test_generated_instances_validate_against_the_schema(inst: Instance) -> None:
     assert schema_errors("instance", json.loads(dumps_instance(inst))) == []
@@ -572,7 +574,7 @@ def _reader_accepts(kind: str, doc: Any) -> bool:
     return True
 
 
-@pytest.mark.parametrize("kind", ["instance", "result"])
+@pytest.mark.parametrize("kind", [pytest.param("instance", marks=pytest.mark.slow), "result"])
 def test_schema_and_reader_agree_on_field_types(kind: str) -> None:
     doc = json.loads(dumps_instance(rich_instance()) if kind == "instance"
                      else dumps_result(rich_result()))

@@ -83,8 +83,8 @@ def test_teams_hours_and_residents():
         assert rules.get(rule, 0) >= 1, rule
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@pytest.mark.slow
+@settings(max_examples=12, suppress_health_check=[HealthCheck.filter_too_much])
 @given(instances(max_helpers=4, max_needs=5))
 def test_hypothesis_instances_optimum_equals_cpsat(inst):
     assert_same_optimum(inst, drawn=True)
@@ -116,6 +116,7 @@ def test_too_large_models_are_not_built():
     assert got["mip"]["z_cols"] > 10
 
 
+@pytest.mark.slow
 def test_rural_optimum_equals_cpsat():
     # A realistic instance: 372 visits, travel conflicts, weekly caps, resident limits.
     got = assert_same_optimum(generate("rural", seed=1))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given, settings
 
 from builders import helper, instance, need
 from cus_match.model import Place, Recurrence, Resident, WeeklyWindow
@@ -78,7 +79,8 @@ def test_teams_get_the_nearest_helpers_at_one_time():
     assert len({a.start for a in r.assignments}) == 1
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=60)
 @given(instances())
 def test_nearest_plans_pass_the_independent_checker(inst):
     r = solve_nearest(inst)

@@ -19,9 +19,6 @@ from cus_match.model.instance import Instance
 from strategies import instances
 from test_validation import BASE, assert_path_resolves
 
-FAST = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
 # JSON values. Integers stay within +-10**15 and floats are finite: see the regression tests below
 # for what happens outside.
 _KEYS = st.text(string.ascii_letters + string.digits + "_", min_size=1, max_size=8)
@@ -130,7 +127,8 @@ base_document = st.just(BASE)
 # Round trips.
 
 
-@FAST
+@pytest.mark.slow
+@settings(max_examples=60)
 @given(instances(allow_required=True))
 def test_round_trip_of_generated_instances(inst: Instance) -> None:
     text = dumps_instance(inst)
@@ -140,7 +138,7 @@ def test_round_trip_of_generated_instances(inst: Instance) -> None:
     assert dumps_instance(inst) == text  # deterministic
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(instances(min_helpers=0, max_helpers=2, max_needs=2, flaw_rate=100, network=True,
                  fancy_ids=True))
 def test_round_trip_of_odd_instances(inst: Instance) -> None:
@@ -148,7 +146,7 @@ def test_round_trip_of_odd_instances(inst: Instance) -> None:
     assert loads_instance(dumps_instance(inst)) == inst
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(instances())
 def test_generated_instances_are_usable(inst: Instance) -> None:
     # What solver property tests rely on: small, valid, with a 1-2 week period.
@@ -171,14 +169,12 @@ def test_generated_instances_are_usable(inst: Instance) -> None:
 # The reader never crashes.
 
 
-@FAST
 @given(json_values)
 def test_reader_survives_arbitrary_json(value: Any) -> None:
     out = read(json.dumps(value))
     assert isinstance(out, InvalidInputError | Instance)
 
 
-@FAST
 @given(st.dictionaries(st.sampled_from(["policy", "places", "helpers", "residents", "needs",
                                         "services", "travel_edges", "name", "extra"]),
                        json_values))
@@ -190,7 +186,6 @@ def test_reader_survives_arbitrary_fields_in_a_valid_envelope(fields: dict[str, 
             assert_path_resolves(doc, p)
 
 
-@FAST
 @given(st.dictionaries(st.sampled_from(["status", "method", "rule", "assignments", "unmet",
                                         "referrals", "covered", "objective", "seed"]),
                        json_values))
@@ -199,7 +194,6 @@ def test_result_reader_survives_arbitrary_fields(fields: dict[str, Any]) -> None
     read(json.dumps(doc), "result")
 
 
-@FAST
 @given(mutated_documents(base_document))
 def test_reader_survives_one_mutation_of_a_hand_made_document(doc: dict[str, Any]) -> None:
     out = read(json.dumps(doc))
@@ -208,7 +202,8 @@ def test_reader_survives_one_mutation_of_a_hand_made_document(doc: dict[str, Any
             assert_path_resolves(doc, p)
 
 
-@FAST
+@pytest.mark.slow
+@settings(max_examples=60)
 @given(mutated_documents(generated_documents))
 def test_reader_survives_one_mutation_of_a_generated_document(doc: dict[str, Any]) -> None:
     out = read(json.dumps(doc))
@@ -221,8 +216,8 @@ _VALIDATOR = Draft202012Validator(schema("instance"),
                                   format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.filter_too_much])
+@pytest.mark.slow
+@settings(max_examples=40, suppress_health_check=[HealthCheck.filter_too_much])
 @given(mutated_documents(generated_documents, near_miss=True))
 def test_schema_accepts_whatever_the_reader_accepts(doc: dict[str, Any]) -> None:
     out = read(json.dumps(doc))
@@ -231,7 +226,6 @@ def test_schema_accepts_whatever_the_reader_accepts(doc: dict[str, Any]) -> None
     assert errors == []
 
 
-@FAST
 @given(st.text(max_size=40))
 def test_reader_survives_arbitrary_text(text: str) -> None:
     read(text)

@@ -12,7 +12,7 @@ from itertools import combinations
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import cus_match.analysis.recommend as recommend_mod
@@ -134,7 +134,8 @@ def _assert_ranked(options: list[Recommendation]) -> None:
 # Properties on generated instances
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=40)
 @given(inst=instances(max_helpers=4, max_needs=5, max_places=3), data=st.data())
 def test_options_are_exactly_what_the_checker_accepts(inst: Instance, data: st.DataObject
                                                       ) -> None:
@@ -161,7 +162,8 @@ def test_options_are_exactly_what_the_checker_accepts(inst: Instance, data: st.D
     assert _offered(options, day) == _brute_force(base, plan, new, day)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=25)
 @given(inst=instances(max_helpers=5, max_needs=6, max_places=3), data=st.data())
 def test_top_k_is_a_prefix_of_all_options(inst: Instance, data: st.DataObject) -> None:
     new = attrs.evolve(data.draw(st.sampled_from(inst.needs)), required=False)

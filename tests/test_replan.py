@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders import helper, instance, need
@@ -109,7 +109,7 @@ def test_pins_are_refused_by_matching_procedures_and_checked():
         solve(inst, baseline="x")
 
 
-SLOW = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=10)
 
 
 @SLOW

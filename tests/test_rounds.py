@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Every test shares one four-week scenario that takes ~4 s to run.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import itertools
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from builders import helper, instance, need
 from cus_match.clock import from_minutes, local_to_minutes
@@ -172,9 +172,10 @@ def _lex(inst: Instance, rule, r: Result) -> tuple[float, ...]:
                  for stage in rule.stages)
 
 
-SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=15)
 
 
+@pytest.mark.slow
 @SLOW
 @given(tiny())
 def test_lexicographic_rules_reach_the_brute_force_optimum_stage_by_stage(inst):

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
@@ -61,8 +61,7 @@ def test_demo_instance_round_trips(tmp_path, lang, fmt):
         [c.pus_hours_limit for c in demo.policy.categories]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(max_examples=25)
 @given(inst=instances(max_helpers=3, max_needs=3))
 def test_generated_instances_round_trip_through_csv(tmp_path_factory, inst):
     for lang in ("pl", "en"):
@@ -71,8 +70,7 @@ def test_generated_instances_round_trip_through_csv(tmp_path_factory, inst):
         assert read_instance(folder, lang) == inst
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                HealthCheck.function_scoped_fixture])
+@settings(max_examples=5)
 @given(inst=instances(max_helpers=3, max_needs=3))
 def test_generated_instances_round_trip_through_xlsx(tmp_path_factory, inst):
     path = tmp_path_factory.mktemp("xlsx") / "gmina.xlsx"
@@ -598,8 +596,6 @@ def test_values_outside_the_headed_columns_are_not_dropped_silently(tmp_path):
     assert "kolumnie bez nagłówka" in e.value.problems[0].message
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
 @given(junk=st.lists(st.text(st.characters(exclude_categories=("Cs",),
                                             exclude_characters="\x00"), max_size=12),
                      min_size=6, max_size=6))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 import attrs
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given, settings
 
 from cus_match.io.json_format import dumps_result, loads_result
 from cus_match.model.occurrences import expand
@@ -19,17 +20,16 @@ def solve(inst, **kw):
     return _solve(inst, **{"method": "greedy", **kw})
 
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@FAST
+@pytest.mark.slow
+@settings(max_examples=60)
 @given(instances())
 def test_greedy_plans_pass_the_independent_checker(inst):
     result = solve(inst)
     assert check(inst, result) == []
 
 
-@FAST
+@pytest.mark.slow
+@settings(max_examples=60)
 @given(instances())
 def test_every_occurrence_is_accounted_for_once(inst):
     result = solve(inst)
@@ -45,7 +45,8 @@ def test_every_occurrence_is_accounted_for_once(inst):
         assert u.reasons, "an unmet visit always says why"
 
 
-@FAST
+@pytest.mark.slow
+@settings(max_examples=60)
 @given(instances())
 def test_same_input_same_result_and_json_round_trip(inst):
     a, b = solve(inst, seed=3), solve(inst, seed=3)
@@ -53,7 +54,7 @@ def test_same_input_same_result_and_json_round_trip(inst):
     assert loads_result(dumps_result(a)) == a
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(instances(max_helpers=4, max_needs=5))
 def test_input_order_does_not_change_the_plan(inst):
     rng = random.Random(0)

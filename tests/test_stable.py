@@ -7,7 +7,7 @@ from datetime import date
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from builders import PERIOD, helper, instance, need
 from cus_match.compat import build_compat
@@ -37,7 +37,8 @@ def pairs(r):
     return sorted((a.need, a.helper) for a in r.assignments)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=60)
 @given(instances())
 @pytest.mark.parametrize("proposing", ["residents", "helpers"])
 def test_stable_plans_pass_check_and_have_no_blocking_pairs(proposing, inst):
@@ -47,7 +48,7 @@ def test_stable_plans_pass_check_and_have_no_blocking_pairs(proposing, inst):
     assert blocking_pairs(inst, r, compat=compat) == []
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20)
 @given(instances(max_helpers=4, max_needs=5))
 def test_same_input_same_stable_plan(inst):
     a, b = stable(inst), stable(inst)

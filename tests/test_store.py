@@ -11,7 +11,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders import helper, instance, need
@@ -444,7 +444,7 @@ def test_same_id_for_a_helper_and_a_resident_needs_a_kind(tmp_path):
             store.erase_person("x", "forget")
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20)
 @given(instances(max_helpers=4, max_needs=6), st.data())
 def test_erasure_renames_only_people_and_keeps_every_plan_valid(inst, data):
     # Random ids may coincide across kinds (a need called like a helper): only the person's
@@ -555,6 +555,7 @@ def _save_many(path: str, worker: int, n: int, start: object) -> None:
                 store.approve(f"p{worker}-{k:02d}", by=f"worker {worker}", at=T)
 
 
+@pytest.mark.slow
 def test_two_processes_saving_at_once_do_not_corrupt_the_file(tmp_path):
     path = tmp_path / "shared.sqlite"
     HistoryStore(path).close()
