@@ -156,6 +156,7 @@ def _from_data(data: Any, kind: Kind, cls: type[T], source: str) -> T:
     if got != kind:
         problems.append(Problem("kind", ProblemCode.WRONG_KIND,
                                 {"expected": kind, "got": repr(got)}))
+    value: Any  # an Instance when cls is Instance: T is then Instance
     if cls is Instance:
         value, more = structure_instance(body)
     else:

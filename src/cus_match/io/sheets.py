@@ -791,10 +791,12 @@ def write_instance_xlsx(inst: Instance, path: str | Path, lang: str = "pl", *,
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     rows = _table_rows(inst, lang)
     wb = Workbook()
     guide = wb.active
+    assert isinstance(guide, Worksheet)  # a new workbook holds one worksheet
     guide.title = INSTRUCTIONS[lang]
     for r in _instructions(lang):
         guide.append([neutralise(v) for v in r])

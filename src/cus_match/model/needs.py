@@ -14,6 +14,7 @@ Examples
 from __future__ import annotations
 
 import enum
+import datetime as dt
 from datetime import date
 
 from attrs import field, frozen
@@ -56,10 +57,10 @@ class Recurrence:
     """
 
     kind: RecurrenceKind = field(converter=RecurrenceKind)
-    date: date | None = field(default=None, converter=to_opt_date)
+    date: dt.date | None = field(default=None, converter=to_opt_date)
     days: frozenset[Weekday] = field(factory=frozenset, converter=_days)
-    start: date | None = field(default=None, converter=to_opt_date)
-    end: date | None = field(default=None, converter=to_opt_date)
+    start: dt.date | None = field(default=None, converter=to_opt_date)
+    end: dt.date | None = field(default=None, converter=to_opt_date)
 
     def __attrs_post_init__(self) -> None:
         if self.kind is RecurrenceKind.ONCE:
@@ -77,13 +78,13 @@ class Recurrence:
                                       end=self.end.isoformat(), start=self.start.isoformat())
 
     @classmethod
-    def once(cls, on: date | str) -> Recurrence:
+    def once(cls, on: dt.date | str) -> Recurrence:
         """A one-off need on ``on``."""
         return cls(RecurrenceKind.ONCE, date=to_date(on))
 
     @classmethod
-    def weekly(cls, *days: Weekday | str, start: date | str | None = None,
-               end: date | str | None = None) -> Recurrence:
+    def weekly(cls, *days: Weekday | str, start: dt.date | str | None = None,
+               end: dt.date | str | None = None) -> Recurrence:
         """A need every week on ``days``."""
         return cls(RecurrenceKind.WEEKLY, days=days, start=start, end=end)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+import datetime as dt
 from datetime import date
 
 from attrs import frozen
@@ -38,12 +39,12 @@ class Occurrence:
     """One visit of a need on a local date, with its windows in absolute minutes."""
 
     need: str
-    date: date
+    date: dt.date
     windows: tuple[Interval, ...]
     duration: int
 
     @property
-    def key(self) -> tuple[str, date]:
+    def key(self) -> tuple[str, dt.date]:
         """(need id, date): unique per occurrence."""
         return (self.need, self.date)
 
@@ -53,7 +54,7 @@ class FormalVisit:
     """A visit of a formal service, in absolute minutes."""
 
     service: str
-    date: date
+    date: dt.date
     start: int
     end: int
 

@@ -61,7 +61,7 @@ def travel_graph(places: Sequence[Place], edges: Iterable[TravelEdge]) -> nx.Gra
     # networkx costs ~0.2 s to import; only instances with a travel network need it.
     import networkx as nx
 
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     for p in places:
         g.add_node(p.id, name=p.name, kind=p.kind.value, lat=p.lat, lon=p.lon)
     for e in edges:
@@ -101,7 +101,7 @@ class TravelTimes:
         g = travel_graph(places, edges)
         table: dict[TravelMode, dict[str, dict[str, float]]] = {}
         for mode in TravelMode:
-            sub = nx.Graph()
+            sub: nx.Graph[str] = nx.Graph()
             sub.add_nodes_from(g.nodes)
             sub.add_weighted_edges_from(
                 (u, v, d[mode.value]) for u, v, d in g.edges(data=True) if mode.value in d

@@ -52,13 +52,13 @@ def check_ids(inst: Any, attribute: Any, value: Iterable[str]) -> None:
         check_id(inst, attribute, v)
 
 
-def check_positive(_inst: Any, attribute: Any, value: float | None) -> None:
+def check_positive(_inst: Any, attribute: Any, value: Any) -> None:
     """A number greater than zero (``None`` passes: the field is optional)."""
     if value is not None and not value > 0:
         raise FieldValueError(ProblemCode.NOT_POSITIVE, value=shown(value))
 
 
-def check_non_negative(_inst: Any, attribute: Any, value: float | None) -> None:
+def check_non_negative(_inst: Any, attribute: Any, value: Any) -> None:
     """A number at least zero (``None`` passes)."""
     if value is not None and not value >= 0:
         raise FieldValueError(ProblemCode.NEGATIVE, value=shown(value))
