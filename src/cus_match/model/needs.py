@@ -13,8 +13,8 @@ Examples
 
 from __future__ import annotations
 
-import enum
 import datetime as dt
+import enum
 from datetime import date
 
 from attrs import field, frozen

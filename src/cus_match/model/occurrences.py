@@ -11,9 +11,9 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-import datetime as dt
 from datetime import date
 
 from attrs import frozen
