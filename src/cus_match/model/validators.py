@@ -10,9 +10,13 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import date, time
-from typing import Any
+from typing import Any, TypeVar
 
 from cus_match.clock import parse_date, parse_time
+
+# The validators below are generic so that attrs' field() takes the field's own type
+# (``float`` or ``float | None``) rather than the widest one they accept.
+_Num = TypeVar("_Num", bound=float | None)
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-/]{0,127}", re.ASCII)
 
@@ -32,13 +36,13 @@ def check_ids(inst: Any, attribute: Any, value: Iterable[str]) -> None:
         check_id(inst, attribute, v)
 
 
-def check_positive(_inst: Any, attribute: Any, value: float | None) -> None:
+def check_positive(_inst: Any, attribute: Any, value: _Num) -> None:
     """A number greater than zero (``None`` passes: the field is optional)."""
     if value is not None and not value > 0:
         raise ValueError(f"must be > 0, got {value!r}")
 
 
-def check_non_negative(_inst: Any, attribute: Any, value: float | None) -> None:
+def check_non_negative(_inst: Any, attribute: Any, value: _Num) -> None:
     """A number at least zero (``None`` passes)."""
     if value is not None and not value >= 0:
         raise ValueError(f"must be >= 0, got {value!r}")
