@@ -2,7 +2,7 @@
 """Set up the project virtualenv and run the demo or the tests — standard library only.
 
     python3 dev.py demo      # install into .venv (all extras), then solve and print the demo
-    python3 dev.py test      # install into .venv (with test tools), then run tests and ruff
+    python3 dev.py test      # install into .venv (with test tools), then ruff, mypy and the tests
 
 Extra arguments go to the command (``python3 dev.py test -k json``). The virtualenv is
 re-installed when pyproject.toml changes, so a missing dependency fails here, not later.
@@ -61,6 +61,7 @@ def main(argv: list[str]) -> int:
         else:
             ensure_venv("test")
             run(PY, "-m", "ruff", "check", ".")
+            run(PY, "-m", "mypy")  # what it checks and how strictly: [tool.mypy] in pyproject.toml
             run(PY, "-m", "pytest", *rest)
     except subprocess.CalledProcessError as e:
         return e.returncode or 1
