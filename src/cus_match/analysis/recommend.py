@@ -171,7 +171,7 @@ class Recommendation:
     """
 
     need: str
-    date: dt.date  # the module's name: the field shadows ``date`` in the class body
+    date: dt.date  # not `date`: in the class body that name is this field
     start: datetime
     end: datetime
     members: tuple[TeamMember, ...]
