@@ -2,7 +2,7 @@
 """Set up the project virtualenv and run the demo or the tests — standard library only.
 
     python3 dev.py demo      # install into .venv (all extras), then solve and print the demo
-    python3 dev.py test      # install into .venv (with test tools), then run ruff and all tests
+    python3 dev.py test      # install into .venv (with test tools), then ruff, mypy and the tests
     python3 dev.py test --fast   # the same, without the tests marked slow, for a quick loop
 
 ``test`` is the full suite, what CI runs. ``--fast`` leaves out the tests marked ``slow`` (over
@@ -69,6 +69,7 @@ def main(argv: list[str]) -> int:
             fast = "--fast" in rest
             rest = [a for a in rest if a != "--fast"]
             run(PY, "-m", "ruff", "check", ".")
+            run(PY, "-m", "mypy")  # what it checks and how strictly: [tool.mypy] in pyproject.toml
             if fast:
                 run(PY, "-m", "pytest", "-m", "not slow", *rest,
                     env={"HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "dev")})

@@ -129,8 +129,9 @@ def formal_gaps(instance: Instance, result: Result) -> FormalGaps:
         need = instance.need(u.need)
         if need.resident in mine:
             first = min(w.start for w in need.windows)
+            # An unmet entry read from a plan file may list no reasons.
+            reason = u.main_reason.value if u.main_reason is not None else None
             visits.append(GapVisit(need.resident, u.need, u.date,
-                                   _kind(u.date, first.hour * 60 + first.minute), (),
-                                   u.main_reason.value))
+                                   _kind(u.date, first.hour * 60 + first.minute), (), reason))
     visits.sort(key=lambda v: (v.date, v.resident or "", v.need))
     return FormalGaps(tuple(served), covered, tuple(visits))

@@ -52,8 +52,9 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from itertools import combinations
@@ -171,12 +172,12 @@ class Recommendation:
     """
 
     need: str
-    date: date
+    date: dt.date  # not `date`: in the class body that name is this field
     start: datetime
     end: datetime
     members: tuple[TeamMember, ...]
     other_starts: tuple[datetime, ...]
-    series: tuple[date, ...]
+    series: tuple[dt.date, ...]
     visits: int
     rank: int
     lang: str = field(default="en", converter=check_lang)
@@ -394,9 +395,11 @@ class Recommender:
                              for r, vs in formal.items()}
         # The plan's tables: what a new visit must fit around.
         self._visits: dict[tuple[str, date], list[tuple[float, float, str]]] = defaultdict(list)
-        self._week: Counter[tuple[str, tuple[int, int]]] = Counter()
+        # Minutes (floats), so no Counter (whose values are ints to a type checker); reads of a
+        # missing key give 0 either way.
+        self._week: defaultdict[tuple[str, tuple[int, int]], float] = defaultdict(int)
         self._serves: dict[str, set[str]] = defaultdict(set)
-        self._pus: Counter[str] = Counter()
+        self._pus: defaultdict[str, float] = defaultdict(int)
         self._resident_busy: dict[tuple[str, date], list[tuple[float, float]]] = (
             defaultdict(list))
         seen: set[tuple[str, date]] = set()
@@ -411,8 +414,8 @@ class Recommender:
                 if (a.need, a.date) not in seen:  # a team's visit is one visit of the resident
                     seen.add((a.need, a.date))
                     self._resident_busy[(need.resident, a.date)].append((s, e))
-        for vs in self._visits.values():
-            vs.sort()
+        for planned in self._visits.values():
+            planned.sort()
         self._need_ids = {n.id for n in inst.needs}
         self._ids = {
             "places": [(i, p.id) for i, p in enumerate(inst.places)],

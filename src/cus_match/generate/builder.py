@@ -311,10 +311,10 @@ class _Builder:
                 keep = set(BUKOWSKO_CORE) | {r[0] for r in rng.sample(
                     extra, n - len(BUKOWSKO_CORE))}
                 rows = [r for r in BUKOWSKO if r[0] in keep]
-            for pid, name, lat, lon, weight in rows:
+            for pid, name, lat, lon, w in rows:
                 self.places.append(Place(pid, name, PlaceKind.VILLAGE, lat=lat, lon=lon))
                 self.homes.append(pid)
-                self.home_weights.append(float(weight))
+                self.home_weights.append(float(w))
             if setting == "bukowsko":
                 self._rural_venues()
                 self._rural_network(rng)
@@ -383,9 +383,14 @@ class _Builder:
         villages = [p for p in self.places if p.kind is PlaceKind.VILLAGE]
 
         def km(a: Place, b: Place) -> float:
-            return great_circle_km(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+            # The villages of the rural settings all come with coordinates.
+            assert a.lat is not None
+            assert a.lon is not None
+            assert b.lat is not None
+            assert b.lon is not None
+            return great_circle_km(a.lat, a.lon, b.lat, b.lon)
 
-        roads = nx.Graph()
+        roads: nx.Graph[str] = nx.Graph()
         for i, a in enumerate(villages):
             for b in villages[i + 1:]:
                 d = km(a, b)
@@ -612,8 +617,8 @@ class _Builder:
             return Agreement(frm, None, written=True, categories=cats,
                              weekly_hours_cap=agreement_cap), nnw
         frm = _days_ago(start, rng, 10, 330)
-        to = None if rng.random() < 0.5 else frm + timedelta(days=364)
-        return Agreement(frm, to, written=True, categories=cats,
+        until = None if rng.random() < 0.5 else frm + timedelta(days=364)
+        return Agreement(frm, until, written=True, categories=cats,
                          weekly_hours_cap=agreement_cap), nnw
 
     def _credentials(self, persona: str, cats: set[str], nnw: tuple[date, date] | None,

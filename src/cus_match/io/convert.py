@@ -49,7 +49,10 @@ def _make_converter() -> cattrs.Converter:
         }
 
     def _origin_is(*kinds: type) -> Any:
-        return lambda t: t in kinds or get_origin(t) in kinds
+        def test(t: Any) -> bool:  # t is any type expression: a class or a generic alias
+            return t in kinds or get_origin(t) in kinds
+
+        return test
 
     c.register_unstructure_hook_func(_origin_is(frozenset, set), _set)
     c.register_unstructure_hook_func(_origin_is(dict), _dict)

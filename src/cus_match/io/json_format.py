@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import attrs
 
@@ -156,9 +156,10 @@ def _from_data(data: Any, kind: Kind, cls: type[T], source: str) -> T:
     if got != kind:
         problems.append(Problem("kind", ProblemCode.WRONG_KIND,
                                 {"expected": kind, "got": repr(got)}))
-    value: Any  # an Instance when cls is Instance: T is then Instance
+    value: T | None
     if cls is Instance:
-        value, more = structure_instance(body)
+        built, more = structure_instance(body)
+        value = cast("T | None", built)  # cls is Instance, so T is Instance
     else:
         value, more = structure(body, cls)
     problems += more

@@ -167,7 +167,7 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
             continue
         if f.converter is not None:
             try:
-                value = f.converter(value)  # type: ignore[operator, misc]
+                value = f.converter(value)
             except (ValueError, TypeError) as e:
                 problems.append(_coded(e, fpath))
                 continue

@@ -233,7 +233,7 @@ def cross_check(
     category_ids = {x for _, x in ids.get("policy.categories", [])}
 
     def cats(path: str, values: Iterable[str]) -> Iterable[Problem]:
-        known = "policy.categories" in ids  # type: ignore[operator]
+        known = "policy.categories" in ids
         return _refs(path, values, category_ids, ProblemCode.UNKNOWN_CATEGORY) if known else ()
 
     if policy is not None and policy.period.days > MAX_PERIOD_DAYS:

@@ -52,7 +52,7 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def travel_graph(places: Sequence[Place], edges: Iterable[TravelEdge]) -> nx.Graph:
+def travel_graph(places: Sequence[Place], edges: Iterable[TravelEdge]) -> nx.Graph[str]:
     """The travel network as a networkx graph: one node per place, edge attribute per mode.
 
     Edge attributes are named by mode (``"car"``, ``"bus"``, ...) and hold minutes; users can

@@ -18,11 +18,15 @@ import numbers
 import re
 from collections.abc import Iterable
 from datetime import date, time
-from typing import Any
+from typing import Any, TypeVar
 
 from cus_match.clock import parse_date, parse_time
 from cus_match.errors import FieldTypeError, FieldValueError
 from cus_match.problem_texts import ProblemCode
+
+# The validators below are generic so that attrs' field() takes the field's own type
+# (``float`` or ``float | None``) rather than the widest one they accept.
+_Num = TypeVar("_Num", bound=float | None)
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-/]{0,127}", re.ASCII)
 
@@ -52,13 +56,13 @@ def check_ids(inst: Any, attribute: Any, value: Iterable[str]) -> None:
         check_id(inst, attribute, v)
 
 
-def check_positive(_inst: Any, attribute: Any, value: Any) -> None:
+def check_positive(_inst: Any, attribute: Any, value: _Num) -> None:
     """A number greater than zero (``None`` passes: the field is optional)."""
     if value is not None and not value > 0:
         raise FieldValueError(ProblemCode.NOT_POSITIVE, value=shown(value))
 
 
-def check_non_negative(_inst: Any, attribute: Any, value: Any) -> None:
+def check_non_negative(_inst: Any, attribute: Any, value: _Num) -> None:
     """A number at least zero (``None`` passes)."""
     if value is not None and not value >= 0:
         raise FieldValueError(ProblemCode.NEGATIVE, value=shown(value))

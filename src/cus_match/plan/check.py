@@ -700,12 +700,12 @@ class _Checker:
         assigned = {(v.need.id, v.a.date) for v in visits}
         unmet: Counter[tuple[str, date]] = Counter()
         covered: dict[tuple[str, date], list[str]] = defaultdict(list)
-        for u in self.result.unmet:
-            if u.need not in self.needs:
-                self.add("unknown_need", f"unmet entry names unknown need {u.need}",
-                         u.need, None, u.date)
+        for um in self.result.unmet:
+            if um.need not in self.needs:
+                self.add("unknown_need", f"unmet entry names unknown need {um.need}",
+                         um.need, None, um.date)
             else:
-                unmet[(u.need, u.date)] += 1
+                unmet[(um.need, um.date)] += 1
         for cv in self.result.covered:
             if cv.need not in self.needs:
                 self.add("unknown_need", f"covered entry names unknown need {cv.need}",

@@ -15,9 +15,12 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-_RC = {
+if TYPE_CHECKING:  # matplotlib is an optional extra, imported where used
+    from matplotlib.typing import RcKeyType
+
+_RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "cus_match-report",
     "svg.fonttype": "none",
     "svg.id": None,

@@ -310,7 +310,7 @@ class _Build:
     def _schedule(self, table: Any) -> dict[str, Any]:
         """One table per helper (the plan table's rows, less the helper's id and name)."""
         lang = self.lang
-        by_helper: dict[str, list[tuple[object, ...]]] = defaultdict(list)
+        by_helper: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # cells of mixed types
         for row in table.rows:  # sorted by helper, then time
             by_helper[str(row[0])].append(row[2:])
         minutes_col = 4  # of the rows less the first two columns: date, day, from, to, minutes
@@ -321,7 +321,7 @@ class _Build:
                 break
             rows = by_helper[hid]
             n = len(rows)
-            hours = sum(float(r[minutes_col] or 0) for r in rows) / 60  # type: ignore[arg-type]
+            hours = sum(float(r[minutes_col] or 0) for r in rows) / 60
             visits = count(n, lang, *pick(NOUNS, lang)["visit"])
             helpers.append({"id": hid, "head": f"{self.helper(hid)} — {visits}, "
                                                f"{number(hours, lang)} h",

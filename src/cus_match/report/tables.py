@@ -406,7 +406,7 @@ def write_xlsx(inst: Instance, result: Result, path: str | Path, *, lang: str = 
 
     tables = plan_tables(inst, result, lang=lang, names=names)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     bold = Font(bold=True)
     for t in tables:
         ws = wb.create_sheet(_sheet_title(t.title))

@@ -47,7 +47,7 @@ def person_kinds(kind: str | None) -> tuple[people.PersonKind, ...]:
         return (people.HELPER, people.RESIDENT)
     if kind not in (people.HELPER, people.RESIDENT):
         raise InvalidOptionError(f"kind must be 'helper' or 'resident', got {kind!r}")
-    return (kind,)  # type: ignore[return-value]
+    return (kind,)
 
 
 def _needle(text: str) -> str:

@@ -46,7 +46,7 @@ def _sorted_ids(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(value)))
 
 
-def _check_ids(_i: object, a: attrs.Attribute, value: tuple[str, ...]) -> None:  # type: ignore[type-arg]
+def _check_ids(_i: object, a: attrs.Attribute[tuple[str, ...]], value: tuple[str, ...]) -> None:
     if not value:
         raise ValueError("name at least one helper")
     for v in value:

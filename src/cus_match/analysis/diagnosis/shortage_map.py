@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, time
 from typing import Any
 
@@ -103,6 +103,11 @@ def need_band(need: Need) -> Band:
     return Band.of(min((w.start for w in need.windows), key=minutes_of_day))
 
 
+def _to_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    # ``converter=tuple`` itself would do, but mypy's attrs plugin cannot solve its type variable.
+    return tuple(value)
+
+
 class GapKind(enum.StrEnum):
     """What kind of supply is missing."""
 
@@ -144,7 +149,7 @@ class Gap:
     kind: GapKind = field(converter=GapKind)
     value: str
     reason: Reason = field(converter=Reason)
-    helpers: tuple[str, ...] = field(default=(), converter=tuple)
+    helpers: tuple[str, ...] = field(default=(), converter=_to_tuple)
     visits: int = 0
     everyone: bool = False
 

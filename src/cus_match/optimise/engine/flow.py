@@ -77,15 +77,17 @@ def solve_flow(prep: Prep) -> FlowResult:
     ]).astype(np.int64)
 
     smcf = min_cost_flow.SimpleMinCostFlow()
-    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
-    smcf.set_nodes_supplies(np.array([src, snk], np.int64), np.array([n, -n], np.int64))
+    # The ignores: ortools' stubs write ndarray[numpy.int32], the dtype where numpy's ndarray
+    # takes the shape (no array fits), and type the arrays they return as object.
+    arcs: np.ndarray = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)  # type: ignore[arg-type, assignment]
+    smcf.set_nodes_supplies(np.array([src, snk], np.int64), np.array([n, -n], np.int64))  # type: ignore[arg-type]
     status = smcf.solve()
     empty = np.full(n, -1, np.int64)
     if status == smcf.INFEASIBLE or status == smcf.UNBALANCED:
         return FlowResult(exact, False, empty, 0)
     if status != smcf.OPTIMAL:
         raise SolverError(f"min-cost flow failed with status {status!r}")
-    flows = smcf.flows(arcs[2 * m: 2 * m + k])
+    flows: np.ndarray = smcf.flows(arcs[2 * m: 2 * m + k])  # type: ignore[arg-type, assignment]
     used = np.flatnonzero(flows > 0)
     job_arc = empty.copy()
     job_arc[prep.j[used]] = used

@@ -173,7 +173,7 @@ def local_search(
                 improved = True
         if not improved or (deadline is not None and time.perf_counter() > deadline):
             break
-    out = d.arc[ag, cols]
+    out: np.ndarray = d.arc[ag, cols]
     if d.virtual >= 0:
         out[ag == d.virtual] = -1
     return out

@@ -124,7 +124,8 @@ def _zero(c: np.ndarray) -> int | float:
 
 def _square(r: np.ndarray, k: np.ndarray, c: np.ndarray, n: int, row_col: np.ndarray) -> bool:
     lsa = linear_sum_assignment.SimpleLinearSumAssignment()
-    lsa.add_arcs_with_cost(r, k, c)
+    # ortools' stubs write ndarray[numpy.int32], the dtype where numpy's ndarray takes the shape.
+    lsa.add_arcs_with_cost(r, k, c)  # type: ignore[arg-type]
     if lsa.num_nodes() != n:
         return False  # some row or column has no arc
     status = lsa.solve()
@@ -146,15 +147,17 @@ def _rectangular(r: np.ndarray, k: np.ndarray, c: np.ndarray, n_rows: int, n_col
     caps = np.ones(tails.shape[0], np.int64)
     costs = np.concatenate([np.zeros(n_rows, np.int64), c, np.zeros(n_cols, np.int64)])
     mcf = min_cost_flow.SimpleMinCostFlow()
-    arcs = mcf.add_arcs_with_capacity_and_unit_cost(
-        tails.astype(np.int64), heads.astype(np.int64), caps, costs.astype(np.int64))
-    mcf.set_nodes_supplies(np.array([src, snk], np.int64), np.array([flow, -flow], np.int64))
+    # The ignores: ortools' stubs write ndarray[numpy.int32], the dtype where numpy's ndarray
+    # takes the shape (no array fits), and type the arrays they return as object.
+    arcs: np.ndarray = mcf.add_arcs_with_capacity_and_unit_cost(  # type: ignore[assignment]
+        tails.astype(np.int64), heads.astype(np.int64), caps, costs.astype(np.int64))  # type: ignore[arg-type]
+    mcf.set_nodes_supplies(np.array([src, snk], np.int64), np.array([flow, -flow], np.int64))  # type: ignore[arg-type]
     status = mcf.solve()
     if status != mcf.OPTIMAL:
         if status in (mcf.INFEASIBLE, mcf.UNBALANCED):
             return False
         raise SolverError(f"min-cost flow failed with status {status!r}")
-    f = mcf.flows(arcs[n_rows: n_rows + r.shape[0]])
+    f: np.ndarray = mcf.flows(arcs[n_rows: n_rows + r.shape[0]])  # type: ignore[arg-type, assignment]
     used = np.flatnonzero(f > 0)
     row_col[r[used]] = k[used]
     return True

@@ -51,7 +51,8 @@ def solve_lp(prep: Prep, time_limit: float, solver: str = "glop", params: str = 
     """Solve the LP relaxation with GLOP (HiGHS through this wrapper returns no duals)."""
     k, n, m = prep.k, prep.n, prep.m
     model = mbh.ModelBuilderHelper()
-    idx = model.add_var_array_with_bounds(np.zeros(k), np.full(k, np.inf), np.zeros(k, bool), "")
+    # ortools' stubs write ndarray[numpy.float64], the dtype where numpy's ndarray takes the shape.
+    idx = model.add_var_array_with_bounds(np.zeros(k), np.full(k, np.inf), np.zeros(k, bool), "")  # type: ignore[arg-type]
     model.set_objective_coefficients(idx.tolist(), prep.c.astype(np.float64).tolist())
     add = model.safe_add_term_to_constraint
     for jj in range(n):

@@ -13,6 +13,7 @@ import time as _time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
+from typing import Any
 
 from attrs import frozen
 
@@ -95,13 +96,13 @@ def _solver(name: str) -> ComponentSolver:
     if name == "flow":
         return solve_flow_component
 
-    def auto(compat: Compat, comp: list[int], hint: PlanState, **kw: object) -> ComponentSolution:
+    def auto(compat: Compat, comp: list[int], hint: PlanState, **kw: Any) -> ComponentSolution:
         rule = kw.get("rule")
         linear = not isinstance(rule, Rule) or isinstance(rule.stages[0], Linear)
         pinned = kw.get("fixed") is not None
         if linear and not pinned and flow_is_exact(compat, comp):
-            return solve_flow_component(compat, comp, hint, **kw)  # type: ignore[arg-type]
-        return solve_component(compat, comp, hint, **kw)  # type: ignore[arg-type]
+            return solve_flow_component(compat, comp, hint, **kw)
+        return solve_component(compat, comp, hint, **kw)
 
     return auto
 

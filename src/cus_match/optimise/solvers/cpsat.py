@@ -26,6 +26,7 @@ import random
 import time as _time
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import attrs
@@ -151,7 +152,7 @@ class _Model:
                 m.add(sum(per_t[t]) == k * v)
         for hid, occs in by_helper.items():
             h = inst.helper(hid)
-            per_day: dict[object, list[int]] = defaultdict(list)
+            per_day: dict[date, list[int]] = defaultdict(list)
             for i in occs:
                 per_day[compat.occurrences[i].date].append(i)
             for day_occs in per_day.values():
@@ -199,7 +200,7 @@ class _Model:
             h = inst.helper(hid)
             if len(occs) > 1:
                 m.add_no_overlap([self._interval(i, self.x[(i, hid)]) for i in occs])
-            per_day: dict[object, list[int]] = defaultdict(list)
+            per_day: dict[date, list[int]] = defaultdict(list)
             per_week: dict[tuple[int, int], list[int]] = defaultdict(list)
             for i in occs:
                 per_day[compat.occurrences[i].date].append(i)
@@ -209,7 +210,7 @@ class _Model:
                 # Redundant but strong for the LP relaxation: a day holds no more visit
                 # minutes than the helper's availability that day (no_overlap alone does not
                 # tell the LP).
-                avail = sum(b - a for a, b in helper_windows(inst, h, day))  # type: ignore[arg-type]
+                avail = sum(b - a for a, b in helper_windows(inst, h, day))
                 if self.fixed is not None:
                     avail -= sum(e - s for s, e, _ in self.fixed.visits[(hid, day)])
                 if sum(compat.occurrences[i].duration for i in day_occs) > avail:
@@ -289,7 +290,7 @@ class _Model:
             self.m.add(sum(self.compat.occurrences[i].duration * self.x[(i, h)]
                            for i, h in pairs) <= math.floor(limit * 60 + 1e-9) - used)
 
-    def stage_expr(self, stage: Stage) -> cp_model.LinearExpr:
+    def stage_expr(self, stage: Stage) -> cp_model.LinearExpr | int:
         """The objective of one rule stage on this model (to maximise).
 
         With a fixed context (LNS), the equity stage counts the fixed visits' minutes too, and
@@ -297,7 +298,7 @@ class _Model:
         """
         if isinstance(stage, Linear):
             return (sum(stage.visit_coef(self.compat, i) * self.y[i] for i in self.comp)
-                    + sum(stage.pair_coef(self.compat, c) * self.x[key]  # type: ignore[return-value]
+                    + sum(stage.pair_coef(self.compat, c) * self.x[key]
                           for key, c in self.cand.items()))
         occ = self.compat.occurrences
         free = set(self.comp)
@@ -321,9 +322,9 @@ class _Model:
         return (sum(abs(stage.visit_coef(self.compat, i)) for i in self.comp)
                 + sum(abs(stage.pair_coef(self.compat, c)) for c in self.cand.values()) + 1)
 
-    def combined(self, rule: Rule) -> cp_model.LinearExpr:
+    def combined(self, rule: Rule) -> cp_model.LinearExpr | int:
         """All stages in one objective, each weighted above the spread of all later ones."""
-        total: cp_model.LinearExpr = 0  # type: ignore[assignment]
+        total: cp_model.LinearExpr | int = 0
         weight = 1
         for stage in reversed(rule.stages):
             total = total + weight * self.stage_expr(stage)
@@ -403,8 +404,8 @@ def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = Non
     y: dict[int, Any] = {}
     xvar: dict[tuple[int, str], Any] = {}
     week: dict[tuple[str, tuple[int, int]], Any] = {}
-    day: dict[tuple[str, object], Any] = {}
-    res_day: dict[tuple[str, object], list[int]] = defaultdict(list)
+    day: dict[tuple[str, date], Any] = {}
+    res_day: dict[tuple[str, date], list[int]] = defaultdict(list)
     linear = stage if isinstance(stage, Linear) else None
     pairs = linear is not None and linear.has_pairs
     t_build = _time.perf_counter()
@@ -436,8 +437,8 @@ def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = Non
                 row = day[dk] = lp.Constraint(
                     -inf, sum(b - a for a, b in helper_windows(inst, h, o.date)))
             row.SetCoefficient(x, o.duration)
-            if pairs:
-                obj.SetCoefficient(x, linear.pair_coef(compat, c))  # type: ignore[union-attr]
+            if pairs and linear is not None:  # pairs implies linear; mypy cannot tell
+                obj.SetCoefficient(x, linear.pair_coef(compat, c))
         if need.resident is not None:
             res_day[(need.resident, o.date)].append(i)
     for occs in res_day.values():

@@ -81,7 +81,7 @@ def flow_is_exact(compat: Compat, comp: Sequence[int]) -> bool:
 
 
 def gap_of(compat: Compat, comp: Sequence[int], stage: Linear | None = None
-           ) -> tuple[GapProblem, list[tuple[str, tuple]]]:
+           ) -> tuple[GapProblem, list[tuple[str, tuple[int, int]]]]:
     """The component's capacity core as a :class:`GapProblem` (and its agents' keys).
 
     An arc (helper-week, visit) is worth the ``stage``'s value of that helper on that visit
@@ -117,7 +117,7 @@ def gap_of(compat: Compat, comp: Sequence[int], stage: Linear | None = None
                          weight=np.array(weight, dtype=np.int64),
                          capacity=np.array(capacity or [0], dtype=np.int64),
                          sense="max", assign_all=False)
-    return problem, keys  # type: ignore[return-value]
+    return problem, keys
 
 
 _FIRST = Linear((("weighted_coverage", 1.0),))

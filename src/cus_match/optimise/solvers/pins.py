@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 from cus_match.clock import datetime_to_minutes
 from cus_match.compat import Candidate, Compat
+from cus_match.model import Need
 from cus_match.model.eligibility import date_reasons, pair_reasons
+from cus_match.model.instance import Instance
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Assignment, DroppedPin
 from cus_match.reasons import Reason
@@ -44,7 +47,7 @@ def place_pins(compat: Compat, pins: Sequence[Assignment]
     index = {(o.need, o.date): i for i, o in enumerate(compat.occurrences)}
     covered = {(c.need, c.date) for c in compat.covered}
     referred = {r.need for r in compat.referrals}
-    visits: dict[tuple[str, object, int], list[Assignment]] = defaultdict(list)
+    visits: dict[tuple[str, date, int], list[Assignment]] = defaultdict(list)
     for a in pins:
         visits[(a.need, a.date, datetime_to_minutes(a.start))].append(a)
     state = PlanState(compat)
@@ -93,21 +96,21 @@ def place_pins(compat: Compat, pins: Sequence[Assignment]
     return state, dropped
 
 
-def _known(inst: object, nid: str) -> bool:
+def _known(inst: Instance, nid: str) -> bool:
     try:
-        inst.need(nid)  # type: ignore[attr-defined]
+        inst.need(nid)
     except KeyError:
         return False
     return True
 
 
-def _not_eligible(compat: Compat, hid: str, need: object, day: object) -> Reason:
+def _not_eligible(compat: Compat, hid: str, need: Need, day: date) -> Reason:
     inst = compat.inst
     try:
         helper = inst.helper(hid)
     except KeyError:
         return Reason.HELPER_WITHDRAWN
-    reasons = pair_reasons(inst, helper, need) + date_reasons(inst, helper, need, day)  # type: ignore[arg-type]
+    reasons = pair_reasons(inst, helper, need) + date_reasons(inst, helper, need, day)
     return reasons[0] if reasons else Reason.NO_COMMON_TIME
 
 
