@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from builders import PERIOD, helper, instance, need
-from cus_match import compat as compat_module
 from cus_match.compat import Candidate, Compat, build_compat, starts_in
+from cus_match.compat import tables as compat_tables
 from cus_match.generate import generate
 from cus_match.model import (
     Agreement,
@@ -395,8 +395,8 @@ def test_same_as_reference_without_helpers(inst):
 
 # Needs with few eligible helpers are matched helper by helper in Python, others with numpy:
 # run each path on instances that would normally take the other.
-NUMPY_ONLY = mock.patch.object(compat_module, "_SMALL", 0)
-PYTHON_ONLY = mock.patch.object(compat_module, "_SMALL", 10**9)
+NUMPY_ONLY = mock.patch.object(compat_tables, "_SMALL", 0)
+PYTHON_ONLY = mock.patch.object(compat_tables, "_SMALL", 10**9)
 
 
 @pytest.fixture(params=["default", "numpy", "python"])
