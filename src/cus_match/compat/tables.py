@@ -828,7 +828,9 @@ def candidate_columns(tables: HelperTables, need: Need, kept: list[tuple[Occurre
     if len(idx) > 1:
         order = np.lexsort((idx, travel, ~local, ~cont))
         idx, cont, local, travel = idx[order], cont[order], local[order], travel[order]
-    cols = (tables.ids_obj[idx], travel, _MODE_OBJ[mode[idx]], cont, local)
+    # Python floats made once per need, shared by its occurrences' candidates: a city has
+    # millions of candidates and a float each would be a third more memory to allocate.
+    cols = (tables.ids_obj[idx], travel.astype(object), _MODE_OBJ[mode[idx]], cont, local)
     # Per occurrence (rows) and helper (columns): dated checks passed, availability pattern.
     day0 = tables.day0
     days = np.array([((o.date - day0).days, o.date.weekday()) for o, _ in kept],
