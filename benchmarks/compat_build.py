@@ -7,7 +7,10 @@ generated instances (seed 1):
 * ``switch``: the collector off during ``build_compat`` (the old behaviour),
 * ``on``: no switching at all,
 * ``freeze``: no switching, then ``gc.freeze()`` right after the build (moves every object the
-  process then has to a generation the collector never scans: later collections skip the graph).
+  process then has to a generation the collector never scans: later collections skip the graph),
+* ``columns`` (this tree only): no switching, and no :class:`Candidate` objects either: each
+  occurrence keeps the plain columns of ``compat.tables.candidate_columns``. Not an API (the
+  solvers read objects); it measures what a columnar candidate store would cost to build.
 
 Each variant runs on the code of this work tree (``tree``) and, with ``--base REV``, on the
 ``cus_match.compat`` of that git revision too (one module then, loaded beside this tree's
@@ -38,7 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {"town": ("town", 1.0), "city": ("city", 1.0), "city2x": ("city", 2.0)}
-VARIANTS = ("switch", "on", "freeze")
+VARIANTS = ("switch", "on", "freeze", "columns")
 
 
 def _rss_mb() -> float:
@@ -68,6 +71,13 @@ def run_one(size: str, variant: str, code: str) -> dict:
     if compat is None:
         import cus_match.compat as compat
     build_compat = compat.build_compat
+    if variant == "columns":
+        from cus_match.compat import graph, tables
+
+        def columns(t, need, kept, first, cache):
+            return tables.candidate_columns(t, need, kept, cache)
+
+        graph.need_candidates = columns
     if variant != "switch" and hasattr(compat, "_no_gc"):
         # The old code switches by itself; "no switching" runs it with a switch that does not.
         compat._no_gc = contextlib.nullcontext
@@ -110,7 +120,7 @@ def run_one(size: str, variant: str, code: str) -> dict:
     return {
         "instance": size, "profile": profile, "scale": scale, "seed": 1, "code": code,
         "variant": variant, "visits": len(c.occurrences),
-        "pairs": sum(len(x) for x in c.candidates),
+        "pairs": sum(len(x[0] if variant == "columns" else x) for x in c.candidates),
         "build_s": round(wall, 3), "cpu_s": round(cpu, 3), "gc_s": round(in_gc, 3),
         "full_collections": full, "collect_after_s": round(collect, 3),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -151,6 +161,8 @@ def main() -> None:
     for size in args.only.split(","):
         for code in codes:
             for variant in args.variants.split(","):
+                if variant == "columns" and code != "tree":
+                    continue  # the old code has no columns to keep
                 mine = []
                 for _ in range(args.repeat):
                     out = subprocess.run(

@@ -47,8 +47,24 @@ __all__ = ["Candidate", "Compat", "build_compat", "need_candidates"]
 class Candidate:
     """An eligible (occurrence, helper) pair and its soft terms.
 
-    ``starts`` are the start times (absolute minutes, on the policy's grid) at which the helper's
-    availability holds the whole visit.
+    Attributes
+    ----------
+    occ : int
+        The occurrence's index in :attr:`Compat.occurrences`.
+    helper : str
+        The helper's id.
+    travel : float
+        Minutes from the helper's home to the need's place by ``mode``.
+    mode : TravelMode
+        The fastest of the helper's modes (or the need's required mode).
+    continuity : bool
+        The helper served the resident before.
+    locality : bool
+        The helper lives at the need's place.
+    starts : tuple of int
+        The start times (absolute minutes, on the policy's grid) at which the helper's
+        availability holds the whole visit; candidates with the same availability share one
+        tuple.
     """
 
     occ: int
@@ -90,16 +106,18 @@ class _Derived:
 class Compat:
     """Eligible pairs per occurrence, and the occurrences' other fates.
 
-    Immutable: the fields are set once, by :func:`build_compat` (or by hand), and never
-    replaced; the lists are the solvers' to read, not to change. What :meth:`exclusions` needs
-    besides the fields (the helper tables, what one need's occurrences share) is derived from
-    them, so it lives in a private cache object that takes no part in equality or ``repr`` and
-    fills on first use: nothing observable changes, and a plan never pays for explanations it
-    does not ask for. ``attrs.evolve`` hands the cache on, which is right as long as the
-    instance is the same (it is rebuilt for another one).
+    Immutable, not merely frozen: the fields are set once, by :func:`build_compat` (or by
+    hand), and their lists are the solvers' to read, never to change (they are not copied: a
+    city has millions of candidates). What :meth:`exclusions` needs besides them, the helper
+    tables and what the occurrences of one need share, is derived from the instance alone, so
+    it lives in a private cache object that fills on first use and takes no part in equality
+    or ``repr``: nothing observable changes, and a plan pays for no explanation it does not ask
+    for. ``attrs.evolve`` hands the cache on; given another instance, it starts afresh.
 
     Attributes
     ----------
+    inst : Instance
+        The instance.
     occurrences : list of Occurrence
         Occurrences that need helpers (not referred, covered or outside their IPUS).
     candidates : list of list of Candidate
@@ -110,6 +128,15 @@ class Compat:
     referrals, covered, outside_ipus
         Needs referred to formal services, occurrences met by formal services, occurrences
         outside their IPUS.
+
+    Examples
+    --------
+    >>> from cus_match.generate import generate
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> by_hand = Compat(c.inst, c.occurrences, c.candidates, c.starts, c.referrals, c.covered,
+    ...                  c.outside_ipus)
+    >>> by_hand == c, by_hand.exclusions(0) == c.exclusions(0)
+    (True, True)
     """
 
     inst: Instance
