@@ -11,6 +11,7 @@ independent of :mod:`cus_match.model.eligibility`, so an optimisation there cann
 from __future__ import annotations
 
 import bisect
+import gc
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
@@ -22,8 +23,8 @@ import pytest
 from hypothesis import given, settings
 
 from builders import PERIOD, helper, instance, need
-from cus_match import compat as compat_module
 from cus_match.compat import Candidate, Compat, build_compat, starts_in
+from cus_match.compat import tables as compat_tables
 from cus_match.generate import generate
 from cus_match.model import (
     Agreement,
@@ -394,8 +395,8 @@ def test_same_as_reference_without_helpers(inst):
 
 # Needs with few eligible helpers are matched helper by helper in Python, others with numpy:
 # run each path on instances that would normally take the other.
-NUMPY_ONLY = mock.patch.object(compat_module, "_SMALL", 0)
-PYTHON_ONLY = mock.patch.object(compat_module, "_SMALL", 10**9)
+NUMPY_ONLY = mock.patch.object(compat_tables, "_SMALL", 0)
+PYTHON_ONLY = mock.patch.object(compat_tables, "_SMALL", 10**9)
 
 
 @pytest.fixture(params=["default", "numpy", "python"])
@@ -688,3 +689,48 @@ def test_graph_and_components_still_work():
     g = c.graph()
     assert g.number_of_edges() == sum(len(x) for x in c.candidates)
     assert sorted(i for comp in c.components() for i in comp) == list(range(len(c.occurrences)))
+
+
+def test_an_evolved_compat_of_another_instance_explains_that_instance():
+    inst = generate("rural", seed=2)
+    c = build_compat(inst)
+    copy = attrs.evolve(inst.helpers[0], id="zz-copy")
+    other = attrs.evolve(inst, helpers=(*inst.helpers, copy))
+    moved = attrs.evolve(c, inst=other)  # hands the cache of ``inst`` on
+    fields = (c.occurrences, c.candidates, c.starts, c.referrals, c.covered, c.outside_ipus)
+    fresh, fresh_other = Compat(inst, *fields), Compat(other, *fields)
+    differ = 0
+    for i in range(0, len(c.occurrences), 3):
+        mine = c.exclusions(i)
+        assert moved.exclusions(i) == fresh_other.exclusions(i)
+        assert c.exclusions(i) == mine == fresh.exclusions(i)
+        differ += mine != moved.exclusions(i)
+    assert differ  # the extra helper shows: the two are told apart
+
+
+def test_building_leaves_the_garbage_collector_alone():
+    assert gc.isenabled()
+    seen: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        c = build_compat(generate("town", seed=1))
+    finally:
+        gc.callbacks.remove(count)
+    assert gc.isenabled()
+    # Thousands of candidates are made: with the collector on, it runs during the build.
+    assert sum(len(x) for x in c.candidates) > 5000
+    assert seen
+
+
+def test_candidates_of_one_need_and_helper_share_their_travel_float(path):
+    c = build_compat(generate("city", seed=1, scale=0.05))
+    first: dict[tuple[str, str], float] = {}
+    for o, cs in zip(c.occurrences, c.candidates, strict=True):
+        for x in cs:
+            assert first.setdefault((o.need, x.helper), x.travel) is x.travel
+    assert sum(len(cs) for cs in c.candidates) > len(first)  # pairs recur on several dates
