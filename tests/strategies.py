@@ -88,7 +88,7 @@ FLAWS_NEED = [
     "pus_limit", "helpers_needed",
 ]
 
-# A valid id: what model/_validators.py accepts (fullmatch, so no trailing newline).
+# A valid id: what model/validators.py accepts (fullmatch, so no trailing newline).
 _ID_REGEX = r"[A-Za-z0-9][A-Za-z0-9_.:/\-]{0,15}"
 
 # An area of about 1.3 x 0.9 km: walking 4.5 km/h with detour 1.3 stays under 30 minutes.

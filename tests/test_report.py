@@ -129,7 +129,7 @@ def test_polish_report_speaks_polish(evil):
     html = render_report(inst, result, lang="pl")
     assert "Plan jest propozycją" in html
     assert "brak sprawdzenia w RSPS lub informacji z KRK" in html  # reasons.py's Polish text
-    assert ">wt<" in html  # textplan's Polish day names (24.03.2026 is a Tuesday)
+    assert ">wt<" in html  # lang's Polish day names (24.03.2026 is a Tuesday)
     assert "24.03.2026" in html
     assert "pomocniczość" in html  # the referral's constraint label, translated
     assert "subsidiarity" not in html
