@@ -43,6 +43,7 @@ from typing import Literal
 
 from cus_match.clock import Weekday
 from cus_match.errors import FieldValueError
+from cus_match.lang import DAY_ABBR
 from cus_match.problem_texts import ProblemCode
 
 __all__ = [
@@ -267,9 +268,11 @@ _DAY_WORDS: dict[Weekday, tuple[str, ...]] = {
 }
 _DAYS_BY_WORD = {w: d for d, words in _DAY_WORDS.items() for w in words}
 _DAYS = list(Weekday)
+#: How a weekday is written into a cell: the Polish short name (from :mod:`cus_match.lang`), the
+#: file format's own id in English (``mon``: what the JSON format and the reader take).
 DAY_NAMES: dict[str, tuple[str, ...]] = {
-    "pl": ("pon", "wt", "śr", "czw", "pt", "sob", "nd"),
-    "en": ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+    "pl": DAY_ABBR["pl"],
+    "en": tuple(d.value for d in Weekday),
 }
 _DASH = r"\s*[-–—]\s*"
 _DAYSPEC = re.compile(rf"([^\W\d_]+)\.?(?:{_DASH}([^\W\d_]+)\.?)?\s*")

@@ -34,7 +34,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from attrs import field, frozen
 
@@ -63,6 +63,7 @@ from cus_match.io.sheet_messages import (
     location,
     row_words,
 )
+from cus_match.lang import check_lang
 from cus_match.model import TravelSettings
 from cus_match.model.instance import Instance
 from cus_match.problem_texts import ProblemCode
@@ -85,9 +86,7 @@ _NO = object()  # a speed cell saying "brak"/"none": the mode is not used
 
 
 def _check_lang(lang: str) -> Lang:
-    if lang not in ("pl", "en"):
-        raise InvalidOptionError(f"lang must be 'pl' or 'en', got {lang!r}")
-    return lang  # type: ignore[return-value]
+    return cast(Lang, check_lang(lang))  # en or pl, as the check ensures
 
 
 # --- problems -------------------------------------------------------------------------------
