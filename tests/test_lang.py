@@ -134,6 +134,8 @@ CALLS = {
     "cus_match.lang.count": lambda c, lang, tmp: lng.count(2, lang, "a", "b"),
     "cus_match.lang.number": lambda c, lang, tmp: lng.number(1.5, lang),
     "cus_match.lang.day_abbr": lambda c, lang, tmp: lng.day_abbr(0, lang),
+    "cus_match.lang.day_date": lambda c, lang, tmp: lng.day_date(date(2026, 3, 24), lang),
+    "cus_match.lang.exact_number": lambda c, lang, tmp: lng.exact_number(-0.25, lang),
     "cus_match.lang.day_name": lambda c, lang, tmp: lng.day_name(0, lang),
     "cus_match.lang.short_date": lambda c, lang, tmp: lng.short_date(date(2026, 3, 1), lang),
     "cus_match.lang.long_date": lambda c, lang, tmp: lng.long_date(date(2026, 3, 1), lang),

@@ -50,7 +50,9 @@ __all__ = [
     "check_lang",
     "count",
     "day_abbr",
+    "day_date",
     "day_name",
+    "exact_number",
     "local_name",
     "long_date",
     "number",
@@ -215,6 +217,18 @@ def number(x: float, lang: str, digits: int = 1, *, fixed: bool = False,
     return text.replace(".", sep)
 
 
+def exact_number(x: float, lang: str) -> str:
+    """Every digit of ``x`` (its shortest round-trip form), with the language's decimal mark.
+
+    For values that must read back equal (a spreadsheet cell, an offending value quoted in an
+    error): ``-0.25`` stays ``-0,25``, never rounded.
+
+    >>> exact_number(-0.25, "pl"), exact_number(49.482, "en"), exact_number(1e-07, "pl")
+    ('-0,25', '49.482', '1e-07')
+    """
+    return repr(x).replace(".", pick(_DECIMAL, lang))
+
+
 # Days, months, dates -------------------------------------------------------------------------
 
 DAY_ABBR: Final[dict[str, tuple[str, ...]]] = {
@@ -252,6 +266,17 @@ def day_abbr(weekday: int, lang: str) -> str:
 def day_name(weekday: int, lang: str) -> str:
     """Full weekday name, Monday = 0: ``Monday`` / ``poniedziałek``."""
     return pick(DAY_NAMES, lang)[weekday]
+
+
+def day_date(d: date, lang: str) -> str:
+    """A visit's day in a sentence: ``wt 24.03`` / ``Tue 24.03``.
+
+    Day names come from here, not from ``strftime``'s ``%a``, which follows the process locale.
+
+    >>> day_date(date(2026, 3, 24), "pl"), day_date(date(2026, 3, 24), "en")
+    ('wt 24.03', 'Tue 24.03')
+    """
+    return f"{day_abbr(d.weekday(), lang)} {d:%d.%m}"
 
 
 def short_date(d: date, lang: str) -> str:

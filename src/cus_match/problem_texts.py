@@ -50,7 +50,16 @@ from datetime import date
 from typing import Any, Final
 
 from cus_match.errors import Problem
-from cus_match.lang import MODE_WORDS, check_lang, number, plural, short_date
+from cus_match.lang import (
+    MODE_WORDS,
+    check_lang,
+    count,
+    exact_number,
+    number,
+    pick,
+    plural,
+    short_date,
+)
 
 __all__ = ["TEXTS", "WORDS", "ProblemCode", "placeholders", "problem_count",
            "problem_from_dict", "render"]
@@ -698,16 +707,9 @@ _OS_ERRORS_PL: Final[dict[str, str]] = {
 
 def _number(x: float, lang: str) -> str:
     # Exact, with the language's decimal mark: an offending -0.25 must not be rounded to -0,2.
-    if isinstance(x, bool | int):
-        return str(x)
-    text = repr(x)
-    if lang == "en" or not math.isfinite(x):
-        return text
-    if x.is_integer():
+    if lang == "pl" and isinstance(x, float) and math.isfinite(x) and x.is_integer():
         return number(x, lang)
-    if "e" in text:
-        return text.replace(".", ",")
-    return number(x, lang, digits=len(text.partition(".")[2]))
+    return exact_number(x, lang)
 
 
 def _show(value: Any, lang: str) -> str:
@@ -811,7 +813,7 @@ def problem_count(n: int, lang: str = "en") -> str:
     """
     forms: dict[str, Sequence[str]] = {"en": ("problem", "problems"),
                                        "pl": ("problem", "problemy", "problemów")}
-    return f"{n} {plural(n, lang, *forms[check_lang(lang)])}"
+    return count(n, lang, *pick(forms, lang))
 
 
 def problem_from_dict(data: Mapping[str, Any]) -> Problem:

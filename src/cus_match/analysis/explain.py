@@ -42,7 +42,15 @@ from attrs import field, frozen
 from cus_match.clock import iso_week
 from cus_match.compat import Candidate, Compat, build_compat
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
-from cus_match.lang import MODE_WORDS, check_lang, count, day_abbr, local_name, number, pick
+from cus_match.lang import (
+    MODE_WORDS,
+    check_lang,
+    count,
+    day_date,
+    local_name,
+    number,
+    pick,
+)
 from cus_match.model import TravelMode
 from cus_match.model.eligibility import date_reasons, pair_reasons, required_qualifications
 from cus_match.model.instance import Instance
@@ -468,7 +476,7 @@ class _Ctx:
 
     # Words ---------------------------------------------------------------------------------
     def day(self, d: date) -> str:
-        return f"{day_abbr(d.weekday(), self.lang)} {d:%d.%m}"
+        return day_date(d, self.lang)
 
     def hm(self, dt: datetime) -> str:
         from zoneinfo import ZoneInfo

@@ -78,7 +78,7 @@ from cus_match.compat import (
     start_grid,
 )
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
-from cus_match.lang import MODE_BY, check_lang, day_abbr, number
+from cus_match.lang import MODE_BY, check_lang, day_date, number
 from cus_match.model import Need, TravelMode
 from cus_match.model.eligibility import outside_ipus
 from cus_match.model.instance import Instance, cross_check
@@ -259,7 +259,7 @@ class Recommendation:
                                                    fixed=True)))
             label = f"{m.helper} ({m.name})" if m.name else m.helper
             who.append(f"{label}: {', '.join(terms)}")
-        head = (f"{self.rank}. {_day(self.date, lang)} {self.start:%H:%M}-{self.end:%H:%M} ")
+        head = (f"{self.rank}. {day_date(self.date, lang)} {self.start:%H:%M}-{self.end:%H:%M} ")
         line = head + "; ".join(who)
         if self.visits > 1:
             which = "series" if len(self.members) == 1 else "team_series"
@@ -311,11 +311,6 @@ _TEXT = {
         "need": "Propozycje dla potrzeby {need}",
     },
 }
-
-
-def _day(d: date, lang: str) -> str:
-    # Day names from lang: strftime's %a follows the process locale, not the text's language.
-    return f"{day_abbr(d.weekday(), lang)} {d:%d.%m}"
 
 
 def _minutes(dt: datetime) -> float:
@@ -765,9 +760,9 @@ def format_recommendations(visits: Sequence[Visit], options: Sequence[Recommenda
     lines = [t["need"].format(need=need)]
     for v in visits:
         if v.status != "open":
-            lines.append(f"  {_day(v.date, lang)}: {t[v.status].format(detail=v.detail)}")
+            lines.append(f"  {day_date(v.date, lang)}: {t[v.status].format(detail=v.detail)}")
         elif not by_date.get(v.date):
-            lines.append(f"  {_day(v.date, lang)}: {t['none']}")
+            lines.append(f"  {day_date(v.date, lang)}: {t['none']}")
         else:
             lines += [f"  {o.text(lang)}" for o in sorted(by_date[v.date], key=lambda o: o.rank)]
     return "\n".join(lines)

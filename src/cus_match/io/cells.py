@@ -43,7 +43,7 @@ from typing import Literal
 
 from cus_match.clock import Weekday
 from cus_match.errors import FieldValueError
-from cus_match.lang import DAY_ABBR
+from cus_match.lang import DAY_ABBR, exact_number
 from cus_match.problem_texts import ProblemCode
 
 __all__ = [
@@ -207,8 +207,7 @@ def write_number(value: float, lang: Lang) -> str:
     """
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         value = int(value)
-    text = repr(value)
-    return text.replace(".", ",") if lang == "pl" else text
+    return exact_number(value, lang)
 
 
 _YES_NO = {"pl": ("tak", "nie"), "en": ("yes", "no")}
