@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -29,7 +30,14 @@ from cus_match.optimise.solve import solve
 from cus_match.plan.check import check
 from cus_match.plan.result import Assignment, Result
 from cus_match.report.calendar import event_uid, helper_calendars, ics_filename, write_ics
-from cus_match.report.tables import plan_tables, read_names, write_csv, write_xlsx
+from cus_match.report.tables import (
+    CSV_NAMES,
+    TABLE_KEYS,
+    plan_tables,
+    read_names,
+    write_csv,
+    write_xlsx,
+)
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 EVIL_HELPER = '=HYPERLINK("http://evil.example","click")'
@@ -154,6 +162,65 @@ def test_xlsx_numbers_are_numbers_and_dates_are_dates(evil, tmp_path):
     assert un.cell(2, uheads.index("Priorytet") + 1).data_type == "n"
 
 
+def test_xlsx_every_sheet_is_set_up_for_print(evil, tmp_path):
+    inst, result = evil
+    p = write_xlsx(inst, result, tmp_path / "plan.xlsx", lang="pl")
+    wb = openpyxl.load_workbook(p)
+    assert len(wb.worksheets) == len(TABLE_KEYS)
+    for ws in wb.worksheets:
+        assert ws.print_title_rows == "$1:$1", ws.title  # the header row on every page
+        assert ws.freeze_panes == "A2"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}" \
+                                     f"{ws.max_row}"
+        assert ws.oddFooter.right.text == "strona &P z &N"
+        assert ws.oddHeader.right.text == "23.03.2026 – 29.03.2026"
+    assert wb.worksheets[0].oddHeader.left.text == "Harmonogram pomagających"
+    # Dates as Polish Excel shows them.
+    ws = wb["Harmonogram pomagających"]
+    assert ws.cell(2, 3).number_format == "dd.mm.yyyy"
+
+
+def test_xlsx_one_sheet_per_helper_on_request(evil, tmp_path):
+    inst, result = evil
+    plain = openpyxl.load_workbook(write_xlsx(inst, result, tmp_path / "a.xlsx", lang="pl"))
+    p = write_xlsx(inst, result, tmp_path / "b.xlsx", lang="pl", sheet_per_helper=True)
+    wb = openpyxl.load_workbook(p)
+    assert wb.sheetnames[:len(TABLE_KEYS)] == plain.sheetnames
+    extra = wb.worksheets[len(TABLE_KEYS):]
+    by_helper: dict[str, list] = {}
+    for a in result.assignments:
+        by_helper.setdefault(a.helper, []).append(a)
+    assert len(extra) == len(by_helper)
+    names = [ws.title for ws in extra]
+    assert len({n.casefold() for n in names}) == len(names)
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    for ws in extra:
+        heads = [c.value for c in ws[1]]
+        assert heads[:2] == ["Data", "Dzień"]  # the helper's own sheet: no helper columns
+        header = ws.oddHeader.left.text
+        hid = next(h for h in by_helper if f"({h})" in header)
+        assert header.startswith("Harmonogram: ")
+        need = heads.index("Potrzeba (id)")
+        assert sorted(r[need].value for r in ws.iter_rows(min_row=2)) == sorted(
+            a.need for a in by_helper[hid])
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.page_setup.orientation == "landscape"
+    # Still no formula anywhere: the helper's name with a leading "=" is neutralised.
+    texts = [c.value for ws in extra for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)]
+    assert not [v for v in texts if v.startswith(DANGEROUS)]
+    # Excel's header codes start with "&": a name's own ampersand is doubled.
+    amp = attrs.evolve(inst, helpers=[attrs.evolve(h, name="Anna & Jan") if h.id == "h1"
+                                      else h for h in inst.helpers])
+    wb = openpyxl.load_workbook(write_xlsx(amp, result, tmp_path / "c.xlsx",
+                                           sheet_per_helper=True))
+    assert any("Anna && Jan (h1)" in ws.oddHeader.left.text for ws in wb.worksheets)
+
+
 def test_xlsx_shows_residents_by_id_unless_names_given(evil, tmp_path):
     inst, result = evil
     _wb, cells = _cells(write_xlsx(inst, result, tmp_path / "a.xlsx"))
@@ -174,8 +241,9 @@ def _read_csv(path, delimiter=";"):
 def test_csv_neutralises_every_malicious_text_cell(evil, tmp_path):
     inst, result = evil
     paths = write_csv(inst, result, tmp_path, lang="pl", names=EVIL_NAMES)
-    assert [p.name for p in paths] == ["helpers.csv", "residents.csv", "unmet.csv",
-                                       "near_misses.csv", "referrals.csv", "covered.csv"]
+    assert [p.name for p in paths] == ["wizyty.csv", "mieszkańcy.csv", "bez_pomocy.csv",
+                                       "prawie_pasujący.csv", "skierowania.csv",
+                                       "usługi_formalne.csv"]
     fields = []
     for p in paths:
         assert p.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
@@ -204,6 +272,25 @@ def test_csv_numbers_are_plain_numbers_with_the_locale_decimal(evil, tmp_path):
         assert float(travel.replace(",", ".")) == pytest.approx(want)
         assert row[heads.index("Date")] == "2026-03-24"
         assert row[heads.index("From")] == "09:00"
+
+
+def test_csv_names_and_dates_follow_the_language(evil, tmp_path):
+    inst, result = evil
+    en = write_csv(inst, result, tmp_path / "en", lang="en")
+    pl = write_csv(inst, result, tmp_path / "pl", lang="pl")
+    assert [p.name for p in en] == [f"{k}.csv" for k in TABLE_KEYS]
+    assert [p.stem for p in pl] == [CSV_NAMES["pl"][k] for k in TABLE_KEYS]
+    assert pl[0].name == "wizyty.csv"
+    for path, day in ((en[0], "2026-03-24"), (pl[0], "24.03.2026")):
+        rows = _read_csv(path)
+        dates = [r[rows[0].index("Data" if path in pl else "Date")] for r in rows[1:]]
+        assert day in dates
+        assert all(re.fullmatch(r"\d{2}\.\d{2}\.\d{4}" if path in pl else r"\d{4}-\d{2}-\d{2}",
+                                d) for d in dates)
+    # The Polish dates read back as the importer reads every Polish spreadsheet date.
+    from cus_match.io.cells import read_date
+
+    assert read_date("24.03.2026") == "2026-03-24"
 
 
 def test_csv_rejects_bad_options(evil, tmp_path):
@@ -346,7 +433,7 @@ def test_cli_export_writes_every_format_and_checks_names(evil, tmp_path, capsys)
                  "--csv", str(tmp_path / "csv"), "--ics", str(tmp_path / "ics"),
                  "--names", str(names), "--lang", "pl"]) == 0
     assert (tmp_path / "p.xlsx").exists()
-    rows = _read_csv(tmp_path / "csv" / "residents.csv")
+    rows = _read_csv(tmp_path / "csv" / "mieszkańcy.csv")
     assert rows[0][:2] == ["Mieszkaniec (id)", "Mieszkaniec"]
     assert ["r1", "Jan"] in [r[:2] for r in rows]
     assert len(list((tmp_path / "ics").glob("*.ics"))) == len({a.helper for a in
@@ -357,6 +444,13 @@ def test_cli_export_writes_every_format_and_checks_names(evil, tmp_path, capsys)
                  "--names", str(names)]) == 1
     assert "r9: not a resident" in capsys.readouterr().err
     assert main(["export", str(fi), str(fr)]) == 2
+    assert main(["export", str(fi), str(fr), "--csv", str(tmp_path / "c3"),
+                 "--sheet-per-helper"]) == 2
+    assert "--sheet-per-helper needs --xlsx" in capsys.readouterr().err
+    assert main(["export", str(fi), str(fr), "--xlsx", str(tmp_path / "h.xlsx"),
+                 "--sheet-per-helper", "--lang", "pl"]) == 0
+    wb = openpyxl.load_workbook(tmp_path / "h.xlsx")
+    assert len(wb.sheetnames) == len(TABLE_KEYS) + len({a.helper for a in result.assignments})
 
 
 def test_cli_global_lang_applies_to_export(evil, tmp_path):
@@ -365,7 +459,7 @@ def test_cli_global_lang_applies_to_export(evil, tmp_path):
     dump_instance(inst, fi)
     dump_result(result, fr)
     assert main(["--lang", "pl", "export", str(fi), str(fr), "--csv", str(tmp_path)]) == 0
-    assert _read_csv(tmp_path / "helpers.csv")[0][0] == "Pomagający (id)"
+    assert _read_csv(tmp_path / "wizyty.csv")[0][0] == "Pomagający (id)"
 
 
 def test_result_with_no_assignments_exports_empty_tables(tmp_path):

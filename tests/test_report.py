@@ -41,12 +41,12 @@ SECTIONS = {
     "en": ["Summary", "Coverage by place and kind of help", "Helpers&#39; load",
            "Map of places", "Unmet visits and why", "Shortage diagnosis",
            "Referred to formal services", "Visits met by formal services",
-           "Helpers&#39; schedule", "Matching rule and approval"],
+           "Matching rule and approval", "Week by week", "Helpers&#39; schedule"],
     "pl": ["Podsumowanie", "Pokrycie potrzeb według miejsc i rodzajów pomocy",
            "Obciążenie pomagających", "Mapa miejscowości", "Wizyty bez pomocy i dlaczego",
            "Diagnoza niedoborów", "Skierowania do usług formalnych",
-           "Wizyty objęte usługami formalnymi", "Harmonogram pomagających",
-           "Zasada doboru i zatwierdzenie planu"],
+           "Wizyty objęte usługami formalnymi", "Zasada doboru i zatwierdzenie planu",
+           "Tydzień po tygodniu", "Harmonogram pomagających"],
 }
 
 
@@ -133,7 +133,7 @@ def test_polish_report_speaks_polish(evil):
     assert "24.03.2026" in html
     assert "pomocniczość" in html  # the referral's constraint label, translated
     assert "subsidiarity" not in html
-    assert "reguły <strong>fifo</strong>: pokrycie potrzeb ważone priorytetem" in html
+    assert "Zasada doboru: pokrycie potrzeb" in html
 
 
 @pytest.mark.parametrize(("lang", "constraint", "rule", "feasible"), [
@@ -165,11 +165,21 @@ def test_unmet_visit_is_explained_with_reasons_and_near_misses(evil):
     inst, result = evil
     html = render_report(inst, result, lang="en")
     unmet = html[html.index('id="unmet"'):html.index('id="shortage"')]
-    assert "n2" in unmet
-    assert "lacks the child-protection checks" in unmet
-    assert '<details id="explain-n2">' in unmet
-    assert "Helpers excluded, by reason:" in unmet  # explain()'s text
-    assert "would fit, but for one thing" in unmet
+    group = unmet[unmet.index('<details class="need" id="unmet-n2">'):]
+    group = group[:group.index("</details>")]
+    summary = group[:group.index("</summary>")]
+    # One collapsed line: the need, its kind, who, where, how many visits and the main reason.
+    assert "<strong>n2</strong> · Homework help · r2 · place: " in summary
+    u = result.unmet[0]
+    assert f"1 visit; {u.main_reason.text('en')}" in summary  # the plan's own main reason
+    assert "lacks the child-protection checks" in group  # the other reason, inside
+    assert "Tue 24.03" in group  # its date, as lang writes a day
+    main = next(rc for rc in u.reasons if rc.reason == u.main_reason)
+    helpers = "1 helper" if main.helpers == 1 else f"{main.helpers} helpers"
+    assert f"helpers it excluded: {helpers}" in group
+    for nm in u.near_misses:  # whom the coordinator could unblock, with the one thing
+        assert f"({nm.helper}): {nm.reason.text('en')}" in group
+    assert "cus-match explain INSTANCE.json PLAN.json n2" in group
 
 
 def test_charts_and_map_are_inline_svg_without_external_resources(evil):
@@ -247,10 +257,14 @@ def test_residents_names_appear_only_when_given(evil):
     assert "Ewa Nowak" not in without
     assert "r1" in without
     assert "r2" in without
-    assert "Imiona i nazwiska mieszkańców" not in without
+    assert "imiona i nazwiska" not in without
+    assert without.count("wyłącznie pod identyfikatorami") == 2  # the notice and the footer
     with_names = render_report(inst, result, lang="pl", names=NAMES)
     assert "Ewa Nowak-Zielińska" in with_names
-    assert "Imiona i nazwiska mieszkańców pochodzą z listy" in with_names
+    # The privacy line tells the truth: names are shown, so it no longer says ids only.
+    assert "Raport pokazuje imiona i nazwiska mieszkańców" in with_names
+    assert "nie udostępniaj go" in with_names
+    assert "wyłącznie pod identyfikatorami" not in with_names
     assert "<th scope=\"col\">Mieszkaniec</th>" in with_names
 
 
@@ -324,7 +338,7 @@ def test_demo_instance_report():
     assert "Gmina Bukowsko (synthetic demo)" in html
     assert f"<td>{len(result.assignments)}</td>" in html
     for u in result.unmet[:3]:
-        assert f'<details id="explain-{u.need}">' in html
+        assert f'<details class="need" id="unmet-{u.need}">' in html
     assert html.count("<svg") == 4
     schedule = html[html.index('id="schedule"'):]
     for hid in {a.helper for a in result.assignments}:
@@ -340,16 +354,72 @@ def test_custom_rule_and_previous_plan_are_reported(evil):
     assert f"Helper–need pairs kept from the previous plan</th><td>{pairs} of {pairs}" in html
 
 
-def test_long_tables_are_cut_with_a_note():
+def test_long_lists_are_grouped_capped_and_counted_in_visits():
     inst = generate("rural", seed=3)
     result = solve(inst, method="greedy")
-    assert len(result.unmet) > 5
-    html = render_report(inst, result, lang="pl", max_rows=2, max_explanations=1)
+    by_need: dict[str, int] = {}
+    for u in result.unmet:
+        by_need[u.need] = by_need.get(u.need, 0) + 1
+    assert len(by_need) > 3
+    assert max(by_need.values()) > 1  # a need unmet on several dates
+    html = render_report(inst, result, lang="pl", max_rows=2, max_explanations=3)
     assert "… i jeszcze" in html
     assert "(pełne zestawienia: cus-match export --xlsx)" in html
-    assert html.count("<details") == 1
-    unmet_needs = len({u.need for u in result.unmet})
-    assert f"Pokazano wyjaśnienia dla części potrzeb: 1 z {unmet_needs}." in html
+    shown = re.findall(r'<details class="need" id="unmet-([^"]+)">', html)
+    assert len(shown) == 3
+    # What is left out is counted in visits, not in lines of text.
+    left = len(result.unmet) - sum(by_need[n] for n in shown)
+    visits = {1: "wizyta"}.get(left, "wizyty" if left % 10 in (2, 3, 4)
+                               and left % 100 not in (12, 13, 14) else "wizyt")
+    needs = len(by_need) - 3
+    assert (f"… i jeszcze {left} {visits} bez pomocy ({needs} potrzeb" in html), left
+    assert "arkusz „Wizyty bez pomocy”" in html
+    # A weekly need is one line with its dates, however many weeks it is unmet.
+    for nid in shown:
+        assert html.count(f'id="unmet-{nid}"') == 1
+
+
+def test_plan_quality_is_told_in_words_and_the_solver_values_kept_for_specialists(evil):
+    inst, result = evil
+    best = attrs.evolve(result, status="optimal", objective=10.0, bound=10.0)
+    near = attrs.evolve(result, status="feasible", objective=9.7, bound=10.0)
+    bare = attrs.evolve(result, status="feasible", objective=9.7, bound=None)
+    for plan, words in ((best, "to najlepszy możliwy plan według przyjętej zasady doboru "
+                               "(udowodnione)"),
+                        (near, "ten plan jest najwyżej o 3% słabszy od najlepszego możliwego"),
+                        (bare, "nie wiadomo, jak blisko najlepszego możliwego jest ten plan")):
+        html = render_report(inst, plan, lang="pl")
+        main, tech = html.split('<details class="tech"', 1)
+        tech = tech[:tech.index("</details>")]
+        assert f"<strong>Jakość planu:</strong> {words}" in main
+        for jargon in ("Metoda", "Wartość celu", "Najlepsze udowodnione ograniczenie",
+                       "ocena", "2026-W"):
+            assert jargon not in main, jargon
+        assert "Dla specjalistów" in tech
+        assert "<th scope=\"row\">Metoda</th><td>greedy</td>" in tech
+        assert "fifo: maximise" in tech  # the rule's formula, for whoever wants it
+    # "At most": never rounded down.
+    html = render_report(inst, attrs.evolve(near, objective=9.6999), lang="en")
+    assert "this plan is at most 3.1% below the best possible" in html
+
+
+def test_week_grid_and_helper_pages(evil):
+    inst, result = evil
+    html = render_report(inst, result, lang="pl")
+    week = html[html.index('id="week"'):html.index('id="schedule"')]
+    assert "Tydzień 23–29.03.2026" in week
+    assert "2026-W" not in html
+    assert "<th scope=\"col\">wt 24.03</th>" in week
+    pages = html[html.index('id="schedule"'):]
+    helpers = sorted({a.helper for a in result.assignments})
+    assert pages.count('<details class="helper-page"') == len(helpers)
+    for hid in helpers:
+        assert f'<a href="#helper-{hid}">' in week
+        assert f'id="helper-{hid}"' in pages
+    # Printed, each helper's schedule starts a page and prints open.
+    assert "details.helper-page { break-before: page; }" in html
+    assert "details.helper-page::details-content { content-visibility: visible;" in html
+    assert "@media print" in html
 
 
 def test_bad_options_and_foreign_results_raise(evil):

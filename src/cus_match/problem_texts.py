@@ -157,6 +157,12 @@ class ProblemCode(enum.StrEnum):
     NAMES_FIELD_COUNT = "names_field_count"
     NAMES_NO_NAME = "names_no_name"
     NAMES_DUPLICATE_ID = "names_duplicate_id"
+    # A base map of roads or boundaries for the report (io.geojson) ---------------------------
+    GEOJSON_POSITION = "geojson_position"
+    GEOJSON_LINE_TOO_SHORT = "geojson_line_too_short"
+    GEOJSON_RING_TOO_SHORT = "geojson_ring_too_short"
+    GEOJSON_NOT_DEGREES = "geojson_not_degrees"
+    GEOJSON_NOTHING_TO_DRAW = "geojson_nothing_to_draw"
     # Spreadsheets: files, sheets, columns (io.sheets) -----------------------------------------
     WORKBOOK_UNREADABLE = "workbook_unreadable"
     FILE_NOT_TEXT = "file_not_text"
@@ -478,6 +484,31 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.NAMES_DUPLICATE_ID: {
         "en": "duplicate id {id:q} (first on line {line})",
         "pl": "powtórzony identyfikator {id:q} (pierwszy raz w wierszu {line})"},
+    # A base map: GeoJSON (RFC 7946) positions are [longitude, latitude] in WGS 84 degrees.
+    C.GEOJSON_POSITION: {
+        "en": "a position is [longitude, latitude] in degrees: 2 or 3 numbers, got {value}",
+        "pl": "pozycja to [długość, szerokość geograficzna] w stopniach: 2 lub 3 liczby, "
+              "jest {value}"},
+    C.GEOJSON_LINE_TOO_SHORT: {
+        "en": "a line needs at least 2 positions, got {count}",
+        "pl": "linia wymaga co najmniej 2 pozycji, jest {count}"},
+    C.GEOJSON_RING_TOO_SHORT: {
+        "en": "a polygon's ring needs at least 4 positions (the first repeated last), got "
+              "{count}",
+        "pl": "obwód wielokąta wymaga co najmniej 4 pozycji (pierwsza powtórzona na końcu), "
+              "jest {count}"},
+    C.GEOJSON_NOT_DEGREES: {
+        "en": "{count} {count:plural:position is|positions are} not longitude and latitude in "
+              "degrees (the first, at {first}: {value}); save the file in WGS 84 (EPSG:4326), "
+              "as GeoJSON requires",
+        "pl": "{count} {count:plural:pozycja nie jest|pozycje nie są|pozycji nie jest} długością "
+              "i szerokością geograficzną w stopniach (pierwsza w {first}: {value}); zapisz plik "
+              "w układzie WGS 84 (EPSG:4326), jak wymaga GeoJSON"},
+    C.GEOJSON_NOTHING_TO_DRAW: {
+        "en": "no lines or areas to draw (a base map needs LineString, MultiLineString, Polygon "
+              "or MultiPolygon geometries)",
+        "pl": "brak linii i obszarów do narysowania (podkład wymaga geometrii LineString, "
+              "MultiLineString, Polygon lub MultiPolygon)"},
     # Spreadsheets. ``detail`` is the spreadsheet library's or the csv module's own words.
     C.WORKBOOK_UNREADABLE: {
         "en": "cannot open the .xlsx workbook: {detail}",

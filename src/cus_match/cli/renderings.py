@@ -69,6 +69,9 @@ def register(sub: Any) -> dict[str, Handler]:
     rp.add_argument("--previous", type=Path, metavar="RESULT", default=None,
                     help="the previous round's plan (result JSON): pairs kept from it")
     rp.add_argument("--title", default=None, help="page title")
+    rp.add_argument("--basemap", type=Path, metavar="FILE.geojson", default=None,
+                    help="roads or boundaries (GeoJSON, longitude/latitude) drawn under the "
+                         "map's places")
     add_lang_option(rp, "language of the report")
 
     e = sub.add_parser("export", help="write a plan as XLSX, CSV files and/or calendars (.ics)")
@@ -79,6 +82,8 @@ def register(sub: Any) -> dict[str, Handler]:
     e.add_argument("--ics", type=Path, metavar="FOLDER",
                    help="folder for one calendar per helper")
     _add_names_option(e)
+    e.add_argument("--sheet-per-helper", action="store_true",
+                   help="in the workbook, also one printable sheet per helper")
     e.add_argument("--delimiter", choices=[";", ","], default=";",
                    help="CSV field separator (default ';', for Polish Excel)")
     add_lang_option(e, "language of headers and words")
@@ -112,8 +117,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     inst, result = load_plan(args.file, args.result)
     names = _read_names(args.names, inst) if args.names else None
     previous = load_result(args.previous) if args.previous else None
+    basemap = None
+    if args.basemap:
+        from cus_match.io.geojson import read_basemap
+
+        basemap = read_basemap(args.basemap)
     print(write_report(inst, result, args.output, lang=args.lang, names=names,
-                       previous=previous, title=args.title))
+                       previous=previous, title=args.title, basemap=basemap))
     return EXIT_OK
 
 
@@ -121,12 +131,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if not (args.xlsx or args.csv or args.ics):
         print("error: export needs at least one of --xlsx, --csv, --ics", file=sys.stderr)
         return EXIT_USAGE
+    if args.sheet_per_helper and not args.xlsx:
+        print("error: --sheet-per-helper needs --xlsx", file=sys.stderr)
+        return EXIT_USAGE
     inst, result = load_plan(args.file, args.result)
     names = _read_names(args.names, inst) if args.names else None
     if args.xlsx:
         from cus_match.report.tables import write_xlsx
 
-        print(write_xlsx(inst, result, args.xlsx, lang=args.lang, names=names))
+        print(write_xlsx(inst, result, args.xlsx, lang=args.lang, names=names,
+                         sheet_per_helper=args.sheet_per_helper))
     if args.csv:
         from cus_match.report.tables import write_csv
 

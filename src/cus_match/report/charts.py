@@ -94,7 +94,7 @@ def load_bars(key: str, labels: Sequence[str], hours: Sequence[float],
               caps: Sequence[float], xlabel: str, cap_label: str) -> str:
     """Horizontal bars of hours with a tick at each helper's cap."""
     n = len(labels)
-    with _figure(7.0, 1.1 + 0.28 * max(n, 1)) as fig:
+    with _figure(7.0, 1.0 + 0.2 * max(n, 1)) as fig:
         ax = fig.add_subplot()
         ys = list(range(n))[::-1]
         over = [h > c + 1e-9 for h, c in zip(hours, caps, strict=True)]
@@ -112,15 +112,26 @@ def load_bars(key: str, labels: Sequence[str], hours: Sequence[float],
         return _svg(fig, key)
 
 
+Line = Sequence[tuple[float, float]]  # (longitude, latitude) vertices
+
+
 def place_map(key: str, points: Sequence[tuple[str, float, float, float, float | None]],
-              size_label: str, colour_label: str, hours_text: Callable[[float], str]) -> str:
-    """A schematic map: ``(label, lat, lon, unmet_hours, share)`` per place, no tiles.
+              size_label: str, colour_label: str, hours_text: Callable[[float], str], *,
+              lines: Sequence[Line] = (), areas: Sequence[Line] = (),
+              km_text: Callable[[float], str] | None = None) -> str:
+    """A map of places: ``(label, lat, lon, unmet_hours, share)`` per place, no tiles.
 
     Marker area grows with unmet hours; colour shows the share met (grey when the place has no
     visits). Longitude is scaled by ``cos(latitude)`` so distances look right. Labels of places
     close together are moved apart (a greedy search over a few offsets).
+
+    ``lines`` (roads, rivers) and ``areas`` (boundaries, as closed rings) are a base layer the
+    coordinator supplies, drawn in grey under the points; the map's extent stays that of the
+    places. Vertices closer together than the drawing can show are dropped, so a detailed file
+    does not make a heavy page. ``km_text`` labels a scale bar (no bar without it).
     """
     from matplotlib import colormaps
+    from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.colors import Normalize
 
     lats = [p[1] for p in points]
@@ -131,8 +142,22 @@ def place_map(key: str, points: Sequence[tuple[str, float, float, float, float |
     width = 7.5
     height = min(max(width * 0.8 * span_y / span_x, 3.0), 7.5)
     top = max((p[3] for p in points), default=0.0)
+    pad_x, pad_y = span_x / math.cos(mid) * 0.08, span_y * 0.1
+    x0, x1 = min(lons) - pad_x, max(lons) + pad_x * 3
+    y0, y1 = min(lats) - pad_y, max(lats) + pad_y
+    # About a point of the drawing, in degrees: finer detail cannot be seen.
+    step = max((x1 - x0) / (width * 72), (y1 - y0) / (height * 72))
     with _figure(width, height) as fig:
         ax = fig.add_subplot()
+        extent = (x0, y0, x1, y1)
+        rings = [r for r in (_thin(a, step, extent) for a in areas) if len(r) >= 3]
+        if rings:
+            ax.add_collection(PolyCollection(rings, facecolors="#f1f1ec", edgecolors="#9a9a90",
+                                             linewidths=0.7, zorder=0))
+        paths = [ln for ln in (_thin(ln, step, extent) for ln in lines) if len(ln) >= 2]
+        if paths:
+            ax.add_collection(LineCollection(paths, colors="#a8a8a8", linewidths=0.6,
+                                             zorder=1))
         cmap, norm = colormaps[_CMAP], Normalize(0.0, 1.0)
         # Largest first, so small markers stay visible on top of large ones.
         for _label, lat, lon, unmet, share in sorted(points, key=lambda p: (-p[3], p[0])):
@@ -154,10 +179,13 @@ def place_map(key: str, points: Sequence[tuple[str, float, float, float, float |
                         arrowprops=None if abs(dy) <= 6 and dx > 0 else
                         {"arrowstyle": "-", "color": "#888888", "linewidth": 0.5})
         ax.set_aspect(1 / math.cos(mid))
-        pad_x, pad_y = span_x / math.cos(mid) * 0.08, span_y * 0.1
-        ax.set_xlim(min(lons) - pad_x, max(lons) + pad_x * 3)
-        ax.set_ylim(min(lats) - pad_y, max(lats) + pad_y)
-        ax.tick_params(labelsize=7)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        # Degrees of latitude and longitude mean nothing to a coordinator: a scale bar does.
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if km_text is not None:
+            _scale_bar(ax, x0, x1, y0, y1, mid, km_text)
         bar = fig.colorbar(_scalar_mappable(cmap, norm), ax=ax, shrink=0.6, pad=0.02)
         bar.set_label(colour_label, fontsize=8)
         bar.set_ticks([0, 0.5, 1.0], labels=["0%", "50%", "100%"])
@@ -172,6 +200,44 @@ def place_map(key: str, points: Sequence[tuple[str, float, float, float, float |
                        title_fontsize=7, frameon=False, handleheight=4.0, handlelength=4.0,
                        columnspacing=2.0)
         return _svg(fig, key)
+
+
+_KM_PER_DEGREE = 111.32  # along a meridian, and along the equator
+
+
+def _scale_bar(ax: Any, x0: float, x1: float, y0: float, y1: float, mid: float,
+               km_text: Callable[[float], str]) -> None:
+    """A bar of a round length (1, 2, 5 x 10^k km) near a fifth of the map's width."""
+    km_wide = (x1 - x0) * math.cos(mid) * _KM_PER_DEGREE
+    target = km_wide / 5
+    exp = 10 ** math.floor(math.log10(target))
+    km = max((m * exp for m in (1, 2, 5) if m * exp <= target), default=exp)
+    length = km / (_KM_PER_DEGREE * math.cos(mid))
+    bx, by = x0 + (x1 - x0) * 0.03, y0 + (y1 - y0) * 0.04
+    ax.plot([bx, bx + length], [by, by], color="#333333", linewidth=2.0,
+            solid_capstyle="butt", zorder=4)
+    ax.text(bx + length / 2, by + (y1 - y0) * 0.015, km_text(km), ha="center", va="bottom",
+            fontsize=7, zorder=4)
+
+
+def _thin(line: Line, step: float, extent: tuple[float, float, float, float]) -> list[
+        tuple[float, float]]:
+    """``line`` less the vertices within ``step`` of the last kept; empty if off the map."""
+    if not line:
+        return []
+    xs = [p[0] for p in line]
+    ys = [p[1] for p in line]
+    x0, y0, x1, y1 = extent
+    if max(xs) < x0 or min(xs) > x1 or max(ys) < y0 or min(ys) > y1:
+        return []
+    kept = [line[0]]
+    for p in line[1:-1]:
+        q = kept[-1]
+        if abs(p[0] - q[0]) >= step or abs(p[1] - q[1]) >= step:
+            kept.append(p)
+    if len(line) > 1:
+        kept.append(line[-1])
+    return [(float(x), float(y)) for x, y in kept]
 
 
 _OFFSETS = [(5.0, 4.0), (5.0, -11.0), (5.0, 14.0), (5.0, -21.0), (5.0, 24.0), (5.0, -31.0),

@@ -1,21 +1,31 @@
-"""Build the report's content from a plan and render it through the HTML template."""
+"""Build the report's content from a plan and render it through the HTML template.
+
+The page is written for a coordinator who reads it on screen and prints it: long lists are
+grouped and collapsed (``<details>``), capped with a count of what is left out (the full lists
+are in the workbook, ``cus-match export --xlsx``), and every helper's schedule is a page of its
+own when printed. Technical values (method, objective, bound) stay in one collapsed section for
+specialists; the summary says in words how good the plan is.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from cus_match.clock import iso_week
 from cus_match.errors import InvalidOptionError
 from cus_match.lang import (
     LANGS,
+    MODE_WORDS,
     check_lang,
     count,
     day_abbr,
+    day_date,
     local_name,
     number,
     pick,
@@ -23,21 +33,32 @@ from cus_match.lang import (
     short_date,
 )
 from cus_match.model.instance import Instance
-from cus_match.plan.result import Result
+from cus_match.plan.result import Assignment, Result, Status, Unmet
 from cus_match.reasons import Reason
 from cus_match.report.words import CONSTRAINT_LABELS, NOUNS, RULE_DESCRIPTIONS, WORDS
+
+if TYPE_CHECKING:
+    from cus_match.io.geojson import Basemap
 
 __all__ = ["LANGS", "render_report", "write_report"]
 
 _log = logging.getLogger(__name__)
 
-_MAX_GAPS = 4  # missing supply listed per shortage cell
+_MAX_GAPS = 2  # missing supply listed per shortage cell
+_MAX_SHORTAGE_CELLS = 8  # combinations of place, kind of help, day and time of day shown
+_MAX_DATES = 12  # dates written out in a need's line before "and N more"
+_TOLERANCE = 1e-9  # relative: an objective this close to its bound is proven best
 
 
 # Formatting ----------------------------------------------------------------------------------
 
 def _pct(x: float | None, lang: str) -> str:
     return "–" if x is None else f"{number(round(100 * x), lang)}%"
+
+
+def _num(x: float, lang: str) -> str:
+    # Hours and minutes read as 1,5 and 2 (not 2,0) beside each other.
+    return number(x, lang, trim=True)
 
 
 def _cell(v: object, lang: str) -> dict[str, Any]:
@@ -49,7 +70,7 @@ def _cell(v: object, lang: str) -> dict[str, Any]:
     if isinstance(v, bool):
         return {"v": str(v), "num": False, "list": None}
     if isinstance(v, int | float):
-        return {"v": number(float(v), lang), "num": True, "list": None}
+        return {"v": _num(float(v), lang), "num": True, "list": None}
     if isinstance(v, datetime):
         return {"v": f"{v:%H:%M}", "num": False, "list": None}
     if isinstance(v, date):
@@ -72,6 +93,26 @@ def _more(n: int, lang: str) -> str:
     return pick(WORDS, lang)["more_rows"].format(n=n, rows=rows)
 
 
+def _hhmm(t: time) -> str:
+    # 9:00, not 09:00: how a schedule on paper writes it.
+    return f"{t.hour}:{t.minute:02d}"
+
+
+def _day_range(start: date, end: date, lang: str) -> str:
+    """``23–29.03.2026`` / ``2026-03-23 – 2026-03-29``: a week or a period in few characters."""
+    if lang == "pl":
+        if start.year == end.year and start.month == end.month:
+            return f"{start:%d}–{end:%d.%m.%Y}"
+        if start.year == end.year:
+            return f"{start:%d.%m}–{end:%d.%m.%Y}"
+    return f"{short_date(start, lang)} – {short_date(end, lang)}"
+
+
+def _up_to_tenth(pct: float) -> float:
+    """A percentage rounded up to a tenth: "at most" must never understate the distance."""
+    return math.ceil(pct * 10 - 1e-6) / 10
+
+
 # Content -------------------------------------------------------------------------------------
 
 class _Build:
@@ -86,6 +127,8 @@ class _Build:
         self.inst, self.result, self.lang, self.names = inst, result, lang, names
         self.max_rows, self.max_explanations = max_rows, max_explanations
         self.w = pick(WORDS, lang)
+        self.nouns = pick(NOUNS, lang)
+        self.tz = ZoneInfo(inst.policy.timezone)
         self.compat = build_compat(inst)
         # Blocking pairs are a research metric, and the costliest: the report does not need it.
         self.metrics = compute_metrics(inst, result, previous, compat=self.compat,
@@ -106,6 +149,22 @@ class _Build:
     def day(self, d: date) -> str:
         return day_abbr(d.weekday(), self.lang)
 
+    def who(self, rid: str | None) -> str:
+        """The resident as the report may show them: the id, and the name when given."""
+        if rid is None:
+            return self.w["group"]
+        name = self.names.get(rid) if self.names is not None else None
+        return f"{name} ({rid})" if name else rid
+
+    def wall(self, dt: datetime) -> time:
+        return dt.astimezone(self.tz).time().replace(tzinfo=None)
+
+    def visits(self, n: int) -> str:
+        return count(n, self.lang, *self.nouns["visit"])
+
+    def hours(self, h: float) -> str:
+        return f"{_num(h, self.lang)} h"
+
     def resident_heads(self) -> list[str]:
         return [self.w["resident"]] + ([self.w["resident_name"]] if self.names is not None
                                        else [])
@@ -117,21 +176,25 @@ class _Build:
         return cols
 
     # Sections ------------------------------------------------------------------------------
+    def quality(self) -> str:
+        """How good the plan is, in words: proven best, at most N % below it, or unknown."""
+        r, w, lang = self.result, self.w, self.lang
+        if r.status in (Status.PARTIAL, Status.INFEASIBLE, Status.NO_SOLUTION):
+            return w[r.status.value]
+        if r.status is Status.OPTIMAL:
+            return w["quality_optimal"]
+        if r.objective is not None and r.bound is not None:
+            scale = max(abs(r.bound), 1e-9)
+            below = max(0.0, r.bound - r.objective) / scale
+            if below <= _TOLERANCE:
+                return w["quality_optimal"]
+            pct = _up_to_tenth(100 * below)
+            return w["quality_gap"].format(pct=f"{number(pct, lang, trim=True)}%")
+        return w["quality_unknown"]
+
     def summary(self) -> dict[str, Any]:
         r, m, w, lang = self.result, self.metrics, self.w, self.lang
-        rows: list[tuple[str, str]] = [
-            (w["status"], w.get(r.status.value, r.status.value)),
-            (w["method"], r.method),
-            (w["rule"], r.rule),
-        ]
-        if r.objective is not None:
-            rows.append((w["objective"], number(r.objective, lang, 2)))
-        if r.bound is not None:
-            rows.append((w["bound"], number(r.bound, lang, 2)))
-        if r.gap is not None:
-            rows.append((w["gap"], f"{number(100 * r.gap, lang, 2)}%"))
-        rows.append((w["runtime"], f"{number(r.runtime_seconds, lang, 2)} {w['seconds']}"))
-        rows.append((w["assignments"], str(len(r.assignments))))
+        rows: list[tuple[str, str]] = []
         if m.min_place_share is not None:
             worst = min((c.share, self.place(pid)) for pid, c in m.by_place.items()
                         if c.share is not None)
@@ -149,7 +212,7 @@ class _Build:
             (w["visits_unmet"], str(len(r.unmet)), "bad" if r.unmet else "ok"),
             (w["visits_share"], _pct(m.visits_share, lang), ""),
             (w["helpers_used"], str(helpers_used), ""),
-            (w["helper_hours"], number(m.helper_hours, lang), ""),
+            (w["helper_hours"], _num(m.helper_hours, lang), ""),
             (w["covered_n"], str(len(r.covered)), ""),
             (w["referred_n"], str(len(r.referrals)), ""),
         ]
@@ -159,10 +222,29 @@ class _Build:
                         pick(CONSTRAINT_LABELS, lang).get(reason.constraint, reason.constraint), n)
                        for reason, n in sorted(reasons.items(),
                                                key=lambda kv: (-kv[1], kv[0].value))]
-        return {"rows": rows, "cards": cards,
+        return {"rows": rows, "cards": cards, "quality": self.quality(),
+                "status": w.get(r.status.value, r.status.value),
                 "reasons": _table([w["reason"], w["constraint"], w["visits"]], reason_rows,
-                                  lang, self.max_rows),
-                "text": r.summary(lang)}
+                                  lang, self.max_rows)}
+
+    def technical(self, rule: dict[str, Any]) -> list[tuple[str, str]]:
+        """The solver's own values, for the collapsed section for specialists."""
+        r, w, lang = self.result, self.w, self.lang
+        rows: list[tuple[str, str]] = [(w["status"], w.get(r.status.value, r.status.value)),
+                                       (w["status_code"], r.status.value),
+                                       (w["method"], r.method), (w["rule"], r.rule)]
+        if rule["describe"]:
+            rows.append((w["rule_formula"], rule["describe"]))
+        if r.objective is not None:
+            rows.append((w["objective"], number(r.objective, lang, 2)))
+        if r.bound is not None:
+            rows.append((w["bound"], number(r.bound, lang, 2)))
+        if r.gap is not None:
+            rows.append((w["gap"], f"{number(100 * r.gap, lang, 2)}%"))
+        rows.append((w["runtime"], f"{number(r.runtime_seconds, lang, 2)} {w['seconds']}"))
+        rows.append((w["seed"], str(r.seed)))
+        rows.append((w["assignments"], str(len(r.assignments))))
+        return rows
 
     def coverage(self) -> dict[str, Any]:
         from cus_match.report import charts
@@ -189,6 +271,7 @@ class _Build:
         return out
 
     def load(self) -> dict[str, Any]:
+        from cus_match.clock import iso_week
         from cus_match.report import charts
 
         m, w, lang, inst = self.metrics, self.w, self.lang, self.inst
@@ -217,7 +300,7 @@ class _Build:
         top_note = w["top_shown"].format(n=len(top)) if len(items) > len(top) else ""
         return {"table": table, "chart": chart, "gini": gini, "top_note": top_note}
 
-    def map(self) -> dict[str, Any]:
+    def map(self, basemap: Basemap | None) -> dict[str, Any]:
         from cus_match.report import charts
 
         m, w, lang = self.metrics, self.w, self.lang
@@ -230,44 +313,93 @@ class _Build:
             c = m.by_place.get(p.id)
             unmet = (c.hours - c.hours_met) if c is not None else 0.0
             points.append((p.name or p.id, p.lat, p.lon, unmet, c.share if c else None))
+        lines = basemap.lines if basemap is not None else ()
+        areas = basemap.areas if basemap is not None else ()
         chart = charts.place_map("chart-map", points, w["unmet_hours"], w["chart_share"],
-                                  lambda h: number(h, lang)) if points else None
+                                  lambda h: _num(h, lang), lines=lines, areas=areas,
+                                  km_text=lambda km: w["km"].format(n=_num(km, lang))) \
+            if points else None
         note = w["missing_coords"].format(n=missing) if missing and points else ""
-        return {"chart": chart, "missing_note": note}
+        if basemap is None:
+            base = w["map_no_base"]
+        else:
+            base = w["map_base"].format(source=basemap.source, lines=len(basemap.lines),
+                                        areas=len(basemap.areas))
+            if basemap.points:
+                base += " " + w["map_points"].format(n=basemap.points)
+        return {"chart": chart, "missing_note": note, "base_note": base}
 
     def unmet(self) -> dict[str, Any]:
-        from cus_match.analysis.explain import explain
-
+        """Unmet visits grouped by need: one collapsed line each, with dates and reasons."""
         inst, w, lang = self.inst, self.w, self.lang
-        rows = []
-        order: list[str] = []
-        for u in sorted(self.result.unmet, key=lambda u: (u.date, u.need)):
-            n = inst.need(u.need)
-            if u.need not in order:
-                order.append(u.need)
-            near = [f"{self.helper(nm.helper)}: {nm.reason.text(lang)}"
-                    for nm in u.near_misses]
-            main = u.reasons[0] if u.reasons else None
-            rows.append([short_date(u.date, lang), self.day(u.date), u.need,
-                         self.category(n.category), *self.resident_cols(n.resident),
-                         self.place(inst.need_place(n)),
-                         main.reason.text(lang) if main else "",
-                         main.helpers if main else None, near])
-        heads = [w["date"], w["day"], w["need"], w["category"], *self.resident_heads(),
-                 w["place"], w["main_reason"], w["excluded"], w["near"]]
-        explanations = []
+        by_need: dict[str, list[Unmet]] = defaultdict(list)
+        for u in self.result.unmet:
+            by_need[u.need].append(u)
+        # Required first, then higher priority, more visits, earlier: what to act on first.
+        order = sorted(by_need, key=lambda nid: (
+            not inst.need(nid).required, -inst.need(nid).priority, -len(by_need[nid]),
+            min(u.date for u in by_need[nid]), nid))
+        groups = []
         for nid in order[:self.max_explanations]:
-            n = inst.need(nid)
-            e = explain(inst, self.result, nid, lang, kind="need", compat=self.compat)
-            explanations.append({
-                "need": nid,
-                "head": f"{nid} — {self.category(n.category)}, "
-                        f"{self.place(inst.need_place(n))}",
-                "text": e.text})
-        more = (w["explain_more"].format(n=self.max_explanations, total=len(order))
-                if len(order) > self.max_explanations else "")
-        return {"table": _table(heads, rows, lang, self.max_rows),
-                "explanations": explanations, "explain_more": more}
+            groups.append(self._need_group(nid, sorted(by_need[nid], key=lambda u: u.date)))
+        left = order[self.max_explanations:]
+        left_visits = sum(len(by_need[nid]) for nid in left)
+        more = w["unmet_more"].format(
+            visits=self.visits(left_visits),
+            needs=count(len(left), lang, *self.nouns["need"])) if left else ""
+        total = len(self.result.unmet)
+        lead = w["unmet_lead"].format(visits=self.visits(total),
+                                      needs=count(len(order), lang, *self.nouns["need"])) \
+            if total else ""
+        return {"groups": groups, "more": more, "lead": lead}
+
+    def _need_group(self, nid: str, unmet: list[Unmet]) -> dict[str, Any]:
+        inst, w, lang = self.inst, self.w, self.lang
+        n = inst.need(nid)
+        dates = [day_date(u.date, lang) for u in unmet]
+        shown = ", ".join(dates[:_MAX_DATES])
+        if len(dates) > _MAX_DATES:
+            shown += " " + w["dates_more"].format(n=len(dates) - _MAX_DATES)
+        # The main reason is the plan's (Unmet.main_reason), visit by visit; with its count of
+        # helpers it excluded on that date.
+        mains: dict[Reason, list[date]] = defaultdict(list)
+        excluded: dict[Reason, int] = {}
+        for u in unmet:
+            if u.main_reason is None:
+                continue
+            mains[u.main_reason].append(u.date)
+            for rc in u.reasons:
+                excluded[rc.reason] = max(excluded.get(rc.reason, 0), rc.helpers)
+        main_rows = [
+            {"text": reason.text(lang),
+             "visits": self.visits(len(ds)),
+             "helpers": count(excluded.get(reason, 0), lang, *self.nouns["helper"])}
+            for reason, ds in sorted(mains.items(), key=lambda kv: (-len(kv[1]), kv[0].value))]
+        others = sorted({rc.reason for u in unmet for rc in u.reasons} - set(mains),
+                        key=lambda r: (-excluded.get(r, 0), r.value))
+        other_rows = [f"{r.text(lang)} ({count(excluded[r], lang, *self.nouns['helper'])})"
+                      for r in others]
+        near: dict[tuple[str, Reason], int] = Counter()
+        for u in unmet:
+            for nm in u.near_misses:
+                near[(nm.helper, nm.reason)] += 1
+        near_rows = [f"{self.helper(h)}: {reason.text(lang)}"
+                     + (f" ({self.visits(k)})" if len(unmet) > 1 else "")
+                     for (h, reason), k in sorted(near.items(),
+                                                  key=lambda kv: (-kv[1], kv[0][0],
+                                                                  kv[0][1].value))]
+        first = mains and max(mains.items(), key=lambda kv: (len(kv[1]), kv[0].value))[0]
+        tags = []
+        if n.required:
+            tags.append(w["required_need"])
+        tags.append(w["priority_n"].format(p=n.priority))
+        return {
+            "need": nid, "category": self.category(n.category), "who": self.who(n.resident),
+            "place": self.place(inst.need_place(n)), "count": self.visits(len(unmet)),
+            "main": first.text(lang) if first else "", "tags": ", ".join(tags),
+            "dates": shown, "mains": main_rows, "others": other_rows, "near": near_rows,
+            "explain": w["explain_cmd"].format(need=nid),
+        }
 
     def shortage(self) -> dict[str, Any]:
         from cus_match.analysis.diagnosis import shortage
@@ -276,26 +408,27 @@ class _Build:
         diag = shortage(inst, self.result)
         helper_names = {h.id: h.name or h.id for h in inst.helpers}
         rows = []
-        for c in diag.cells:
+        for c in diag.cells[:_MAX_SHORTAGE_CELLS]:
             missing = "; ".join(g.text(lang, helper_names) for g in c.gaps[:_MAX_GAPS])
             rows.append((self.place(c.place), self.category(c.category),
                          day_abbr(c.weekday.number, lang), w[c.band.value], c.visits, c.hours,
                          c.reasons[0][0].text(lang) if c.reasons else "", missing))
         table = _table([w["place"], w["category"], w["weekday"], w["band"], w["visits"],
-                        w["hours"], w["main_reason"], w["missing"]], rows, lang,
-                       self.max_rows)
-        return {"text": diag.text(lang, max_cells=5), "table": table}
+                        w["hours"], w["main_reason"], w["missing"]], rows, lang, len(rows))
+        left = diag.cells[_MAX_SHORTAGE_CELLS:]
+        more = w["shortage_more"].format(
+            visits=self.visits(sum(c.visits for c in left)),
+            cells=len(left)) if left else ""
+        return {"table": table, "more": more}
 
     def plan_tables(self) -> dict[str, Any]:
         from cus_match.report.tables import plan_tables
 
         tables = {t.key: t for t in plan_tables(self.inst, self.result, lang=self.lang,
                                                 names=self.names)}
-        out = {key: _table(tables[key].headers, self._constraint_labels(tables[key]), self.lang,
-                           self.max_rows)
-               for key in ("referrals", "covered")}
-        out["schedule"] = self._schedule(tables["helpers"])
-        return out
+        return {key: _table(tables[key].headers, self._constraint_labels(tables[key]),
+                            self.lang, self.max_rows)
+                for key in ("referrals", "covered")}
 
     def _constraint_labels(self, table: Any) -> list[list[object]]:
         """Rows with the practical constraint labels (``subsidiarity``...) translated."""
@@ -307,30 +440,77 @@ class _Build:
                 r[k] = labels.get(str(r[k]), r[k])
         return rows
 
-    def _schedule(self, table: Any) -> dict[str, Any]:
-        """One table per helper (the plan table's rows, less the helper's id and name)."""
-        lang = self.lang
-        by_helper: dict[str, list[tuple[Any, ...]]] = defaultdict(list)  # cells of mixed types
-        for row in table.rows:  # sorted by helper, then time
-            by_helper[str(row[0])].append(row[2:])
-        minutes_col = 4  # of the rows less the first two columns: date, day, from, to, minutes
-        helpers = []
-        shown = 0
-        for hid in sorted(by_helper):
-            if shown >= self.max_rows:
-                break
-            rows = by_helper[hid]
-            n = len(rows)
-            hours = sum(float(r[minutes_col] or 0) for r in rows) / 60
-            visits = count(n, lang, *pick(NOUNS, lang)["visit"])
-            helpers.append({"id": hid, "head": f"{self.helper(hid)} — {visits}, "
-                                               f"{number(hours, lang)} h",
-                            "table": _table(table.headers[2:], rows, lang,
-                                            self.max_rows - shown)})
-            shown += min(n, self.max_rows - shown)
-        total = len(table.rows)
-        return {"helpers": helpers, "more_text": _more(total - shown, lang)
-                if total > shown else ""}
+    def _by_helper(self) -> dict[str, list[Assignment]]:
+        out: dict[str, list[Assignment]] = defaultdict(list)
+        for a in sorted(self.result.assignments, key=lambda a: (a.helper, a.start, a.need)):
+            out[a.helper].append(a)
+        return out
+
+    def _helper_order(self, by_helper: Mapping[str, list[Assignment]]) -> list[str]:
+        # By name as a coordinator looks one up (ids break ties and stand in for no name).
+        return sorted(by_helper, key=lambda h: ((self.inst.helper(h).name or h).casefold(), h))
+
+    def week_grid(self) -> list[dict[str, Any]]:
+        """One grid per calendar week of the period: helpers x days, visits as times."""
+        w, lang = self.w, self.lang
+        by_helper = self._by_helper()
+        order = self._helper_order(by_helper)
+        period = self.inst.policy.period
+        monday = period.start - timedelta(days=period.start.weekday())
+        weeks = []
+        while monday <= period.end:
+            days = [monday + timedelta(days=k) for k in range(7)]
+            rows = []
+            for hid in order:
+                cells: list[list[dict[str, str]]] = [[] for _ in days]
+                minutes = 0
+                for a in by_helper[hid]:
+                    k = (a.date - monday).days
+                    if 0 <= k < 7:
+                        n = self.inst.need(a.need)
+                        cells[k].append({
+                            "time": f"{_hhmm(self.wall(a.start))}–{_hhmm(self.wall(a.end))}",
+                            "what": f"{self.category(n.category)} — "
+                                    f"{self.place(self.inst.need_place(n))}"})
+                        minutes += a.minutes
+                if minutes:
+                    rows.append({"id": hid, "helper": self.helper(hid), "cells": cells,
+                                 "hours": _num(minutes / 60, lang)})
+            weeks.append({
+                "title": w["week_of"].format(days=_day_range(days[0], days[-1], lang)),
+                "days": [{"label": day_date(d, lang),
+                          "out": not (period.start <= d <= period.end)} for d in days],
+                "rows": rows})
+            monday += timedelta(days=7)
+        return weeks
+
+    def helper_pages(self) -> dict[str, Any]:
+        """Each helper's visits: collapsed on screen, one printed page per helper."""
+        w, lang, inst = self.w, self.lang, self.inst
+        modes = pick(MODE_WORDS, lang)
+        by_helper = self._by_helper()
+        order = self._helper_order(by_helper)
+        heads = [w["date"], w["day"], w["from"], w["to"], w["category"], *self.resident_heads(),
+                 w["place"], w["travel"], w["mode"]]
+        pages = []
+        for hid in order[:self.max_rows]:
+            visits = by_helper[hid]
+            rows = []
+            for a in visits:
+                n = inst.need(a.need)
+                rows.append([a.date, self.day(a.date), _hhmm(self.wall(a.start)),
+                             _hhmm(self.wall(a.end)), self.category(n.category),
+                             *self.resident_cols(n.resident),
+                             self.place(inst.need_place(n)), round(a.travel_minutes),
+                             modes.get(a.mode, a.mode)])
+            hours = sum(a.minutes for a in visits) / 60
+            pages.append({"id": hid, "name": self.helper(hid),
+                          "total": f"{self.visits(len(visits))}, {self.hours(hours)}",
+                          "table": _table(heads, rows, lang, len(rows))})
+        left = order[self.max_rows:]
+        more = w["pages_more"].format(
+            n=count(len(left), lang, *self.nouns["helper"])) if left else ""
+        return {"pages": pages, "more": more}
 
     def rule(self) -> dict[str, Any]:
         from cus_match.optimise.rules import get_rule
@@ -345,20 +525,27 @@ class _Build:
 
 # Entry points --------------------------------------------------------------------------------
 
+# The helpers' schedules come last: printed, they are the pages handed to each helper.
+_SECTIONS = ("summary", "coverage", "load", "map", "unmet", "shortage", "referrals", "covered",
+             "rule", "week", "schedule")
+
+
 def render_report(instance: Instance, result: Result, *, lang: str = "pl",
                   names: Mapping[str, str] | None = None, previous: Result | None = None,
                   title: str | None = None, max_rows: int = 500,
-                  max_explanations: int = 50) -> str:
-    """A self-contained HTML report of a plan, for coordinators.
+                  max_explanations: int = 20, basemap: Basemap | None = None) -> str:
+    """A self-contained HTML report of a plan, for coordinators, to read and to print.
 
     One file, viewable offline: the styles are inline and the charts (coverage by place and
-    kind of help, helpers' load, a schematic map of places with coordinates) are inline SVG;
-    no scripts, fonts or network requests. Sections: summary, coverage, load, map, unmet visits
-    with explanations, shortage diagnosis, referrals, visits met by formal services, the
-    helpers' schedule, and the rule with a note that people approve the plan.
+    kind of help, helpers' load, a map of places, over an optional base layer) are inline SVG;
+    no scripts, fonts or network requests. Sections: summary (with the plan's quality in
+    words; the solver's values collapsed, for specialists), coverage, load, map, unmet visits
+    grouped by need, shortage diagnosis, referrals, visits met by formal services, the rule
+    with a note that people approve the plan, the week grid (helpers x days) and every
+    helper's schedule — collapsed on screen, one page each when printed.
 
     Every text from the instance (names, labels) is HTML-escaped. Residents appear by their
-    pseudonymous id; their names only when ``names`` is given.
+    pseudonymous id; their names only when ``names`` is given (and the page then says so).
 
     Parameters
     ----------
@@ -375,9 +562,13 @@ def render_report(instance: Instance, result: Result, *, lang: str = "pl",
     title : str, optional
         The page title (default: "Proposed help plan" in the chosen language).
     max_rows : int
-        Rows shown per table before "... and N more rows".
+        Rows shown per table before "... and N more rows"; also the most helper pages.
     max_explanations : int
-        Unmet needs explained in full.
+        Needs with unmet visits listed (each collapsed, with its dates, reasons and near
+        misses); the rest are counted in visits.
+    basemap : Basemap, optional
+        Roads or boundaries drawn under the map's points
+        (:func:`cus_match.io.geojson.read_basemap`).
 
     Returns
     -------
@@ -399,8 +590,8 @@ def render_report(instance: Instance, result: Result, *, lang: str = "pl",
     >>> html = render_report(inst, solve(inst, method="greedy"), lang="en")
     >>> html.startswith("<!DOCTYPE html>"), '<h2 id="summary">Summary</h2>' in html
     (True, True)
-    >>> "<script" in html
-    False
+    >>> "<script" in html, "break-before: page" in html
+    (False, True)
     """
     from cus_match.plan.references import check_result
 
@@ -413,17 +604,19 @@ def render_report(instance: Instance, result: Result, *, lang: str = "pl",
     b = _Build(instance, result, lang, names, previous, max_rows, max_explanations)
     w = pick(WORDS, lang)
     period = instance.policy.period
-    sections = [(key, w[f"sec_{key}"]) for key in (
-        "summary", "coverage", "load", "map", "unmet", "shortage", "referrals", "covered",
-        "schedule", "rule")]
+    sections = [(key, w[f"sec_{key}"]) for key in _SECTIONS]
+    rule = b.rule()
     ctx = {
         "lang": lang, "w": w, "title": title or w["title"],
         "instance_name": instance.name,
-        "period": f"{short_date(period.start, lang)} – {short_date(period.end, lang)}",
-        "names_given": names is not None, "sections": sections,
-        "summary": b.summary(), "coverage": b.coverage(), "load": b.load(), "map": b.map(),
-        "unmet": b.unmet(), "shortage": b.shortage(), "tables": b.plan_tables(),
-        "rule": b.rule(),
+        "period": _day_range(period.start, period.end, lang),
+        "privacy": w["privacy_names"] if names is not None else w["privacy"],
+        "sections": sections,
+        "summary": b.summary(), "technical": b.technical(rule), "coverage": b.coverage(),
+        "load": b.load(), "map": b.map(basemap), "unmet": b.unmet(), "shortage": b.shortage(),
+        "tables": b.plan_tables(), "weeks": b.week_grid(), "schedule": b.helper_pages(),
+        "covered_text": w["covered_open"].format(visits=b.visits(len(result.covered))),
+        "rule": rule,
     }
     _log.debug("report %s: %d assignments, %d unmet, %d referrals", lang,
                len(result.assignments), len(result.unmet), len(result.referrals))
@@ -447,7 +640,7 @@ def _known_part(instance: Instance, previous: Result) -> Result:
 def write_report(instance: Instance, result: Result, path: str | Path, *, lang: str = "pl",
                  names: Mapping[str, str] | None = None, previous: Result | None = None,
                  title: str | None = None, max_rows: int = 500,
-                 max_explanations: int = 50) -> Path:
+                 max_explanations: int = 20, basemap: Basemap | None = None) -> Path:
     """Write :func:`render_report`'s HTML to ``path`` (UTF-8); return the path.
 
     Examples
@@ -462,7 +655,8 @@ def write_report(instance: Instance, result: Result, path: str | Path, *, lang: 
     True
     """
     html = render_report(instance, result, lang=lang, names=names, previous=previous,
-                         title=title, max_rows=max_rows, max_explanations=max_explanations)
+                         title=title, max_rows=max_rows, max_explanations=max_explanations,
+                         basemap=basemap)
     out = Path(path)
     out.write_text(html, encoding="utf-8")
     return out

@@ -1,6 +1,7 @@
 """A plan as tables for coordinators: XLSX workbook or CSV files, in Polish or English.
 
-Six tables, each a sheet of the workbook or a CSV file named by its key:
+Six tables, each a sheet of the workbook or a CSV file (named by its key in English, in
+Polish as :data:`CSV_NAMES` says):
 
 ``helpers``
     Each helper's schedule: one row per visit, by helper and time.
@@ -24,7 +25,13 @@ Every file is safe to open in a spreadsheet: text cells pass through
 :func:`cus_match.io.safe_cells.neutralise`; numbers stay numbers and, in XLSX, dates and times
 are real date and time cells. CSV files are UTF-8 with a byte-order mark and ``;`` between
 fields by default, with a decimal comma, which is what Polish Excel opens by double-click
-(``delimiter=","`` writes a decimal point).
+(``delimiter=","`` writes a decimal point); dates are written as the language writes them
+(``24.03.2026`` in Polish, ISO ``2026-03-24`` in English).
+
+Every sheet of the workbook is set up for print: landscape A4 fitted to the page's width, the
+header row repeated on each page and frozen on screen, an autofilter over the table, the
+sheet's title and page numbers in the page header and footer. ``sheet_per_helper`` adds one such
+sheet per helper, to print and hand over.
 
 Examples
 --------
@@ -51,20 +58,28 @@ from attrs import field, frozen
 
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
 from cus_match.io.safe_cells import neutralise
-from cus_match.lang import LANGS, MODE_WORDS, check_lang, day_abbr, local_name, pick
+from cus_match.lang import LANGS, MODE_WORDS, check_lang, day_abbr, local_name, pick, short_date
 from cus_match.model.instance import Instance
 from cus_match.model.validators import to_tuple
 from cus_match.plan.references import check_result, result_problems
 from cus_match.plan.result import Result
 from cus_match.problem_texts import ProblemCode
 
-__all__ = ["LANGS", "TABLE_KEYS", "Cell", "Table", "check_result", "plan_tables", "read_names",
-           "result_problems", "write_csv", "write_xlsx"]
+__all__ = ["CSV_NAMES", "LANGS", "TABLE_KEYS", "Cell", "Table", "check_result", "plan_tables",
+           "read_names", "result_problems", "write_csv", "write_xlsx"]
 
 #: A table cell: text, a number, a date, a time of day, or empty.
 Cell = str | int | float | date | time | None
 
 TABLE_KEYS = ("helpers", "residents", "unmet", "near_misses", "referrals", "covered")
+
+#: The CSV file's stem of each table, by language (English keeps the keys).
+CSV_NAMES: dict[str, dict[str, str]] = {
+    "en": {k: k for k in TABLE_KEYS},
+    "pl": {"helpers": "wizyty", "residents": "mieszkańcy", "unmet": "bez_pomocy",
+           "near_misses": "prawie_pasujący", "referrals": "skierowania",
+           "covered": "usługi_formalne"},
+}
 
 _TITLES = {
     "en": {"helpers": "Helpers' schedule", "residents": "Residents' plan",
@@ -108,9 +123,13 @@ _H = {
 
 _WORDS = {
     "en": {"yes": "yes", "no": "no", "planned": "planned", "unmet": "unmet",
-           "covered": "formal service", "referred": "referred to formal services"},
+           "covered": "formal service", "referred": "referred to formal services",
+           "page": "page &P of &N", "schedule": "Schedule of {helper}",
+           "period": "{start} – {end}"},
     "pl": {"yes": "tak", "no": "nie", "planned": "zaplanowana", "unmet": "bez pomocy",
-           "covered": "usługa formalna", "referred": "skierowana do usług formalnych"},
+           "covered": "usługa formalna", "referred": "skierowana do usług formalnych",
+           "page": "strona &P z &N", "schedule": "Harmonogram: {helper}",
+           "period": "{start} – {end}"},
 }
 
 
@@ -305,7 +324,8 @@ def _unmet(ctx: _Ctx, result: Result) -> Table:
     rows = []
     for u in sorted(result.unmet, key=lambda u: (u.date, u.need)):
         n = inst.need(u.need)
-        main = u.reasons[0] if u.reasons else None
+        # The plan's own pick of the main reason (Unmet.main_reason), with its count.
+        main = next((rc for rc in u.reasons if rc.reason == u.main_reason), None)
         rows.append([
             u.need, u.date, ctx.day(u.date), ctx.category(n.category),
             *ctx.resident_cols(n.resident), ctx.place(u.need), n.priority, ctx.yes(n.required),
@@ -362,16 +382,18 @@ def _covered(ctx: _Ctx, result: Result) -> Table:
 
 # Writers ---------------------------------------------------------------------------------------
 
-_DATE_FORMAT = "yyyy-mm-dd"
+_DATE_FORMATS = {"en": "yyyy-mm-dd", "pl": "dd.mm.yyyy"}
 _TIME_FORMAT = "hh:mm"
 
 
 def write_xlsx(inst: Instance, result: Result, path: str | Path, *, lang: str = "en",
-               names: Mapping[str, str] | None = None) -> Path:
-    """Write the plan as an XLSX workbook, one sheet per table.
+               names: Mapping[str, str] | None = None, sheet_per_helper: bool = False) -> Path:
+    """Write the plan as an XLSX workbook, one sheet per table, each set up for print.
 
     Text cells are neutralised (:func:`~cus_match.io.safe_cells.neutralise`); numbers are
-    numeric cells, dates and times real date and time cells.
+    numeric cells, dates and times real date and time cells. Every sheet prints landscape on
+    A4, fitted to the page's width, with its header row repeated on each page (and frozen on
+    screen), an autofilter, and its title and page numbers in the page's header and footer.
 
     Parameters
     ----------
@@ -380,9 +402,12 @@ def write_xlsx(inst: Instance, result: Result, path: str | Path, *, lang: str = 
     path : str or Path
         The workbook to write.
     lang : {"en", "pl"}
-        Language of titles, headers and words.
+        Language of titles, headers, words and the dates' format.
     names : mapping of str to str, optional
         Resident id to name (adds a name column).
+    sheet_per_helper : bool
+        Also one sheet per helper with visits (by name), their schedule alone: the page to
+        print and hand over.
 
     Returns
     -------
@@ -396,44 +421,98 @@ def write_xlsx(inst: Instance, result: Result, path: str | Path, *, lang: str = 
     >>> from cus_match.optimise.solve import solve
     >>> inst = generate("tiny", seed=1)
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = write_xlsx(inst, solve(inst, method="greedy"), f"{d}/plan.xlsx", lang="pl")
-    ...     openpyxl.load_workbook(p).sheetnames[:2]
-    ['Harmonogram pomagających', 'Plan mieszkańców']
+    ...     p = write_xlsx(inst, solve(inst, method="greedy"), f"{d}/plan.xlsx", lang="pl",
+    ...                    sheet_per_helper=True)
+    ...     wb = openpyxl.load_workbook(p)
+    >>> wb.sheetnames[:2], wb.worksheets[0].print_title_rows
+    (['Harmonogram pomagających', 'Plan mieszkańców'], '$1:$1')
+    >>> len(wb.sheetnames) > len(TABLE_KEYS), wb.worksheets[-1].page_setup.orientation
+    (True, 'landscape')
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     tables = plan_tables(inst, result, lang=lang, names=names)
     wb = Workbook()
     wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
-    bold = Font(bold=True)
+    period = inst.policy.period
+    words = pick(_WORDS, lang)
+    span = words["period"].format(start=short_date(period.start, lang),
+                                  end=short_date(period.end, lang))
+    used: set[str] = set()
     for t in tables:
-        ws = wb.create_sheet(_sheet_title(t.title))
-        ws.append([neutralise(x) for x in t.headers])
-        for c in ws[1]:
-            c.font = bold
-        widths = [len(x) for x in t.headers]
-        for r, row in enumerate(t.rows, start=2):
-            for k, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=k)
-                # Set the value as a string cell explicitly: openpyxl would read a string
-                # starting with "=" as a formula; neutralised text never does, but be explicit.
-                v = neutralise(value)
-                cell.value = v
-                if isinstance(v, str):
-                    cell.data_type = "s"
-                elif isinstance(v, date) and not isinstance(v, datetime):
-                    cell.number_format = _DATE_FORMAT
-                elif isinstance(v, time):
-                    cell.number_format = _TIME_FORMAT
-                widths[k - 1] = max(widths[k - 1], min(len(_text(v, ".")), 60))
-        ws.freeze_panes = "A2"
-        for k, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(k)].width = width + 2
+        _sheet(wb, _unique_title(t.title, used), t.title, span, t.headers, t.rows, lang)
+    if sheet_per_helper:
+        helpers = tables[0]
+        by_helper: dict[str, list[tuple[Cell, ...]]] = defaultdict(list)
+        for row in helpers.rows:  # sorted by helper, then time
+            by_helper[str(row[0])].append(row[2:])
+        order = sorted(by_helper, key=lambda h: ((inst.helper(h).name or h).casefold(), h))
+        for hid in order:
+            label = _Ctx(inst, lang, names).helper_label(hid)
+            _sheet(wb, _unique_title(inst.helper(hid).name or hid, used, fallback=hid),
+                   words["schedule"].format(helper=label), span, helpers.headers[2:],
+                   by_helper[hid], lang)
     out = Path(path)
     wb.save(out)
     return out
+
+
+def _sheet(wb: Any, name: str, title: str, span: str, headers: Sequence[str],
+           rows: Sequence[Sequence[Cell]], lang: str) -> None:
+    """One sheet: the header row, the cells, and the print setup."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(name)
+    ws.append([neutralise(x) for x in headers])
+    bold = Font(bold=True)
+    for c in ws[1]:
+        c.font = bold
+    widths = [len(x) for x in headers]
+    for r, row in enumerate(rows, start=2):
+        for k, value in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=k)
+            # Set the value as a string cell explicitly: openpyxl would read a string
+            # starting with "=" as a formula; neutralised text never does, but be explicit.
+            v = neutralise(value)
+            cell.value = v
+            if isinstance(v, str):
+                cell.data_type = "s"
+            elif isinstance(v, date) and not isinstance(v, datetime):
+                cell.number_format = pick(_DATE_FORMATS, lang)
+            elif isinstance(v, time):
+                cell.number_format = _TIME_FORMAT
+            widths[k - 1] = max(widths[k - 1], min(len(_text(v, ".", lang)), 60))
+    for k, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(k)].width = width + 2
+    last = get_column_letter(max(len(headers), 1))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.print_options.gridLines = True
+    # "&" starts a code in Excel's header and footer: a name's own ampersand is doubled.
+    ws.oddHeader.left.text = title.replace("&", "&&")
+    ws.oddHeader.right.text = span
+    ws.oddFooter.right.text = pick(_WORDS, lang)["page"]
+
+
+def _unique_title(title: str, used: set[str], fallback: str | None = None) -> str:
+    """A sheet name Excel accepts, unlike (case-insensitively) every name in ``used``."""
+    name = _sheet_title(title).strip().strip("'") or "-"
+    if name.casefold() in used and fallback is not None:
+        name = _sheet_title(f"{title} ({fallback})").strip().strip("'")
+    base, k = name, 2
+    while name.casefold() in used:
+        suffix = f" ~{k}"
+        name = base[:31 - len(suffix)] + suffix
+        k += 1
+    used.add(name.casefold())
+    return name
 
 
 def _sheet_title(title: str) -> str:
@@ -442,8 +521,8 @@ def _sheet_title(title: str) -> str:
     return clean[:31]
 
 
-def _text(value: object, decimal: str) -> str:
-    """A cell as CSV text: ISO dates, HH:MM times, plain numbers with ``decimal``."""
+def _text(value: object, decimal: str, lang: str = "en") -> str:
+    """A cell as CSV text: dates in ``lang``'s way, HH:MM times, numbers with ``decimal``."""
     if value is None:
         return ""
     if isinstance(value, bool):  # never produced by the tables; spelt out for safety
@@ -456,7 +535,7 @@ def _text(value: object, decimal: str) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):
-        return value.isoformat()
+        return short_date(value, lang)
     if isinstance(value, time):
         return f"{value.hour:02d}:{value.minute:02d}"
     return str(value)
@@ -467,6 +546,10 @@ def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str =
               decimal: str | None = None) -> list[Path]:
     r"""Write the plan as CSV files, one per table (``helpers.csv``, ``unmet.csv``, ...).
 
+    The files are named in the chosen language (:data:`CSV_NAMES`: ``wizyty.csv``,
+    ``bez_pomocy.csv``, ... in Polish) and their dates written as it writes them
+    (``24.03.2026`` in Polish, ``2026-03-24`` in English).
+
     Parameters
     ----------
     inst, result
@@ -474,7 +557,7 @@ def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str =
     folder : str or Path
         Folder to write into (created if missing).
     lang : {"en", "pl"}
-        Language of headers and words.
+        Language of file names, headers, words and dates.
     names : mapping of str to str, optional
         Resident id to name (adds a name column).
     delimiter : {";", ","}
@@ -496,8 +579,8 @@ def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str =
     >>> with tempfile.TemporaryDirectory() as d:
     ...     paths = write_csv(inst, solve(inst, method="greedy"), d, lang="pl")
     ...     head = paths[0].read_bytes()[:22]
-    >>> [p.name for p in paths][:2], head.startswith(b"\xef\xbb\xbf")
-    (['helpers.csv', 'residents.csv'], True)
+    >>> [p.name for p in paths][:3], head.startswith(b"\xef\xbb\xbf")
+    (['wizyty.csv', 'mieszkańcy.csv', 'bez_pomocy.csv'], True)
     """
     if delimiter not in (";", ","):
         raise InvalidOptionError(f"delimiter must be ';' or ',', got {delimiter!r}")
@@ -510,14 +593,15 @@ def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str =
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
+    stems = pick(CSV_NAMES, lang)
     for t in tables:
-        p = out / f"{t.key}.csv"
+        p = out / f"{stems[t.key]}.csv"
         # utf-8-sig writes the BOM Excel needs to read UTF-8; newline="" lets csv end lines.
         with p.open("w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
             w.writerow([neutralise(x) for x in t.headers])
             for row in t.rows:
-                w.writerow([_text(neutralise(v), decimal) for v in row])
+                w.writerow([_text(neutralise(v), decimal, lang) for v in row])
         paths.append(p)
     return paths
 

@@ -19,8 +19,9 @@ WORDS: dict[str, dict[str, str]] = {
                     "approve it; nothing here is decided automatically.",
         "privacy": "Residents appear by their pseudonymous id only; no health or other "
                    "special-category data is shown.",
-        "privacy_names": "Residents' names are shown from a names list kept outside the plan: "
-                         "do not share this file beyond the people who may see them.",
+        "privacy_names": "This report shows residents' names, taken from a names file kept "
+                         "outside the plan: do not share it with anyone who may not know them. "
+                         "No health or other special-category data is shown.",
         "period": "Planning period",
         "instance": "Instance",
         # Sections
@@ -89,8 +90,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_helpers": "No helper could take any visit.",
         "top_shown": "The chart shows the {n} most loaded.",
         # Map
-        "map_note": "Marker size: unmet hours; colour: share of visits met (grey: no visits). "
-                    "Positions from the places' coordinates; no map tiles.",
+        "map_note": "Marker size: unmet hours; colour: share of visits met (grey: no visits).",
         "no_coords": "No place has coordinates: no map.",
         "missing_coords": "Places without coordinates, not shown: {n}.",
         "chart_map": "Places",
@@ -105,15 +105,13 @@ WORDS: dict[str, dict[str, str]] = {
         "main_reason": "Main reason",
         "excluded": "Helpers excluded by it",
         "near": "Would fit but for one thing",
-        "explanations": "Explanations, need by need",
-        "explain_more": "Explanations shown for {n} of {total} needs.",
         # Shortage
         "weekday": "Day",
         "band": "Time of day",
         "missing": "What is missing",
         "morning": "morning", "afternoon": "afternoon", "evening": "evening",
         # Rule
-        "rule_is": "The plan was made with the rule",
+        "rule_is": "Matching rule",
         "rule_unknown": "a custom rule (its stages are not recorded in the result)",
         "approve": "Before visits are agreed, check with the resident and the helper; the "
                    "independent checker (cus-match check) re-verifies every constraint.",
@@ -123,6 +121,63 @@ WORDS: dict[str, dict[str, str]] = {
         "partial": "partial (a required need is left unmet)",
         "infeasible": "infeasible (the required needs cannot all be met)",
         "no_solution": "no plan found in the time given",
+        # Quality in words, and the solver's values for specialists
+        "quality": "Quality of the plan",
+        "quality_optimal": "this is the best plan possible under the matching rule (proven).",
+        "quality_gap": "this plan is at most {pct} below the best possible under the matching "
+                       "rule.",
+        "quality_unknown": "not known how close this plan is to the best possible: the method "
+                           "used gives no bound.",
+        "specialists": "For specialists: how the plan was computed",
+        "status_code": "Status (code)",
+        "rule_formula": "Rule, stage by stage",
+        "seed": "Random seed",
+        "numbers": "Numbers",
+        # Map
+        "km": "{n} km",
+        "map_no_base": "Positions from the places' coordinates, without a base map (add roads "
+                       "or boundaries: cus-match report --basemap FILE.geojson).",
+        "map_base": "Base layer: {source} ({lines} lines, {areas} areas).",
+        "map_points": "Points in the base layer are not drawn: {n}.",
+        # Unmet, need by need
+        "unmet_lead": "Without help: {visits} ({needs}). One line per need, required and higher "
+                      "priority first; open a line for its dates, reasons and who nearly fits.",
+        "unmet_more": "… and {visits} more without help ({needs}): the full list is in the "
+                      "workbook (cus-match export --xlsx, sheet “Unmet visits”).",
+        "unmet_dates": "Dates without help",
+        "dates_more": "and {n} more",
+        "place_is": "place",
+        "required_need": "required",
+        "priority_n": "priority {p}",
+        "excluded_n": "helpers it excluded",
+        "other_reasons": "Other reasons (helpers excluded)",
+        "nobody": "nobody",
+        "explain_cmd": "Full explanation: cus-match explain INSTANCE.json PLAN.json {need}",
+        # Shortage
+        "shortage_lead": "Where and when help is missing, most unmet hours first, and what is "
+                         "missing there. Whom to recruit or train, and what it would change: "
+                         "cus-match diagnose --what-if.",
+        "shortage_more": "… and {visits} more without help in {cells} other combinations of "
+                         "place, kind of help, day and time of day (cus-match diagnose lists "
+                         "them all).",
+        # Week grid and helper pages
+        "sec_week": "Week by week",
+        "week_of": "Week {days}",
+        "grid_note": "One row per helper with visits that week; each visit as its hours (point "
+                     "at it for the kind of help and the place). Below, each helper's schedule "
+                     "in full: one printed page each.",
+        "total_h": "Hours",
+        "no_visits_week": "No visits this week.",
+        "schedule_note": "Open a helper to see their visits. Printing the report prints every "
+                         "helper's schedule on a page of its own.",
+        "page_note": "A proposed plan: confirm each visit with the coordinator and the resident "
+                     "before it takes place.",
+        "pages_more": "… and {n} more (one sheet per helper: cus-match export --xlsx FILE "
+                      "--sheet-per-helper).",
+        "from": "From",
+        "to": "To",
+        "mode": "Travel by",
+        "covered_open": "{visits} met by formal services (open for the list)",
     },
     "pl": {
         "title": "Proponowany plan pomocy",
@@ -133,8 +188,10 @@ WORDS: dict[str, dict[str, str]] = {
         "privacy": "Mieszkańcy występują wyłącznie pod identyfikatorami (pseudonimizacja); "
                    "raport nie zawiera danych o zdrowiu ani innych danych szczególnych "
                    "kategorii.",
-        "privacy_names": "Imiona i nazwiska mieszkańców pochodzą z listy przechowywanej poza "
-                         "planem: nie udostępniaj tego pliku osobom, które nie mogą ich znać.",
+        "privacy_names": "Raport pokazuje imiona i nazwiska mieszkańców z pliku przechowywanego "
+                         "poza planem: nie udostępniaj go osobom, które nie mogą ich znać. "
+                         "Raport nie zawiera danych o zdrowiu ani innych danych szczególnych "
+                         "kategorii.",
         "period": "Okres planowania",
         "instance": "Dane",
         "sec_summary": "Podsumowanie",
@@ -199,8 +256,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_helpers": "Żaden pomagający nie mógł podjąć żadnej wizyty.",
         "top_shown": "Wykres pokazuje {n} najbardziej obciążonych.",
         "map_note": "Wielkość znacznika — godziny bez pomocy; kolor — odsetek zaplanowanych "
-                    "wizyt (szary: brak wizyt). Położenie według współrzędnych miejsc, bez "
-                    "podkładu mapowego.",
+                    "wizyt (szary: brak wizyt).",
         "no_coords": "Żadne miejsce nie ma współrzędnych: mapa niedostępna.",
         "missing_coords": "Pominięto miejsca bez współrzędnych: {n}.",
         "chart_map": "Miejsca",
@@ -214,13 +270,11 @@ WORDS: dict[str, dict[str, str]] = {
         "main_reason": "Główna przyczyna",
         "excluded": "Wykluczeni z tej przyczyny",
         "near": "Pasowaliby, gdyby nie jedna przeszkoda",
-        "explanations": "Wyjaśnienia dla poszczególnych potrzeb",
-        "explain_more": "Pokazano wyjaśnienia dla części potrzeb: {n} z {total}.",
         "weekday": "Dzień",
         "band": "Pora dnia",
         "missing": "Czego brakuje",
         "morning": "rano", "afternoon": "po południu", "evening": "wieczorem",
-        "rule_is": "Plan przygotowano według reguły",
+        "rule_is": "Zasada doboru",
         "rule_unknown": "reguła własna (jej etapy nie są zapisane w wyniku)",
         "approve": "Zanim wizyty zostaną uzgodnione, potwierdź je z mieszkańcem i pomagającym; "
                    "niezależny sprawdzian (cus-match check) weryfikuje każdy wymóg.",
@@ -229,13 +283,72 @@ WORDS: dict[str, dict[str, str]] = {
         "partial": "częściowy (obowiązkowa potrzeba została bez pomocy)",
         "infeasible": "niewykonalny (nie da się zaspokoić wszystkich obowiązkowych potrzeb)",
         "no_solution": "nie znaleziono planu w zadanym czasie",
+        "quality": "Jakość planu",
+        "quality_optimal": "to najlepszy możliwy plan według przyjętej zasady doboru "
+                           "(udowodnione).",
+        "quality_gap": "ten plan jest najwyżej o {pct} słabszy od najlepszego możliwego według "
+                       "przyjętej zasady doboru.",
+        "quality_unknown": "nie wiadomo, jak blisko najlepszego możliwego jest ten plan: użyta "
+                           "metoda nie daje takiego oszacowania.",
+        "specialists": "Dla specjalistów: jak obliczono plan",
+        "status_code": "Stan (kod)",
+        "rule_formula": "Reguła, etap po etapie",
+        "seed": "Ziarno losowania",
+        "numbers": "Liczby",
+        "km": "{n} km",
+        "map_no_base": "Położenie według współrzędnych miejsc, bez podkładu (drogi lub granice "
+                       "można dodać: cus-match report --basemap PLIK.geojson).",
+        "map_base": "Podkład: {source} (linie: {lines}, obszary: {areas}).",
+        "map_points": "Pominięto punkty z podkładu (rysowane są tylko linie i obszary): {n}.",
+        "unmet_lead": "Bez pomocy: {visits} ({needs}). Jeden wiersz na potrzebę — najpierw "
+                      "obowiązkowe i o wyższym priorytecie; rozwiń wiersz, by zobaczyć daty, "
+                      "przyczyny i osoby, które prawie pasują.",
+        "unmet_more": "… i jeszcze {visits} bez pomocy ({needs}): pełna lista jest "
+                      "w skoroszycie (cus-match export --xlsx, arkusz „Wizyty bez pomocy”).",
+        "unmet_dates": "Daty bez pomocy",
+        "dates_more": "i jeszcze {n}",
+        "place_is": "miejsce",
+        "required_need": "obowiązkowa",
+        "priority_n": "priorytet {p}",
+        "excluded_n": "wykluczeni z tej przyczyny",
+        "other_reasons": "Inne przyczyny (liczba wykluczonych)",
+        "nobody": "nikt",
+        "explain_cmd": "Pełne wyjaśnienie: cus-match --lang pl explain DANE.json PLAN.json "
+                       "{need}",
+        "shortage_lead": "Gdzie i kiedy brakuje pomocy (najpierw najwięcej godzin) i czego tam "
+                         "brakuje. Kogo zwerbować lub przeszkolić i co by to zmieniło: "
+                         "cus-match diagnose --what-if.",
+        "shortage_more": "… i jeszcze {visits} bez pomocy w innych zestawieniach miejsca, "
+                         "rodzaju pomocy, dnia i pory dnia (ich liczba: {cells}; wszystkie "
+                         "pokazuje cus-match diagnose).",
+        "sec_week": "Tydzień po tygodniu",
+        "week_of": "Tydzień {days}",
+        "grid_note": "Jeden wiersz dla każdej osoby, która ma w tym tygodniu wizyty; każda "
+                     "wizyta to jej godziny (wskaż ją, by zobaczyć rodzaj pomocy i miejsce). "
+                     "Niżej pełny harmonogram każdej osoby — na wydruku każda na osobnej "
+                     "stronie.",
+        "total_h": "Godziny",
+        "no_visits_week": "Brak wizyt w tym tygodniu.",
+        "schedule_note": "Rozwiń, by zobaczyć wizyty. Wydruk raportu drukuje harmonogram każdej "
+                         "osoby na osobnej stronie.",
+        "page_note": "Plan jest propozycją: przed każdą wizytą potwierdź ją z koordynatorem "
+                     "i mieszkańcem.",
+        "pages_more": "… i jeszcze {n} (arkusz dla każdej osoby: cus-match export --xlsx PLIK "
+                      "--sheet-per-helper).",
+        "from": "Od",
+        "to": "Do",
+        "mode": "Środek transportu",
+        "covered_open": "Objęte usługami formalnymi: {visits} (rozwiń, by zobaczyć listę)",
     },
 }
 
 #: Counted nouns: the plural forms after a number (:func:`cus_match.lang.plural`).
 NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {"row": ("row", "rows"), "visit": ("visit", "visits")},
-    "pl": {"row": ("wiersz", "wiersze", "wierszy"), "visit": ("wizyta", "wizyty", "wizyt")},
+    "en": {"row": ("row", "rows"), "visit": ("visit", "visits"), "need": ("need", "needs"),
+           "helper": ("helper", "helpers")},
+    "pl": {"row": ("wiersz", "wiersze", "wierszy"), "visit": ("wizyta", "wizyty", "wizyt"),
+           "need": ("potrzeba", "potrzeby", "potrzeb"),
+           "helper": ("osoba pomagająca", "osoby pomagające", "osób pomagających")},
 }
 
 _PRACTICAL_CONSTRAINTS = ("subsidiarity", "quality", "travel", "supply", "re-planning")
