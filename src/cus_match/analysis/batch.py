@@ -460,6 +460,16 @@ def _dask_executor(address: str) -> Executor:
     return _DaskExecutor(address)
 
 
+def _drop_cut_line(path: Path) -> None:
+    """Cut off a last line left unfinished by a crash, so the next record starts a line."""
+    if not path.exists():
+        return
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        with open(path, "r+b") as f:
+            f.truncate(data.rfind(b"\n") + 1)
+
+
 def _append(file: Any, record: Mapping[str, Any]) -> None:
     file.write(json.dumps(record, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n")
     file.flush()
@@ -534,12 +544,8 @@ def solve_many(instances: Iterable[str | Path] = (), *, library: Iterable[str] =
     out = None
     if log is not None:
         Path(log).parent.mkdir(parents=True, exist_ok=True)
-        out = open(log, "a+", encoding="utf-8")  # noqa: SIM115 - closed in the finally below
-        # A line cut short by a crash must not swallow the next record.
-        if out.tell() > 0:
-            out.seek(out.tell() - 1)
-            if out.read(1) != "\n":
-                out.write("\n")
+        _drop_cut_line(Path(log))
+        out = open(log, "a", encoding="utf-8")  # noqa: SIM115 - closed in the finally below
 
     def finish(task: Task, rec: dict[str, Any]) -> None:
         if out is not None:
