@@ -128,7 +128,7 @@ def main(lang: str = "pl") -> Story:
     """Run the study, add the custom rule, print the table and what it shows."""
     t = T[lang]
     study = run_study(profiles=[PROFILE], rules=RULES, methods=METHODS, seeds=SEEDS,
-                      time_limit=TIME_LIMIT, scale=SCALE)
+                      work_limit=TIME_LIMIT, scale=SCALE)
     # With the greedy, a rule only scores the greedy's FIFO plan: keep the greedy once, as
     # the by-hand baseline (fifo/greedy), and compare the rules where they are optimised.
     rule = short_trips()

@@ -35,9 +35,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cus_match.cli.batch import add_run_options, executor_of, limits_of, seeds_of
 from cus_match.cli.common import (
     EXIT_OK,
-    EXIT_USAGE,
     Handler,
     add_lang_option,
     load_plan,
@@ -95,13 +95,28 @@ def register(sub: Any) -> dict[str, Handler]:
     rc.add_argument("-o", "--output", type=Path, default=None,
                     help="with --accept: where to write the updated plan")
 
-    cm = sub.add_parser("compare", help="research harness: rules x methods x seeds x "
-                                         "generated profiles; tidy CSV/JSON, table and plots")
-    cm.add_argument("--profiles", default="rural", help="comma-separated (default: rural)")
+    cm = sub.add_parser("compare", help="research harness: rules x methods x seeds over "
+                                         "generated profiles, instance files, library "
+                                         "instances or a national sample; tidy CSV/JSON, "
+                                         "table with confidence intervals, plots")
+    cm.add_argument("--profiles", default=None,
+                    help="comma-separated generator profiles (default: rural, when no "
+                         "--instances, --library or --national is given)")
+    cm.add_argument("--instances", nargs="+", type=Path, default=[], metavar="FILE",
+                    help="instance JSON files")
+    cm.add_argument("--library", nargs="+", default=[], metavar="NAME",
+                    help="library instances (cus-match library --list)")
+    cm.add_argument("--national", type=int, default=0, metavar="N",
+                    help="N gminas drawn in the national proportions of rural, urban-rural "
+                         "and urban gminas (docs/generator.md)")
+    cm.add_argument("--national-seed", type=int, default=0, help="seed of that draw")
+    cm.add_argument("--scale", type=float, default=1.0,
+                    help="generator scale of --profiles and --national (default: 1)")
     cm.add_argument("--rules", default="fifo,priority,utilitarian,equity,stable,nearest")
     cm.add_argument("--methods", default="greedy,auto")
-    cm.add_argument("--seeds", default="1,2,3")
-    cm.add_argument("--time-limit", type=float, default=10.0, help="per solve (work units)")
+    cm.add_argument("--spread", choices=("ci", "range"), default="ci",
+                    help="table cells: mean ± 95%% confidence interval, or min / median / max")
+    add_run_options(cm)
     cm.add_argument("--no-plots", action="store_true")
     cm.add_argument("-o", "--output", type=Path, required=True, help="folder to write")
     return {"explain": _cmd_explain, "diagnose": _cmd_diagnose, "recommend": _cmd_recommend,
@@ -163,16 +178,15 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from cus_match.analysis.research import run_study, study_markdown, write_study
 
-    try:
-        seeds = [int(x) for x in args.seeds.split(",")]
-    except ValueError:
-        print(f"error: --seeds must be comma-separated integers, got {args.seeds!r}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    study = run_study(profiles=args.profiles.split(","), rules=args.rules.split(","),
-                      methods=args.methods.split(","), seeds=seeds,
-                      time_limit=args.time_limit,
-                      progress=lambda line: print(line, file=sys.stderr, flush=True))
+    study = run_study(profiles=args.profiles.split(",") if args.profiles else None,
+                      instances=args.instances, library=args.library, national=args.national,
+                      national_seed=args.national_seed, scale=args.scale,
+                      rules=args.rules.split(","), methods=args.methods.split(","),
+                      seeds=seeds_of(args, "1,2,3"), executor=executor_of(args),
+                      log=args.log or args.output / "runs.jsonl",
+                      ship="json" if args.scheduler else "path",
+                      progress=lambda line: print(line, file=sys.stderr, flush=True),
+                      **limits_of(args))
     write_study(study, args.output, plots=not args.no_plots)
-    print(study_markdown(study))
+    print(study_markdown(study, spread=args.spread))
     return EXIT_OK

@@ -10,6 +10,9 @@ JSON bytes. The package holds three concepts, re-exported here:
   and a seed;
 - :mod:`~cus_match.generate.demo`: the bundled demo, :func:`demo_instance`.
 
+:func:`national_sample` draws gminas of each kind (rural, urban-rural, urban) in the proportions
+of the published counts of Polish gminas, for studies that should stand for the whole country.
+
 :mod:`~cus_match.generate.library` names and pins instances that researchers can cite.
 
 Residents are pseudonymous ids (``r-00017``) with a home place; nothing about them is real.
@@ -28,7 +31,7 @@ cus_match.errors.InvalidOptionError: unknown profile 'village'; valid profiles: 
 
 from cus_match.generate.builder import DEFAULT_START, generate
 from cus_match.generate.demo import DEMO_NAME, DEMO_OPTIONS, build_demo, demo_instance
-from cus_match.generate.profiles import PROFILES, Profile
+from cus_match.generate.profiles import PROFILES, Profile, SampleGmina, national_sample
 
 __all__ = [
     "DEFAULT_START",
@@ -36,7 +39,9 @@ __all__ = [
     "DEMO_OPTIONS",
     "PROFILES",
     "Profile",
+    "SampleGmina",
     "build_demo",
     "demo_instance",
     "generate",
+    "national_sample",
 ]

@@ -18,7 +18,11 @@ True
 
 from __future__ import annotations
 
+import random
+
 from attrs import field, frozen
+
+from cus_match.errors import InvalidOptionError
 
 __all__ = [
     "BUKOWSKO",
@@ -30,6 +34,7 @@ __all__ = [
     "CENTRES",
     "CITY_DISTRICTS",
     "FIRST_NAMES",
+    "GMINA_STRATA",
     "INITIALS",
     "MAX_WALK_EDGE_KM",
     "MOUNTAIN_BIKE_KMH",
@@ -42,6 +47,8 @@ __all__ = [
     "UK_FIRST_NAMES",
     "WALK_KMH",
     "Profile",
+    "SampleGmina",
+    "national_sample",
 ]
 
 
@@ -302,3 +309,85 @@ NEEDS_BY_TYPE: dict[str, tuple[tuple[str, float], ...]] = {
 }
 #: Situations of older or disabled residents: formal care, required needs, neighbour service.
 OLDER = ("elderly_alone", "elderly_frail", "disabled")
+
+
+# --------------------------------------------------------------------------------------------
+# A national sample: gminas of each kind in the proportions of the published counts
+
+#: Polish gminas by kind, 1 January 2019 (GUS, "Powierzchnia i ludność w przekroju terytorialnym
+#: w 2019 r."): 2,477 gminas = 1,537 rural + 638 urban-rural + 302 urban, of which 66 are also
+#: cities with powiat rights. Each stratum is ``(kind, profile, scale, count)``: the generator
+#: profile and scale that stand for a gmina of that kind (``docs/generator.md`` explains the
+#: mapping and its limits).
+GMINA_STRATA: tuple[tuple[str, str, float, int], ...] = (
+    ("rural", "rural", 1.0, 1_537),
+    # The generator has no town-and-villages setting: the village road network of the rural
+    # profile at twice the people (~10,000, a typical urban-rural gmina) stands in for one.
+    ("urban-rural", "rural", 2.0, 638),
+    ("urban", "town", 1.0, 302 - 66),
+    ("urban", "city", 1.0, 66),
+)
+
+
+@frozen
+class SampleGmina:
+    """One gmina of a :func:`national_sample`: its kind and the recipe that generates it."""
+
+    kind: str
+    profile: str
+    seed: int
+    scale: float
+
+    @property
+    def label(self) -> str:
+        """A short name for tables: ``rural-417``, ``urban-rural-9051``."""
+        return f"{self.kind}-{self.seed}" if self.profile != "city" else f"city-{self.seed}"
+
+
+def national_sample(n: int, *, seed: int = 0, scale: float = 1.0) -> tuple[SampleGmina, ...]:
+    """``n`` gminas drawn so each kind comes in its national proportion.
+
+    The ``n`` places are shared among the strata of :data:`GMINA_STRATA` by their counts
+    (largest remainders, ties to the larger stratum), and each gmina gets its own generator seed,
+    drawn without repetition from ``seed``: the same arguments give the same sample.
+
+    Parameters
+    ----------
+    n : int
+        Gminas to draw (at least 1).
+    seed : int
+        Seed of the draw of generator seeds.
+    scale : float
+        Multiplies every stratum's scale (smaller instances for a quick study).
+
+    Returns
+    -------
+    tuple of SampleGmina
+        Rural first, then urban-rural, towns, cities; by seed within a kind.
+
+    Examples
+    --------
+    >>> sample = national_sample(40, seed=1)
+    >>> from collections import Counter
+    >>> sorted(Counter(g.label.rsplit("-", 1)[0] for g in sample).items())
+    [('city', 1), ('rural', 25), ('urban', 4), ('urban-rural', 10)]
+    >>> national_sample(40, seed=1) == sample
+    True
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise InvalidOptionError(f"n must be a whole number >= 1, got {n!r}")
+    total = sum(count for *_, count in GMINA_STRATA)
+    quotas = [n * count / total for *_, count in GMINA_STRATA]
+    shares = [int(q) for q in quotas]
+    order = sorted(range(len(quotas)), key=lambda i: (-(quotas[i] - shares[i]),
+                                                      -GMINA_STRATA[i][3]))
+    for i in order[:n - sum(shares)]:
+        shares[i] += 1
+    # A string seed is hashed with SHA-512 by `random`, not with Python's salted hash, so the
+    # draw is the same in every process.
+    rng = random.Random(f"cus_match national sample {seed}")
+    out: list[SampleGmina] = []
+    for (kind, profile, factor, _count), k in zip(GMINA_STRATA, shares, strict=True):
+        seeds = sorted(rng.sample(range(1, 1_000_000), k))
+        out.extend(SampleGmina(kind, profile, s, factor * scale) for s in seeds)
+    return tuple(out)

@@ -661,7 +661,9 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
                                              relaxation).items()):
             if i not in start.chosen:
                 start.add(i, s, team)
-        left = max(time_limit - (_time.perf_counter() - t0), 0.1)
+        # Deterministic mode counts work, not seconds: the clock must not size the search.
+        left = (time_limit if deterministic
+                else max(time_limit - (_time.perf_counter() - t0), 0.1))
         chosen = lns(compat, comp, start, time_limit=left, seed=seed, workers=workers,
                      deterministic=deterministic, rule=rule, fixed=fixed)
         value = rule.score(compat, chosen)[0]
@@ -693,7 +695,9 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
         model.hint(_as_state(compat, chosen))
         objective = model.stage_expr(stage)
         model.m.maximize(objective)
-        spent = _time.perf_counter() - t0
+        # In deterministic mode the budget is work units, so the work done sizes it, not the
+        # clock (which would make the same seed give different plans on a busier machine).
+        spent = solver.deterministic_time if deterministic else _time.perf_counter() - t0
         # Later stages only polish: give them about what the first took, shared.
         left = min(max(time_limit - spent, 0.05), max(0.2, spent / 4)) / (n_later - k + 1)
         solver2 = _params(left, seed, workers, deterministic)
