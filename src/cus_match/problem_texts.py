@@ -708,13 +708,13 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.OPTION_WORKERS: {"en": "--workers must be a whole number of at least 1, got {value}",
                        "pl": "--workers musi być liczbą całkowitą co najmniej 1, podano {value}"},
     C.OPTION_UNKNOWN_RULE: {
-        "en": "--rule: unknown rule {value}; choose one of {known}, or give --weights "
+        "en": "--rule: unknown rule {value}; choose one of {known:qlist}, or give --weights "
               "TERM=W,... for a rule of your own",
-        "pl": "--rule: nieznana reguła {value}; wybierz jedną z: {known} albo podaj --weights "
-              "TERM=W,... (reguła własna)"},
+        "pl": "--rule: nieznana reguła {value}; wybierz jedną z: {known:qlist} albo podaj "
+              "--weights TERM=W,... (reguła własna)"},
     C.OPTION_UNKNOWN_METHOD: {
-        "en": "--method: unknown method {value}; choose one of {known}",
-        "pl": "--method: nieznana metoda {value}; wybierz jedną z: {known}"},
+        "en": "--method: unknown method {value}; choose one of {known:qlist}",
+        "pl": "--method: nieznana metoda {value}; wybierz jedną z: {known:qlist}"},
     C.OPTION_FLOW_RULE: {
         "en": "--method flow cannot optimise --rule {rule} (max-min is not a flow objective); "
               "use --method cpsat or auto",
@@ -726,8 +726,8 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
         "pl": "--rule {rule} to procedura doboru, która nie zachowuje wizyt z --pin; wybierz "
               "regułę optymalizującą (np. --rule repair)"},
     C.OPTION_UNKNOWN_TERM: {
-        "en": "--weights: unknown term {term}; known terms: {known}",
-        "pl": "--weights: nieznany składnik {term}; znane składniki: {known}"},
+        "en": "--weights: unknown term {term}; known terms: {known:qlist}",
+        "pl": "--weights: nieznany składnik {term}; znane składniki: {known:qlist}"},
     C.OPTION_WEIGHT_NOT_NUMBER: {
         "en": "--weights: the weight of {term} must be a finite number, got {value}",
         "pl": "--weights: waga składnika {term} musi być skończoną liczbą, podano {value}"},

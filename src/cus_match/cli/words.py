@@ -156,17 +156,36 @@ NOUNS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 #: The checker's groups of practical constraints (``H1`` ... ``H10`` stay as they are).
+_CONSTRAINTS_PL: Final = {
+    "time": "czas", "travel": "dojazd", "quality": "jakość", "subsidiarity": "pomocniczość",
+    "completeness": "kompletność", "formal": "usługi formalne", "referral": "skierowanie"}
 CONSTRAINTS: Final[dict[str, dict[str, str]]] = {
-    "en": {},
-    "pl": {"time": "czas", "travel": "dojazd", "quality": "jakość",
-           "subsidiarity": "pomocniczość", "completeness": "kompletność",
-           "formal": "usługi formalne", "referral": "skierowanie"},
+    "en": {k: k for k in _CONSTRAINTS_PL},
+    "pl": _CONSTRAINTS_PL,
 }
 
-#: What the checker's own codes mean (:mod:`cus_match.plan.check`), for a Polish reader; the
-#: English line is the checker's message, which names the values.
+#: What the checker's own codes mean (:mod:`cus_match.plan.check`). The English line printed
+#: is the checker's own message, which names the values; the other languages say this.
 CHECK_CODES: Final[dict[str, dict[str, str]]] = {
-    "en": {},
+    "en": {
+        "wrong_duration": "the visit's length is not the need's duration",
+        "wrong_travel_minutes": "the travel time differs from the travel table",
+        "not_fastest_mode": "a faster allowed way of travel exists",
+        "unknown_need": "an entry names a need the instance lacks",
+        "unknown_helper": "an entry names a helper the instance lacks",
+        "unknown_service": "an entry names a formal service the instance lacks",
+        "unknown_occurrence": "the need has no visit on that date",
+        "missing_occurrence": "a visit is neither planned, unmet nor covered",
+        "duplicate_occurrence": "a visit is listed more than once",
+        "referred_need_listed": "a need to be referred has plan entries",
+        "required_unmet": "a required visit is unmet or referred",
+        "duplicates_formal_service": "a visit a formal service covers is assigned",
+        "should_be_covered": "a visit a formal service covers is listed as unmet",
+        "bad_covered": "the formal service does not cover this visit",
+        "bad_referral": "a wrong referral, or a wrong reason for it",
+        "missing_referral": "a need that must be referred is not",
+        "duplicate_referral": "a need referred twice",
+    },
     "pl": {
         "wrong_duration": "czas wizyty nie zgadza się z czasem trwania potrzeby",
         "wrong_travel_minutes": "czas dojazdu nie zgadza się z tabelą dojazdów",
@@ -322,7 +341,10 @@ def error_text(message: str, lang: str) -> str:
     for pattern, code in LIBRARY_ERRORS:
         m = pattern.fullmatch(message)
         if m:
-            args: Mapping[str, Any] = {k: _value(v) for k, v in m.groupdict().items()}
+            args: Mapping[str, Any] = {
+                # A list the library wrote out ("fifo, priority") is quoted item by item.
+                k: tuple(v.split(", ")) if k == "known" else _value(v)
+                for k, v in m.groupdict().items()}
             if "option" in args:
                 name = str(args["option"])
                 args = {**args, "option": OPTION_NAMES.get(name, f"--{name}")}
