@@ -19,12 +19,12 @@ import pytest
 
 from cus_match import lang as lng
 from cus_match.analysis.complement import formal_gaps
-from cus_match.cli import words as cli_words
 from cus_match.analysis.diagnosis import AddHelper, Extend, ExtraHours, Gap, format_what_if
 from cus_match.analysis.diagnosis import shortage as shortage_map
 from cus_match.analysis.diagnosis.whatif import MetTotals, WhatIf
 from cus_match.analysis.explain import Explanation, explain
 from cus_match.analysis.recommend import Recommendation, Recommender, format_recommendations
+from cus_match.cli import words as cli_words
 from cus_match.errors import InvalidOptionError
 from cus_match.generate import generate
 from cus_match.model import DateRange, Need, Recurrence, TimeWindow
