@@ -58,7 +58,7 @@ def test_validate_solve_check_round_trip(inst_file, tmp_path, capsys):
     assert [r.need for r in result.referrals] == ["n2"]
     capsys.readouterr()
     assert main(["check", str(inst_file), str(out)]) == 0
-    assert "all constraints hold (1 assignments)" in capsys.readouterr().out
+    assert "all constraints hold (1 assignment)" in capsys.readouterr().out
 
 
 def test_check_reports_a_tampered_plan(inst_file, tmp_path, capsys):

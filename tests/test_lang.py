@@ -12,7 +12,7 @@ import inspect
 import pkgutil
 import re
 import string
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from types import ModuleType, SimpleNamespace
 
 import pytest
@@ -24,6 +24,7 @@ from cus_match.analysis.diagnosis import shortage as shortage_map
 from cus_match.analysis.diagnosis.whatif import MetTotals, WhatIf
 from cus_match.analysis.explain import Explanation, explain
 from cus_match.analysis.recommend import Recommendation, Recommender, format_recommendations
+from cus_match.cli import words as cli_words
 from cus_match.errors import InvalidOptionError
 from cus_match.generate import generate
 from cus_match.model import DateRange, Need, Recurrence, TimeWindow
@@ -36,7 +37,8 @@ from cus_match.store.certificate import Certificate, ServiceLine
 
 #: The modules this guard reads: the renderings and the words they share.
 PACKAGES = ("cus_match.analysis", "cus_match.report")
-MODULES = ("cus_match.lang", "cus_match.store.certificate", "cus_match.plan.result")
+MODULES = ("cus_match.lang", "cus_match.store.certificate", "cus_match.plan.result",
+           "cus_match.cli.words")
 
 
 def _modules() -> list[ModuleType]:
@@ -189,6 +191,12 @@ CALLS = {
     "cus_match.store.certificate.ServiceLine.name": lambda c, lang, tmp: (
         c.cert.services[0].name(lang)),
     "cus_match.plan.result.Result.summary": lambda c, lang, tmp: c.result.summary(lang),
+    "cus_match.cli.words.say": lambda c, lang, tmp: cli_words.say("no_rounds", lang),
+    "cus_match.cli.words.noun": lambda c, lang, tmp: cli_words.noun("visit", lang),
+    "cus_match.cli.words.error_text": lambda c, lang, tmp: cli_words.error_text(
+        "seed must be an integer, got 'x'", lang),
+    "cus_match.cli.words.warsaw_time": lambda c, lang, tmp: cli_words.warsaw_time(
+        datetime(2026, 3, 22, 17, 0, tzinfo=UTC), lang),
 }
 
 
@@ -300,7 +308,9 @@ def test_the_word_tables_are_found():
         "cus_match.report.tables._H", "cus_match.report.tables._WORDS",
         "cus_match.report.tables._TITLES", "cus_match.report.text._T",
         "cus_match.report.calendar._T", "cus_match.store.certificate._TEXTS",
-        "cus_match.plan.result._SUMMARY",
+        "cus_match.plan.result._SUMMARY", "cus_match.report.text._PEOPLE",
+        "cus_match.cli.words.MESSAGES", "cus_match.cli.words.NOUNS",
+        "cus_match.cli.words.CONSTRAINTS", "cus_match.cli.words.CHECK_CODES",
     }
     assert expected <= set(_word_tables()), sorted(expected - set(_word_tables()))
 

@@ -817,7 +817,7 @@ def test_history_and_certificate_commands(tmp_path, rounds, capsys):
     run("history", store, "retention", "7")
     assert "7 days" in capsys.readouterr().out
     run("history", store, "purge", "--retention", "--today", "2026-03-17")
-    assert capsys.readouterr().out.strip() == f"deleted 1 rounds: {rounds[0][0]}"
+    assert capsys.readouterr().out.strip() == f"deleted 1 round: {rounds[0][0]}"
     run("history", store, "show", rounds[1][0], "--result-out", str(tmp_path / "back.json"))
     assert "Plan:" in capsys.readouterr().out
     assert (tmp_path / "back.json").exists()

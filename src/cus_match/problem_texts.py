@@ -223,6 +223,54 @@ class ProblemCode(enum.StrEnum):
     NOT_TRIPLES = "not_triples"
     PAIR_INDEX_OUT_OF_RANGE = "pair_index_out_of_range"
     COST_COUNT = "cost_count"
+    # Which file goes with which, told in one sentence (cli, io.json_format) -----------------
+    RESULT_FOR_OTHER_INSTANCE = "result_for_other_instance"
+    PLAN_FROM_OTHER_INSTANCE = "plan_from_other_instance"
+    SPREADSHEET_NOT_JSON = "spreadsheet_not_json"
+    # The command line's options, in its own words (cli.words maps the library's errors) -----
+    OPTION_TIME_LIMIT = "option_time_limit"
+    OPTION_SEED = "option_seed"
+    OPTION_WORKERS = "option_workers"
+    OPTION_UNKNOWN_RULE = "option_unknown_rule"
+    OPTION_UNKNOWN_METHOD = "option_unknown_method"
+    OPTION_FLOW_RULE = "option_flow_rule"
+    OPTION_PROCEDURE_PINS = "option_procedure_pins"
+    OPTION_UNKNOWN_TERM = "option_unknown_term"
+    OPTION_WEIGHT_NOT_NUMBER = "option_weight_not_number"
+    OPTION_WEIGHT_NEGATIVE = "option_weight_negative"
+    OPTION_NO_POSITIVE_WEIGHT = "option_no_positive_weight"
+    OPTION_NOT_A_DATETIME = "option_not_a_datetime"
+    OPTION_NO_UTC_OFFSET = "option_no_utc_offset"
+    OPTION_LABEL = "option_label"
+    OPTION_AT_WITHOUT_BY = "option_at_without_by"
+    OPTION_LAST = "option_last"
+    OPTION_RETENTION = "option_retention"
+    OPTION_BOTH_DATES = "option_both_dates"
+    OPTION_TO_BEFORE_FROM = "option_to_before_from"
+    OPTION_NOT_A_CLI_DATE = "option_not_a_cli_date"
+    OPTION_DEMO_FIXED = "option_demo_fixed"
+    OPTION_NOT_NEGATIVE = "option_not_negative"
+    OPTION_ACCEPT_NEEDS = "option_accept_needs"
+    OPTION_NO_SUCH_RANK = "option_no_such_rank"
+    OPTION_EXPORT_NOTHING = "option_export_nothing"
+    OPTION_SEEDS = "option_seeds"
+    OPTION_REQUIRES = "option_requires"
+    OPTION_NEIGHBOUR_CERTIFICATE = "option_neighbour_certificate"
+    OPTION_PERSON_BOTH_KINDS = "option_person_both_kinds"
+    # The history store (store), told to a coordinator -----------------------------------------
+    STORE_ROUND_EXISTS = "store_round_exists"
+    STORE_ROUND_APPROVED = "store_round_approved"
+    STORE_ALREADY_APPROVED = "store_already_approved"
+    STORE_NO_ROUND = "store_no_round"
+    STORE_NO_VISITS = "store_no_visits"
+    STORE_NO_PERSON = "store_no_person"
+    STORE_MISSING = "store_missing"
+    STORE_DIRECTORY = "store_directory"
+    STORE_NOT_SQLITE = "store_not_sqlite"
+    STORE_FOREIGN = "store_foreign"
+    STORE_NEWER = "store_newer"
+    STORE_DAMAGED = "store_damaged"
+    STORE_BUSY = "store_busy"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -666,6 +714,156 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
                                 "pl": "numer w parze jest poza zakresem"},
     C.COST_COUNT: {"en": "expected {expected} costs, got {count}",
                    "pl": "liczba kosztów powinna wynosić {expected}, jest {count}"},
+    # Which file goes with which: one sentence naming both files.
+    C.RESULT_FOR_OTHER_INSTANCE: {
+        "en": "{result} is a plan for another instance, not for {instance}: give the instance "
+              "it was made from, or make a new plan with cus-match solve {instance}",
+        "pl": "{result} to plan dla innych danych, nie dla {instance}: podaj plik danych, "
+              "z którego go przygotowano, albo przygotuj nowy plan: cus-match solve "
+              "{instance}"},
+    C.PLAN_FROM_OTHER_INSTANCE: {
+        "en": "{option} {result} is a plan for another instance ({other:q}), not for {instance} "
+              "({name:q}): {option} takes an earlier plan of the same instance",
+        "pl": "{option} {result} to plan dla innych danych ({other:q}), nie dla {instance} "
+              "({name:q}): {option} przyjmuje wcześniejszy plan tych samych danych"},
+    C.SPREADSHEET_NOT_JSON: {
+        "en": "this is a spreadsheet, not an instance JSON file: read it first with "
+              "cus-match import {path} -o gmina.json",
+        "pl": "to arkusz kalkulacyjny, nie plik danych JSON: najpierw wczytaj go poleceniem "
+              "cus-match import {path} -o gmina.json"},
+    # Options of the command line. Values are shown as the library quoted them.
+    C.OPTION_TIME_LIMIT: {
+        "en": "--time-limit must be a positive number of seconds, got {value}",
+        "pl": "--time-limit musi być dodatnią liczbą sekund, podano {value}"},
+    C.OPTION_SEED: {"en": "--seed must be a whole number, got {value}",
+                    "pl": "--seed musi być liczbą całkowitą, podano {value}"},
+    C.OPTION_WORKERS: {"en": "--workers must be a whole number of at least 1, got {value}",
+                       "pl": "--workers musi być liczbą całkowitą co najmniej 1, podano {value}"},
+    C.OPTION_UNKNOWN_RULE: {
+        "en": "--rule: unknown rule {value}; choose one of {known:qlist}, or give --weights "
+              "TERM=W,... for a rule of your own",
+        "pl": "--rule: nieznana reguła {value}; wybierz jedną z: {known:qlist} albo podaj "
+              "--weights TERM=W,... (reguła własna)"},
+    C.OPTION_UNKNOWN_METHOD: {
+        "en": "--method: unknown method {value}; choose one of {known:qlist}",
+        "pl": "--method: nieznana metoda {value}; wybierz jedną z: {known:qlist}"},
+    C.OPTION_FLOW_RULE: {
+        "en": "--method flow cannot optimise --rule {rule} (max-min is not a flow objective); "
+              "use --method cpsat or auto",
+        "pl": "--method flow nie optymalizuje reguły --rule {rule} (max-min to nie cel "
+              "przepływu); użyj --method cpsat albo auto"},
+    C.OPTION_PROCEDURE_PINS: {
+        "en": "--rule {rule} is a matching procedure and cannot keep the visits of --pin; "
+              "choose an optimising rule (e.g. --rule repair)",
+        "pl": "--rule {rule} to procedura doboru, która nie zachowuje wizyt z --pin; wybierz "
+              "regułę optymalizującą (np. --rule repair)"},
+    C.OPTION_UNKNOWN_TERM: {
+        "en": "--weights: unknown term {term}; known terms: {known:qlist}",
+        "pl": "--weights: nieznany składnik {term}; znane składniki: {known:qlist}"},
+    C.OPTION_WEIGHT_NOT_NUMBER: {
+        "en": "--weights: the weight of {term} must be a finite number, got {value}",
+        "pl": "--weights: waga składnika {term} musi być skończoną liczbą, podano {value}"},
+    C.OPTION_WEIGHT_NEGATIVE: {
+        "en": "--weights: the weight of {term} must not be negative, got {value} (costs such "
+              "as travel are minimised by a positive weight)",
+        "pl": "--weights: waga składnika {term} nie może być ujemna, podano {value} (koszty "
+              "takie jak dojazd minimalizuje waga dodatnia)"},
+    C.OPTION_NO_POSITIVE_WEIGHT: {
+        "en": "--weights: give at least one positive weight",
+        "pl": "--weights: podaj co najmniej jedną dodatnią wagę"},
+    C.OPTION_NOT_A_DATETIME: {
+        "en": "{option}: {value} is not a date and time (e.g. 2026-03-22T18:00+01:00)",
+        "pl": "{option}: {value} to nie data z godziną (np. 2026-03-22T18:00+01:00)"},
+    C.OPTION_NO_UTC_OFFSET: {
+        "en": "{option}: {value} needs an offset from UTC (e.g. 2026-03-22T18:00+01:00)",
+        "pl": "{option}: {value} wymaga przesunięcia względem UTC "
+              "(np. 2026-03-22T18:00+01:00)"},
+    C.OPTION_LABEL: {
+        "en": "{option} must be 1-{max} printable characters, got {value}",
+        "pl": "{option} musi mieć od 1 do {max} znaków drukowalnych, podano {value}"},
+    C.OPTION_AT_WITHOUT_BY: {
+        "en": "--approved-at is given without --approved-by",
+        "pl": "podano --approved-at bez --approved-by"},
+    C.OPTION_LAST: {"en": "--last must be a whole number of at least 1, got {value}",
+                    "pl": "--last musi być liczbą całkowitą co najmniej 1, podano {value}"},
+    C.OPTION_RETENTION: {
+        "en": "retention: {value} is not a number of days of at least 1, nor 'off'",
+        "pl": "retention: {value} to nie liczba dni (co najmniej 1) ani 'off'"},
+    C.OPTION_BOTH_DATES: {"en": "give both --from and --to",
+                          "pl": "podaj zarówno --from, jak i --to"},
+    C.OPTION_TO_BEFORE_FROM: {
+        "en": "--to {end:date} is before --from {start:date}",
+        "pl": "--to {end:date} jest przed --from {start:date}"},
+    C.OPTION_NOT_A_CLI_DATE: {
+        "en": "{value:q} is not a date (2026-03-24 or 24.03.2026)",
+        "pl": "{value:q} to nie data (24.03.2026 lub 2026-03-24)"},
+    C.OPTION_DEMO_FIXED: {"en": "--demo has fixed options: drop {options}",
+                          "pl": "--demo ma ustalone opcje: usuń {options}"},
+    C.OPTION_NOT_NEGATIVE: {"en": "{option} must be 0 or more, got {value}",
+                            "pl": "{option} musi wynosić co najmniej 0, podano {value}"},
+    C.OPTION_ACCEPT_NEEDS: {"en": "--accept needs --date and --output",
+                            "pl": "--accept wymaga --date i --output"},
+    C.OPTION_NO_SUCH_RANK: {
+        "en": "no option of rank {rank} on {date:date}",
+        "pl": "brak propozycji numer {rank} w dniu {date:date}"},
+    C.OPTION_EXPORT_NOTHING: {
+        "en": "export needs at least one of --xlsx, --csv, --ics",
+        "pl": "export wymaga co najmniej jednej z opcji --xlsx, --csv, --ics"},
+    C.OPTION_REQUIRES: {"en": "{option} needs {other}", "pl": "{option} wymaga {other}"},
+    C.OPTION_SEEDS: {"en": "--seeds must be whole numbers separated by commas, got {value:q}",
+                     "pl": "--seeds to liczby całkowite rozdzielone przecinkami, podano "
+                           "{value:q}"},
+    C.OPTION_NEIGHBOUR_CERTIFICATE: {
+        "en": "{helper:q} provides neighbour services (paid); the volunteering certificate is "
+              "for volunteers",
+        "pl": "{helper:q} świadczy usługi sąsiedzkie (odpłatnie); zaświadczenie o wolontariacie "
+              "dotyczy wolontariuszy"},
+    C.OPTION_PERSON_BOTH_KINDS: {
+        "en": "{person:q} is a helper id in some records and a resident id in others: add "
+              "--kind helper or --kind resident",
+        "pl": "{person:q} to w części zapisów identyfikator pomagającego, a w części "
+              "mieszkańca: dodaj --kind helper albo --kind resident"},
+    # The history store.
+    C.STORE_ROUND_EXISTS: {
+        "en": "round {round:q} is already stored (add --replace to replace a proposal)",
+        "pl": "runda {round:q} jest już zapisana (dodaj --replace, by zastąpić propozycję)"},
+    C.STORE_ROUND_APPROVED: {
+        "en": "round {round:q} is approved and is not replaced; save the new plan under a new "
+              "id (a later approval supersedes it)",
+        "pl": "runda {round:q} jest zatwierdzona i nie zostanie zastąpiona; zapisz nowy plan "
+              "pod nowym identyfikatorem (późniejsze zatwierdzenie ma pierwszeństwo)"},
+    C.STORE_ALREADY_APPROVED: {
+        "en": "round {round:q} was already approved (by {by}, {at})",
+        "pl": "runda {round:q} została już zatwierdzona (zatwierdzenie: {by}, {at})"},
+    C.STORE_NO_ROUND: {"en": "no round {round:q} is stored",
+                       "pl": "nie ma zapisanej rundy {round:q}"},
+    C.STORE_NO_VISITS: {
+        "en": "helper {helper:q} has no approved visit from {start:date} to {end:date}",
+        "pl": "pomagający {helper:q} nie ma zatwierdzonych wizyt od {start:date} do "
+              "{end:date}"},
+    C.STORE_NO_PERSON: {"en": "no stored round mentions {person:q}",
+                        "pl": "żadna zapisana runda nie dotyczy {person:q}"},
+    C.STORE_MISSING: {"en": "no such history store (history ... save creates one)",
+                      "pl": "nie ma takiego pliku historii (tworzy go history ... save)"},
+    C.STORE_DIRECTORY: {"en": "is a folder, not a history store file",
+                        "pl": "to folder, nie plik historii"},
+    C.STORE_NOT_SQLITE: {
+        "en": "is not a cus_match history store (not an SQLite database); left unchanged",
+        "pl": "to nie plik historii cus_match (nie jest bazą SQLite); nic nie zmieniono"},
+    C.STORE_FOREIGN: {
+        "en": "is an SQLite database but not a cus_match history store; left unchanged",
+        "pl": "to baza SQLite, ale nie plik historii cus_match; nic nie zmieniono"},
+    C.STORE_NEWER: {
+        "en": "was written by a newer cus_match; upgrade cus_match to open it. Left unchanged",
+        "pl": "zapisała go nowsza wersja cus_match; zaktualizuj cus_match, by go otworzyć. "
+              "Nic nie zmieniono"},
+    C.STORE_DAMAGED: {
+        "en": "is damaged or unreadable; left unchanged. Restore it from a backup",
+        "pl": "plik jest uszkodzony lub nieczytelny; nic nie zmieniono. Przywróć go z kopii "
+              "zapasowej"},
+    C.STORE_BUSY: {
+        "en": "is busy: another program kept it locked; try again in a moment",
+        "pl": "plik jest zajęty przez inny program; spróbuj ponownie za chwilę"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in

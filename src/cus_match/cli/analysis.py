@@ -39,11 +39,12 @@ from cus_match.cli.batch import add_run_options, executor_of, limits_of, seeds_o
 from cus_match.cli.common import (
     EXIT_OK,
     Handler,
+    UsageError,
     add_lang_option,
     load_plan,
     write_text,
 )
-from cus_match.errors import InvalidOptionError
+from cus_match.problem_texts import ProblemCode
 
 __all__ = ["register"]
 
@@ -135,7 +136,8 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
     from cus_match.analysis.diagnosis import format_what_if, shortage, suggest_changes
 
     if args.top < 0 or args.max_cells < 0:
-        raise InvalidOptionError("--top and --max-cells must be >= 0")
+        option, value = ("--top", args.top) if args.top < 0 else ("--max-cells", args.max_cells)
+        raise UsageError(ProblemCode.OPTION_NOT_NEGATIVE, option=option, value=value)
     inst, result = load_plan(args.file, args.result)
     diag = shortage(inst, result)
     print(diag.text(args.lang, max_cells=args.max_cells))
@@ -165,11 +167,12 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     if args.accept is None:
         return EXIT_OK
     if args.date is None or args.output is None:
-        raise InvalidOptionError("--accept needs --date and --output")
+        raise UsageError(ProblemCode.OPTION_ACCEPT_NEEDS)
     day = parse_date(args.date)
     chosen = [o for o in options if o.rank == args.accept and o.date == day]
     if not chosen:
-        raise InvalidOptionError(f"no option of rank {args.accept} on {day}")
+        raise UsageError(ProblemCode.OPTION_NO_SUCH_RANK, rank=args.accept,
+                         date=day.isoformat())
     _inst2, updated = rec.accept(need, chosen[0])
     dump_result(updated, args.output)
     return EXIT_OK

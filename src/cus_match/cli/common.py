@@ -3,45 +3,68 @@
 Like the command modules, this one imports the library only inside its functions, so that
 ``cus-match --help`` stays fast.
 
+``--lang`` is one option of every command, accepted before the command's name or anywhere after
+it (:func:`add_lang_everywhere`); without it the language follows the system locale
+(:func:`default_lang`). Output goes through :func:`setup_console`, so no console encoding can
+turn a name into a traceback.
+
 Examples
 --------
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="cus-match")
 >>> parser.add_argument("--lang", choices=LANGS, default="en")  # doctest: +ELLIPSIS
 _StoreAction(...)
->>> add_lang_option(parser.add_subparsers(dest="command").add_parser("explain"))
->>> parser.parse_args(["--lang", "pl", "explain"]).lang
+>>> history = parser.add_subparsers(dest="command").add_parser("history")
+>>> _ = history.add_subparsers(dest="action").add_parser("list")
+>>> add_lang_everywhere(parser)
+>>> parser.parse_args(["--lang", "pl", "history"]).lang
 'pl'
->>> parser.parse_args(["explain", "--lang", "pl"]).lang
+>>> parser.parse_args(["history", "list", "--lang", "pl"]).lang
 'pl'
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
+import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from cus_match.errors import InvalidOptionError
 
 if TYPE_CHECKING:
+    from cus_match.errors import InvalidInputError
     from cus_match.model.instance import Instance
     from cus_match.plan.check import Violation
     from cus_match.plan.result import Result
+    from cus_match.problem_texts import ProblemCode
 
 __all__ = [
     "EXIT_INVALID",
     "EXIT_OK",
     "EXIT_USAGE",
     "LANGS",
+    "SHOWN",
     "Handler",
     "Progress",
+    "UsageError",
+    "add_lang_everywhere",
     "add_lang_option",
+    "check_plan_source",
+    "default_lang",
     "load_plan",
     "print_plan",
+    "problems_text",
+    "read_names_file",
     "report_violations",
+    "setup_console",
     "write_text",
 ]
 
@@ -52,8 +75,59 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 #: Languages of printed text.
 LANGS = ("en", "pl")
 
+#: Lines of a long list (violations, problems) printed before the rest is counted by kind.
+SHOWN = 20
+
 #: A command's handler: the parsed options in, the exit code out.
 Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(InvalidOptionError):
+    """Wrong usage of the command line, told by a code in any language (exit 2).
+
+    Parameters
+    ----------
+    code : ProblemCode
+        What is wrong (one of the ``OPTION_*`` codes).
+    **args
+        The values its text names.
+
+    Examples
+    --------
+    >>> from cus_match.problem_texts import ProblemCode
+    >>> e = UsageError(ProblemCode.OPTION_BOTH_DATES)
+    >>> str(e), e.text("pl")
+    ('give both --from and --to', 'podaj zarówno --from, jak i --to')
+    """
+
+    def __init__(self, code: ProblemCode, /, **args: Any) -> None:
+        self.code, self.args_ = code, args
+        super().__init__(code.text("en", args))
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``."""
+        return self.code.text(lang, self.args_)
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """The language when no ``--lang`` is given: Polish on a Polish system, else English.
+
+    The locale variables are read in POSIX order of precedence (``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG``); the first one set decides.
+
+    Examples
+    --------
+    >>> default_lang({"LANG": "pl_PL.UTF-8"}), default_lang({"LC_ALL": "C", "LANG": "pl_PL"})
+    ('pl', 'en')
+    >>> default_lang({})
+    'en'
+    """
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return "pl" if value.lower().startswith("pl") else "en"
+    return "en"
 
 
 def add_lang_option(parser: argparse.ArgumentParser, help: str = "language of printed text"
@@ -78,6 +152,24 @@ def add_lang_option(parser: argparse.ArgumentParser, help: str = "language of pr
     parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=help)
 
 
+def add_lang_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Give every command and sub-command under ``parser`` the ``--lang`` option.
+
+    Commands that already declare it (with their own help text) keep theirs.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The top-level parser, after every command was added.
+    """
+    for action in parser._actions:  # argparse offers no public walk of its sub-parsers
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                if "--lang" not in sub._option_string_actions:
+                    add_lang_option(sub)
+                add_lang_everywhere(sub)
+
+
 def load_plan(instance: Path, result: Path) -> tuple[Instance, Result]:
     """Load an instance and a plan made for it.
 
@@ -93,26 +185,104 @@ def load_plan(instance: Path, result: Path) -> tuple[Instance, Result]:
     Raises
     ------
     InvalidInputError
-        Either file cannot be read or is not valid; the message names the file and lists every
-        problem.
+        Either file cannot be read or is not valid (the message names the file and lists every
+        problem), or the plan was made for another instance (one sentence naming both files).
 
     Examples
     --------
     >>> import pathlib, tempfile
     >>> from cus_match.generate import generate
-    >>> from cus_match.io.json_format import dump_instance
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tiny.json"
-    >>> dump_instance(generate("tiny", seed=1), path)
-    >>> load_plan(path, path)  # doctest: +ELLIPSIS
+    >>> from cus_match.io.json_format import dump_instance, dump_result
+    >>> from cus_match.optimise.solve import solve
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> dump_instance(generate("tiny", seed=1), folder / "a.json")
+    >>> load_plan(folder / "a.json", folder / "a.json")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    cus_match.errors.InvalidInputError: .../tiny.json: ... problems
+    cus_match.errors.InvalidInputError: .../a.json: 1 problem
       kind: expected 'result', got 'instance'
+    >>> dump_result(solve(generate("tiny", seed=2), method="greedy"), folder / "b-plan.json")
+    >>> load_plan(folder / "a.json", folder / "b-plan.json")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
     ...
+    cus_match.errors.InvalidInputError: 1 problem
+      .../b-plan.json is a plan for another instance, not for .../a.json: ...
     """
-    from cus_match.io.json_format import load_instance, load_result
+    from cus_match.errors import InvalidInputError, Problem
+    from cus_match.io.json_format import instance_digest, load_instance, load_result
+    from cus_match.problem_texts import ProblemCode
 
-    return load_instance(instance), load_result(result)
+    inst, res = load_instance(instance), load_result(result)
+    # Results written before the digest was recorded have none: the references check (and
+    # the summary of its problems) is all that can be said of them.
+    if res.instance_digest is not None and res.instance_digest != instance_digest(inst):
+        raise InvalidInputError([Problem("", ProblemCode.RESULT_FOR_OTHER_INSTANCE,
+                                         {"result": str(result), "instance": str(instance)})])
+    return inst, res
+
+
+def check_plan_source(option: str, plan: Result, plan_path: Path, inst: Instance,
+                      inst_path: Path) -> None:
+    """Refuse a ``--pin`` or ``--baseline`` plan made for another instance.
+
+    Re-planning gives an *earlier* plan of the same instance, which may have changed since (a
+    helper withdrew, a need was added): so an exact digest is not asked for. A plan is refused
+    when it names another instance, or when none of its visits is of a need and helper this
+    instance has.
+
+    Parameters
+    ----------
+    option : str
+        The option that gave the plan (``"--pin"``, ``"--baseline"``).
+    plan : Result
+        The plan given.
+    plan_path, inst_path : Path
+        The files, for the message.
+    inst : Instance
+        The instance being solved.
+
+    Raises
+    ------
+    InvalidInputError
+        One sentence naming both files.
+    """
+    from cus_match.errors import InvalidInputError, Problem
+    from cus_match.io.json_format import instance_digest
+    from cus_match.problem_texts import ProblemCode
+
+    if plan.instance_digest is not None and plan.instance_digest == instance_digest(inst):
+        return
+    helpers, needs = {h.id for h in inst.helpers}, {n.id for n in inst.needs}
+    other_name = bool(plan.instance_name and inst.name and plan.instance_name != inst.name)
+    nothing_known = bool(plan.assignments) and not any(
+        a.helper in helpers and a.need in needs for a in plan.assignments)
+    if other_name or nothing_known:
+        raise InvalidInputError([Problem("", ProblemCode.PLAN_FROM_OTHER_INSTANCE, {
+            "option": option, "result": str(plan_path), "instance": str(inst_path),
+            "other": plan.instance_name, "name": inst.name})])
+
+
+def read_names_file(path: Path) -> dict[str, str]:
+    """Names to show beside ids, read as ``report --names`` reads them (one ``id;name`` a line).
+
+    Parameters
+    ----------
+    path : Path
+        The names file.
+
+    Returns
+    -------
+    dict of str to str
+        Id to name; helpers' and residents' ids alike.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the file and each bad line.
+    """
+    from cus_match.report.tables import read_names
+
+    return read_names(path)
 
 
 def print_plan(inst: Instance, result: Result, lang: str, quiet: bool = False) -> None:
@@ -144,13 +314,21 @@ def print_plan(inst: Instance, result: Result, lang: str, quiet: bool = False) -
     print(result.summary(lang) if quiet else format_plan(inst, result, lang=lang))
 
 
-def report_violations(violations: Sequence[Violation]) -> int:
-    """Print each violation on stderr; return the exit code they call for.
+def report_violations(violations: Sequence[Violation], lang: str = "en",
+                      shown: int = SHOWN) -> int:
+    """Print the violations on stderr, the first ``shown`` in full and the rest counted by kind.
+
+    A plan checked against the wrong instance breaks a constraint at every visit: thousands
+    of lines would hide the one thing to say.
 
     Parameters
     ----------
     violations : sequence of Violation
         From :func:`cus_match.plan.check.check`.
+    lang : {"en", "pl"}
+        Language of the text.
+    shown : int
+        Violations printed in full.
 
     Returns
     -------
@@ -165,9 +343,73 @@ def report_violations(violations: Sequence[Violation]) -> int:
     >>> report_violations([Violation("H4", "overlap", "h1 has two visits at 10:00")])
     1
     """
-    for v in violations:
-        print(f"VIOLATION [{v.constraint} {v.code}] {v.message}", file=sys.stderr)
+    from cus_match.cli.words import CHECK_CODES, CONSTRAINTS, say
+    from cus_match.lang import pick
+    from cus_match.reasons import Reason
+
+    labels, meanings = pick(CONSTRAINTS, lang), pick(CHECK_CODES, lang)
+    reasons = {r.value for r in Reason}
+
+    def line(v: Violation) -> str:
+        text = v.message
+        if lang != "en":
+            # The checker words its messages in English; the code says the same in any language.
+            meaning = Reason(v.code).text(lang) if v.code in reasons else meanings.get(v.code)
+            where = ", ".join(str(x) for x in (v.need, v.date, v.helper) if x is not None)
+            text = f"{where}: {meaning}" if meaning and where else (meaning or text)
+        return say("violation", lang, constraint=labels.get(v.constraint, v.constraint),
+                   code=v.code, text=text)
+
+    for v in violations[:shown]:
+        print(line(v), file=sys.stderr)
+    if len(violations) > shown:
+        print(say("violations_more", lang, n=len(violations) - shown), file=sys.stderr)
+        kinds = Counter((labels.get(v.constraint, v.constraint), v.code) for v in violations)
+        for (constraint, code), n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])):
+            print(say("by_kind", lang, n=n, kind=f"{constraint} {code}"), file=sys.stderr)
     return EXIT_INVALID if violations else EXIT_OK
+
+
+def problems_text(error: InvalidInputError, lang: str, shown: int = SHOWN) -> str:
+    """An input error for the terminal: the first ``shown`` problems, the rest counted by kind.
+
+    A single problem that names no place in a file is one sentence on its own.
+
+    Parameters
+    ----------
+    error : InvalidInputError
+        The error.
+    lang : {"en", "pl"}
+        Language of the text.
+    shown : int
+        Problems printed in full.
+
+    Examples
+    --------
+    >>> from cus_match.errors import InvalidInputError, Problem
+    >>> from cus_match.problem_texts import ProblemCode
+    >>> many = [Problem(f"assignments[{i}].need", ProblemCode.RESULT_UNKNOWN_NEED,
+    ...                 {"id": f"n{i}"}) for i in range(30)]
+    >>> print(problems_text(InvalidInputError(many, source="plan.json"), "en", shown=2))
+    plan.json: 30 problems
+      assignments[0].need: unknown need 'n0' (not in the instance)
+      assignments[1].need: unknown need 'n1' (not in the instance)
+      ... and 28 more; all problems by kind:
+          30  result_unknown_need
+    """
+    from cus_match.cli.words import say
+
+    problems = error.problems
+    if len(problems) == 1 and not error.source and not problems[0].path:
+        return problems[0].text(lang)
+    if len(problems) <= shown:
+        return error.text(lang)
+    lines = error.text(lang).splitlines()[:shown + 1]
+    lines.append(say("problems_more", lang, n=len(problems) - shown))
+    kinds = Counter(str(p.code) for p in problems)
+    lines += [say("by_kind", lang, n=n, kind=code)
+              for code, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return "\n".join(lines)
 
 
 def write_text(text: str, output: Path | None) -> None:
@@ -190,6 +432,97 @@ def write_text(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+# What a console that cannot show a character gets instead: punctuation by its plain twin,
+# Ukrainian and Russian letters in Latin transliteration (a helper's name stays readable),
+# anything else "?".
+_PLAIN = {"—": "-", "–": "-", "…": "...", "„": '"', "”": '"', "“": '"', "‚": "'", "‘": "'",
+          "’": "'", "«": '"', "»": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+          "→": "->", "←": "<-", "×": "x", "≤": "<=", "≥": ">="}
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie", "ж": "zh",
+    "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n",
+    "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu", "я": "ia", "ё": "io", "ы": "y",
+    "э": "e", "ъ": "",
+}
+_ERRORS = "cus_match_console"
+
+
+def _replace(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for ch in error.object[error.start:error.end]:
+        low = ch.lower()
+        if ch in _PLAIN:
+            out.append(_PLAIN[ch])
+        elif low in _CYRILLIC:
+            latin = _CYRILLIC[low]
+            out.append(latin.capitalize() if ch != low else latin)
+        else:
+            out.append("?")
+    return "".join(out), error.end
+
+
+def setup_console(*streams: Any, keep_encoding: bool | None = None) -> None:
+    """Make printing safe on any console: nothing written can raise ``UnicodeEncodeError``.
+
+    A stream the user or the terminal chose an encoding for (a terminal, or
+    ``PYTHONIOENCODING``) keeps it, and what it cannot show is replaced: dashes and quotes by
+    their plain twins, Cyrillic letters transliterated (``Олена`` → ``Olena``), anything else by
+    ``?``. Output redirected to a file or a pipe in a legacy encoding (``cp1250`` on a Polish
+    Windows) is written as UTF-8, which holds every name.
+
+    Parameters
+    ----------
+    *streams : text streams
+        Default: standard output and standard error.
+    keep_encoding : bool, optional
+        Keep each stream's encoding (true) or write UTF-8 (false); by default as above.
+
+    Examples
+    --------
+    >>> raw = io.BytesIO()
+    >>> out = io.TextIOWrapper(raw, encoding="cp852")
+    >>> setup_console(out, keep_encoding=True)
+    >>> _ = out.write("Олена Шевченко — 1,5 h"); out.flush()
+    >>> raw.getvalue().decode("cp852")
+    'Olena Shevchenko - 1,5 h'
+    >>> raw = io.BytesIO()
+    >>> out = io.TextIOWrapper(raw, encoding="cp1250")
+    >>> setup_console(out, keep_encoding=False)
+    >>> _ = out.write("Олена — 1,5 h"); out.flush()
+    >>> raw.getvalue().decode("utf-8")
+    'Олена — 1,5 h'
+    """
+    try:
+        codecs.lookup_error(_ERRORS)
+    except LookupError:
+        codecs.register_error(_ERRORS, _replace)
+    for stream in streams or (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):
+            continue  # captured by a test, or replaced by an embedding program: theirs to keep
+        encoding = codecs.lookup(stream.encoding).name
+        if encoding == "utf-8":
+            continue
+        chosen = (("PYTHONIOENCODING" in os.environ or _isatty(stream))
+                  if keep_encoding is None else keep_encoding)
+        try:
+            if chosen:
+                stream.reconfigure(errors=_ERRORS)
+            else:
+                stream.reconfigure(encoding="utf-8", errors=_ERRORS)
+        except (OSError, ValueError):  # already written to, or closed: leave it as it is
+            continue
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (OSError, ValueError):
+        return False
 
 
 class Progress:

@@ -8,6 +8,8 @@ Examples
 --------
 >>> import argparse, pathlib, tempfile
 >>> parser = argparse.ArgumentParser(prog="cus-match")
+>>> parser.add_argument("--lang", default="en")  # doctest: +ELLIPSIS
+_StoreAction(...)
 >>> handlers = register(parser.add_subparsers(dest="command"))
 >>> sorted(handlers)
 ['certificate', 'history']
@@ -24,15 +26,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cus_match.cli.common import EXIT_OK, Handler, write_text
-from cus_match.errors import InvalidOptionError
+from cus_match.cli.common import EXIT_OK, LANGS, Handler, UsageError, read_names_file, write_text
+from cus_match.cli.words import count, noun, say, warsaw_time
+from cus_match.lang import number, short_date
+from cus_match.problem_texts import ProblemCode
 
 if TYPE_CHECKING:
     from cus_match.model import DateRange
+    from cus_match.store.history import HistoryStore
 
 __all__ = ["register"]
 
@@ -102,10 +108,14 @@ def register(sub: Any) -> dict[str, Handler]:
 
     ld = hs.add_parser("load", help="hours per helper per round: fair load")
     _add_selection(ld)
+    ld.add_argument("--names", type=Path, metavar="FILE",
+                    help="names to show beside the ids, one 'id;name' per line")
 
     hr = hs.add_parser("hours", help="approved hours per helper over a period")
     _add_period(hr, required=False)
     hr.add_argument("--helper", help="only this helper")
+    hr.add_argument("--names", type=Path, metavar="FILE",
+                    help="names to show beside the ids, one 'id;name' per line")
 
     ex = hs.add_parser("export", help="everything held on one person, as JSON (RODO art. 15)")
     ex.add_argument("person", help="helper or resident id")
@@ -140,8 +150,9 @@ def register(sub: Any) -> dict[str, Handler]:
     c.add_argument("--issued-on", type=_date, help="date of issue (default today)")
     c.add_argument("--no-hours", action="store_true", help="state the scope only")
     c.add_argument("--format", choices=["text", "html"], default="text")
-    c.add_argument("--language", dest="cert_lang", choices=["pl", "en"],
-                   help="language of the certificate (default: the global --lang)")
+    # --language is the option's old name, kept working; --lang is every command's.
+    c.add_argument("--language", dest="lang", choices=LANGS, default=argparse.SUPPRESS,
+                   help=argparse.SUPPRESS)
     c.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
     return {"history": _cmd_history, "certificate": _cmd_certificate}
 
@@ -152,42 +163,66 @@ def _period(args: argparse.Namespace) -> DateRange | None:
     if args.start is None and args.end is None:
         return None
     if args.start is None or args.end is None:
-        raise InvalidOptionError("give both --from and --to")
+        raise UsageError(ProblemCode.OPTION_BOTH_DATES)
     if args.end < args.start:
-        raise InvalidOptionError(f"--to {args.end} is before --from {args.start}")
+        raise UsageError(ProblemCode.OPTION_TO_BEFORE_FROM, start=args.start.isoformat(),
+                         end=args.end.isoformat())
     return DateRange(args.start, args.end)
+
+
+def _hours(minutes: float, lang: str, digits: int = 1) -> str:
+    return f"{number(minutes / 60, lang, digits, fixed=True)} h"
+
+
+def _visits(n: int, lang: str) -> str:
+    return count(n, lang, *noun("visit", lang))
+
+
+def _warn_overlaps(store: HistoryStore, lang: str) -> None:
+    # To stderr: the listing itself stays one record a line for whoever reads it with a script.
+    for o in store.overlaps():
+        print(say("overlap", lang, a=o.earlier, b=o.later, start=short_date(o.period.start, lang),
+                  end=short_date(o.period.end, lang)), file=sys.stderr)
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import dump_instance, dump_result
     from cus_match.store.history import HistoryStore
 
+    lang = args.lang
+    names = read_names_file(args.names) if getattr(args, "names", None) else {}
     # Only saving creates a store: a mistyped file name elsewhere is an error, not a new file.
     with HistoryStore(args.store, create=args.action == "save") as store:
         a = args.action
         if a == "list":
             infos = store.rounds(approved_only=args.approved)
             if not infos:
-                print("no rounds stored")
+                print(say("no_rounds", lang))
             for r in infos:
-                state = (f"approved by {r.approved_by} at {r.approved_at:%Y-%m-%d %H:%M} UTC"
-                         if r.approved else "proposal")
-                print(f"{r.id}\t{r.period.start} to {r.period.end}\t{r.visits} visits\t"
-                      f"{r.hours:.1f} h\t{state}")
+                state = (say("approved_state", lang, by=r.approved_by,
+                             at=warsaw_time(r.approved_at, lang))
+                         if r.approved_at is not None else say("proposal", lang))
+                print(say("round_line", lang, id=r.id, start=short_date(r.period.start, lang),
+                          end=short_date(r.period.end, lang), visits=_visits(r.visits, lang),
+                          hours=_hours(r.minutes, lang), state=state))
+            _warn_overlaps(store, lang)
         elif a == "save":
             from cus_match.io.json_format import load_instance, load_result
 
             info = store.save(args.round, load_instance(args.instance), load_result(args.result),
                               approved_by=args.approved_by, approved_at=args.approved_at,
                               replace=args.replace)
-            print(f"saved round {info.id}: {info.visits} visits, {info.hours:.1f} h"
-                  + (" (approved)" if info.approved else " (proposal)"))
+            print(say("saved", lang, id=info.id, visits=_visits(info.visits, lang),
+                      hours=_hours(info.minutes, lang),
+                      state=say("approved_word" if info.approved else "proposal", lang)))
+            _warn_overlaps(store, lang)
         elif a == "approve":
             info = store.approve(args.round, by=args.by, at=args.at)
-            print(f"round {info.id} approved by {info.approved_by}")
+            print(say("round_approved", lang, id=info.id, by=info.approved_by))
+            _warn_overlaps(store, lang)
         elif a == "show":
             stored = store.load(args.round)
-            print(stored.result.summary(getattr(args, "lang", "en")))
+            print(stored.result.summary(lang))
             if args.instance_out:
                 dump_instance(stored.instance, args.instance_out)
             if args.result_out:
@@ -196,27 +231,35 @@ def _cmd_history(args: argparse.Namespace) -> int:
             for p in store.previous_pairs(last=args.last, before=args.before,
                                           period=_period(args),
                                           approved_only=not args.include_proposals):
-                print(f"{p.resident or '-'}\t{p.helper}\t{p.need}")
+                print(say("pair_line", lang, resident=p.resident or "-", helper=p.helper,
+                          need=p.need))
         elif a == "load":
             for x in store.helper_load(last=args.last, before=args.before, period=_period(args),
                                        approved_only=not args.include_proposals):
-                print(f"{x.round_id}\t{x.helper}\t{x.visits} visits\t{x.hours:.2f} h")
+                print(say("load_line", lang, round=x.round_id, helper=_named(x.helper, names),
+                          visits=_visits(x.visits, lang), hours=_hours(x.minutes, lang, 2)))
         elif a == "hours":
             for s in store.hours_served(_period(args), helper=args.helper):
-                print(f"{s.helper}\t{s.visits} visits\t{s.hours:.2f} h\t"
-                      f"{s.first_date} to {s.last_date}")
+                print(say("hours_line", lang, helper=_named(s.helper, names),
+                          visits=_visits(s.visits, lang), hours=_hours(s.minutes, lang, 2),
+                          first=short_date(s.first_date, lang),
+                          last=short_date(s.last_date, lang)))
+            _warn_overlaps(store, lang)
         elif a == "export":
             out = store.export_person(args.person, kind=args.kind)
             write_text(json.dumps(out, ensure_ascii=False, indent=1), args.output)
         elif a == "erase":
             report = store.erase_person(args.person, args.mode, kind=args.kind)
             # The id given is the caller's; the pseudonym is printed so records can be found.
-            print(f"{report.mode}: {len(report.rounds)} rounds rewritten"
-                  + (f"; pseudonym {report.replacement}" if report.replacement else ""))
+            print(say("erased", lang, mode=say(f"mode_{report.mode}", lang),
+                      rounds=count(len(report.rounds), lang, *noun("round_acc", lang)))
+                  + (say("pseudonym", lang, id=report.replacement) if report.replacement
+                     else ""))
         elif a == "purge":
             ids = (store.apply_retention(args.today) if args.retention
                    else store.purge_older_than(args.before))
-            print(f"deleted {len(ids)} rounds" + (": " + ", ".join(ids) if ids else ""))
+            print(say("purged", lang, rounds=count(len(ids), lang, *noun("round_acc", lang)))
+                  + (": " + ", ".join(ids) if ids else ""))
         elif a == "retention":
             if args.days is not None:
                 if args.days == "off":
@@ -225,13 +268,17 @@ def _cmd_history(args: argparse.Namespace) -> int:
                     try:
                         days = int(args.days)
                     except ValueError:
-                        raise InvalidOptionError(f"retention: {args.days!r} is not a number "
-                                                 "of days or 'off'") from None
+                        raise UsageError(ProblemCode.OPTION_RETENTION,
+                                         value=repr(args.days)) from None
                     store.set_retention_days(days)
             days_set = store.retention_days
-            print("rounds are kept for ever" if days_set is None
-                  else f"rounds are kept {days_set} days after their period")
+            print(say("kept_for_ever", lang) if days_set is None
+                  else say("kept_days", lang, days=count(days_set, lang, *noun("day", lang))))
     return EXIT_OK
+
+
+def _named(helper: str, names: dict[str, str]) -> str:
+    return f"{names[helper]} ({helper})" if helper in names else helper
 
 
 def _cmd_certificate(args: argparse.Namespace) -> int:
@@ -243,6 +290,6 @@ def _cmd_certificate(args: argparse.Namespace) -> int:
         cert = store.certificate(args.helper, organisation=args.organisation, period=period,
                                  name=args.name, place=args.place, issued_on=args.issued_on,
                                  include_hours=not args.no_hours)
-    lang = args.cert_lang or getattr(args, "lang", None) or "pl"
+    lang = args.lang
     write_text(cert.html(lang) if args.format == "html" else cert.text(lang), args.output)
     return EXIT_OK

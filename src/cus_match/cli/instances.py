@@ -43,11 +43,13 @@ from typing import TYPE_CHECKING, Any
 from cus_match.cli.common import (
     EXIT_OK,
     Handler,
+    UsageError,
     add_lang_option,
     print_plan,
     report_violations,
 )
-from cus_match.errors import InvalidOptionError
+from cus_match.cli.words import count, noun, say
+from cus_match.problem_texts import ProblemCode
 
 if TYPE_CHECKING:
     from cus_match.model.instance import Instance
@@ -109,9 +111,11 @@ def register(sub: Any) -> dict[str, Handler]:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from cus_match.generate import demo_instance
     from cus_match.io.json_format import dump_result
+    from cus_match.lang import number
     from cus_match.optimise.solve import solve
     from cus_match.plan.check import check
 
+    lang = args.lang
     inst = demo_instance()
     result = solve(inst, method="auto", time_limit=20, deterministic=True)
     baseline = solve(inst, method="greedy")
@@ -120,21 +124,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print()
     met = len({(a.need, a.date) for a in result.assignments})
     met_fifo = len({(a.need, a.date) for a in baseline.assignments})
-    print(("By hand (FIFO greedy): {b} visits met, objective {bo:.2f}; optimised: {r} visits, "
-           "objective {ro:.2f}" if args.lang == "en" else
-           "Ręcznie (kolejność zgłoszeń): {b} wizyt, wartość {bo:.2f}; po optymalizacji: {r} "
-           "wizyt, wartość {ro:.2f}").format(b=met_fifo, bo=baseline.objective or 0, r=met,
-                                             ro=result.objective or 0))
-    if args.lang == "en":
-        verdict = f"{len(violations)} violations" if violations else "all constraints hold"
-    else:
-        verdict = (f"naruszenia wymogów: {len(violations)}" if violations
-                   else "wszystkie wymogi spełnione")
-    print(("Checked independently: " if args.lang == "en" else "Sprawdzono niezależnie: ")
-          + verdict)
+    visits = noun("visit", lang)
+    print(say("demo_compare", lang, b=count(met_fifo, lang, *visits),
+              bo=number(baseline.objective or 0, lang, 2, fixed=True),
+              r=count(met, lang, *visits), ro=number(result.objective or 0, lang, 2, fixed=True)))
+    verdict = (say("demo_bad", lang, n=len(violations)) if violations
+               else say("demo_ok", lang))
+    print(say("demo_checked", lang, verdict=verdict))
     if args.output:
         dump_result(result, args.output)
-    return report_violations(violations)
+    return report_violations(violations, lang)
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -144,7 +143,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         given = [f"--{name}" for name in ("profile", "seed", "weeks", "scale")
                  if getattr(args, name) is not None]
         if given:
-            raise InvalidOptionError(f"--demo has fixed options: drop {', '.join(given)}")
+            raise UsageError(ProblemCode.OPTION_DEMO_FIXED, options=", ".join(given))
         inst = build_demo()
     else:
         from cus_match.generate import generate
@@ -169,9 +168,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from cus_match.model.occurrences import expand
 
     inst = load_instance(args.file)
-    print(f"{args.file}: valid — {len(inst.places)} places, {len(inst.helpers)} helpers, "
-          f"{len(inst.residents)} residents, {len(inst.needs)} needs "
-          f"({len(expand(inst))} visits), {len(inst.services)} formal services")
+    print(say("valid", args.lang, file=args.file, **_counts(inst, args.lang),
+              visits=_counted(len(expand(inst)), "visit", args.lang),
+              services=_counted(len(inst.services), "service", args.lang)))
     return EXIT_OK
 
 
@@ -192,8 +191,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
         write_sheets(demo_instance(), args.output, args.lang, fmt)
     else:
         write_template(args.output, args.lang, fmt)
-    print(f"{args.output}: " + ("szablon zapisany" if args.lang == "pl" else "template written"),
-          file=sys.stderr)
+    print(say("template_written", args.lang, file=args.output), file=sys.stderr)
     return EXIT_OK
 
 
@@ -202,9 +200,17 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     inst = read_instance(args.source, lang=args.lang)
     _write_instance(inst, args.output)
-    counts = (len(inst.places), len(inst.helpers), len(inst.residents), len(inst.needs))
-    print(f"{args.source}: " + (
-        "poprawne — miejsca: {}, pomagający: {}, mieszkańcy: {}, potrzeby: {}" if args.lang == "pl"
-        else "valid — {} places, {} helpers, {} residents, {} needs").format(*counts),
-        file=sys.stderr)
+    print(say("imported", args.lang, file=args.source, **_counts(inst, args.lang)),
+          file=sys.stderr)
     return EXIT_OK
+
+
+def _counted(n: int, key: str, lang: str) -> str:
+    # Polish lists "miejsca: 2" (the noun never follows the number, so it never changes form);
+    # English counts "2 places".
+    return str(n) if lang == "pl" else count(n, lang, *noun(key, lang))
+
+
+def _counts(inst: Instance, lang: str) -> dict[str, str]:
+    return {f"{key}s": _counted(len(getattr(inst, f"{key}s")), key, lang)
+            for key in ("place", "helper", "resident", "need")}

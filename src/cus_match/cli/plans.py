@@ -25,7 +25,7 @@ Plan: feasible (greedy, rule fifo, ... s)
 0
 >>> args = parser.parse_args(["check", str(folder / "tiny.json"), str(folder / "plan.json")])
 >>> handlers[args.command](args)  # doctest: +ELLIPSIS
-/.../plan.json: all constraints hold (... assignments)
+/.../plan.json: all constraints hold (...)
 0
 """
 
@@ -40,10 +40,13 @@ from cus_match.cli.common import (
     EXIT_INVALID,
     Handler,
     Progress,
+    check_plan_source,
     load_plan,
     print_plan,
     report_violations,
 )
+from cus_match.cli.words import count, noun, say
+from cus_match.lang import short_date
 
 __all__ = ["register"]
 
@@ -112,26 +115,31 @@ def _cmd_solve(args: argparse.Namespace) -> int:
                 # Kept as text: from_weights names the term and the bad value.
                 weights[term.strip()] = value
         rule = from_weights("custom", weights)
-    pins = load_result(args.pin).assignments if args.pin else ()
+    pinned = load_result(args.pin) if args.pin else None
     baseline = load_result(args.baseline) if args.baseline else None
+    for option, path, plan in (("--pin", args.pin, pinned), ("--baseline", args.baseline,
+                                                              baseline)):
+        if plan is not None:
+            check_plan_source(option, plan, path, inst, args.file)
+    pins = pinned.assignments if pinned is not None else ()
     show = sys.stderr.isatty() if args.progress is None else args.progress
     with Progress(args.time_limit or 30.0, args.lang, enabled=show):
         result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
                        seed=args.seed, workers=args.workers, deterministic=args.deterministic,
                        pinned=pins, baseline=baseline)
     for d in result.dropped_pins:
-        print(f"dropped pin: {d.need} {d.date} {d.helper}: {d.reason.text(args.lang)}"
+        print(say("dropped_pin", args.lang, need=d.need, date=short_date(d.date, args.lang),
+                  helper=d.helper, reason=d.reason.text(args.lang))
               + (f" ({d.detail})" if d.detail else ""))
     if result.changes is not None:
-        print(("zmienione wizyty względem planu bazowego: " if args.lang == "pl"
-               else "visits changed from the baseline: ") + str(result.changes))
+        print(say("changes", args.lang, n=result.changes))
     dump_result(result, args.output)
     print_plan(inst, result, args.lang, quiet=args.quiet)
     if inst.services and not args.quiet:
         from cus_match.analysis.complement import formal_gaps
 
         print(formal_gaps(inst, result).text(args.lang))
-    code = report_violations(check(inst, result))
+    code = report_violations(check(inst, result), args.lang)
     if result.status in (Status.INFEASIBLE, Status.PARTIAL, Status.NO_SOLUTION):
         return EXIT_INVALID
     return code
@@ -143,5 +151,6 @@ def _cmd_check(args: argparse.Namespace) -> int:
     inst, result = load_plan(args.file, args.result)
     violations = check(inst, result)
     if not violations:
-        print(f"{args.result}: all constraints hold ({len(result.assignments)} assignments)")
-    return report_violations(violations)
+        print(say("check_ok", args.lang, result=args.result,
+                  n=count(len(result.assignments), args.lang, *noun("assignment", args.lang))))
+    return report_violations(violations, args.lang)

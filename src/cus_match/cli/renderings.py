@@ -22,7 +22,9 @@ _StoreAction(...)
 >>> dump_result(solve(inst, method="greedy"), folder / "plan.json")
 >>> args = parser.parse_args(["export", str(folder / "tiny.json"), str(folder / "plan.json")])
 >>> handlers[args.command](args)  # nothing asked for: a usage error
-2
+Traceback (most recent call last):
+...
+cus_match.cli.common.UsageError: export needs at least one of --xlsx, --csv, --ics
 >>> args = parser.parse_args(["export", str(folder / "tiny.json"), str(folder / "plan.json"),
 ...                           "--csv", str(folder / "csv"), "--lang", "pl"])
 >>> handlers[args.command](args)  # doctest: +ELLIPSIS
@@ -34,12 +36,12 @@ _StoreAction(...)
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cus_match.cli.common import EXIT_OK, EXIT_USAGE, Handler, add_lang_option, load_plan
+from cus_match.cli.common import EXIT_OK, Handler, UsageError, add_lang_option, load_plan
 from cus_match.errors import InvalidInputError
+from cus_match.problem_texts import ProblemCode
 
 if TYPE_CHECKING:
     from cus_match.model.instance import Instance
@@ -129,11 +131,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     if not (args.xlsx or args.csv or args.ics):
-        print("error: export needs at least one of --xlsx, --csv, --ics", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(ProblemCode.OPTION_EXPORT_NOTHING)
     if args.sheet_per_helper and not args.xlsx:
-        print("error: --sheet-per-helper needs --xlsx", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(ProblemCode.OPTION_REQUIRES, option="--sheet-per-helper", other="--xlsx")
     inst, result = load_plan(args.file, args.result)
     names = _read_names(args.names, inst) if args.names else None
     if args.xlsx:

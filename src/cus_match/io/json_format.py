@@ -20,6 +20,7 @@ cus_match.errors.InvalidInputError: <string>: 1 problem
 
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -50,6 +51,7 @@ __all__ = [
     "dump_result",
     "dumps_instance",
     "dumps_result",
+    "instance_digest",
     "load_instance",
     "load_result",
     "loads_instance",
@@ -78,6 +80,29 @@ def dumps_result(result: Result, *, indent: int | None = 1) -> str:
     return json.dumps(_envelope("result", result), ensure_ascii=False, indent=indent)
 
 
+def instance_digest(inst: Instance) -> str:
+    """The SHA-256 (hex) of the instance's canonical JSON: the same instance, the same digest.
+
+    A result records the digest of the instance it was made for
+    (:attr:`~cus_match.plan.result.Result.instance_digest`), so a plan given with another
+    instance is refused in one sentence rather than with a violation per visit. Canonical means
+    sorted keys and no whitespace, so the digest does not depend on how the file was indented;
+    an instance read back from its file has the digest of the one written.
+
+    Examples
+    --------
+    >>> from cus_match.generate import generate
+    >>> a, b = generate("tiny", seed=1), generate("tiny", seed=2)
+    >>> instance_digest(a) == instance_digest(loads_instance(dumps_instance(a)))
+    True
+    >>> instance_digest(a) == instance_digest(b), len(instance_digest(a))
+    (False, 64)
+    """
+    text = json.dumps(_envelope("instance", inst), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def dump_instance(inst: Instance, path: str | Path) -> None:
     """Write an instance as UTF-8 JSON."""
     Path(path).write_text(dumps_instance(inst) + "\n", encoding="utf-8")
@@ -102,6 +127,11 @@ def read_json(path: str | Path) -> Any:
     except OSError as e:
         raise InvalidInputError([Problem("", ProblemCode.CANNOT_READ_FILE, {"errno": e.errno})],
                                 source=str(p)) from None
+    if raw.startswith(_ZIP_MAGIC) or p.suffix.lower() in _SHEET_SUFFIXES:
+        # A workbook (or a sheet saved as CSV) where JSON belongs: say which command reads it,
+        # not "save the file as UTF-8".
+        raise InvalidInputError([Problem("", ProblemCode.SPREADSHEET_NOT_JSON,
+                                         {"path": str(p)})], source=str(p))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -110,6 +140,11 @@ def read_json(path: str | Path) -> Any:
             source=str(p),
         ) from None
     return _parse(text, str(p))
+
+
+# An XLSX (or ODS) workbook is a ZIP archive; these names are spreadsheets whatever they hold.
+_ZIP_MAGIC = b"PK\x03\x04"
+_SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
 
 
 # Numbers JSON cannot hold (NaN, Infinity) or Python will not read (thousands of digits).
@@ -154,8 +189,12 @@ def _from_data(data: Any, kind: Kind, cls: type[T], source: str) -> T:
         raise InvalidInputError([problem], source=source)
     got = body.pop("kind", None)
     if got != kind:
-        problems.append(Problem("kind", ProblemCode.WRONG_KIND,
-                                {"expected": kind, "got": repr(got)}))
+        problem = Problem("kind", ProblemCode.WRONG_KIND, {"expected": kind, "got": repr(got)})
+        if got is not None:
+            # Another kind of document (a result given as an instance): every field would be
+            # "unknown" or "missing", which says nothing the first problem does not.
+            raise InvalidInputError([problem], source=source)
+        problems.append(problem)
     value: T | None
     if cls is Instance:
         built, more = structure_instance(body)

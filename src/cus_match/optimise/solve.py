@@ -24,6 +24,7 @@ import attrs
 from attrs import field, frozen
 
 from cus_match.errors import InvalidOptionError
+from cus_match.io.json_format import instance_digest
 from cus_match.model.instance import Instance
 from cus_match.optimise.rules import RULES as _RULES
 from cus_match.optimise.rules import Equity, Rule, get_rule
@@ -363,5 +364,6 @@ def solve(
         now = {(a.need, a.date, a.helper) for a in result.assignments}
         result = attrs.evolve(result, changes=sum(
             (a.need, a.date, a.helper) not in now for a in baseline.assignments))
-    return result
+    # The plan names its instance, so a plan given later with another instance is refused.
+    return attrs.evolve(result, instance_digest=instance_digest(instance))
 

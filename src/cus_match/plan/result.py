@@ -191,6 +191,10 @@ class Result:
     changes : int, optional
         Helper visits of the baseline plan not kept (same need, date and helper), when the
         plan was made against a baseline.
+    instance_digest : str, optional
+        The SHA-256 of the instance's canonical JSON
+        (:func:`cus_match.io.json_format.instance_digest`), so that a plan given with another
+        instance is refused at once; ``None`` in results written before it was recorded.
     """
 
     status: Status = field(converter=Status)
@@ -207,6 +211,7 @@ class Result:
     instance_name: str = ""
     dropped_pins: tuple[DroppedPin, ...] = field(factory=tuple, converter=to_tuple)
     changes: int | None = None
+    instance_digest: str | None = None
 
     @property
     def gap(self) -> float | None:
@@ -245,7 +250,8 @@ class Result:
         )
         t = pick(_SUMMARY, lang)
         lines = [
-            t["head"].format(status=self.status.value, method=self.method, rule=self.rule,
+            t["head"].format(status=t["status"][self.status.value], method=self.method,
+                             rule=self.rule,
                              seconds=number(self.runtime_seconds, lang, 2, fixed=True)),
             plural(len(helpers), lang, *t["met"]).format(
                 visits=len(visits), helpers=len(helpers), hours=number(hours, lang, fixed=True)),
@@ -286,6 +292,7 @@ _SUMMARY: dict[str, dict[str, Any]] = {
         "referred": "  needs referred to formal services: {n}",
         "objective": "  objective: {obj}",
         "bound": ", bound: {bound}",
+        "status": {s.value: s.value.replace("_", " ") for s in Status},
     },
     "pl": {
         "head": "Plan: {status} ({method}, reguła {rule}, {seconds} s)",
@@ -295,5 +302,7 @@ _SUMMARY: dict[str, dict[str, Any]] = {
         "referred": "  potrzeby skierowane do usług formalnych: {n}",
         "objective": "  wartość celu: {obj}",
         "bound": ", ograniczenie: {bound}",
+        "status": {"optimal": "optymalny", "feasible": "dopuszczalny", "partial": "częściowy",
+                   "infeasible": "niewykonalny", "no_solution": "brak planu w zadanym czasie"},
     },
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from cus_match.lang import MODE_WORDS, day_abbr, local_name, pick
+from cus_match.lang import MODE_WORDS, count, day_abbr, local_name, pick
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Assignment, Result
 
@@ -18,16 +18,21 @@ _T = {
     "en": {
         "plan": "Proposed visits (to approve)", "unmet": "Unmet visits and why",
         "ref": "Referred to formal services", "cov": "Already met by formal services",
-        "helpers_excluded": "helpers", "group": "group at", "none": "  (none)",
+        "excluded": "excludes {n}", "group": "group at", "none": "  (none)",
         "more": "  ... and {n} more", "near": "would fit but",
     },
     "pl": {
         "plan": "Proponowane wizyty (do zatwierdzenia)", "unmet": "Wizyty bez pomocy i dlaczego",
         "ref": "Skierowane do usług formalnych", "cov": "Objęte usługami formalnymi",
-        "helpers_excluded": "pomagających", "group": "grupa w", "none": "  (brak)",
+        "excluded": "wyklucza {n}", "group": "grupa w", "none": "  (brak)",
         "more": "  ... i {n} więcej", "near": "pasuje, ale",
     },
 }
+
+
+# Helpers counted after "excludes": Polish in the accusative of "osoba", which fits a man and
+# a woman alike (the files do not say which a helper is).
+_PEOPLE = {"en": ("helper", "helpers"), "pl": ("osobę", "osoby", "osób")}
 
 
 def _day(d: date, lang: str) -> str:
@@ -102,8 +107,9 @@ def format_plan(inst: Instance, result: Result, *, lang: str = "en",
     rows = []
     for u in result.unmet:
         n = inst.need(u.need)
-        why = "; ".join(f"{rc.reason.text(lang)} ({rc.helpers} {t['helpers_excluded']})"
-                        for rc in u.reasons[:2])
+        why = "; ".join(f"{rc.reason.text(lang)} ("
+                        + t["excluded"].format(n=count(rc.helpers, lang, *pick(_PEOPLE, lang)))
+                        + ")" for rc in u.reasons[:2])
         rows.append(f"  {_day(u.date, lang)}  {_category(inst, n.category, lang):<28.28} "
                     f"{_who(inst, u.need, lang):<28.28} {why}")
         for nm in u.near_misses:

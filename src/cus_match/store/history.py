@@ -62,6 +62,7 @@ from cus_match.store.records import (
     ErasureReport,
     HelperLoad,
     HoursServed,
+    Overlap,
     Pair,
     RoundInfo,
     StoredRound,
@@ -346,6 +347,34 @@ class HistoryStore:
         where = " WHERE r.approved_at IS NOT NULL" if approved_only else ""
         with self._read() as conn:
             return [_info(row) for row in conn.execute(_INFO + where + _ORDER)]
+
+    def overlaps(self) -> list[Overlap]:
+        """Pairs of approved rounds that cover the same dates, earliest shared date first.
+
+        Counting is not affected (a date counts from the latest approved round covering it),
+        but a coordinator should know which plan the hours of those dates come from.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> with HistoryStore(pathlib.Path(tempfile.mkdtemp()) / "h.sqlite") as store:
+        ...     plan = solve(inst, method="greedy")
+        ...     _ = store.save("w13", inst, plan, approved_by="A", approved_at="2026-03-20T10:00Z")
+        ...     _ = store.save("w13b", inst, plan, approved_by="A", approved_at="2026-03-25T10:00Z")
+        ...     [(o.earlier, o.later, str(o.period.start)) for o in store.overlaps()]
+        [('w13', 'w13b', '2026-03-23')]
+        """
+        approved = sorted(self.rounds(approved_only=True), key=lambda r: (r.approved_at, r.id))
+        out = []
+        for i, a in enumerate(approved):
+            for b in approved[i + 1:]:
+                start, end = max(a.period.start, b.period.start), min(a.period.end, b.period.end)
+                if start <= end:
+                    out.append(Overlap(a.id, b.id, DateRange(start, end)))
+        return sorted(out, key=lambda o: (o.period.start, o.earlier, o.later))
 
     def info(self, round_id: str) -> RoundInfo:
         """One round's record (raises :class:`RecordNotFoundError` if unknown)."""

@@ -17,7 +17,8 @@ from cus_match.model import DateRange
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
 
-__all__ = ["ErasureReport", "HelperLoad", "HoursServed", "Pair", "RoundInfo", "StoredRound"]
+__all__ = ["ErasureReport", "HelperLoad", "HoursServed", "Overlap", "Pair", "RoundInfo",
+           "StoredRound"]
 
 
 @frozen
@@ -131,3 +132,23 @@ class ErasureReport:
     mode: str
     replacement: str | None
     rounds: tuple[str, ...]
+
+
+@frozen
+class Overlap:
+    """Two approved rounds whose periods share dates.
+
+    Hours on those dates are counted once, from the later approval (``later``): re-planning
+    the rest of a week does this on purpose, a round saved under the wrong dates by mistake.
+
+    Parameters
+    ----------
+    earlier, later : str
+        The rounds' ids, in the order they were approved.
+    period : DateRange
+        The dates both cover.
+    """
+
+    earlier: str
+    later: str
+    period: DateRange

@@ -105,7 +105,8 @@ NEAR: dict[str, dict[str, tuple[str, ...]]] = {
     "pl": {
         "noun": (": brak {noun}",) * 3,
         "reach": (": za daleko (poza limitem dojazdu)",) * 3,
-        "time": (": niedostępni w godzinach {window}",) * 3,
+        # "niedostępni" would be wrong for one person and guesses a gender: say it of the time.
+        "time": (": brak wolnego czasu w godzinach {window}",) * 3,
         "other": (": {reason}",) * 3,
     },
 }
