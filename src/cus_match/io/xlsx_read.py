@@ -158,7 +158,22 @@ def _iterparse(zf: zipfile.ZipFile, member: str, sheet: str | None = None
             # entities are declared.
             yield from iterparse(stream, events=("start", "end"), forbid_dtd=True)
     except _READ_ERRORS as e:
-        raise _damaged(member, e, sheet) from None
+        cause: BaseException = e
+        if isinstance(e, ParseError):
+            # Damaged deflate data usually shows as bad XML first: the CRC says which it is.
+            cause = _unpack_error(zf, member) or e
+        raise _damaged(member, cause, sheet) from None
+
+
+def _unpack_error(zf: zipfile.ZipFile, member: str) -> BaseException | None:
+    """The error unpacking ``member`` whole raises (its CRC is checked at the end), if any."""
+    try:
+        with zf.open(member) as stream:
+            while stream.read(2**20):
+                pass
+    except _READ_ERRORS as e:
+        return e
+    return None
 
 
 def _parse_whole(zf: zipfile.ZipFile, member: str) -> Element:
