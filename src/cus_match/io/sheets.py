@@ -42,7 +42,7 @@ from cus_match.io import cells
 from cus_match.io.cells import EMPTY, CellError, Lang, fold
 from cus_match.io.convert import unstructure
 from cus_match.io.json_format import structure_instance
-from cus_match.io.safe_cells import neutralise, restore
+from cus_match.io.safe_cells import CsvWriter, neutralise, restore
 from cus_match.io.sheet_layout import (
     INSTRUCTIONS,
     LABEL_WHAT,
@@ -787,7 +787,7 @@ def write_instance_csv(inst: Instance, folder: str | Path, lang: str = "pl") -> 
     delimiter = ";" if lang == "pl" else ","
     for sheet in SHEETS:
         buf = io.StringIO(newline="")
-        w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+        w = CsvWriter(buf, delimiter=delimiter, lineterminator="\r\n")
         w.writerow([str(neutralise(c.names[lang])) for c in sheet.columns])
         for row in rows[sheet.key]:
             w.writerow([_as_text(v, lang) for v in row])
