@@ -21,7 +21,7 @@ PACKAGE = "cus_match"
 #: named one by one); folders on one line are one floor but may not import each other.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # foundation: plain values and words, no domain
-    ("errors", "reasons", "clock", "lang", "problem_texts", "version"),
+    ("errors", "reasons", "clock", "lang", "limits", "problem_texts", "version"),
     ("model",),  # the entities, the validated Instance, travel, occurrences, eligibility
     ("plan",),  # the Result, its references to the instance, the independent check
     ("io",),  # file formats of instances and plans (JSON, spreadsheets), schemas

@@ -490,11 +490,12 @@ def test_formulas_in_a_coordinators_workbook_are_read_as_their_values(tmp_path):
     wb = Workbook()
     wb.active.title = "ustawienia"
     wb.active.append(["początek okresu", "koniec okresu"])
-    wb.active.append([date(2026, 3, 23), "=A2+6"])  # no cached value: reads as empty
+    wb.active.append([date(2026, 3, 23), "=A2+6"])  # no cached value: refused, not empty
     wb.save(tmp_path / "f.xlsx")
     with pytest.raises(SheetInputError) as e:
         read_instance(tmp_path / "f.xlsx")
     assert ("ustawienia", 2, "koniec okresu") in _where(e)
+    assert [str(p.code) for p in e.value.problems] == ["cell_formula_no_value"]
 
 
 # --- command line ---------------------------------------------------------------------------

@@ -271,6 +271,40 @@ class ProblemCode(enum.StrEnum):
     STORE_NEWER = "store_newer"
     STORE_DAMAGED = "store_damaged"
     STORE_BUSY = "store_busy"
+    # Limits, hostile input and paths (limits, io.xlsx_read, io.json_format, cli.paths) -------
+    OUT_OF_RANGE = "out_of_range"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
+    CONTROL_CHARACTER = "control_character"
+    LINE_BREAK_IN_TEXT = "line_break_in_text"
+    TEXT_TOO_LONG = "text_too_long"
+    TOO_MANY_ENTITIES = "too_many_entities"
+    DUPLICATE_KEY = "duplicate_key"
+    FILE_TOO_LARGE = "file_too_large"
+    XLSX_TOO_MANY_MEMBERS = "xlsx_too_many_members"
+    XLSX_MEMBER_TOO_LARGE = "xlsx_member_too_large"
+    XLSX_TOO_LARGE = "xlsx_too_large"
+    XLSX_DAMAGED = "xlsx_damaged"
+    XLSX_BAD_XML = "xlsx_bad_xml"
+    XLSX_FORBIDDEN_XML = "xlsx_forbidden_xml"
+    SHEET_TOO_MANY_ROWS = "sheet_too_many_rows"
+    SHEET_TOO_MANY_COLUMNS = "sheet_too_many_columns"
+    CELL_TOO_LONG = "cell_too_long"
+    CELL_BAD_SHARED_STRING = "cell_bad_shared_string"
+    CELL_BAD_VALUE = "cell_bad_value"
+    CELL_FORMULA_NO_VALUE = "cell_formula_no_value"
+    CELL_MERGED = "cell_merged"
+    CELL_ERROR_VALUE = "cell_error_value"
+    CELL_NON_ASCII_DIGIT = "cell_non_ascii_digit"
+    PATH_MISSING = "path_missing"
+    PATH_NOT_A_FILE = "path_not_a_file"
+    PATH_NOT_A_FOLDER = "path_not_a_folder"
+    PATH_IS_A_FOLDER = "path_is_a_folder"
+    PATH_PARENT_MISSING = "path_parent_missing"
+    PATH_READ_ONLY = "path_read_only"
+    PATH_NOT_READABLE = "path_not_readable"
+    PATH_NOT_UTF8 = "path_not_utf8"
+    EXTRA_MISSING = "extra_missing"
+    STORE_READ_ONLY = "store_read_only"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -864,6 +898,124 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.STORE_BUSY: {
         "en": "is busy: another program kept it locked; try again in a moment",
         "pl": "plik jest zajęty przez inny program; spróbuj ponownie za chwilę"},
+    # Limits (cus_match.limits): ``bound`` is the range as ``0..1000`` or ``0 < x <= 168``.
+    C.OUT_OF_RANGE: {
+        "en": "{value} is outside the accepted range {bound} (see docs/limits.md)",
+        "pl": "{value} jest poza dozwolonym zakresem {bound} (zob. docs/limits.md)"},
+    C.DATE_OUT_OF_RANGE: {
+        "en": "{value} is outside the years {low}-{high}",
+        "pl": "{value} jest poza latami {low}-{high}"},
+    # ``char`` is the character's code point as U+0000.
+    C.CONTROL_CHARACTER: {
+        "en": "contains the control character {char} at position {position} (remove it)",
+        "pl": "zawiera znak sterujący {char} na pozycji {position} (usuń go)"},
+    C.LINE_BREAK_IN_TEXT: {
+        "en": "contains a line break at position {position}: a name or label is one line",
+        "pl": "zawiera koniec wiersza na pozycji {position}: nazwa lub etykieta to jeden wiersz"},
+    C.TEXT_TOO_LONG: {
+        "en": "is {length} characters long; at most {max} are accepted",
+        "pl": "ma {length} znaków; dozwolone jest najwyżej {max}"},
+    C.TOO_MANY_ENTITIES: {
+        "en": "has {count} entries; at most {max} are accepted",
+        "pl": "ma {count} pozycji; dozwolone jest najwyżej {max}"},
+    C.DUPLICATE_KEY: {
+        "en": "the key {name:q} appears twice in one object (keep one)",
+        "pl": "klucz {name:q} występuje dwa razy w jednym obiekcie (zostaw jeden)"},
+    C.FILE_TOO_LARGE: {
+        "en": "the file has {size} bytes; at most {max} are read",
+        "pl": "plik ma {size} bajtów; wczytywane jest najwyżej {max}"},
+    # Workbooks: ``member`` is a file inside the .xlsx archive (xl/worksheets/sheet1.xml).
+    C.XLSX_TOO_MANY_MEMBERS: {
+        "en": "the workbook holds {count} files; a workbook has at most {max}",
+        "pl": "skoroszyt zawiera {count} plików; skoroszyt ma ich najwyżej {max}"},
+    C.XLSX_MEMBER_TOO_LARGE: {
+        "en": "{member} would unpack to {size} bytes; at most {max} are read (a zip bomb?)",
+        "pl": "{member} po rozpakowaniu miałby {size} bajtów; wczytywane jest najwyżej {max} "
+              "(bomba ZIP?)"},
+    C.XLSX_TOO_LARGE: {
+        "en": "the workbook would unpack to {size} bytes; at most {max} are read (a zip bomb?)",
+        "pl": "skoroszyt po rozpakowaniu miałby {size} bajtów; wczytywane jest najwyżej {max} "
+              "(bomba ZIP?)"},
+    C.XLSX_DAMAGED: {
+        "en": "the workbook is damaged: {member} cannot be unpacked ({detail}); save it again "
+              "from Excel",
+        "pl": "skoroszyt jest uszkodzony: nie można rozpakować {member} ({detail}); zapisz go "
+              "ponownie w Excelu"},
+    C.XLSX_BAD_XML: {
+        "en": "the workbook is damaged: {member} is not valid XML ({detail}); save it again "
+              "from Excel",
+        "pl": "skoroszyt jest uszkodzony: {member} to niepoprawny XML ({detail}); zapisz go "
+              "ponownie w Excelu"},
+    C.XLSX_FORBIDDEN_XML: {
+        "en": "{member} declares XML entities or a DTD, which a workbook never does (refused "
+              "for safety)",
+        "pl": "{member} deklaruje encje XML lub DTD, czego skoroszyt nigdy nie robi (odrzucone "
+              "dla bezpieczeństwa)"},
+    C.SHEET_TOO_MANY_ROWS: {
+        "en": "the sheet has more than {max} rows",
+        "pl": "arkusz ma więcej niż {max} wierszy"},
+    C.SHEET_TOO_MANY_COLUMNS: {
+        "en": "row {row} has a cell beyond column {max}",
+        "pl": "wiersz {row} ma komórkę za kolumną {max}"},
+    # ``cell`` is the Excel address (B7).
+    C.CELL_TOO_LONG: {
+        "en": "cell {cell} holds {length} characters; at most {max} are read",
+        "pl": "komórka {cell} ma {length} znaków; wczytywane jest najwyżej {max}"},
+    C.CELL_BAD_SHARED_STRING: {
+        "en": "cell {cell} points to text number {index}, but the workbook holds {count}",
+        "pl": "komórka {cell} wskazuje tekst nr {index}, a skoroszyt ma ich {count}"},
+    C.CELL_BAD_VALUE: {
+        "en": "cell {cell} is marked as a {what:w:cell_type} but holds {value:q}",
+        "pl": "komórka {cell} jest oznaczona jako {what:w:cell_type}, a zawiera {value:q}"},
+    C.CELL_FORMULA_NO_VALUE: {
+        "en": "cell {cell} holds a formula with no computed value: open the file in Excel "
+              "and save it, or type the value",
+        "pl": "komórka {cell} zawiera formułę bez obliczonej wartości: otwórz plik w Excelu "
+              "i zapisz go albo wpisz wartość"},
+    C.CELL_MERGED: {
+        "en": "cells {range} are merged across rows: unmerge them and fill each row",
+        "pl": "komórki {range} są scalone przez kilka wierszy: rozdziel je i wypełnij każdy "
+              "wiersz"},
+    C.CELL_ERROR_VALUE: {
+        "en": "cell {cell} holds the error {value}",
+        "pl": "komórka {cell} zawiera błąd {value}"},
+    C.CELL_NON_ASCII_DIGIT: {
+        "en": "{value} has the digit {char}, which is not 0-9: type the number again",
+        "pl": "{value} zawiera cyfrę {char} spoza 0-9: wpisz liczbę ponownie"},
+    # Paths on the command line: ``path`` as given.
+    C.PATH_MISSING: {
+        "en": "{path}: no such file or folder",
+        "pl": "{path}: nie ma takiego pliku ani folderu"},
+    C.PATH_NOT_A_FILE: {
+        "en": "{path} is a folder, not a file: give a file",
+        "pl": "{path} to folder, nie plik: podaj plik"},
+    C.PATH_NOT_A_FOLDER: {
+        "en": "{path} is an existing file, not a folder: give a folder (new or existing)",
+        "pl": "{path} to istniejący plik, nie folder: podaj folder (nowy lub istniejący)"},
+    C.PATH_IS_A_FOLDER: {
+        "en": "{path} is a folder: give the name of a file to write",
+        "pl": "{path} to folder: podaj nazwę pliku do zapisania"},
+    C.PATH_PARENT_MISSING: {
+        "en": "{path}: the folder {parent} does not exist (create it first)",
+        "pl": "{path}: folder {parent} nie istnieje (najpierw go utwórz)"},
+    C.PATH_READ_ONLY: {
+        "en": "{path}: cannot write here (read-only); choose another place",
+        "pl": "{path}: nie można tu zapisywać (tylko do odczytu); wybierz inne miejsce"},
+    C.PATH_NOT_READABLE: {
+        "en": "{path}: cannot read the file ({errno:oserror})",
+        "pl": "{path}: nie można odczytać pliku ({errno:oserror})"},
+    C.PATH_NOT_UTF8: {
+        "en": "{path} is not UTF-8 text (byte {byte:hex} at offset {offset}): save it as UTF-8",
+        "pl": "{path} to nie tekst UTF-8 (bajt {byte:hex} na pozycji {offset}): zapisz go "
+              "w kodowaniu UTF-8"},
+    C.EXTRA_MISSING: {
+        "en": "{what} needs the optional package {module}: pip install 'cus-match[{extra}]'",
+        "pl": "{what} wymaga dodatkowego pakietu {module}: pip install 'cus-match[{extra}]'"},
+    C.STORE_READ_ONLY: {
+        "en": "the store's folder {path} is read-only: cus-match cannot write the store there "
+              "(copy the file somewhere writable)",
+        "pl": "folder magazynu {path} jest tylko do odczytu: cus-match nie może tam zapisać "
+              "magazynu (skopiuj plik w miejsce z prawem zapisu)"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in
@@ -907,6 +1059,11 @@ WORDS: Final[dict[str, dict[str, dict[str, str]]]] = {
             "Illegal trailing comma before end of object": "przecinek przed końcem obiektu",
             "Illegal trailing comma before end of array": "przecinek przed końcem listy",
         },
+    },
+    # The kinds of cell an .xlsx file marks (the ``t`` attribute), after "as a" / "jako".
+    "cell_type": {
+        "en": {"n": "number", "d": "date", "b": "true/false", "s": "text"},
+        "pl": {"n": "liczba", "d": "data", "b": "prawda/fałsz", "s": "tekst"},
     },
     # The commonest words of the zipfile, openpyxl and csv modules; others are shown as they are.
     "library_error": {

@@ -120,11 +120,21 @@ def read_text(value: object) -> str:
     return str(value)
 
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
+def _ascii_digits(value: object) -> None:
+    """Refuse digits other than 0-9: Python reads ``٣`` as 3, a person may not have meant it."""
+    if isinstance(value, str):
+        for ch in value:
+            if not ch.isascii() and unicodedata.category(ch) == "Nd":
+                raise CellError(ProblemCode.CELL_NON_ASCII_DIGIT, value=_show(value),
+                                char=f"{ch} (U+{ord(ch):04X})")
 
 
 def read_number(value: object) -> int | float:
     """A number: ``2,5`` (decimal comma), ``2.5``, ``1 200`` or a number cell."""
+    _ascii_digits(value)
     if isinstance(value, bool):
         raise CellError(ProblemCode.CELL_BOOL_FOR_NUMBER, value=str(value))
     if isinstance(value, int | float):
@@ -160,13 +170,14 @@ def read_bool(value: object) -> bool:
     raise CellError(ProblemCode.CELL_NOT_YES_NO, value=_show(value))
 
 
-_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 _DATE_TEXT = r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{1,2}-\d{1,2}"
 
 
 def read_date(value: object) -> str:
     """A date as ISO text: ``23.03.2026``, ``2026-03-23`` or a date cell."""
+    _ascii_digits(value)
     if isinstance(value, datetime):
         if value.time() != time(0, 0):
             raise CellError(ProblemCode.CELL_DATE_WITH_TIME, day=value.date().isoformat(),
@@ -330,6 +341,7 @@ def read_weekly(value: object) -> list[dict[str, str]]:
     >>> read_weekly("pon, śr 8-12")
     [{'day': 'mon', 'start': '8:00', 'end': '12:00'}, {'day': 'wed', 'start': '8:00', 'end': '12:00'}]
     """  # noqa: E501
+    _ascii_digits(value)
     out: list[dict[str, str]] = []
     pending: list[Weekday] = []
     current: list[Weekday] = []
@@ -360,6 +372,7 @@ def read_windows(value: object) -> list[dict[str, str]]:
     >>> read_windows("8-12, 14:30-16")
     [{'start': '8:00', 'end': '12:00'}, {'start': '14:30', 'end': '16:00'}]
     """
+    _ascii_digits(value)
     out = []
     for token in _tokens(value, ("time window", "przedział godzin")):
         out += [{"start": s, "end": e} for s, e in _spans(token, value)]
@@ -394,6 +407,7 @@ def read_date_ranges(value: object) -> list[dict[str, str]]:
     >>> read_date_ranges("1.04.2026 - 5.04.2026; 2026-04-10")
     [{'start': '2026-04-01', 'end': '2026-04-05'}, {'start': '2026-04-10', 'end': '2026-04-10'}]
     """
+    _ascii_digits(value)
     if isinstance(value, date):
         day = read_date(value)
         return [{"start": day, "end": day}]

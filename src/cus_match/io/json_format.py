@@ -31,6 +31,7 @@ import attrs
 from cus_match.errors import FieldValueError, InvalidInputError, Problem
 from cus_match.io.convert import unstructure
 from cus_match.io.structure import json_type_name, structure
+from cus_match.limits import MAX_ENTITIES, MAX_FILE_BYTES
 from cus_match.model import (
     DEFAULT_CATEGORIES,
     FormalService,
@@ -123,6 +124,11 @@ def read_json(path: str | Path) -> Any:
     """
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InvalidInputError([Problem("", ProblemCode.FILE_TOO_LARGE,
+                                             {"size": size, "max": MAX_FILE_BYTES})],
+                                    source=str(p))
         raw = p.read_bytes()
     except OSError as e:
         raise InvalidInputError([Problem("", ProblemCode.CANNOT_READ_FILE, {"errno": e.errno})],
@@ -160,9 +166,59 @@ def _parse_int(text: str) -> int:
                               digits=len(text.lstrip("-"))) from None
 
 
+class _Object(dict[str, Any]):
+    """A JSON object that had a key twice: the keys repeated are kept for the report."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys: a hand-edited file whose "format" or
+    # "priority" appears twice would validate with one of the values silently dropped.
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    repeated = []
+    for k, _ in pairs:
+        if k in seen and k not in repeated:
+            repeated.append(k)
+        seen.add(k)
+    marked = _Object(obj)
+    marked.repeated = tuple(repeated)
+    return marked
+
+
+def _repeated_keys(data: Any, path: str = "") -> list[Problem]:
+    """Every repeated key of the parsed document, with the path of its object."""
+    found: list[Problem] = []
+    stack = [(path, data)]
+    while stack:  # not recursive: the document may be nested as deep as json allows
+        where, node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node, _Object):
+                found += [Problem(where, ProblemCode.DUPLICATE_KEY, {"name": k})
+                          for k in node.repeated]
+            stack += [(f"{where}.{k}" if where else k, v) for k, v in node.items()
+                      if isinstance(v, dict | list)]
+        elif isinstance(node, list):
+            stack += [(f"{where}[{i}]", v) for i, v in enumerate(node)
+                      if isinstance(v, dict | list)]
+    return sorted(found, key=lambda p: p.path)
+
+
 def _parse(text: str, source: str) -> Any:
+    duplicates = False
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal duplicates
+        obj = _no_duplicates(pairs)
+        duplicates = duplicates or isinstance(obj, _Object)
+        return obj
+
     try:
-        return json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int)
+        data = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int,
+                          object_pairs_hook=hook)
     except json.JSONDecodeError as e:
         problem = Problem("", ProblemCode.INVALID_JSON,
                           {"detail": e.msg, "line": e.lineno, "column": e.colno})
@@ -172,6 +228,10 @@ def _parse(text: str, source: str) -> Any:
         problem = e.problem("")
     except ValueError as e:
         problem = Problem("", ProblemCode.JSON_INVALID_VALUE, {"detail": str(e)})
+    else:
+        if duplicates:
+            raise InvalidInputError(_repeated_keys(data), source=source)
+        return data
     raise InvalidInputError([problem], source=source) from None
 
 
@@ -247,6 +307,10 @@ def structure_instance(data: Any) -> tuple[Instance | None, list[Problem]]:
         if not isinstance(raw, list):
             problems.append(Problem(key, ProblemCode.WRONG_FIELD_TYPE,
                                     {"expected": "list", "got": json_type_name(raw)}))
+            continue
+        if len(raw) > MAX_ENTITIES:
+            problems.append(Problem(key, ProblemCode.TOO_MANY_ENTITIES,
+                                    {"count": len(raw), "max": MAX_ENTITIES}))
             continue
         for i, item in enumerate(raw):
             if isinstance(item, dict) and isinstance(item.get("id"), str):

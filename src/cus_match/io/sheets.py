@@ -30,7 +30,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -43,7 +42,7 @@ from cus_match.io import cells
 from cus_match.io.cells import EMPTY, CellError, Lang, fold
 from cus_match.io.convert import unstructure
 from cus_match.io.json_format import structure_instance
-from cus_match.io.safe_cells import neutralise, restore
+from cus_match.io.safe_cells import CsvWriter, neutralise, restore
 from cus_match.io.sheet_layout import (
     INSTRUCTIONS,
     LABEL_WHAT,
@@ -64,6 +63,7 @@ from cus_match.io.sheet_messages import (
     row_words,
 )
 from cus_match.lang import check_lang
+from cus_match.limits import MAX_FILE_BYTES, MAX_SHEET_ROWS
 from cus_match.model import TravelSettings
 from cus_match.model.instance import Instance
 from cus_match.problem_texts import ProblemCode
@@ -172,25 +172,41 @@ def _problem(lang: Lang, table: _Table | None, code: ProblemCode,
 
 # --- reading files --------------------------------------------------------------------------
 
+def _wanted_sheet(name: str) -> bool:
+    """Whether the reader uses a sheet of this name (others are never parsed)."""
+    key = fold(name)
+    return (not name.startswith("#") and key not in {fold(n) for n in INSTRUCTIONS.values()}
+            and key in {n for s in SHEETS for n in s.accepts()})
+
+
 def _read_xlsx(path: Path, lang: Lang) -> list[_Table]:
     try:
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
-    except ImportError:  # pragma: no cover - openpyxl is the [xlsx] extra
-        raise ImportError("reading .xlsx workbooks needs openpyxl: pip install "
+        import defusedxml  # noqa: F401 - the reader's XML parser, checked here for the message
+        import openpyxl  # noqa: F401 - its number formats tell dates from numbers
+    except ImportError:
+        raise ImportError("reading .xlsx workbooks needs openpyxl and defusedxml: pip install "
                           "'cus-match[xlsx]', or save the sheets as CSV files") from None
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as e:
-        raise SheetInputError([_problem(lang, None, ProblemCode.WORKBOOK_UNREADABLE,
-                                        {"detail": str(e)}, file=str(path))], str(path),
-                              lang) from None
-    try:
-        return [_Table(ws.title, str(path), False,
-                       [(i, tuple(r)) for i, r in enumerate(ws.iter_rows(values_only=True), 1)])
-                for ws in wb.worksheets]
-    finally:
-        wb.close()
+    from cus_match.io.xlsx_read import column_letter, read_workbook
+
+    book = read_workbook(path, _wanted_sheet)
+    if book.problems:
+        # A cell that cannot be read is reported alone: what the rest of the reader would say
+        # about its row would follow from a value it never saw.
+        heads = {ws.name: ws.rows[0][1] if ws.rows else () for ws in book.sheets}
+
+        def column(sheet: str | None, j: int | None) -> str | None:
+            if j is None:
+                return None
+            head = heads.get(sheet or "", ())
+            text = head[j - 1] if j <= len(head) else None
+            return text.strip() if isinstance(text, str) and text.strip() else column_letter(j)
+
+        raise SheetInputError(
+            [_problem(lang, _Table(q.sheet, str(path), False, []) if q.sheet else None,
+                      q.code, q.args, row=q.row, column=column(q.sheet, q.column),
+                      file=str(path))
+             for q in book.problems], str(path), lang)
+    return [_Table(ws.name, str(path), False, ws.rows) for ws in book.sheets]
 
 
 def _decode(raw: bytes) -> str | None:
@@ -220,6 +236,12 @@ def _read_csv_folder(folder: Path, lang: Lang) -> tuple[list[_Table], list[Sheet
     problems: list[SheetProblem] = []
     files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
     for p in files:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(_problem(lang, None, ProblemCode.FILE_TOO_LARGE,
+                                     {"size": size, "max": MAX_FILE_BYTES}, file=str(p),
+                                     where=p.name))
+            continue
         raw = p.read_bytes()
         text = _decode(raw)
         if text is None:
@@ -228,10 +250,15 @@ def _read_csv_folder(folder: Path, lang: Lang) -> tuple[list[_Table], list[Sheet
             continue
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         try:
-            rows = [(i, tuple(r)) for i, r in enumerate(reader, 1)]
+            rows = [(i, tuple(r)) for i, r in
+                    zip(range(1, MAX_SHEET_ROWS + 2), reader, strict=False)]
         except csv.Error as e:
             problems.append(_problem(lang, None, ProblemCode.CSV_INVALID, {"detail": str(e)},
                                      file=str(p), where=p.name))
+            continue
+        if len(rows) > MAX_SHEET_ROWS:
+            problems.append(_problem(lang, None, ProblemCode.SHEET_TOO_MANY_ROWS,
+                                     {"max": MAX_SHEET_ROWS}, file=str(p), where=p.name))
             continue
         tables.append(_Table(p.name, str(p), True, rows))
     if not files:
@@ -246,7 +273,9 @@ def _blank(value: Any) -> bool:
 
 
 def _clean(value: Any) -> Any:
-    return restore(value.strip()) if isinstance(value, str) else value
+    # Spaces only: a leading tab or carriage return is the user's text, kept exactly (and
+    # refused by validation where a name cannot hold it).
+    return restore(value.strip(" ")) if isinstance(value, str) else value
 
 
 def _parse(col: Column, value: Any) -> Any:
@@ -758,7 +787,7 @@ def write_instance_csv(inst: Instance, folder: str | Path, lang: str = "pl") -> 
     delimiter = ";" if lang == "pl" else ","
     for sheet in SHEETS:
         buf = io.StringIO(newline="")
-        w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+        w = CsvWriter(buf, delimiter=delimiter, lineterminator="\r\n")
         w.writerow([str(neutralise(c.names[lang])) for c in sheet.columns])
         for row in rows[sheet.key]:
             w.writerow([_as_text(v, lang) for v in row])

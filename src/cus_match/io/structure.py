@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 import types
 import typing
 from datetime import date, datetime, time
@@ -32,6 +33,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import attrs
 
 from cus_match.errors import FieldValueError, InvalidInputError, Problem
+from cus_match.limits import FIELD_BOUNDS, MAX_TEXT_CHARS, Bound
 from cus_match.problem_texts import ProblemCode
 
 __all__ = ["structure", "structure_or_raise"]
@@ -93,10 +95,55 @@ def _check_json_type(value: Any, tp: Any) -> tuple[ProblemCode, dict[str, Any]] 
     else:  # pragma: no cover - a type the model does not use
         return None
     if isinstance(value, expected):
-        if isinstance(value, str) and not _encodable(value):
-            return ProblemCode.INVALID_TEXT, {"value": repr(value)}
+        if isinstance(value, str):
+            return _text_problem(value)
         return None
     return _wrong_type(what, value)
+
+
+# C0 controls but tab, DEL and C1 controls: no name or label holds them, XML 1.0 (XLSX) and
+# iCalendar cannot, and a NUL or ESC in a report or a terminal is at best noise.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"[\n\r\u0085\u2028\u2029]")
+
+
+def _text_problem(value: str) -> tuple[ProblemCode, dict[str, Any]] | None:
+    """The problem of a text value: bad code points, control characters, line breaks, length.
+
+    Every text of the model is one line (ids, names, labels, a time zone), so a line break is
+    refused too: it would split a CSV record or an iCalendar line for any reader less careful
+    than ours.
+    """
+    if not _encodable(value):
+        return ProblemCode.INVALID_TEXT, {"value": repr(value)}
+    if len(value) > MAX_TEXT_CHARS:
+        return ProblemCode.TEXT_TOO_LONG, {"length": len(value), "max": MAX_TEXT_CHARS}
+    bad = _CONTROL.search(value)
+    if bad:
+        return ProblemCode.CONTROL_CHARACTER, {"char": f"U+{ord(bad.group()):04X}",
+                                               "position": bad.start() + 1}
+    brk = _LINE_BREAK.search(value)
+    if brk:
+        return ProblemCode.LINE_BREAK_IN_TEXT, {"position": brk.start() + 1}
+    return None
+
+
+def _shown_number(value: Any) -> Any:
+    """A number for a message; a huge one in exponent form, not in hundreds of digits."""
+    if abs(value) < 10**15:
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    digits = str(abs(value))
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
+
+
+def _out_of_bound(value: Any, bound: Bound) -> list[Any]:
+    """The numbers of ``value`` (itself, or a mapping's values) outside ``bound``."""
+    values = value.values() if isinstance(value, dict) else (value,)
+    return [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)
+            and not bound.holds(v)]
 
 
 def _encodable(text: str) -> bool:
@@ -176,6 +223,14 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
                 f.validator(None, f, value)
             except (ValueError, TypeError) as e:
                 problems.append(_coded(e, fpath))
+                continue
+        bound = FIELD_BOUNDS.get((cls.__name__, f.alias))
+        if bound is not None and value is not None:
+            outside = _out_of_bound(value, bound)
+            if outside:
+                problems.append(Problem(fpath, ProblemCode.OUT_OF_RANGE,
+                                        {"value": _shown_number(outside[0]),
+                                         "bound": str(bound)}))
                 continue
         kwargs[f.alias] = value
     for key in sorted(set(data) - known, key=str):

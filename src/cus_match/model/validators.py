@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from cus_match.clock import parse_date, parse_time
 from cus_match.errors import FieldTypeError, FieldValueError
+from cus_match.limits import YEAR_MAX, YEAR_MIN
 from cus_match.problem_texts import ProblemCode
 
 # The validators below are generic so that attrs' field() takes the field's own type
@@ -103,13 +104,27 @@ def to_time(value: time | str) -> time:
 
 
 def to_date(value: date | str) -> date:
-    """Accept a :class:`datetime.date` or an ISO ``YYYY-MM-DD`` string."""
+    """Accept a :class:`datetime.date` or an ISO ``YYYY-MM-DD`` string, of a year in bounds.
+
+    The years are :data:`cus_match.limits.YEAR_MIN` .. :data:`~cus_match.limits.YEAR_MAX`:
+    a period ending in 9999 would expand to millions of days of visits.
+
+    >>> to_date("9999-12-31")
+    Traceback (most recent call last):
+    ...
+    cus_match.errors.FieldValueError: 9999-12-31 is outside the years 2000-2100
+    """
     if isinstance(value, date):
-        return value
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise FieldValueError(ProblemCode.NOT_A_DATE, value=repr(value)) from None
+        day = value
+    else:
+        try:
+            day = parse_date(value)
+        except ValueError:
+            raise FieldValueError(ProblemCode.NOT_A_DATE, value=repr(value)) from None
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise FieldValueError(ProblemCode.DATE_OUT_OF_RANGE, value=day.isoformat(),
+                              low=str(YEAR_MIN), high=str(YEAR_MAX))
+    return day
 
 
 def to_opt_date(value: date | str | None) -> date | None:

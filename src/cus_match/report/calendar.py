@@ -24,7 +24,8 @@ True
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +41,7 @@ from cus_match.plan.result import Assignment, Result
 if TYPE_CHECKING:  # icalendar is an optional extra: imported where used
     import icalendar
 
-__all__ = ["event_uid", "helper_calendars", "ics_filename", "write_ics"]
+__all__ = ["event_uid", "helper_calendars", "ics_filename", "ics_filenames", "write_ics"]
 
 _PRODID = "-//cus-match//plan//EN"
 # Namespace of the UIDs: any fixed UUID works; this one is uuid5(NAMESPACE_DNS, "cus-match").
@@ -71,16 +72,41 @@ def event_uid(instance_name: str, a: Assignment) -> str:
     return f"{uuid.uuid5(_NAMESPACE, key)}@cus-match"
 
 
-def ics_filename(helper_id: str) -> str:
+#: Names Windows reserves for devices, with any extension ("CON.ics" too).
+_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                       *(f"LPT{i}" for i in range(1, 10))})
+
+
+def ics_filename(helper_id: str, *, mark_case: bool = False) -> str:
     """A file name for the helper's calendar, safe on every system and distinct per id.
 
     Ids may hold ``/`` and ``:``; they are percent-encoded (ids never contain ``%``, so two ids
-    never share a file name).
+    never share a file name). A name Windows reserves for a device (``CON``, ``NUL``,
+    ``COM1``, ...) gets a leading ``_``, which no id has. With ``mark_case``, each capital is
+    written as ``!`` and the small letter, so ids differing only by case get names that differ
+    on a case-insensitive disk (Windows, macOS); :func:`ics_filenames` marks only such ids.
 
-    >>> ics_filename("h1"), ics_filename("team/a:1")
-    ('h1.ics', 'team%2Fa%3A1.ics')
+    >>> ics_filename("h1"), ics_filename("team/a:1"), ics_filename("CON"), ics_filename("lpt1.x")
+    ('h1.ics', 'team%2Fa%3A1.ics', '_CON.ics', '_lpt1.x.ics')
+    >>> ics_filename("Anna", mark_case=True)
+    '!anna.ics'
     """
-    return quote(helper_id, safe="") + ".ics"
+    stem = "".join(f"!{c.lower()}" if mark_case and c.isupper() else c for c in helper_id)
+    stem = quote(stem, safe="!")
+    if stem.split(".", 1)[0].upper() in _RESERVED:
+        stem = "_" + stem
+    return stem + ".ics"
+
+
+def ics_filenames(helper_ids: Iterable[str]) -> dict[str, str]:
+    """File names for the calendars of ``helper_ids``, distinct even ignoring case.
+
+    >>> ics_filenames(["anna", "Anna", "h1"])
+    {'anna': 'anna.ics', 'Anna': '!anna.ics', 'h1': 'h1.ics'}
+    """
+    ids = list(helper_ids)
+    plain = Counter(ics_filename(h).casefold() for h in ids)
+    return {h: ics_filename(h, mark_case=plain[ics_filename(h).casefold()] > 1) for h in ids}
 
 
 def helper_calendars(inst: Instance, result: Result, *, lang: str = "en",
@@ -200,8 +226,10 @@ def write_ics(inst: Instance, result: Result, folder: str | Path, *, lang: str =
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for hid, data in helper_calendars(inst, result, lang=lang, stamp=stamp).items():
-        p = out / ics_filename(hid)
+    calendars = helper_calendars(inst, result, lang=lang, stamp=stamp)
+    names = ics_filenames(calendars)
+    for hid, data in calendars.items():
+        p = out / names[hid]
         p.write_bytes(data)
         paths.append(p)
     return paths

@@ -57,7 +57,7 @@ from typing import Any
 from attrs import field, frozen
 
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
-from cus_match.io.safe_cells import neutralise
+from cus_match.io.safe_cells import CsvWriter, neutralise
 from cus_match.lang import LANGS, MODE_WORDS, check_lang, day_abbr, local_name, pick, short_date
 from cus_match.model.instance import Instance
 from cus_match.model.validators import to_tuple
@@ -598,7 +598,7 @@ def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str =
         p = out / f"{stems[t.key]}.csv"
         # utf-8-sig writes the BOM Excel needs to read UTF-8; newline="" lets csv end lines.
         with p.open("w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+            w = CsvWriter(f, delimiter=delimiter)  # quotes every separator Excel may use
             w.writerow([neutralise(x) for x in t.headers])
             for row in t.rows:
                 w.writerow([_text(neutralise(v), decimal, lang) for v in row])
