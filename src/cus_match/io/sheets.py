@@ -69,8 +69,10 @@ from cus_match.model.instance import Instance
 from cus_match.problem_texts import ProblemCode
 
 __all__ = [
+    "NAME_COLUMNS",
     "SheetInputError",
     "SheetProblem",
+    "name_indices",
     "read_instance",
     "template_instance",
     "write_instance",
@@ -447,7 +449,85 @@ def _raw_instance(reader: _Reader) -> dict[str, Any]:
             data[sheet.key] = items
     if "categories" in data.get("policy", {}) and "settings" not in reader.found:
         del data["policy"]  # no settings sheet: report that, not a policy without a period
+    _resolve_names(reader, data)
     return data
+
+
+# --- names where ids are meant --------------------------------------------------------------
+
+#: Columns that name a category or a place: (sheet key, column key, index, is a list).
+NAME_COLUMNS: tuple[tuple[str, str, str, bool], ...] = (
+    ("needs", "category", "categories", False),
+    ("needs", "place", "places", False),
+    ("helpers", "home", "places", False),
+    ("helpers", "agreement.categories", "categories", True),
+    ("helpers", "vetoes_categories", "categories", True),
+    ("residents", "home", "places", False),
+    ("services", "category", "categories", False),
+    ("services", "covers", "categories", True),
+    ("travel_edges", "a", "places", False),
+    ("travel_edges", "b", "places", False),
+)
+
+
+def name_indices(data: Mapping[str, Any]) -> dict[str, cells.NameIndex]:
+    """Categories and places of a raw instance (as the sheets give it) by id and by name.
+
+    Without a ``categories`` list the built-in categories are meant (an empty sheet).
+
+    >>> idx = name_indices({"places": [{"id": "nowotaniec", "name": "Nowotaniec"}]})
+    >>> idx["places"].find("NOWOTANIEC"), idx["categories"].find("Zakupy")
+    ('nowotaniec', 'shopping')
+    """
+    from cus_match.model import DEFAULT_CATEGORIES
+
+    raw_cats = data.get("policy", {}).get("categories") if isinstance(
+        data.get("policy"), dict) else None
+    if isinstance(raw_cats, list):
+        cats = [(str(c.get("id")), (str(c.get("name_pl") or ""), str(c.get("name_en") or "")))
+                for c in raw_cats if isinstance(c, dict) and isinstance(c.get("id"), str)]
+    else:
+        cats = [(c.id, (c.name_pl, c.name_en)) for c in DEFAULT_CATEGORIES]
+    places = [(str(p.get("id")), (str(p.get("name") or ""),))
+              for p in data.get("places", []) if isinstance(p, dict)
+              and isinstance(p.get("id"), str)]
+    return {"categories": cells.category_names(cats), "places": cells.place_names(places)}
+
+
+def _resolve_names(reader: _Reader, data: dict[str, Any]) -> None:
+    """Put ids for the category and place names typed in the sheets' reference columns.
+
+    A name that matches nothing is a problem at its cell, with the closest names as "did you
+    mean"; the structurer's "unknown category" for the same cell is then not repeated.
+    """
+    index = name_indices(data)
+    usable = {"categories": True, "places": "places" in reader.found}
+    for sheet_key, key, kind, many in NAME_COLUMNS:
+        if not usable[kind]:
+            continue  # the missing sheet is reported once instead
+        for i, item in enumerate(data.get(sheet_key, [])):
+            value = _get(item, key)
+            if value is None:
+                continue
+            values = value if many and isinstance(value, list) else [value]
+            out, bad = [], None
+            for v in values:
+                if not isinstance(v, str):
+                    out.append(v)
+                    continue
+                try:
+                    out.append(index[kind].find(v))
+                except CellError as e:
+                    bad = bad or e
+                    out.append(v)
+            if bad is not None:
+                ref = reader.refs.get(f"{sheet_key}[{i}]")
+                if ref is not None and (ref.table.name, ref.row, key) not in reader.bad_cells:
+                    col = ref.sheet.column(key)
+                    reader.add(ref.table, ProblemCode(str(bad.code)), bad.params, ref.row,
+                               ref.headers.get(key, col.names[reader.lang]))
+                    reader.bad_cells.add((ref.table.name, ref.row, key))
+            _put(item, key, out if many and isinstance(value, list) else out[0])
 
 
 # --- mapping structurer problems back to cells ----------------------------------------------
@@ -571,7 +651,7 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
     Traceback (most recent call last):
     ...
     cus_match.io.sheets.SheetInputError: ...szablon: 2 problems
-      pomagający.csv, row 2, column 'miejsce zamieszkania': unknown place 'nigdzie'
+      pomagający.csv, row 2, column 'miejsce zamieszkania': unknown place 'nigdzie' ...
       pomagający.csv, row 2, column 'godzin tygodniowo': 'cztery' is not a number ...
     """
     lang = _check_lang(lang)
@@ -831,7 +911,30 @@ def write_instance_xlsx(inst: Instance, path: str | Path, lang: str = "pl", *,
                                     allow_blank=True)
                 dv.add(f"{letter}2:{letter}1000")
                 ws.add_data_validation(dv)
+            source = _name_source(sheet.key, col.key, lang)
+            if validation and source is not None:
+                # A hint, not a fence: an id or a name in the other language is welcome too,
+                # so Excel shows the list but does not refuse what is typed.
+                dv = DataValidation(type="list", formula1=source, allow_blank=True,
+                                    showErrorMessage=False)
+                dv.add(f"{letter}2:{letter}1000")
+                ws.add_data_validation(dv)
     wb.save(path)
+
+
+def _name_source(sheet_key: str, col_key: str, lang: Lang) -> str | None:
+    """The range of names a single-valued category or place column's drop-down lists."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    kind = next((k for s, c, k, many in NAME_COLUMNS
+                 if s == sheet_key and c == col_key and not many), None)
+    if kind is None:
+        return None
+    target = next(s for s in SHEETS if s.key == kind)
+    name_key = "name" if kind == "places" else f"name_{lang}"
+    j = next(i for i, c in enumerate(target.columns, 1) if c.key == name_key)
+    letter = get_column_letter(j)
+    return f"{quote_sheetname(target.names[lang])}!${letter}$2:${letter}$1000"
 
 
 def write_instance(inst: Instance, path: str | Path, lang: str = "pl",
