@@ -199,6 +199,7 @@ class ProblemCode(enum.StrEnum):
     NAME_NOT_FOUND = "name_not_found"
     NAME_AMBIGUOUS = "name_ambiguous"
     # A plan edited in a spreadsheet (io.plan_sheet) ------------------------------------------
+    SHEET_ROW_EMPTY = "sheet_row_empty"
     PLAN_SHEET_MISSING = "plan_sheet_missing"
     PLAN_COLUMN_MISSING = "plan_column_missing"
     PLAN_ROW_NO_HELPERS = "plan_row_no_helpers"
@@ -604,6 +605,9 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
         "pl": "{value:q} pasuje do kilku pozycji ({what}): wpisz jeden z identyfikatorów "
               "{ids:qlist}"},
     # A plan sheet. ``sheet`` is the sheet's name, ``column`` a header.
+    C.SHEET_ROW_EMPTY: {
+        "en": "the row is empty or is the header (give the number of a row with a need)",
+        "pl": "wiersz jest pusty albo to nagłówek (podaj numer wiersza z potrzebą)"},
     C.PLAN_SHEET_MISSING: {
         "en": "the workbook has no sheet {sheet:q} (export the plan with cus-match export "
               "--xlsx)",

@@ -55,6 +55,7 @@ from cus_match.io.sheet_layout import (
     label,
     label_lookup,
 )
+from cus_match.io.sheet_layout import sheet as layout_of
 from cus_match.io.sheet_messages import (
     MISSING_SHEET_OF,
     MODE_COLUMN,
@@ -64,7 +65,7 @@ from cus_match.io.sheet_messages import (
     row_words,
 )
 from cus_match.lang import check_lang
-from cus_match.model import TravelSettings
+from cus_match.model import Need, TravelSettings
 from cus_match.model.instance import Instance
 from cus_match.problem_texts import ProblemCode
 
@@ -74,6 +75,7 @@ __all__ = [
     "SheetProblem",
     "name_indices",
     "read_instance",
+    "read_need_row",
     "template_instance",
     "write_instance",
     "write_instance_csv",
@@ -675,6 +677,107 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
     if problems or inst is None:
         raise SheetInputError(problems, source, lang)
     return inst
+
+
+def read_need_row(path: str | Path, row: int, instance: Instance, lang: str = "pl") -> Need:
+    """One need from one row of the ``potrzeby`` (``needs``) sheet, for a new request.
+
+    The row is read exactly as :func:`read_instance` reads it (Polish dates, weekdays, hours;
+    category and place by id or name, checked against ``instance``); the other sheets are not
+    read. Whether its resident, place and category exist is checked by the caller (the
+    :class:`~cus_match.analysis.recommend.Recommender` does it).
+
+    Parameters
+    ----------
+    path : str or Path
+        A workbook, a folder of CSV files, or the needs CSV file itself.
+    row : int
+        The row number as the spreadsheet shows it (the header is row 1).
+    instance : Instance
+        The round the need is for: its categories and places give the names.
+    lang : {"pl", "en"}
+        Language of the problem messages.
+
+    Raises
+    ------
+    SheetInputError
+        Every problem of the row, each at its cell.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "szablon.xlsx"
+    >>> write_template(path, lang="pl")
+    >>> read_need_row(path, 2, template_instance()) == template_instance().needs[0]
+    True
+    >>> read_need_row(path, 7, template_instance(), lang="en")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cus_match.io.sheets.SheetInputError: ...szablon.xlsx: 1 problem
+      sheet 'potrzeby', row 7: the row is empty or is the header (...)
+    """
+    from cus_match.io.structure import structure
+
+    lang = _check_lang(lang)
+    p = Path(path)
+    source = str(p)
+    if p.is_dir():
+        tables, _early = _read_csv_folder(p, lang)
+    elif p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
+        tables = _read_xlsx(p, lang)
+    elif p.suffix.lower() == ".csv" and p.is_file():
+        tables, early = _read_csv_folder(p.parent, lang)
+        tables = [t for t in tables if t.file == str(p)]
+        if not tables:
+            raise SheetInputError(early or [_problem(lang, None, ProblemCode.FILE_NOT_TEXT,
+                                                     file=source)], source, lang)
+        tables = [_Table(f"{layout_of('needs').names[lang]}.csv", source, True, tables[0].rows)]
+    else:
+        code = ProblemCode.NOT_A_WORKBOOK if p.exists() else ProblemCode.NO_SUCH_PATH
+        raise SheetInputError([_problem(lang, None, code, file=source)], source, lang)
+    reader = _Reader(lang, p.is_dir())
+    reader.match_sheets(tables)
+    reader.problems.clear()  # the other sheets are not this command's business
+    table = reader.found.get("needs")
+    if table is None:
+        raise SheetInputError([_problem(lang, None, ProblemCode.SHEET_MISSING,
+                                        {"sheet": layout_of("needs").names[lang]}, file=source)],
+                              source, lang)
+    layout = layout_of("needs")
+    rows = reader.rows(layout, table)
+    found = [(raw, ref) for number, raw, ref in rows if number == row]
+    if not found:
+        raise SheetInputError([_problem(lang, table, ProblemCode.SHEET_ROW_EMPTY, row=row)],
+                              source, lang)
+    # This row's cells, and the header's (an unknown column would drop a value silently).
+    problems = [q for q in reader.problems if q.row == row or q.code in (
+        ProblemCode.COLUMN_UNKNOWN, ProblemCode.COLUMN_REPEATED)]
+    raw, ref = found[0]
+    rec = raw.setdefault("recurrence", {})
+    rec["kind"] = "once" if "date" in rec else "weekly"
+    index = {"categories": cells.category_names(
+                 (c.id, (c.name_pl, c.name_en)) for c in instance.policy.categories),
+             "places": cells.place_names((q.id, (q.name,)) for q in instance.places)}
+    for sheet_key, key, kind, _many in NAME_COLUMNS:
+        value = _get(raw, key)
+        if sheet_key != "needs" or not isinstance(value, str):
+            continue
+        try:
+            _put(raw, key, index[kind].find(value))
+        except CellError as e:
+            problems.append(_problem(lang, table, ProblemCode(str(e.code)), e.params, row,
+                                     ref.headers.get(key, layout.column(key).names[lang])))
+            reader.bad_cells.add((table.name, row, key))
+    need, structured = structure(raw, Need)
+    reader.refs["needs[0]"] = ref
+    for q in structured:
+        moved = _map(reader, Problem(f"needs[0].{q.path}" if q.path else "needs[0]", q.code,
+                                     q.args), source)
+        if moved is not None:
+            problems.append(moved)
+    if problems or need is None:
+        raise SheetInputError(sorted(problems, key=_order(reader)), source, lang)
+    return need
 
 
 # --- writing --------------------------------------------------------------------------------
