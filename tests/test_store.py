@@ -835,3 +835,39 @@ def test_commands_refuse_bad_input(tmp_path):
         run("history", str(tmp_path / "h.sqlite"), "retention", "forever")
     with pytest.raises(SystemExit):
         run("history", str(tmp_path / "h.sqlite"), "erase", "h1")  # --yes is required
+
+
+# --- names (issue 13) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "utf-8", "utf-8-sig"])
+def test_names_file_is_read_like_the_sheets(tmp_path, encoding):
+    from cus_match.store.people import read_names
+
+    p = tmp_path / "imiona.csv"
+    p.write_bytes("id;imię i nazwisko\r\nr-001;Józef Łęcki\r\nr-002;Zoë Żak\r\n".encode(
+        encoding))
+    assert read_names(p) == {"r-001": "Józef Łęcki", "r-002": "Zoë Żak"}
+
+
+def test_names_file_problems_are_all_told_with_their_lines(tmp_path):
+    from cus_match.errors import InvalidInputError
+    from cus_match.store.people import read_names
+
+    inst = generate_tiny()
+    rid = inst.residents[0].id
+    p = tmp_path / "imiona.csv"
+    p.write_bytes(f"{rid};Jan\n{rid};Ewa\nbad id;X\nr-003;\nr-009;Olga\n".encode("cp1250"))
+    with pytest.raises(InvalidInputError) as e:
+        read_names(p, instance=inst)
+    assert [q.path for q in e.value.problems] == ["line 2.id", "line 3.id", "line 4.name",
+                                                 "r-009"]
+    p.write_bytes(b"\xff\xfe" + "r-001;Jan".encode("utf-16-le"))
+    with pytest.raises(InvalidInputError, match="not UTF-8 or Windows-1250 text"):
+        read_names(p)
+
+
+def generate_tiny():
+    from cus_match.generate import generate
+
+    return generate("tiny", seed=1)

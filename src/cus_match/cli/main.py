@@ -20,7 +20,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cus_match.cli import analysis, history, instances, plans, renderings
+from cus_match.cli import analysis, history, instances, plan_sheets, plans, renderings
 from cus_match.cli.common import EXIT_INVALID, EXIT_USAGE, LANGS, Handler
 from cus_match.errors import CusMatchError, InvalidInputError, InvalidOptionError
 from cus_match.version import __version__
@@ -28,7 +28,7 @@ from cus_match.version import __version__
 __all__ = ["GROUPS", "main"]
 
 #: The command groups, in the order they are registered and listed by ``--help``.
-GROUPS = (instances, plans, analysis, renderings, history)
+GROUPS = (instances, plans, analysis, renderings, plan_sheets, history)
 
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     p = argparse.ArgumentParser(

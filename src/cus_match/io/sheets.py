@@ -73,9 +73,11 @@ __all__ = [
     "NAME_COLUMNS",
     "SheetInputError",
     "SheetProblem",
+    "decode_text",
     "name_indices",
     "read_instance",
     "read_need_row",
+    "read_rows",
     "template_instance",
     "write_instance",
     "write_instance_csv",
@@ -195,6 +197,17 @@ def _read_xlsx(path: Path, lang: Lang) -> list[_Table]:
                 for ws in wb.worksheets]
     finally:
         wb.close()
+
+
+def decode_text(raw: bytes) -> str | None:
+    """Text of a file as Polish Excel saves it: UTF-8 (BOM allowed), else Windows-1250.
+
+    ``None`` for bytes that are neither (UTF-16 "Unicode text", binary files).
+
+    >>> decode_text("Łódź".encode("cp1250")), decode_text("\ufeffŁódź".encode("utf-8"))
+    ('Łódź', 'Łódź')
+    """
+    return _decode(raw)
 
 
 def _decode(raw: bytes) -> str | None:
@@ -677,6 +690,34 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
     if problems or inst is None:
         raise SheetInputError(problems, source, lang)
     return inst
+
+
+def read_rows(path: str | Path,
+              lang: str = "pl") -> list[tuple[str, list[tuple[int, tuple[Any, ...]]]]]:
+    """The raw cells of a workbook's sheets, or of one CSV file: ``(name, [(row, cells)])``.
+
+    Rows are numbered as the spreadsheet shows them; cells are as stored (typed in a workbook,
+    text in CSV, decoded as :func:`read_instance` decodes it). For readers of other sheets than
+    an instance's (:mod:`cus_match.io.plan_sheet`).
+
+    Raises
+    ------
+    SheetInputError
+        The file is missing, not a workbook or CSV file, or unreadable.
+    """
+    lg = _check_lang(lang)
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
+        return [(t.name, t.rows) for t in _read_xlsx(p, lg)]
+    if p.suffix.lower() == ".csv" and p.is_file():
+        tables, problems = _read_csv_folder(p.parent, lg)
+        mine = [t for t in tables if t.file == str(p)]
+        if mine:
+            return [(mine[0].name, mine[0].rows)]
+        raise SheetInputError([q for q in problems if q.file == str(p)] or [
+            _problem(lg, None, ProblemCode.FILE_NOT_TEXT, file=str(p))], str(p), lg)
+    code = ProblemCode.NOT_A_WORKBOOK if p.exists() else ProblemCode.NO_SUCH_PATH
+    raise SheetInputError([_problem(lg, None, code, file=str(p))], str(p), lg)
 
 
 def read_need_row(path: str | Path, row: int, instance: Instance, lang: str = "pl") -> Need:

@@ -431,6 +431,9 @@ def write_xlsx(inst: Instance, result: Result, path: str | Path, *, lang: str = 
         ws.freeze_panes = "A2"
         for k, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(k)].width = width + 2
+    from cus_match.io.plan_sheet import add_plan_sheet
+
+    add_plan_sheet(wb, inst, result, lang, names=names)  # the sheet to edit and import back
     out = Path(path)
     wb.save(out)
     return out
