@@ -271,8 +271,11 @@ def test_certificate_states_scope_and_hours_in_polish_and_english(tmp_path, roun
             assert inst.category(c).name_en in cert.html("en")
         assert hid in pl
         assert "Bukowsko, 01.04.2026 r." in pl
-        # The name appears only when the caller gives it.
-        assert inst.helper(hid).name not in pl
+        # The name stored with the round is shown (issue 13), in neutral Polish; the caller's
+        # name, when given, wins.
+        assert f"Świadczenia wykonane przez: {inst.helper(hid).name}" in " ".join(pl.split())
+        assert "wykonywał" not in pl
+        assert "(ka)" not in pl
         named = store.certificate(hid, organisation="CUS", period=month, name="Anna Nowak",
                                   issued_on="2026-04-01")
         assert "Anna Nowak" in named.text()
@@ -871,3 +874,41 @@ def generate_tiny():
     from cus_match.generate import generate
 
     return generate("tiny", seed=1)
+
+
+def test_hours_and_certificates_carry_the_stored_names(tmp_path, rounds):
+    _, inst, res = rounds[0]
+    hid = _volunteer_with_visits(inst, res)
+    month = DateRange("2026-03-01", "2026-03-31")
+    with _fill(tmp_path / "h.sqlite", rounds[:1]) as store:
+        served = {s.helper: s.name for s in store.hours_served(month)}
+        assert served[hid] == inst.helper(hid).name
+        assert store.helper_names(month) == {h.id: h.name for h in inst.helpers if h.name}
+    nameless = attrs.evolve(inst, helpers=[attrs.evolve(h, name="") for h in inst.helpers])
+    with HistoryStore(tmp_path / "h2.sqlite") as other:
+        other.save("nameless", nameless, res, approved_by="k", approved_at=T)
+        cert = other.certificate(hid, organisation="CUS", period=month, issued_on="2026-04-01")
+        text = " ".join(cert.text("pl").split())
+        assert f"Świadczenia wykonane przez: osoba o identyfikatorze {hid}. Zakres" in text
+        assert f"Services performed by: the volunteer with identifier {hid}. Scope" in " ".join(
+            cert.text("en").split())
+
+
+def test_cli_dates_are_polish_or_iso(tmp_path, rounds, capsys):
+    from cus_match.io.json_format import dump_instance, dump_result
+
+    run = _cli()
+    rid, inst, res = rounds[0]
+    dump_instance(inst, tmp_path / "i.json")
+    dump_result(res, tmp_path / "r.json")
+    store = str(tmp_path / "h.sqlite")
+    assert run("history", store, "save", rid, str(tmp_path / "i.json"), str(tmp_path / "r.json"),
+               "--approved-by", "k", "--approved-at", T) == 0
+    capsys.readouterr()
+    assert run("history", store, "hours", "--from", "01.03.2026", "--to", "31.03.2026") == 0
+    polish = capsys.readouterr().out
+    assert run("history", store, "hours", "--from", "2026-03-01", "--to", "2026-03-31") == 0
+    assert capsys.readouterr().out == polish != ""
+    with pytest.raises(SystemExit):
+        run("history", store, "hours", "--from", "31.02.2026", "--to", "31.03.2026")
+    assert "'31.02.2026' is not a date in the calendar" in capsys.readouterr().err
