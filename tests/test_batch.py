@@ -37,9 +37,10 @@ from cus_match.analysis.research import (
 from cus_match.cli.main import main
 from cus_match.errors import InvalidInputError, InvalidOptionError, SolverError
 from cus_match.generate import generate, national_sample
-from cus_match.generate.library import LIBRARY, digest
+from cus_match.generate.library import LIBRARY
 from cus_match.generate.profiles import GMINA_STRATA
 from cus_match.io.json_format import dump_instance, load_result
+from cus_match.io.json_format import instance_digest as digest
 from cus_match.plan.check import check
 
 #: A small study: 3 seeds x (fifo, priority on greedy and auto; nearest) = 15 solves of small

@@ -16,8 +16,8 @@ from cus_match.io.json_format import dump_instance, load_result
 
 #: Every command, in the order ``--help`` lists them.
 COMMANDS = ("demo", "generate", "validate", "schema", "template", "import", "solve", "check",
-            "explain", "diagnose", "recommend", "compare", "batch", "report", "export", "history",
-            "certificate")
+            "explain", "diagnose", "recommend", "compare", "batch", "report", "export",
+            "export-plan", "import-plan", "history", "certificate")
 #: What the command line must not load before a command runs: they take seconds to import.
 HEAVY = frozenset({"ortools", "networkx", "pandas", "matplotlib", "jinja2", "openpyxl"})
 

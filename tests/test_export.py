@@ -166,8 +166,8 @@ def test_xlsx_every_sheet_is_set_up_for_print(evil, tmp_path):
     inst, result = evil
     p = write_xlsx(inst, result, tmp_path / "plan.xlsx", lang="pl")
     wb = openpyxl.load_workbook(p)
-    assert len(wb.worksheets) == len(TABLE_KEYS)
-    for ws in wb.worksheets:
+    assert [ws.title for ws in wb.worksheets[len(TABLE_KEYS):]] == ["plan", "# pomagający"]
+    for ws in wb.worksheets[:len(TABLE_KEYS)]:  # the editable plan sheet is not for print
         assert ws.print_title_rows == "$1:$1", ws.title  # the header row on every page
         assert ws.freeze_panes == "A2"
         assert ws.page_setup.orientation == "landscape"
@@ -189,8 +189,9 @@ def test_xlsx_one_sheet_per_helper_on_request(evil, tmp_path):
     plain = openpyxl.load_workbook(write_xlsx(inst, result, tmp_path / "a.xlsx", lang="pl"))
     p = write_xlsx(inst, result, tmp_path / "b.xlsx", lang="pl", sheet_per_helper=True)
     wb = openpyxl.load_workbook(p)
-    assert wb.sheetnames[:len(TABLE_KEYS)] == plain.sheetnames
-    extra = wb.worksheets[len(TABLE_KEYS):]
+    assert wb.sheetnames[:len(TABLE_KEYS)] == plain.sheetnames[:len(TABLE_KEYS)]
+    extra = [ws for ws in wb.worksheets[len(TABLE_KEYS):] if ws.title != "plan"
+             and not ws.title.startswith("#")]  # the editable plan sheet and its list
     by_helper: dict[str, list] = {}
     for a in result.assignments:
         by_helper.setdefault(a.helper, []).append(a)
@@ -450,7 +451,7 @@ def test_cli_export_writes_every_format_and_checks_names(evil, tmp_path, capsys)
     assert main(["export", str(fi), str(fr), "--xlsx", str(tmp_path / "h.xlsx"),
                  "--sheet-per-helper", "--lang", "pl"]) == 0
     wb = openpyxl.load_workbook(tmp_path / "h.xlsx")
-    assert len(wb.sheetnames) == len(TABLE_KEYS) + len({a.helper for a in result.assignments})
+    assert len(wb.sheetnames) == len(TABLE_KEYS) + len({a.helper for a in result.assignments}) + 2
 
 
 def test_cli_global_lang_applies_to_export(evil, tmp_path):

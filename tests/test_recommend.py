@@ -460,3 +460,96 @@ def test_loads_need_reports_every_problem() -> None:
     assert len(e.value.problems) >= 2
     with pytest.raises(InvalidInputError, match="not valid JSON"):
         loads_need("{", source="need.json")
+
+
+# --- the phone path from the command line (issue 13) ------------------------------------------
+
+
+def _phone_files(tmp_path):
+    from cus_match.io.json_format import dump_instance, dump_result
+
+    inst = generate("tiny", seed=2)
+    dump_instance(inst, tmp_path / "gmina.json")
+    dump_result(solve(inst, method="greedy"), tmp_path / "plan.json")
+    return inst
+
+
+def test_phone_request_from_flags_accept_then_check_report_export_history(tmp_path, capsys):
+    from cus_match.cli.main import main
+    from cus_match.io.json_format import load_instance, load_result
+
+    inst = _phone_files(tmp_path)
+    rid = inst.residents[0].id
+    g, p = str(tmp_path / "gmina.json"), str(tmp_path / "plan.json")
+    new_plan = tmp_path / "plan2.json"
+    assert main(["--lang", "pl", "recommend", g, p, "--resident", rid,
+                 "--category", "Odwiedziny towarzystwo", "--days", "wt,czw",
+                 "--hours", "10-16", "--minutes", "60", "--applied-on", "20.03.2026",
+                 "--accept", "1", "-o", str(new_plan)]) == 0
+    out = capsys.readouterr().out
+    new_inst = tmp_path / "plan2-instance.json"
+    assert f"Zapisano plan w {new_plan}, a dane z nową potrzebą w {new_inst}." in out
+    assert "Przyjęto: potrzeba r-" in out
+    inst2, plan2 = load_instance(new_inst), load_result(new_plan)
+    added = inst2.needs[-1]
+    assert (added.category, added.applied_on) == ("companionship", date(2026, 3, 20))
+    assert sorted(d.value for d in added.recurrence.days) == ["thu", "tue"]
+    assert {a.need for a in plan2.assignments} >= {added.id}
+    assert check(inst2, plan2) == []
+    # The pair is accepted by everything that reads a plan.
+    i2, p2 = str(new_inst), str(new_plan)
+    assert main(["check", i2, p2]) == 0
+    assert main(["report", i2, p2, "-o", str(tmp_path / "r.html")]) == 0
+    assert main(["export", i2, p2, "--xlsx", str(tmp_path / "e.xlsx"),
+                 "--ics", str(tmp_path / "ics")]) == 0
+    assert main(["history", str(tmp_path / "h.sqlite"), "save", "w13", i2, p2]) == 0
+    # The old instance does not know the new need: the two files belong together.
+    assert main(["check", g, p2]) != 0
+
+
+def test_phone_request_problems_are_all_told_at_once(tmp_path, capsys):
+    from cus_match.cli.main import main
+
+    _phone_files(tmp_path)
+    g, p = str(tmp_path / "gmina.json"), str(tmp_path / "plan.json")
+    assert main(["--lang", "pl", "recommend", g, p, "--resident", "r-nobody",
+                 "--category", "zakpy", "--date", "31.04.2026", "--hours", "8-12",
+                 "--minutes", "60"]) == 1
+    err = capsys.readouterr().err
+    assert "--category: nieznana kategoria 'zakpy'; czy chodzi o 'Zakupy'?" in err
+    assert "--date: '31.04.2026': nie ma takiego dnia w kalendarzu" in err
+    assert main(["recommend", g, p, "--resident", "r-nobody", "--category", "zakupy",
+                 "--date", "24.03.2026", "--hours", "8-12", "--minutes", "60"]) == 1
+    assert "--resident: unknown resident 'r-nobody'" in capsys.readouterr().err
+    assert main(["recommend", g, p]) == 2  # no request at all
+    assert main(["recommend", g, p, "--category", "zakupy"]) == 2
+    assert "--hours, --minutes" in capsys.readouterr().err
+
+
+def test_phone_request_from_one_row_of_the_needs_sheet(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from cus_match.cli.main import main
+    from cus_match.io.sheets import write_instance
+
+    inst = _phone_files(tmp_path)
+    write_instance(inst, tmp_path / "gmina.xlsx", lang="pl")
+    wb = load_workbook(tmp_path / "gmina.xlsx")
+    ws = wb["potrzeby"]
+    heads = [c.value for c in ws[1]]
+    row = ws.max_row + 1
+    values = {"id": "call-1", "mieszkaniec": inst.residents[0].id, "kategoria": "zakupy",
+              "czas (min)": 60, "godziny": "10-16", "dni tygodnia": "wt, czw",
+              "data zgłoszenia": "20.03.2026"}
+    for header, value in values.items():
+        ws.cell(row, heads.index(header) + 1, value)
+    wb.save(tmp_path / "gmina.xlsx")
+    g, p = str(tmp_path / "gmina.json"), str(tmp_path / "plan.json")
+    assert main(["recommend", g, p, "--from-sheet", str(tmp_path / "gmina.xlsx"),
+                 "--row", str(row)]) == 0
+    assert "Options for need call-1" in capsys.readouterr().out
+    ws.cell(row, heads.index("godziny") + 1, "10-")
+    wb.save(tmp_path / "gmina.xlsx")
+    assert main(["recommend", g, p, "--from-sheet", str(tmp_path / "gmina.xlsx"),
+                 "--row", str(row)]) == 1
+    assert f"sheet 'potrzeby', row {row}, column 'godziny'" in capsys.readouterr().err

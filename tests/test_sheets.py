@@ -615,3 +615,92 @@ def test_any_cell_text_gives_an_instance_or_located_problems(tmp_path_factory, j
         problems = e.problems
         assert problems
     assert all(p.sheet == "helpers.csv" and p.row == 2 and p.column for p in problems)
+
+
+# --- names where ids are meant (issue 13) ----------------------------------------------------
+
+
+def _edit_template(tmp_path: Path, edits: dict[tuple[str, str], object]) -> Path:
+    """The Polish template with cells replaced: (sheet, header) -> value in the first row."""
+    write_template(tmp_path / "t.xlsx", lang="pl")
+    wb = load_workbook(tmp_path / "t.xlsx")
+    for (name, header), value in edits.items():
+        ws = wb[name]
+        heads = [c.value for c in ws[1]]
+        ws.cell(2, heads.index(header) + 1, value)
+    wb.save(tmp_path / "edited.xlsx")
+    return tmp_path / "edited.xlsx"
+
+
+def test_category_and_place_names_in_any_case_and_without_diacritics(tmp_path):
+    path = _edit_template(tmp_path, {
+        ("potrzeby", "kategoria"): "ZAKUPY",
+        ("potrzeby", "miejsce"): "Nowotaniec",
+        ("pomagający", "miejsce zamieszkania"): "bukowsko",
+        ("pomagający", "porozumienie: kategorie"): "Zakupy; odwiedziny towarzystwo; Transport",
+        ("pomagający", "odmawia kategorii"): "Pomoc w lekcjach",
+        ("mieszkańcy", "miejsce zamieszkania"): "NOWOTANIEC",
+        ("usługi", "kategoria"): "uslugi opiekuncze",
+        ("dojazdy", "miejsce A"): "Bukowsko",
+    })
+    inst = read_instance(path)
+    assert (inst.needs[0].category, inst.needs[0].place) == ("shopping", "nowotaniec")
+    assert inst.helpers[0].agreement.categories == {"shopping", "companionship", "transport"}
+    assert inst.helpers[0].vetoes_categories == {"homework_help"}
+    assert inst.residents[0].home == "nowotaniec"
+    assert inst.services[0].category == "personal_care"
+    assert inst.travel_edges[0].a == "bukowsko"
+
+
+def test_an_unknown_name_says_did_you_mean_at_its_cell(tmp_path):
+    path = _edit_template(tmp_path, {
+        ("potrzeby", "kategoria"): "zakpy",
+        ("pomagający", "miejsce zamieszkania"): "Bukowskoo",
+        ("pomagający", "porozumienie: kategorie"): "zakupy, ogrodnictwo",
+    })
+    with pytest.raises(SheetInputError) as e:
+        read_instance(path, lang="pl")
+    got = {(p.sheet, p.row, p.column): p.text("pl") for p in e.value.problems}
+    assert got == {
+        ("pomagający", 2, "miejsce zamieszkania"):
+            "nieznane miejsce 'Bukowskoo'; czy chodzi o 'Bukowsko'?",
+        ("pomagający", 2, "porozumienie: kategorie"):
+            "nieznana kategoria 'ogrodnictwo' (wpisz identyfikator albo nazwę)",
+        ("potrzeby", 2, "kategoria"): "nieznana kategoria 'zakpy'; czy chodzi o 'Zakupy'?",
+    }
+    assert "did you mean 'Zakupy'" in e.value.problems[-1].text("en")
+
+
+def test_a_name_two_places_share_is_refused_with_both_ids(tmp_path):
+    path = _edit_template(tmp_path, {("miejsca", "nazwa"): "Nowotaniec",
+                                     ("pomagający", "miejsce zamieszkania"): "nowotaniec "})
+    inst = read_instance(path)  # an exact id (spaces aside) always wins
+    assert inst.helpers[0].home == "nowotaniec"
+    path = _edit_template(tmp_path, {("miejsca", "nazwa"): "Nowotaniec",
+                                     ("pomagający", "miejsce zamieszkania"): "NOWOTANIEC"})
+    with pytest.raises(SheetInputError) as e:
+        read_instance(path, lang="en")
+    assert [p.text("en") for p in e.value.problems] == [
+        "'NOWOTANIEC' names more than one place: write one of the ids 'bukowsko', "
+        "'nowotaniec'"]
+
+
+def test_workbook_has_drop_downs_fed_from_the_categories_and_places_sheets(tmp_path):
+    write_template(tmp_path / "t.xlsx", lang="pl")
+    wb = load_workbook(tmp_path / "t.xlsx")
+    heads = [c.value for c in wb["potrzeby"][1]]
+    lists = {str(dv.sqref): dv for dv in wb["potrzeby"].data_validations.dataValidation}
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    cat = lists[f"{letter[heads.index('kategoria')]}2:{letter[heads.index('kategoria')]}1000"]
+    assert (cat.type, cat.formula1) == ("list", "'kategorie'!$B$2:$B$1000")
+    assert not cat.showErrorMessage  # an id or an English name is accepted as well
+    place = lists[f"{letter[heads.index('miejsce')]}2:{letter[heads.index('miejsce')]}1000"]
+    assert place.formula1 == "'miejsca'!$B$2:$B$1000"
+    assert [c.value for c in wb["kategorie"]["B"]][:2] == ["nazwa polska", "Zakupy"]
+    homes = {str(dv.sqref): dv.formula1
+             for dv in wb["pomagający"].data_validations.dataValidation}
+    assert homes["C2:C1000"] == "'miejsca'!$B$2:$B$1000"
+    write_template(tmp_path / "en.xlsx", lang="en")
+    wb = load_workbook(tmp_path / "en.xlsx")
+    assert any(dv.formula1 == "'categories'!$C$2:$C$1000"
+               for dv in wb["needs"].data_validations.dataValidation)

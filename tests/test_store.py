@@ -271,8 +271,11 @@ def test_certificate_states_scope_and_hours_in_polish_and_english(tmp_path, roun
             assert inst.category(c).name_en in cert.html("en")
         assert hid in pl
         assert "Bukowsko, 01.04.2026 r." in pl
-        # The name appears only when the caller gives it.
-        assert inst.helper(hid).name not in pl
+        # The name stored with the round is shown (issue 13), in neutral Polish; the caller's
+        # name, when given, wins.
+        assert f"Świadczenia wykonane przez: {inst.helper(hid).name}" in " ".join(pl.split())
+        assert "wykonywał" not in pl
+        assert "(ka)" not in pl
         named = store.certificate(hid, organisation="CUS", period=month, name="Anna Nowak",
                                   issued_on="2026-04-01")
         assert "Anna Nowak" in named.text()
@@ -835,3 +838,77 @@ def test_commands_refuse_bad_input(tmp_path):
         run("history", str(tmp_path / "h.sqlite"), "retention", "forever")
     with pytest.raises(SystemExit):
         run("history", str(tmp_path / "h.sqlite"), "erase", "h1")  # --yes is required
+
+
+# --- names (issue 13) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["cp1250", "utf-8", "utf-8-sig"])
+def test_names_file_is_read_like_the_sheets(tmp_path, encoding):
+    from cus_match.store.people import read_names
+
+    p = tmp_path / "imiona.csv"
+    p.write_bytes("id;imię i nazwisko\r\nr-001;Józef Łęcki\r\nr-002;Zoë Żak\r\n".encode(
+        encoding))
+    assert read_names(p) == {"r-001": "Józef Łęcki", "r-002": "Zoë Żak"}
+
+
+def test_names_file_problems_are_all_told_with_their_lines(tmp_path):
+    from cus_match.errors import InvalidInputError
+    from cus_match.store.people import read_names
+
+    inst = generate_tiny()
+    rid = inst.residents[0].id
+    p = tmp_path / "imiona.csv"
+    p.write_bytes(f"{rid};Jan\n{rid};Ewa\nbad id;X\nr-003;\nr-009;Olga\n".encode("cp1250"))
+    with pytest.raises(InvalidInputError) as e:
+        read_names(p, instance=inst)
+    assert [q.path for q in e.value.problems] == ["line 2.id", "line 3.id", "line 4.name",
+                                                 "r-009"]
+    p.write_bytes(b"\xff\xfe" + "r-001;Jan".encode("utf-16-le"))
+    with pytest.raises(InvalidInputError, match="not UTF-8 or Windows-1250 text"):
+        read_names(p)
+
+
+def generate_tiny():
+    from cus_match.generate import generate
+
+    return generate("tiny", seed=1)
+
+
+def test_hours_and_certificates_carry_the_stored_names(tmp_path, rounds):
+    _, inst, res = rounds[0]
+    hid = _volunteer_with_visits(inst, res)
+    month = DateRange("2026-03-01", "2026-03-31")
+    with _fill(tmp_path / "h.sqlite", rounds[:1]) as store:
+        served = {s.helper: s.name for s in store.hours_served(month)}
+        assert served[hid] == inst.helper(hid).name
+        assert store.helper_names(month) == {h.id: h.name for h in inst.helpers if h.name}
+    nameless = attrs.evolve(inst, helpers=[attrs.evolve(h, name="") for h in inst.helpers])
+    with HistoryStore(tmp_path / "h2.sqlite") as other:
+        other.save("nameless", nameless, res, approved_by="k", approved_at=T)
+        cert = other.certificate(hid, organisation="CUS", period=month, issued_on="2026-04-01")
+        text = " ".join(cert.text("pl").split())
+        assert f"Świadczenia wykonane przez: osoba o identyfikatorze {hid}. Zakres" in text
+        assert f"Services performed by: the volunteer with identifier {hid}. Scope" in " ".join(
+            cert.text("en").split())
+
+
+def test_cli_dates_are_polish_or_iso(tmp_path, rounds, capsys):
+    from cus_match.io.json_format import dump_instance, dump_result
+
+    run = _cli()
+    rid, inst, res = rounds[0]
+    dump_instance(inst, tmp_path / "i.json")
+    dump_result(res, tmp_path / "r.json")
+    store = str(tmp_path / "h.sqlite")
+    assert run("history", store, "save", rid, str(tmp_path / "i.json"), str(tmp_path / "r.json"),
+               "--approved-by", "k", "--approved-at", T) == 0
+    capsys.readouterr()
+    assert run("history", store, "hours", "--from", "01.03.2026", "--to", "31.03.2026") == 0
+    polish = capsys.readouterr().out
+    assert run("history", store, "hours", "--from", "2026-03-01", "--to", "2026-03-31") == 0
+    assert capsys.readouterr().out == polish != ""
+    with pytest.raises(SystemExit):
+        run("history", store, "hours", "--from", "31.02.2026", "--to", "31.03.2026")
+    assert "'31.02.2026' is not a date in the calendar" in capsys.readouterr().err

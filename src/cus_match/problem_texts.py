@@ -199,6 +199,18 @@ class ProblemCode(enum.StrEnum):
     CELL_HOURS_WITHOUT_DAY = "cell_hours_without_day"
     CELL_DAYS_WITHOUT_HOURS = "cell_days_without_hours"
     CELL_BAD_DATES = "cell_bad_dates"
+    CELL_NOT_A_CLOCK = "cell_not_a_clock"
+    # Names typed where an id is meant (io.cells.NameIndex) -----------------------------------
+    NAME_UNKNOWN = "name_unknown"
+    NAME_NOT_FOUND = "name_not_found"
+    NAME_AMBIGUOUS = "name_ambiguous"
+    # A plan edited in a spreadsheet (io.plan_sheet) ------------------------------------------
+    SHEET_ROW_EMPTY = "sheet_row_empty"
+    PLAN_SHEET_MISSING = "plan_sheet_missing"
+    PLAN_COLUMN_MISSING = "plan_column_missing"
+    PLAN_ROW_NO_HELPERS = "plan_row_no_helpers"
+    PLAN_ROW_REPEATED = "plan_row_repeated"
+    PLAN_HELPER_REPEATED = "plan_helper_repeated"
     # Optimisation problems given as arrays, benchmark files (optimise.engine) ----------------
     NOT_A_MATRIX = "not_a_matrix"
     ROWS_COLS_TOGETHER = "rows_cols_together"
@@ -691,6 +703,41 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.CELL_BAD_DATES: {
         "en": "cannot read {value:q} as dates: write 01.04.2026-05.04.2026 or 10.04.2026",
         "pl": "nie rozumiem {value:q} jako dat: wpisz 01.04.2026-05.04.2026 lub 10.04.2026"},
+    C.CELL_NOT_A_CLOCK: {
+        "en": "{value} is not a time of day (write e.g. 9:30)",
+        "pl": "{value} to nie godzina (wpisz np. 9:30)"},
+    # ``unknown`` and ``what`` hold a text per language; ``choices`` the closest ids or names.
+    C.NAME_UNKNOWN: {
+        "en": "{unknown} {value:q}; did you mean {choices:qlist}?",
+        "pl": "{unknown} {value:q}; czy chodzi o {choices:qlist}?"},
+    C.NAME_NOT_FOUND: {
+        "en": "{unknown} {value:q} (write its id or its name)",
+        "pl": "{unknown} {value:q} (wpisz identyfikator albo nazwę)"},
+    C.NAME_AMBIGUOUS: {
+        "en": "{value:q} names more than one {what}: write one of the ids {ids:qlist}",
+        "pl": "{value:q} pasuje do kilku pozycji ({what}): wpisz jeden z identyfikatorów "
+              "{ids:qlist}"},
+    # A plan sheet. ``sheet`` is the sheet's name, ``column`` a header.
+    C.SHEET_ROW_EMPTY: {
+        "en": "the row is empty or is the header (give the number of a row with a need)",
+        "pl": "wiersz jest pusty albo to nagłówek (podaj numer wiersza z potrzebą)"},
+    C.PLAN_SHEET_MISSING: {
+        "en": "the workbook has no sheet {sheet:q} (export the plan with cus-match export "
+              "--xlsx)",
+        "pl": "w skoroszycie nie ma arkusza {sheet:q} (zapisz plan poleceniem cus-match export "
+              "--xlsx)"},
+    C.PLAN_COLUMN_MISSING: {
+        "en": "the plan sheet has no column {column:q}",
+        "pl": "w arkuszu planu brakuje kolumny {column:q}"},
+    C.PLAN_ROW_NO_HELPERS: {
+        "en": "the visit has no helper (to remove a visit, delete its row)",
+        "pl": "wizyta nie ma pomagającego (aby usunąć wizytę, usuń cały wiersz)"},
+    C.PLAN_ROW_REPEATED: {
+        "en": "need {need:q} has a visit on {day:date} already in {first}",
+        "pl": "potrzeba {need:q} ma już wizytę {day:date} w {first}"},
+    C.PLAN_HELPER_REPEATED: {
+        "en": "helper {id:q} is listed twice in one visit",
+        "pl": "pomagający {id:q} jest wpisany dwa razy w jednej wizycie"},
     # Arrays and benchmark files: shapes are tuples, dtypes numpy's names.
     C.NOT_A_MATRIX: {"en": "must be a matrix, got shape {shape:shape}",
                      "pl": "musi być macierzą, ma kształt {shape:shape}"},

@@ -60,8 +60,8 @@ from cus_match.errors import (
 )
 from cus_match.generate import generate
 from cus_match.generate.library import LIBRARY
-from cus_match.generate.library import digest as instance_digest
 from cus_match.generate.library import load as load_library
+from cus_match.io.json_format import instance_digest
 from cus_match.model.instance import Instance
 from cus_match.optimise.rules import RULES, get_rule
 from cus_match.optimise.solve import METHODS, solve

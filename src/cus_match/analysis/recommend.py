@@ -78,6 +78,17 @@ from cus_match.compat import (
     start_grid,
 )
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
+from cus_match.io.cells import (
+    CellError,
+    NameIndex,
+    category_names,
+    place_names,
+    read_date,
+    read_days,
+    read_number,
+    read_windows,
+)
+from cus_match.io.json_format import instance_digest
 from cus_match.lang import MODE_BY, check_lang, day_date, number
 from cus_match.model import Need, TravelMode
 from cus_match.model.eligibility import outside_ipus
@@ -93,9 +104,12 @@ __all__ = [
     "Recommender",
     "TeamMember",
     "Visit",
+    "category_index",
     "format_recommendations",
     "load_need",
     "loads_need",
+    "need_from_request",
+    "place_index",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -623,7 +637,7 @@ class Recommender:
                                key=lambda a: (a.start, a.need, a.helper)),
             unmet=sorted([*r.unmet, *unmet], key=lambda u: (u.date, u.need)),
             covered=sorted([*r.covered, *covered], key=lambda c: (c.date, c.need)),
-            objective=None, bound=None)
+            objective=None, bound=None, instance_digest=instance_digest(inst))
         return inst, plan
 
     def _teams(self, j: int, kept: list[tuple[Occurrence, list[int]]],
@@ -795,6 +809,158 @@ def loads_need(text: str, *, source: str = "<string>") -> Need:
         raise InvalidInputError([Problem("", ProblemCode.INVALID_JSON, {
             "detail": e.msg, "line": e.lineno, "column": e.colno})], source=source) from None
     return structure_or_raise(data, Need, source)
+
+
+def category_index(instance: Instance) -> NameIndex:
+    """The instance's categories by id, Polish and English name (see :class:`NameIndex`).
+
+    >>> from cus_match.generate import generate
+    >>> category_index(generate("tiny", seed=1)).find("zakupy")
+    'shopping'
+    """
+    return category_names((c.id, (c.name_pl, c.name_en)) for c in instance.policy.categories)
+
+
+def place_index(instance: Instance) -> NameIndex:
+    """The instance's places by id and name (see :class:`NameIndex`)."""
+    return place_names((p.id, (p.name,)) for p in instance.places)
+
+
+def _free_id(instance: Instance, resident: str | None) -> str:
+    taken = {n.id for n in instance.needs}
+    stem = f"{resident or 'group'}-new"
+    k = 1
+    while f"{stem}-{k}" in taken:
+        k += 1
+    return f"{stem}-{k}"
+
+
+def need_from_request(instance: Instance, *, category: str, minutes: object, hours: object,
+                      resident: str | None = None, date: object = None, days: object = None,
+                      place: str | None = None, helpers: object = None,
+                      priority: object = None, applied_on: object = None,
+                      need_id: str | None = None, today: dt.date | None = None) -> Need:
+    """A new need from what a coordinator types on the phone, Polish or English.
+
+    Every value is read the way the spreadsheets read it (:mod:`cus_match.io.cells`): the
+    category by id or by its Polish or English name (any case, diacritics optional), the place
+    by id or name, dates ``01.04.2026`` or ``2026-04-01``, weekdays ``pon,śr`` or ``mon,wed``,
+    hours ``8-12`` or ``8:00-12:00; 14-16``, minutes ``60``.
+
+    Parameters
+    ----------
+    instance : Instance
+        The planning round; the need is not added to it.
+    category : str
+        Id or name of the category.
+    minutes : str or int
+        Minutes of one visit.
+    hours : str
+        The windows the visit may start and end in.
+    resident : str, optional
+        The resident's id (none: a group session at ``place``).
+    date : str, optional
+        A one-off visit's date; exactly one of ``date`` and ``days`` is given.
+    days : str, optional
+        Weekdays of a weekly need (over the whole planning period).
+    place : str, optional
+        Where, when not the resident's home.
+    helpers, priority : str or int, optional
+        Helpers per visit (default 1) and priority (default 1).
+    applied_on : str, optional
+        The application date (default ``today``: the order of application is the legal
+        tie-break, and a call is an application).
+    need_id : str, optional
+        Default: ``<resident>-new-<n>``, the first not in the instance.
+    today : date, optional
+        Default: today in the instance's time zone.
+
+    Returns
+    -------
+    Need
+
+    Raises
+    ------
+    InvalidInputError
+        Every problem at once, each at the option that holds it (``--category``, ...).
+
+    Examples
+    --------
+    >>> from cus_match.generate import generate
+    >>> inst = generate("tiny", seed=1)
+    >>> n = need_from_request(inst, resident=inst.residents[0].id, category="Zakupy",
+    ...                       days="pon, śr", hours="8-12", minutes="60",
+    ...                       today=dt.date(2026, 3, 20))
+    >>> n.category, sorted(d.value for d in n.recurrence.days), n.windows[0].start.isoformat()
+    ('shopping', ['mon', 'wed'], '08:00:00')
+    >>> need_from_request(inst, category="zakpy", date="31.02.2026", hours="8-12",
+    ...                   minutes="godzina")  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    cus_match.errors.InvalidInputError: request: 3 problems
+      --category: unknown category 'zakpy'; did you mean 'Zakupy'?
+      --minutes: 'godzina' is not a number (write e.g. 2,5 or 2.5)
+      --date: '31.02.2026' is not a date in the calendar
+    """
+    from cus_match.io.structure import structure_or_raise
+
+    problems: list[Problem] = []
+    raw: dict[str, Any] = {}
+
+    def read(option: str, key: str, value: object, reader: Any) -> None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return
+        try:
+            raw[key] = reader(value)
+        except CellError as e:
+            problems.append(Problem(option, e.code, e.params))
+
+    read("--category", "category", category, category_index(instance).find)
+    read("--place", "place", place, place_index(instance).find)
+    read("--minutes", "duration_minutes", minutes, read_number)
+    read("--hours", "windows", hours, read_windows)
+    read("--helpers", "helpers_needed", helpers, read_number)
+    read("--priority", "priority", priority, read_number)
+    read("--applied-on", "applied_on", applied_on, read_date)
+    if (date is None) == (days is None):
+        problems.append(Problem("--date", ProblemCode.NEED_WITHOUT_DATE_OR_DAYS))
+    elif date is not None:
+        read("--date", "date", date, read_date)
+        if "date" in raw:
+            raw["recurrence"] = {"kind": "once", "date": raw.pop("date")}
+    else:
+        read("--days", "days", days, read_days)
+        if "days" in raw:
+            raw["recurrence"] = {"kind": "weekly", "days": raw.pop("days")}
+    if resident is not None:
+        raw["resident"] = resident
+    if problems:
+        raise InvalidInputError(problems, source="request")
+    if today is None:
+        from zoneinfo import ZoneInfo
+
+        today = datetime.now(ZoneInfo(instance.policy.timezone)).date()
+    raw.setdefault("applied_on", today.isoformat())
+    raw["id"] = need_id or _free_id(instance, resident)
+    need = structure_or_raise(raw, Need, "request")
+    # The request's references (resident, place, category) are checked with its options' names.
+    found = [Problem(_OPTION_OF.get(p.path, p.path), p.code, p.args)
+             for p in cross_check(instance.policy, [], [], [], [(0, need)], [], [],
+                                  ids=_ids(instance, need), has_network=True)]
+    if found:
+        raise InvalidInputError(found, source="request")
+    return need
+
+
+_OPTION_OF = {"needs[0].resident": "--resident", "needs[0].place": "--place",
+              "needs[0].category": "--category"}
+
+
+def _ids(instance: Instance, need: Need) -> dict[str, list[tuple[int, str]]]:
+    return {"places": [(i, p.id) for i, p in enumerate(instance.places)],
+            "residents": [(i, r.id) for i, r in enumerate(instance.residents)],
+            "policy.categories": [(i, c.id) for i, c in enumerate(instance.policy.categories)],
+            "needs": [(0, need.id)]}
 
 
 def load_need(path: str | Path) -> Need:

@@ -58,7 +58,7 @@ from cus_match.analysis.batch import (
 from cus_match.analysis.metrics import SCALARS
 from cus_match.errors import InvalidOptionError, SolverError
 from cus_match.generate import PROFILES, generate, national_sample
-from cus_match.generate.library import digest
+from cus_match.io.json_format import instance_digest as digest
 from cus_match.optimise.rules import RULES
 
 __all__ = ["TABLE_METRICS", "Study", "confidence_interval", "run_study", "study_markdown",

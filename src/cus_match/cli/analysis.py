@@ -33,7 +33,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cus_match.cli.batch import add_run_options, executor_of, limits_of, seeds_of
 from cus_match.cli.common import (
@@ -41,10 +41,16 @@ from cus_match.cli.common import (
     Handler,
     UsageError,
     add_lang_option,
+    date_option,
     load_plan,
     write_text,
 )
+from cus_match.errors import InvalidOptionError
 from cus_match.problem_texts import ProblemCode
+
+if TYPE_CHECKING:
+    from cus_match.model import Need
+    from cus_match.model.instance import Instance
 
 __all__ = ["register"]
 
@@ -84,17 +90,50 @@ def register(sub: Any) -> dict[str, Handler]:
     dg.add_argument("-o", "--output", type=Path,
                     help="also write the shortage cells, gaps and suggestions as JSON here")
 
-    rc = sub.add_parser("recommend", help="the k best helpers and times for one new need, "
-                                           "fitted into the current plan without moving others")
+    rc = sub.add_parser(
+        "recommend", help="the k best helpers and times for one new need, fitted into the "
+                          "current plan without moving others",
+        description="The new request comes from flags (--resident, --category, --date or "
+                    "--days, --hours, --minutes: Polish or English, e.g. --category zakupy "
+                    "--days pon,śr --hours 8-12), from one row of the needs sheet "
+                    "(--from-sheet gmina.xlsx --row 5), or from a JSON file of one need.")
     rc.add_argument("file", type=Path, help="instance JSON")
     rc.add_argument("result", type=Path, help="the current plan (result JSON)")
-    rc.add_argument("need", type=Path, help="the new need (JSON object of one need)")
+    rc.add_argument("need", type=Path, nargs="?", default=None,
+                    help="the new need as a JSON object (or use the flags or --from-sheet)")
+    req = rc.add_argument_group("the new request (instead of a JSON file)")
+    req.add_argument("--resident", help="the resident's id (none: a group session at --place)")
+    req.add_argument("--category", help="category id or name: zakupy, shopping, ...")
+    req.add_argument("--date", default=None, help="a one-off visit's date: 01.04.2026 or "
+                                                  "2026-04-01")
+    req.add_argument("--days", help="weekdays of a weekly need: pon,śr or mon,wed; pon-pt")
+    req.add_argument("--hours", help="when the visit may be: 8-12 or 8:00-12:00; 14-16")
+    req.add_argument("--minutes", help="minutes of one visit")
+    req.add_argument("--place", help="place id or name, when not the resident's home")
+    req.add_argument("--helpers", help="helpers per visit (default 1)")
+    req.add_argument("--priority", help="priority (default 1)")
+    req.add_argument("--applied-on", help="date of the request (default today)")
+    req.add_argument("--id", dest="need_id", help="the new need's id (default: "
+                                                  "<resident>-new-<n>)")
+    req.add_argument("--from-sheet", type=Path, metavar="WORKBOOK",
+                     help="read the request from one row of the needs sheet (potrzeby) of "
+                          "this workbook or CSV folder")
+    req.add_argument("--row", type=int, help="with --from-sheet: the row number as Excel "
+                                             "shows it")
     rc.add_argument("--k", type=int, default=5, help="options per visit (default: 5)")
     rc.add_argument("--accept", type=int, default=None, metavar="RANK",
-                    help="add the option of this rank (on --date) to the plan")
-    rc.add_argument("--date", default=None, help="the visit date of --accept (YYYY-MM-DD)")
+                    help="add the option of this rank to the plan (of the first visit that "
+                         "has one, or of --visit)")
+    rc.add_argument("--visit", type=date_option, default=None, metavar="DATE",
+                    help="with --accept: the visit date (01.04.2026 or 2026-04-01)")
+    rc.add_argument("--at", default=None, metavar="HH:MM",
+                    help="with --accept: another start the option lists (default its earliest)")
     rc.add_argument("-o", "--output", type=Path, default=None,
                     help="with --accept: where to write the updated plan")
+    rc.add_argument("--instance-out", type=Path, default=None,
+                    help="with --accept: where to write the instance with the new need "
+                         "(default: next to the plan, <plan>-instance.json)")
+    add_lang_option(rc)
 
     cm = sub.add_parser("compare", help="research harness: rules x methods x seeds over "
                                          "generated profiles, instance files, library "
@@ -154,28 +193,119 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _request(args: argparse.Namespace, inst: Instance) -> Need:
+    """The new need: from a JSON file, one row of a sheet, or the flags (exactly one)."""
+    from cus_match.analysis.recommend import load_need, need_from_request
+
+    flags = [f"--{n.replace('_', '-')}" for n in ("resident", "category", "date", "days",
+                                                  "hours", "minutes", "place", "helpers",
+                                                  "priority", "applied_on")
+             if getattr(args, n) is not None]
+    sources = [bool(args.need), args.from_sheet is not None, bool(flags)]
+    if sum(sources) != 1:
+        raise InvalidOptionError(_T[args.lang]["one_source"])
+    if args.need:
+        return load_need(args.need)
+    if args.from_sheet is not None:
+        from cus_match.io.sheets import read_need_row
+
+        if args.row is None:
+            raise InvalidOptionError(_T[args.lang]["row"])
+        return read_need_row(args.from_sheet, args.row, inst, lang=args.lang)
+    missing = [f for f, v in (("--category", args.category), ("--hours", args.hours),
+                              ("--minutes", args.minutes)) if v is None]
+    if missing:
+        raise InvalidOptionError(_T[args.lang]["missing"].format(opts=", ".join(missing)))
+    return need_from_request(inst, resident=args.resident, category=args.category,
+                             date=args.date, days=args.days, hours=args.hours,
+                             minutes=args.minutes, place=args.place, helpers=args.helpers,
+                             priority=args.priority, applied_on=args.applied_on,
+                             need_id=args.need_id)
+
+
 def _cmd_recommend(args: argparse.Namespace) -> int:
-    from cus_match.analysis.recommend import Recommender, format_recommendations, load_need
-    from cus_match.clock import parse_date
-    from cus_match.io.json_format import dump_result
+    from cus_match.analysis.recommend import Recommender, format_recommendations
+    from cus_match.io.json_format import dump_instance, dump_result
+    from cus_match.lang import day_date
 
     inst, plan = load_plan(args.file, args.result)
+    t = _T[args.lang]
     rec = Recommender(inst, plan)
-    need = load_need(args.need)
+    need = _request(args, inst)
     options = rec.recommend(need, k=args.k, lang=args.lang)
     print(format_recommendations(rec.visits(need), options, need.id, lang=args.lang))
     if args.accept is None:
         return EXIT_OK
-    if args.date is None or args.output is None:
-        raise UsageError(ProblemCode.OPTION_ACCEPT_NEEDS)
-    day = parse_date(args.date)
-    chosen = [o for o in options if o.rank == args.accept and o.date == day]
+    if args.output is None:
+        raise InvalidOptionError(t["output"])
+    chosen = [o for o in options if o.rank == args.accept
+              and (args.visit is None or o.date == args.visit)]
     if not chosen:
-        raise UsageError(ProblemCode.OPTION_NO_SUCH_RANK, rank=args.accept,
-                         date=day.isoformat())
-    _inst2, updated = rec.accept(need, chosen[0])
+        raise InvalidOptionError(t["no_option"].format(
+            rank=args.accept, on="" if args.visit is None else t["on"].format(
+                day=day_date(args.visit, args.lang))))
+    option = min(chosen, key=lambda o: o.date)
+    start = None
+    if args.at is not None:
+        from cus_match.io.cells import CellError, read_clock
+
+        try:
+            at = read_clock(args.at)
+        except CellError as e:
+            raise InvalidOptionError(f"--at: {e.text(args.lang)}") from None
+        start = next((s for s in option.starts if f"{s:%H:%M}" == at), None)
+        if start is None:
+            raise InvalidOptionError(t["no_start"].format(
+                at=at, starts=", ".join(f"{s:%H:%M}" for s in option.starts)))
+    inst2, updated = rec.accept(need, option, start)
+    out_inst = args.instance_out or args.output.with_name(f"{args.output.stem}-instance.json")
+    if out_inst.resolve() in (args.output.resolve(), args.file.resolve()):
+        raise InvalidOptionError(t["same_file"].format(path=out_inst))
+    dump_instance(inst2, out_inst)
     dump_result(updated, args.output)
+    first = next(a for a in updated.assignments if a.need == need.id and a.date == option.date)
+    print(t["accepted"].format(need=need.id, day=day_date(option.date, args.lang),
+                               at=f"{first.start:%H:%M}",
+                               who=", ".join(f"{m.name} ({m.helper})" if m.name else m.helper
+                                             for m in option.members)))
+    print(t["wrote"].format(plan=args.output, inst=out_inst))
+    print(t["next"].format(plan=args.output, inst=out_inst))
     return EXIT_OK
+
+
+_T = {
+    "en": {
+        "one_source": "give the new need one way: a JSON file, --from-sheet with --row, or "
+                      "the flags (--resident, --category, --date or --days, --hours, "
+                      "--minutes)",
+        "row": "--from-sheet needs --row (the row number as Excel shows it)",
+        "missing": "the new need needs {opts}",
+        "output": "--accept needs -o (where to write the updated plan)",
+        "no_option": "no option of rank {rank}{on}",
+        "on": " on {day}",
+        "no_start": "the option cannot start at {at}; its starts: {starts}",
+        "same_file": "--instance-out {path} would overwrite the plan or the instance; choose "
+                     "another file",
+        "accepted": "Accepted: need {need} on {day} at {at}, {who}.",
+        "wrote": "Wrote the plan to {plan} and the instance with the new need to {inst}.",
+        "next": "Use them together from now on, e.g. cus-match check {inst} {plan}",
+    },
+    "pl": {
+        "one_source": "podaj nową potrzebę w jeden sposób: plik JSON, --from-sheet z --row "
+                      "albo opcje (--resident, --category, --date lub --days, --hours, "
+                      "--minutes)",
+        "row": "--from-sheet wymaga --row (numeru wiersza, jak pokazuje go Excel)",
+        "missing": "nowa potrzeba wymaga: {opts}",
+        "output": "--accept wymaga -o (gdzie zapisać zmieniony plan)",
+        "no_option": "brak propozycji nr {rank}{on}",
+        "on": " na {day}",
+        "no_start": "ta propozycja nie może zacząć się o {at}; możliwe godziny: {starts}",
+        "same_file": "--instance-out {path} nadpisałby plan albo dane gminy; wybierz inny plik",
+        "accepted": "Przyjęto: potrzeba {need}, {day}, godz. {at}, {who}.",
+        "wrote": "Zapisano plan w {plan}, a dane z nową potrzebą w {inst}.",
+        "next": "Od teraz używaj ich razem, np. cus-match check {inst} {plan}",
+    },
+}
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,7 @@ __all__ = [
     "add_lang_everywhere",
     "add_lang_option",
     "check_plan_source",
+    "date_option",
     "default_lang",
     "load_plan",
     "print_plan",
@@ -168,6 +170,30 @@ def add_lang_everywhere(parser: argparse.ArgumentParser) -> None:
                 if "--lang" not in sub._option_string_actions:
                     add_lang_option(sub)
                 add_lang_everywhere(sub)
+
+
+def date_option(text: str) -> date:
+    """A command-line date as a coordinator types it: ``01.04.2026`` or ``2026-04-01``.
+
+    The one parser of every date option (``type=date_option``), the same as the spreadsheets'
+    (:func:`cus_match.io.cells.read_date`).
+
+    Examples
+    --------
+    >>> date_option("1.04.2026"), date_option("2026-04-01")
+    (datetime.date(2026, 4, 1), datetime.date(2026, 4, 1))
+    >>> date_option("31.02.2026")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '31.02.2026' is not a date in the calendar
+    """
+    from cus_match.io.cells import CellError, read_date
+
+    try:
+        return date.fromisoformat(read_date(text))
+    except CellError as e:
+        # argparse words the rest of a usage error in English; its own part stays English too.
+        raise argparse.ArgumentTypeError(e.text("en")) from None
 
 
 def load_plan(instance: Path, result: Path) -> tuple[Instance, Result]:

@@ -31,7 +31,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cus_match.cli.common import EXIT_OK, LANGS, Handler, UsageError, read_names_file, write_text
+from cus_match.cli.common import (
+    EXIT_OK,
+    LANGS,
+    Handler,
+    UsageError,
+    date_option,
+    read_names_file,
+    write_text,
+)
 from cus_match.cli.words import count, noun, say, warsaw_time
 from cus_match.lang import number, short_date
 from cus_match.problem_texts import ProblemCode
@@ -44,10 +52,7 @@ __all__ = ["register"]
 
 
 def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    return date_option(text)  # 01.01.2026 as in the sheets, or ISO
 
 
 def _add_selection(p: argparse.ArgumentParser) -> None:
@@ -60,9 +65,9 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
 
 def _add_period(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--from", dest="start", type=_date, required=required,
-                   help="first date (YYYY-MM-DD)")
+                   help="first date (01.01.2026 or 2026-01-01)")
     p.add_argument("--to", dest="end", type=_date, required=required,
-                   help="last date (YYYY-MM-DD)")
+                   help="last date (30.06.2026 or 2026-06-30)")
 
 
 def register(sub: Any) -> dict[str, Handler]:

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from cus_match.cli import analysis, batch, history, instances, plans, renderings
+from cus_match.cli import analysis, batch, history, instances, plan_sheets, plans, renderings
 from cus_match.cli.common import (
     EXIT_INVALID,
     EXIT_USAGE,
@@ -39,7 +39,7 @@ from cus_match.version import __version__
 __all__ = ["GROUPS", "main"]
 
 #: The command groups, in the order they are registered and listed by ``--help``.
-GROUPS = (instances, plans, analysis, batch, renderings, history)
+GROUPS = (instances, plans, analysis, batch, renderings, plan_sheets, history)
 
 # argparse's own messages (it words them in English only), as it writes them, in Polish.
 _USAGE_PL = (

@@ -92,7 +92,8 @@ def register(sub: Any) -> dict[str, Handler]:
 
     c = sub.add_parser("check", help="verify a result against its instance (every constraint)")
     c.add_argument("file", type=Path, help="instance JSON")
-    c.add_argument("result", type=Path, help="result JSON")
+    c.add_argument("result", type=Path, help="result JSON, or a plan sheet edited in Excel "
+                                             "(.xlsx, from export-plan or export --xlsx)")
     return {"solve": _cmd_solve, "check": _cmd_check}
 
 
@@ -148,6 +149,11 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from cus_match.plan.check import check
 
+    if args.result.suffix.lower() in (".xlsx", ".xlsm", ".csv"):  # an edited plan sheet
+        from cus_match.cli.plan_sheets import check_plan_sheet
+        from cus_match.io.json_format import load_instance
+
+        return check_plan_sheet(load_instance(args.file), args.result, args.lang)[1]
     inst, result = load_plan(args.file, args.result)
     violations = check(inst, result)
     if not violations:

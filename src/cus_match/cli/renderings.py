@@ -39,8 +39,13 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cus_match.cli.common import EXIT_OK, Handler, UsageError, add_lang_option, load_plan
-from cus_match.errors import InvalidInputError
+from cus_match.cli.common import (
+    EXIT_OK,
+    Handler,
+    UsageError,
+    add_lang_option,
+    load_plan,
+)
 from cus_match.problem_texts import ProblemCode
 
 if TYPE_CHECKING:
@@ -98,18 +103,9 @@ def _add_names_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_names(path: Path, inst: Instance) -> dict[str, str]:
-    from cus_match.errors import Problem
-    from cus_match.problem_texts import ProblemCode
-    from cus_match.report.tables import read_names
+    from cus_match.store.people import read_names
 
-    names = read_names(path)
-    known = {r.id for r in inst.residents}
-    # A name for an id the instance lacks is most likely a typo: say so rather than drop it.
-    unknown = [Problem(rid, ProblemCode.NOT_A_RESIDENT) for rid in sorted(names)
-               if rid not in known]
-    if unknown:
-        raise InvalidInputError(unknown, source=str(path))
-    return names
+    return read_names(path, inst)  # cp1250 or UTF-8, every id checked against the instance
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -20,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 import attrs
@@ -28,7 +27,7 @@ from attrs import frozen
 
 from cus_match.errors import CusMatchError, InvalidOptionError
 from cus_match.generate import DEFAULT_START, PROFILES, generate
-from cus_match.io.json_format import dumps_instance
+from cus_match.io.json_format import instance_digest
 from cus_match.model.instance import Instance
 
 __all__ = ["LIBRARY", "LibraryEntry", "LibraryError", "digest", "load"]
@@ -60,27 +59,30 @@ class LibraryEntry:
 
 
 def digest(inst: Instance) -> str:
-    """SHA-256 of the instance's compact JSON text.
+    """SHA-256 of the instance's canonical JSON: the digest results record for their instance.
+
+    The same function as :func:`cus_match.io.json_format.instance_digest`, so that a library
+    instance, a study record and a plan made for it name the instance alike.
 
     Examples
     --------
     >>> len(digest(load("cus-tiny-1")))
     64
     """
-    return hashlib.sha256(dumps_instance(inst, indent=None).encode()).hexdigest()
+    return instance_digest(inst)
 
 
 _ENTRIES = [
     LibraryEntry("cus-tiny-1", "tiny", 1,
-                 "734b5eb980d35a062e31363e9b1da360aa5b9c22200f05e64da27a4bd1c9692f"),
+                 "b2eb2d2627b9d60c35ecd4dacb3f566590dba61cb54b903b96ae0042d26a1d1d"),
     LibraryEntry("cus-rural-1", "rural", 1,
-                 "b80c8731a5a6bda158637464b5340092f678f8553cc8c3c37598f74efff94ea9"),
+                 "43035e1857f8bfa5d89c33ff3e54892fa3e4c0219af386332fabb5579b38789f"),
     LibraryEntry("cus-rural-2x-1", "rural", 1,
-                 "33075f0bd92afb6e02a63deebfc324347bbc9c6351f159b0575050fa56197bbf", scale=2.0),
+                 "9aa10aab19248439b888f7e03a68999bb0f06d18b687356d8888b0dda49549d7", scale=2.0),
     LibraryEntry("cus-town-1", "town", 1,
-                 "0ec49d3f0da9412466c0f46b9205dfc3288e9824bcde5cd0d9567f2ea8113623"),
+                 "2a36f1744a300af18cdfad6afcb4c29d968863b477ea712e5085fea90bb0d701"),
     LibraryEntry("cus-city-1", "city", 1,
-                 "a8d3512d95e61c7b3d45641ed40d9fcf0d9cbae886c02ba199df7c026d3e1e75"),
+                 "51069d628632a73d40743697ea2d0f89ffe920af39c7a41b4c50ccc77a5bea47"),
 ]
 
 LIBRARY: dict[str, LibraryEntry] = {e.name: e for e in _ENTRIES}

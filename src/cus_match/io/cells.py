@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -50,8 +51,12 @@ __all__ = [
     "EMPTY",
     "CellError",
     "Lang",
+    "NameIndex",
+    "category_names",
     "fold",
+    "place_names",
     "read_bool",
+    "read_clock",
     "read_date",
     "read_date_ranges",
     "read_days",
@@ -263,6 +268,131 @@ def read_enum(value: object, labels: Mapping[str, str], what: tuple[str, str],
         raise CellError(ProblemCode.CELL_NOT_A_LABEL, value=_show(text),
                         what={"en": what[0], "pl": what[1]}, choices={"en": en, "pl": pl})
     return found
+
+
+class NameIndex:
+    """Ids of one kind (categories, places, helpers) found by id or by any of their names.
+
+    A coordinator types ``Zakupy``, ``zakupy``, ``Shopping`` or ``shopping`` for the category
+    ``shopping``, and ``Nowotaniec`` for the place ``nowotaniec``: case, diacritics and spacing
+    do not matter (:func:`fold`). An exact id always wins; a name two entries share is
+    ambiguous and refused with their ids; text that matches nothing is refused with the closest
+    ids and names (:mod:`difflib`) as "did you mean".
+
+    Parameters
+    ----------
+    entries : iterable of (str, iterable of str)
+        Each id with its names (empty names are ignored).
+    what : tuple of (str, str)
+        The kind of value in English and Polish, for the messages (``("category",
+        "kategoria")``).
+    unknown : tuple of (str, str)
+        "Unknown ..." in English and Polish (Polish adjectives agree with the noun).
+
+    Examples
+    --------
+    >>> cats = NameIndex([("shopping", ["Zakupy", "Shopping"]),
+    ...                   ("transport", ["Dowóz", "Transport"])], ("category", "kategoria"),
+    ...                  ("unknown category", "nieznana kategoria"))
+    >>> cats.find("ZAKUPY"), cats.find("dowoz"), cats.find("transport")
+    ('shopping', 'transport', 'transport')
+    >>> try:
+    ...     cats.find("zakpy")
+    ... except CellError as e:
+    ...     print(e.text("pl"))
+    nieznana kategoria 'zakpy'; czy chodzi o 'Zakupy'?
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, Iterable[str]]],
+                 what: tuple[str, str], unknown: tuple[str, str]) -> None:
+        self.what = {"en": what[0], "pl": what[1]}
+        self.unknown = {"en": unknown[0], "pl": unknown[1]}
+        self.ids: dict[str, str] = {}
+        by_name: dict[str, set[str]] = {}
+        self._shown: dict[str, str] = {}  # folded text -> how to suggest it
+        for ident, names in entries:
+            self.ids[ident] = ident
+            self._shown.setdefault(fold(ident), ident)
+            for name in names:
+                if name and name.strip():
+                    by_name.setdefault(fold(name), set()).add(ident)
+                    self._shown[fold(name)] = name.strip()  # suggest names people type
+        for ident in self.ids:  # an id's folded form names it too (``Shopping`` for shopping)
+            by_name.setdefault(fold(ident), set()).add(ident)
+        self._by_name = {k: tuple(sorted(v)) for k, v in by_name.items()}
+
+    def find(self, text: str) -> str:
+        """The id ``text`` names.
+
+        Raises
+        ------
+        CellError
+            ``name_ambiguous`` (with the ids) or ``name_unknown`` / ``name_not_found`` (with
+            the closest suggestions, when there are any).
+        """
+        text = text.strip()
+        if text in self.ids:
+            return text
+        key = fold(text)
+        found = self._by_name.get(key, ())
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise CellError(ProblemCode.NAME_AMBIGUOUS, value=text, what=self.what,
+                            ids=list(found))
+        close = difflib.get_close_matches(key, sorted(self._shown), n=3, cutoff=0.6)
+        if close:
+            raise CellError(ProblemCode.NAME_UNKNOWN, value=text, unknown=self.unknown,
+                            choices=[self._shown[c] for c in close])
+        raise CellError(ProblemCode.NAME_NOT_FOUND, value=text, unknown=self.unknown)
+
+    def matches(self, text: str) -> tuple[str, ...]:
+        """Every id ``text`` names (an exact id alone; none when nothing matches).
+
+        >>> NameIndex([("a", ["Ewa"]), ("b", ["ewa"])], ("helper", "pomagający"),
+        ...           ("unknown helper", "nieznany pomagający")).matches("EWA")
+        ('a', 'b')
+        """
+        text = text.strip()
+        if text in self.ids:
+            return (text,)
+        return self._by_name.get(fold(text), ())
+
+
+def category_names(entries: Iterable[tuple[str, Iterable[str]]]) -> NameIndex:
+    """:class:`NameIndex` of categories: ``(id, (name_pl, name_en))`` pairs."""
+    return NameIndex(entries, ("category", "kategoria"), ("unknown category",
+                                                          "nieznana kategoria"))
+
+
+def place_names(entries: Iterable[tuple[str, Iterable[str]]]) -> NameIndex:
+    """:class:`NameIndex` of places: ``(id, (name,))`` pairs."""
+    return NameIndex(entries, ("place", "miejsce"), ("unknown place", "nieznane miejsce"))
+
+
+_CLOCK_CELL = re.compile(r"(\d{1,2})[:.](\d{2})(?::00)?")
+
+
+def read_clock(value: object) -> str:
+    """A time of day as ``HH:MM``: ``9:30``, ``9.30``, ``09:30:00`` or a time cell.
+
+    >>> read_clock("9.30"), read_clock(time(14, 5))
+    ('09:30', '14:05')
+    """
+    if isinstance(value, datetime):
+        value = value.time()
+    if isinstance(value, time):
+        if value.second or value.microsecond:
+            raise CellError(ProblemCode.CELL_NOT_A_CLOCK, value=str(value))
+        return f"{value:%H:%M}"
+    if isinstance(value, float) and 0 <= value < 1:  # Excel's fraction of a day
+        minutes = round(value * 24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    text = read_text(value).strip()
+    m = _CLOCK_CELL.fullmatch(text)
+    if m is None or int(m[1]) > 23 or int(m[2]) > 59:
+        raise CellError(ProblemCode.CELL_NOT_A_CLOCK, value=_show(value))
+    return f"{int(m[1]):02d}:{m[2]}"
 
 
 # --- weekdays and windows ---------------------------------------------------------------------

@@ -30,7 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -54,6 +54,7 @@ from cus_match.io.sheet_layout import (
     label,
     label_lookup,
 )
+from cus_match.io.sheet_layout import sheet as layout_of
 from cus_match.io.sheet_messages import (
     MISSING_SHEET_OF,
     MODE_COLUMN,
@@ -64,14 +65,19 @@ from cus_match.io.sheet_messages import (
 )
 from cus_match.lang import check_lang
 from cus_match.limits import MAX_FILE_BYTES, MAX_SHEET_ROWS
-from cus_match.model import TravelSettings
+from cus_match.model import Need, TravelSettings
 from cus_match.model.instance import Instance
 from cus_match.problem_texts import ProblemCode
 
 __all__ = [
+    "NAME_COLUMNS",
     "SheetInputError",
     "SheetProblem",
+    "decode_text",
+    "name_indices",
     "read_instance",
+    "read_need_row",
+    "read_rows",
     "template_instance",
     "write_instance",
     "write_instance_csv",
@@ -179,7 +185,8 @@ def _wanted_sheet(name: str) -> bool:
             and key in {n for s in SHEETS for n in s.accepts()})
 
 
-def _read_xlsx(path: Path, lang: Lang) -> list[_Table]:
+def _read_xlsx(path: Path, lang: Lang,
+               wanted: Callable[[str], bool] = _wanted_sheet) -> list[_Table]:
     try:
         import defusedxml  # noqa: F401 - the reader's XML parser, checked here for the message
         import openpyxl  # noqa: F401 - its number formats tell dates from numbers
@@ -188,7 +195,7 @@ def _read_xlsx(path: Path, lang: Lang) -> list[_Table]:
                           "'cus-match[xlsx]', or save the sheets as CSV files") from None
     from cus_match.io.xlsx_read import column_letter, read_workbook
 
-    book = read_workbook(path, _wanted_sheet)
+    book = read_workbook(path, wanted)
     if book.problems:
         # A cell that cannot be read is reported alone: what the rest of the reader would say
         # about its row would follow from a value it never saw.
@@ -207,6 +214,17 @@ def _read_xlsx(path: Path, lang: Lang) -> list[_Table]:
                       file=str(path))
              for q in book.problems], str(path), lang)
     return [_Table(ws.name, str(path), False, ws.rows) for ws in book.sheets]
+
+
+def decode_text(raw: bytes) -> str | None:
+    """Text of a file as Polish Excel saves it: UTF-8 (BOM allowed), else Windows-1250.
+
+    ``None`` for bytes that are neither (UTF-16 "Unicode text", binary files).
+
+    >>> decode_text("Łódź".encode("cp1250")), decode_text("\ufeffŁódź".encode("utf-8"))
+    ('Łódź', 'Łódź')
+    """
+    return _decode(raw)
 
 
 def _decode(raw: bytes) -> str | None:
@@ -476,7 +494,85 @@ def _raw_instance(reader: _Reader) -> dict[str, Any]:
             data[sheet.key] = items
     if "categories" in data.get("policy", {}) and "settings" not in reader.found:
         del data["policy"]  # no settings sheet: report that, not a policy without a period
+    _resolve_names(reader, data)
     return data
+
+
+# --- names where ids are meant --------------------------------------------------------------
+
+#: Columns that name a category or a place: (sheet key, column key, index, is a list).
+NAME_COLUMNS: tuple[tuple[str, str, str, bool], ...] = (
+    ("needs", "category", "categories", False),
+    ("needs", "place", "places", False),
+    ("helpers", "home", "places", False),
+    ("helpers", "agreement.categories", "categories", True),
+    ("helpers", "vetoes_categories", "categories", True),
+    ("residents", "home", "places", False),
+    ("services", "category", "categories", False),
+    ("services", "covers", "categories", True),
+    ("travel_edges", "a", "places", False),
+    ("travel_edges", "b", "places", False),
+)
+
+
+def name_indices(data: Mapping[str, Any]) -> dict[str, cells.NameIndex]:
+    """Categories and places of a raw instance (as the sheets give it) by id and by name.
+
+    Without a ``categories`` list the built-in categories are meant (an empty sheet).
+
+    >>> idx = name_indices({"places": [{"id": "nowotaniec", "name": "Nowotaniec"}]})
+    >>> idx["places"].find("NOWOTANIEC"), idx["categories"].find("Zakupy")
+    ('nowotaniec', 'shopping')
+    """
+    from cus_match.model import DEFAULT_CATEGORIES
+
+    raw_cats = data.get("policy", {}).get("categories") if isinstance(
+        data.get("policy"), dict) else None
+    if isinstance(raw_cats, list):
+        cats = [(str(c.get("id")), (str(c.get("name_pl") or ""), str(c.get("name_en") or "")))
+                for c in raw_cats if isinstance(c, dict) and isinstance(c.get("id"), str)]
+    else:
+        cats = [(c.id, (c.name_pl, c.name_en)) for c in DEFAULT_CATEGORIES]
+    places = [(str(p.get("id")), (str(p.get("name") or ""),))
+              for p in data.get("places", []) if isinstance(p, dict)
+              and isinstance(p.get("id"), str)]
+    return {"categories": cells.category_names(cats), "places": cells.place_names(places)}
+
+
+def _resolve_names(reader: _Reader, data: dict[str, Any]) -> None:
+    """Put ids for the category and place names typed in the sheets' reference columns.
+
+    A name that matches nothing is a problem at its cell, with the closest names as "did you
+    mean"; the structurer's "unknown category" for the same cell is then not repeated.
+    """
+    index = name_indices(data)
+    usable = {"categories": True, "places": "places" in reader.found}
+    for sheet_key, key, kind, many in NAME_COLUMNS:
+        if not usable[kind]:
+            continue  # the missing sheet is reported once instead
+        for i, item in enumerate(data.get(sheet_key, [])):
+            value = _get(item, key)
+            if value is None:
+                continue
+            values = value if many and isinstance(value, list) else [value]
+            out, bad = [], None
+            for v in values:
+                if not isinstance(v, str):
+                    out.append(v)
+                    continue
+                try:
+                    out.append(index[kind].find(v))
+                except CellError as e:
+                    bad = bad or e
+                    out.append(v)
+            if bad is not None:
+                ref = reader.refs.get(f"{sheet_key}[{i}]")
+                if ref is not None and (ref.table.name, ref.row, key) not in reader.bad_cells:
+                    col = ref.sheet.column(key)
+                    reader.add(ref.table, ProblemCode(str(bad.code)), bad.params, ref.row,
+                               ref.headers.get(key, col.names[reader.lang]))
+                    reader.bad_cells.add((ref.table.name, ref.row, key))
+            _put(item, key, out if many and isinstance(value, list) else out[0])
 
 
 # --- mapping structurer problems back to cells ----------------------------------------------
@@ -600,7 +696,7 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
     Traceback (most recent call last):
     ...
     cus_match.io.sheets.SheetInputError: ...szablon: 2 problems
-      pomagający.csv, row 2, column 'miejsce zamieszkania': unknown place 'nigdzie'
+      pomagający.csv, row 2, column 'miejsce zamieszkania': unknown place 'nigdzie' ...
       pomagający.csv, row 2, column 'godzin tygodniowo': 'cztery' is not a number ...
     """
     lang = _check_lang(lang)
@@ -624,6 +720,137 @@ def read_instance(path: str | Path, lang: str = "pl") -> Instance:
     if problems or inst is None:
         raise SheetInputError(problems, source, lang)
     return inst
+
+
+def read_rows(path: str | Path, lang: str = "pl", *,
+              sheets: Callable[[str], bool] = lambda name: True,
+              ) -> list[tuple[str, list[tuple[int, tuple[Any, ...]]]]]:
+    """The raw cells of a workbook's sheets, or of one CSV file: ``(name, [(row, cells)])``.
+
+    Rows are numbered as the spreadsheet shows them; cells are as stored (typed in a workbook,
+    text in CSV, decoded as :func:`read_instance` decodes it). For readers of other sheets than
+    an instance's (:mod:`cus_match.io.plan_sheet`). ``sheets`` tells which sheets of a
+    workbook to read by name; the others are never parsed.
+
+    Raises
+    ------
+    SheetInputError
+        The file is missing, not a workbook or CSV file, or unreadable.
+    """
+    lg = _check_lang(lang)
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
+        return [(t.name, t.rows) for t in _read_xlsx(p, lg, sheets)]
+    if p.suffix.lower() == ".csv" and p.is_file():
+        tables, problems = _read_csv_folder(p.parent, lg)
+        mine = [t for t in tables if t.file == str(p)]
+        if mine:
+            return [(mine[0].name, mine[0].rows)]
+        raise SheetInputError([q for q in problems if q.file == str(p)] or [
+            _problem(lg, None, ProblemCode.FILE_NOT_TEXT, file=str(p))], str(p), lg)
+    code = ProblemCode.NOT_A_WORKBOOK if p.exists() else ProblemCode.NO_SUCH_PATH
+    raise SheetInputError([_problem(lg, None, code, file=str(p))], str(p), lg)
+
+
+def read_need_row(path: str | Path, row: int, instance: Instance, lang: str = "pl") -> Need:
+    """One need from one row of the ``potrzeby`` (``needs``) sheet, for a new request.
+
+    The row is read exactly as :func:`read_instance` reads it (Polish dates, weekdays, hours;
+    category and place by id or name, checked against ``instance``); the other sheets are not
+    read. Whether its resident, place and category exist is checked by the caller (the
+    :class:`~cus_match.analysis.recommend.Recommender` does it).
+
+    Parameters
+    ----------
+    path : str or Path
+        A workbook, a folder of CSV files, or the needs CSV file itself.
+    row : int
+        The row number as the spreadsheet shows it (the header is row 1).
+    instance : Instance
+        The round the need is for: its categories and places give the names.
+    lang : {"pl", "en"}
+        Language of the problem messages.
+
+    Raises
+    ------
+    SheetInputError
+        Every problem of the row, each at its cell.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "szablon.xlsx"
+    >>> write_template(path, lang="pl")
+    >>> read_need_row(path, 2, template_instance()) == template_instance().needs[0]
+    True
+    >>> read_need_row(path, 7, template_instance(), lang="en")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cus_match.io.sheets.SheetInputError: ...szablon.xlsx: 1 problem
+      sheet 'potrzeby', row 7: the row is empty or is the header (...)
+    """
+    from cus_match.io.structure import structure
+
+    lang = _check_lang(lang)
+    p = Path(path)
+    source = str(p)
+    if p.is_dir():
+        tables, _early = _read_csv_folder(p, lang)
+    elif p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file():
+        tables = _read_xlsx(p, lang)
+    elif p.suffix.lower() == ".csv" and p.is_file():
+        tables, early = _read_csv_folder(p.parent, lang)
+        tables = [t for t in tables if t.file == str(p)]
+        if not tables:
+            raise SheetInputError(early or [_problem(lang, None, ProblemCode.FILE_NOT_TEXT,
+                                                     file=source)], source, lang)
+        tables = [_Table(f"{layout_of('needs').names[lang]}.csv", source, True, tables[0].rows)]
+    else:
+        code = ProblemCode.NOT_A_WORKBOOK if p.exists() else ProblemCode.NO_SUCH_PATH
+        raise SheetInputError([_problem(lang, None, code, file=source)], source, lang)
+    reader = _Reader(lang, p.is_dir())
+    reader.match_sheets(tables)
+    reader.problems.clear()  # the other sheets are not this command's business
+    table = reader.found.get("needs")
+    if table is None:
+        raise SheetInputError([_problem(lang, None, ProblemCode.SHEET_MISSING,
+                                        {"sheet": layout_of("needs").names[lang]}, file=source)],
+                              source, lang)
+    layout = layout_of("needs")
+    rows = reader.rows(layout, table)
+    found = [(raw, ref) for number, raw, ref in rows if number == row]
+    if not found:
+        raise SheetInputError([_problem(lang, table, ProblemCode.SHEET_ROW_EMPTY, row=row)],
+                              source, lang)
+    # This row's cells, and the header's (an unknown column would drop a value silently).
+    problems = [q for q in reader.problems if q.row == row or q.code in (
+        ProblemCode.COLUMN_UNKNOWN, ProblemCode.COLUMN_REPEATED)]
+    raw, ref = found[0]
+    rec = raw.setdefault("recurrence", {})
+    rec["kind"] = "once" if "date" in rec else "weekly"
+    index = {"categories": cells.category_names(
+                 (c.id, (c.name_pl, c.name_en)) for c in instance.policy.categories),
+             "places": cells.place_names((q.id, (q.name,)) for q in instance.places)}
+    for sheet_key, key, kind, _many in NAME_COLUMNS:
+        value = _get(raw, key)
+        if sheet_key != "needs" or not isinstance(value, str):
+            continue
+        try:
+            _put(raw, key, index[kind].find(value))
+        except CellError as e:
+            problems.append(_problem(lang, table, ProblemCode(str(e.code)), e.params, row,
+                                     ref.headers.get(key, layout.column(key).names[lang])))
+            reader.bad_cells.add((table.name, row, key))
+    need, structured = structure(raw, Need)
+    reader.refs["needs[0]"] = ref
+    for q in structured:
+        moved = _map(reader, Problem(f"needs[0].{q.path}" if q.path else "needs[0]", q.code,
+                                     q.args), source)
+        if moved is not None:
+            problems.append(moved)
+    if problems or need is None:
+        raise SheetInputError(sorted(problems, key=_order(reader)), source, lang)
+    return need
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -860,7 +1087,30 @@ def write_instance_xlsx(inst: Instance, path: str | Path, lang: str = "pl", *,
                                     allow_blank=True)
                 dv.add(f"{letter}2:{letter}1000")
                 ws.add_data_validation(dv)
+            source = _name_source(sheet.key, col.key, lang)
+            if validation and source is not None:
+                # A hint, not a fence: an id or a name in the other language is welcome too,
+                # so Excel shows the list but does not refuse what is typed.
+                dv = DataValidation(type="list", formula1=source, allow_blank=True,
+                                    showErrorMessage=False)
+                dv.add(f"{letter}2:{letter}1000")
+                ws.add_data_validation(dv)
     wb.save(path)
+
+
+def _name_source(sheet_key: str, col_key: str, lang: Lang) -> str | None:
+    """The range of names a single-valued category or place column's drop-down lists."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    kind = next((k for s, c, k, many in NAME_COLUMNS
+                 if s == sheet_key and c == col_key and not many), None)
+    if kind is None:
+        return None
+    target = next(s for s in SHEETS if s.key == kind)
+    name_key = "name" if kind == "places" else f"name_{lang}"
+    j = next(i for i, c in enumerate(target.columns, 1) if c.key == name_key)
+    letter = get_column_letter(j)
+    return f"{quote_sheetname(target.names[lang])}!${letter}$2:${letter}$1000"
 
 
 def write_instance(inst: Instance, path: str | Path, lang: str = "pl",

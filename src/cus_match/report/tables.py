@@ -452,6 +452,9 @@ def write_xlsx(inst: Instance, result: Result, path: str | Path, *, lang: str = 
             _sheet(wb, _unique_title(inst.helper(hid).name or hid, used, fallback=hid),
                    words["schedule"].format(helper=label), span, helpers.headers[2:],
                    by_helper[hid], lang)
+    from cus_match.io.plan_sheet import add_plan_sheet
+
+    add_plan_sheet(wb, inst, result, lang, names=names)  # the sheet to edit and import back
     out = Path(path)
     wb.save(out)
     return out

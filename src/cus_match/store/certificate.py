@@ -5,7 +5,10 @@ obliges the organisation, at the volunteer's request, to certify in writing the 
 volunteer performed, including their scope; the time spent is added when asked. A
 :class:`Certificate` holds what the store knows (approved visits by category over a period)
 and renders it as plain text or printable HTML (Jinja2, auto-escaped), in Polish or English.
-The volunteer's name appears only if the caller supplies it: the store keeps ids.
+The volunteer's name is the one stored with the rounds (the helper's ``name`` in the instance),
+or the caller's; without either, the id is shown. The Polish text is impersonal ("wykonano
+świadczenia ... Świadczenia wykonane przez: ..."): the store does not know the volunteer's
+gender, and ``wykonywał(a)`` is no way to address a person.
 
 Examples
 --------
@@ -21,9 +24,9 @@ ZAŚWIADCZENIE
 o wykonaniu świadczeń przez wolontariusza
 <BLANKLINE>
 Na podstawie art. 44 ust. 2 ustawy z dnia 24 kwietnia 2003 r. o działalności pożytku
-publicznego i o wolontariacie Centrum Usług Społecznych w Bukowsku zaświadcza, że Anna Nowak
-w okresie od 01.03.2026 r. do 31.03.2026 r. wykonywał(a) na jego rzecz świadczenia
-wolontariusza w zakresie:
+publicznego i o wolontariacie Centrum Usług Społecznych w Bukowsku zaświadcza, że w okresie od
+01.03.2026 r. do 31.03.2026 r. na jego rzecz wykonano świadczenia wolontariusza. Świadczenia
+wykonane przez: Anna Nowak. Zakres świadczeń:
   - Zakupy (4 wizyty, 4,5 godz.)
 Łączny czas wykonanych świadczeń: 4,5 godz.
 <BLANKLINE>
@@ -56,11 +59,13 @@ _TEXTS: dict[str, dict[str, Any]] = {
     "pl": {
         "title": "ZAŚWIADCZENIE",
         "subtitle": "o wykonaniu świadczeń przez wolontariusza",
+        # Impersonal, so that no verb or noun takes a gender the store does not know, and
+        # the name stays in the nominative after the colon (no declension of names).
         "intro": "Na podstawie art. 44 ust. 2 ustawy z dnia 24 kwietnia 2003 r. o działalności "
-                 "pożytku publicznego i o wolontariacie {org} zaświadcza, że {who} w okresie od "
-                 "{start} do {end} wykonywał(a) na jego rzecz świadczenia wolontariusza "
-                 "w zakresie:",
-        "who_id": "wolontariusz(ka) o identyfikatorze {id}",
+                 "pożytku publicznego i o wolontariacie {org} zaświadcza, że w okresie od "
+                 "{start} do {end} na jego rzecz wykonano świadczenia wolontariusza. "
+                 "Świadczenia wykonane przez: {who} Zakres świadczeń:",
+        "who_id": "osoba o identyfikatorze {id}",
         "total": "Łączny czas wykonanych świadczeń: {hours}",
         "reference": "Identyfikator wolontariusza",
         "issued": "{place}, {date}",
@@ -73,8 +78,9 @@ _TEXTS: dict[str, dict[str, Any]] = {
         "title": "CERTIFICATE",
         "subtitle": "of services performed by a volunteer",
         "intro": "Under Article 44(2) of the Polish Act of 24 April 2003 on Public Benefit "
-                 "Activity and Volunteering, {org} certifies that {who} performed volunteer "
-                 "services for it from {start} to {end}, in the following scope:",
+                 "Activity and Volunteering, {org} certifies that volunteer services were "
+                 "performed for it from {start} to {end}. Services performed by: {who} "
+                 "Scope of the services:",
         "who_id": "the volunteer with identifier {id}",
         "total": "Total time of the services: {hours}",
         "reference": "Volunteer identifier",
@@ -158,7 +164,9 @@ class Certificate:
     issued_on : date
         Date of issue.
     name : str, optional
-        The volunteer's name, if the caller supplies it; otherwise the id is shown.
+        The volunteer's name (:meth:`HistoryStore.certificate
+        <cus_match.store.history.HistoryStore.certificate>` gives the stored one); otherwise
+        the id is shown.
     place : str
         Place of issue (e.g. ``"Bukowsko"``).
     include_hours : bool
@@ -201,7 +209,9 @@ class Certificate:
             services.append({"name": s.name(lang), "detail": detail})
         return {
             "c": self, "t": t, "lang": lang, "who": who, "services": services,
-            "intro": t["intro"].format(org=self.organisation, who=who,
+            # The name ends the sentence: "Anna K." takes no second full stop.
+            "intro": t["intro"].format(org=self.organisation,
+                                       who=who if who.endswith(".") else who + ".",
                                        start=_date(self.period.start, lang),
                                        end=_date(self.period.end, lang)),
             "issued_line": (t["issued"].format(place=self.place, date=issued) if self.place

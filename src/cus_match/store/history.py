@@ -564,8 +564,38 @@ class HistoryStore:
             rows = self._visits(conn, "e.helper, count(*), sum(e.minutes), min(e.date), "
                                       "max(e.date)", period=period, helper=helper,
                                 tail=" GROUP BY e.helper ORDER BY e.helper")
-        return [HoursServed(h, n, m, date.fromisoformat(a), date.fromisoformat(b))
-                for h, n, m, a, b in rows]
+        names = self.helper_names(period)
+        return [HoursServed(h, n, m, date.fromisoformat(a), date.fromisoformat(b),
+                            names.get(h, "")) for h, n, m, a, b in rows]
+
+    def helper_names(self, period: DateRange | None = None) -> dict[str, str]:
+        """Helpers' names as stored with the approved rounds (of ``period``; latest wins).
+
+        Helpers without a name are left out. For ``hours``, certificates and anything else
+        that shows a helper: the rounds keep the names the instances had.
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> _ = store.save("w13", inst, solve(inst, method="greedy"), approved_by="k")
+        >>> store.helper_names()["h-00001"] == inst.helper("h-00001").name
+        True
+        """
+        sql = "SELECT instance_json FROM rounds WHERE approved_at IS NOT NULL"
+        params: tuple[str, ...] = ()
+        if period is not None:
+            sql += " AND period_end >= ? AND period_start <= ?"
+            params = (period.start.isoformat(), period.end.isoformat())
+        out: dict[str, str] = {}
+        with self._read() as conn:
+            for (text,) in conn.execute(sql + " ORDER BY period_end, id", params):
+                for h in json.loads(text).get("helpers") or []:
+                    if isinstance(h, dict) and h.get("name"):
+                        out[str(h.get("id"))] = str(h["name"])
+        return out
 
     def certificate(self, helper: str, *, organisation: str, period: DateRange,
                     name: str | None = None, place: str = "",
@@ -582,7 +612,8 @@ class HistoryStore:
         period : DateRange
             The period certified.
         name : str, optional
-            The volunteer's name as it should appear; the store keeps only ids.
+            The volunteer's name as it should appear; default the name stored with the rounds
+            (:meth:`helper_names`), else the id.
         place : str
             Place of issue.
         issued_on : date, optional
@@ -620,6 +651,8 @@ class HistoryStore:
             raise InvalidOptionError(f"helper {helper!r} provides neighbour services (paid); "
                                      "the volunteering certificate is for volunteers")
         lines = [ServiceLine(c, *names.get(c, ("", "")), n, m) for c, n, m in rows]
+        if name is None:  # the name the rounds were saved with, when there is one
+            name = self.helper_names(period).get(helper)
         return Certificate(organisation=organisation, volunteer_id=helper, period=period,
                            services=lines, issued_on=issued_on or date.today(), name=name,
                            place=place, include_hours=include_hours)

@@ -18,8 +18,16 @@ Examples
 from __future__ import annotations
 
 import copy
+import csv
 from collections.abc import Iterator
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from cus_match.errors import InvalidInputError, Problem
+from cus_match.problem_texts import ProblemCode
+
+if TYPE_CHECKING:
+    from cus_match.model.instance import Instance
 
 __all__ = [
     "ERASED_HELPER_FIELDS",
@@ -31,6 +39,7 @@ __all__ = [
     "PersonKind",
     "mentions",
     "person_records",
+    "read_names",
     "rename_in_instance",
     "rename_in_result",
     "strip_person",
@@ -205,3 +214,96 @@ def person_records(instance: dict[str, Any], result: dict[str, Any], person: str
         "covered": [c for c in _items(result, "covered") if concerns(c)],
         "mentions": [path for path, _ in mentions(instance, result, person, kinds)],
     }
+
+
+# --- the names file -----------------------------------------------------------------------------
+
+# Headers a names file may start with (folded): id, then name in either language.
+_NAME_HEADERS = {"name", "imie i nazwisko", "imie", "nazwa", "nazwisko", "imie nazwisko"}
+
+
+def read_names(path: str | Path, instance: Instance | None = None) -> dict[str, str]:
+    r"""Read a names file: one ``id;name`` (or ``id,name``) per line, for reports and exports.
+
+    Read like the spreadsheets (:func:`cus_match.io.sheets.decode_text`): UTF-8 with or without
+    BOM, or Windows-1250 as Polish Excel saves "CSV"; a first line ``id;name`` (or
+    ``id;imię i nazwisko``) is a header. Every problem (missing name, bad id, duplicate id, and
+    with ``instance`` an id that is no resident of it: most likely a typo) is reported at once
+    with its line.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    instance : Instance, optional
+        The round the names are for: every id must be one of its residents.
+
+    Returns
+    -------
+    dict of str to str
+        Resident id to name.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the file and each bad line.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = pathlib.Path(d, "imiona.csv")
+    ...     _ = p.write_bytes("id;imię i nazwisko\r\nr-001;Józef Łęcki\r\n".encode("cp1250"))
+    ...     read_names(p)
+    {'r-001': 'Józef Łęcki'}
+    """
+    from cus_match.io.cells import fold
+    from cus_match.io.sheets import decode_text
+    from cus_match.model.validators import check_id
+
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise InvalidInputError([Problem("", ProblemCode.CANNOT_READ_FILE,
+                                         {"errno": e.errno})], source=str(p)) from None
+    text = decode_text(raw)
+    if text is None:
+        raise InvalidInputError([Problem("", ProblemCode.FILE_NOT_TEXT)], source=str(p))
+    lines = text.splitlines()
+    first = next((ln for ln in lines if ln.strip()), "")
+    delim = ";" if ";" in first else ","
+    out: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    problems: list[Problem] = []
+    known = None if instance is None else {r.id for r in instance.residents}
+    for no, row in enumerate(csv.reader(lines, delimiter=delim), start=1):
+        if not row or all(not c.strip() for c in row):
+            continue
+        if not seen and not problems and len(row) == 2 and fold(row[0]) in (
+                "id", "identyfikator") and fold(row[1]) in _NAME_HEADERS:
+            continue
+        where = f"line {no}"
+        if len(row) != 2:
+            problems.append(Problem(where, ProblemCode.NAMES_FIELD_COUNT,
+                                    {"delimiter": delim, "count": len(row)}))
+            continue
+        rid, name = row[0].strip(), row[1].strip()
+        try:
+            check_id(None, None, rid)
+        except ValueError:
+            problems.append(Problem(f"{where}.id", ProblemCode.INVALID_ID, {"value": repr(rid)}))
+            continue
+        if not name:
+            problems.append(Problem(f"{where}.name", ProblemCode.NAMES_NO_NAME, {"id": rid}))
+        elif rid in seen:
+            problems.append(Problem(f"{where}.id", ProblemCode.NAMES_DUPLICATE_ID,
+                                    {"id": rid, "line": seen[rid]}))
+        elif known is not None and rid not in known:
+            problems.append(Problem(rid, ProblemCode.NOT_A_RESIDENT))
+        else:
+            seen[rid] = no
+            out[rid] = name
+    if problems:
+        raise InvalidInputError(problems, source=str(p))
+    return out

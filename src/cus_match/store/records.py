@@ -100,13 +100,18 @@ class HelperLoad:
 
 @frozen
 class HoursServed:
-    """A helper's approved service over a period: visits, minutes, first and last date."""
+    """A helper's approved service over a period: visits, minutes, first and last date.
+
+    ``name`` is the helper's name as stored with the latest of those rounds (empty when none
+    was given, or after erasure).
+    """
 
     helper: str
     visits: int
     minutes: int
     first_date: date
     last_date: date
+    name: str = ""
 
     @property
     def hours(self) -> float:
