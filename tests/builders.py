@@ -26,7 +26,8 @@ CATS = ["shopping", "companionship", "homework_help", "respite", "transport", "w
         "childrens_club", "neighbour_care", "digital_help"]
 CREDS = Credentials(rsps_checked_on="2026-01-10", krk_presented_on="2026-01-10",
                     bhp_briefed_on="2026-01-10", first_aid_valid_to="2027-01-01",
-                    fitness_declared_on="2026-01-10")
+                    fitness_declared_on="2026-01-10", nnw_valid_from="2026-01-01",
+                    nnw_valid_to="2026-12-31")
 
 
 def helper(hid: str, home: str = "a", **kw: Any) -> Helper:

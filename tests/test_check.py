@@ -25,6 +25,7 @@ from cus_match.model import (
     Need,
     Place,
     Policy,
+    PriorService,
     Recurrence,
     Resident,
     TimeWindow,
@@ -51,7 +52,8 @@ def make_helper(hid: str, home: str, **changes: object) -> Helper:
                             categories=VOLUNTEER_CATEGORIES),
         credentials=Credentials(rsps_checked_on="2026-01-05", krk_presented_on="2026-01-05",
                                 bhp_briefed_on="2026-01-05", first_aid_valid_to="2027-01-01",
-                                fitness_declared_on="2026-01-05"),
+                                fitness_declared_on="2026-01-05", nnw_valid_from="2026-01-01",
+                                nnw_valid_to="2026-12-31"),
         modes=["walk"],
         max_travel_minutes=30,
     )
@@ -77,7 +79,8 @@ def base_instance() -> Instance:
             make_helper("h3", "a", is_minor=True, guardian_consent=True,
                         credentials=Credentials(bhp_briefed_on="2026-01-05",
                                                 first_aid_valid_to="2027-01-01",
-                                                fitness_declared_on="2026-01-05")),
+                                                fitness_declared_on="2026-01-05",
+                                                nnw_valid_to="2026-12-31")),
             make_helper("h4", "b", kind="neighbour_service",
                         agreement=Agreement("2026-03-01", "2026-03-31", written=True,
                                             categories=["neighbour_care"]),
@@ -145,6 +148,12 @@ PlanChange = Callable[[Instance, Result], Result]
 def helper_(hid: str, **kw: object) -> Change:
     return lambda inst: evolve(inst, helpers=[evolve(h, **kw) if h.id == hid else h
                                               for h in inst.helpers])
+
+
+def prior(hid: str, *days: date) -> Change:
+    """Earlier approved service of ``hid`` on ``days`` (the history store's dates)."""
+    return lambda inst: evolve(inst, policy=evolve(
+        inst.policy, prior_service=[*inst.policy.prior_service, PriorService(hid, days)]))
 
 
 def creds(hid: str, **kw: object) -> Change:
@@ -268,17 +277,27 @@ BROKEN: list[tuple[str, Change, PlanChange, set[str]]] = [
     ("H1_abroad_without_foreign_record", creds("h1", lived_abroad_recently=True), keep,
      {"child_protection"}),
     ("H1_need_flag", need_("walk", involves_minors=True), keep, {"child_protection"}),
+    # Checks "before the start": a date on the visit's own day does not show that (default).
+    ("H1_checked_on_the_day", creds("h1", rsps_checked_on=WED, krk_presented_on=WED), keep,
+     {"child_protection"}),
     # 3. H2
     ("H2_no_agreement", agreement("h2", none=True), keep, {"no_agreement"}),
     ("H2_category", agreement("h2", categories=["companionship"]), keep,
      {"agreement_category"}),
     ("H2_dates", agreement("h2", valid_to=date(2026, 3, 28)), keep, {"agreement_dates"}),
-    ("H2_not_written", agreement("h2", written=False), keep, {"agreement_not_written"}),
-    ("H2_open_not_written", agreement("h2", written=False, valid_to=None), keep,
+    # The span of service: earlier approved service (Feb 1) and this week's visits, 57 days.
+    ("H2_not_written", both(agreement("h2", written=False), prior("h2", date(2026, 2, 1))),
+     keep, {"agreement_not_written"}),
+    ("H2_open_not_written",
+     both(agreement("h2", written=False, valid_to=None), prior("h2", date(2026, 2, 20))), keep,
      {"agreement_not_written"}),
     # 4. H3
-    ("H3_short_no_nnw",
-     agreement("h2", valid_from=date(2026, 3, 10), valid_to=date(2026, 4, 8)), keep,
+    ("H3_short_no_nnw", creds("h2", nnw_valid_from=None, nnw_valid_to=None), keep,
+     {"accident_insurance"}),
+    ("H3_nnw_not_over_the_earlier_service",
+     both(creds("h2", nnw_valid_from=date(2026, 3, 15)), prior("h2", date(2026, 3, 10))), keep,
+     {"accident_insurance"}),
+    ("H3_nnw_ends_inside_the_span", creds("h2", nnw_valid_to=date(2026, 3, 28)), keep,
      {"accident_insurance"}),
     ("H3_nnw_starts_late",
      both(agreement("h2", valid_from=date(2026, 3, 10), valid_to=date(2026, 4, 8)),
@@ -290,6 +309,7 @@ BROKEN: list[tuple[str, Change, PlanChange, set[str]]] = [
      keep, {"accident_insurance"}),
     # 5. H5
     ("H5_no_briefing", creds("h1", bhp_briefed_on=None), keep, {"safety_briefing"}),
+    ("H5_briefed_on_the_day", creds("h1", bhp_briefed_on=TUE), keep, {"safety_briefing"}),
     ("H5_briefed_after", creds("h1", bhp_briefed_on=date(2026, 3, 25)), keep,
      {"safety_briefing"}),
     # 6. H6
@@ -299,6 +319,8 @@ BROKEN: list[tuple[str, Change, PlanChange, set[str]]] = [
     # 7. H7
     ("H7_not_accepted", resident_("r1", accepted_neighbours=[]), keep, {"neighbour_rules"}),
     ("H7_family", helper_("h4", family_of=["r1"]), keep, {"neighbour_rules"}),
+    ("H7_same_household", both(helper_("h4", household="hh1"), resident_("r1", household="hh1")),
+     keep, {"neighbour_rules"}),
     ("H7_too_far_to_walk", policy_(neighbour_max_walk_minutes=1), keep, {"neighbour_rules"}),
     ("H7_organiser", creds("h4", organiser_accepted_on=None), keep, {"neighbour_rules"}),
     ("H7_minor", helper_("h4", is_minor=True, guardian_consent=True), keep,
@@ -364,7 +386,7 @@ BROKEN: list[tuple[str, Change, PlanChange, set[str]]] = [
     ("18_resident_overlap", add_need(need("x", "r1", "companionship", TUE, ("09:00", "12:00"), 60)),
      add("x", "h2", TUE, "09:30"), {"busy"}),
     ("18_formal_visit", add_need(need("x", "r1", "shopping", MON, ("09:00", "12:00"), 60)),
-     add("x", "h1", MON, "09:30"), {"busy"}),
+     add("x", "h1", MON, "09:30"), {"formal_clash"}),
     # 19-21. caps and limits
     ("19_hours_cap", helper_("h1", weekly_hours_cap=3.5), keep, {"hours_cap"}),
     ("19_agreement_cap", agreement("h1", weekly_hours_cap=3), keep, {"hours_cap"}),
@@ -456,13 +478,30 @@ def test_a_violation_names_the_constraint_of_its_reason(case: str, inst_change: 
 FINE: list[tuple[str, Change, PlanChange]] = [
     ("H1_family_exempt", both(creds("h1", rsps_checked_on=None, krk_presented_on=None),
                               helper_("h1", family_of=["r2"])), keep),
-    ("H1_checked_on_the_day", creds("h1", rsps_checked_on=WED, krk_presented_on=WED), keep),
+    ("H1_checked_on_the_day_when_the_policy_allows",
+     both(creds("h1", rsps_checked_on=WED, krk_presented_on=WED),
+          policy_(checks_on_visit_day=True)), keep),
+    ("H5_briefed_on_the_day_when_the_policy_allows",
+     both(creds("h1", bhp_briefed_on=TUE), policy_(checks_on_visit_day=True)), keep),
+    ("H7_household_shared_by_a_volunteer_is_fine",
+     both(helper_("h1", household="hh1"), resident_("r1", household="hh1")), keep),
+    ("H9_qualified_helper_who_cannot_be_matched_still_referred",
+     helper_("h2", qualifications=["lawyer"], unavailable=[DateRange(MON, SUN)]),
+     chain(drop("repair", THU), drop("dst", SUN),
+           plan(unmet=[Unmet("late", SAT, []), Unmet("repair", THU, []),
+                       Unmet("dst", SUN, [])]))),
     ("H1_abroad_with_foreign_record",
      creds("h1", lived_abroad_recently=True, foreign_record_on=date(2026, 2, 1)), keep),
     ("H2_short_unwritten_with_nnw",
      both(agreement("h2", valid_from=date(2026, 3, 10), valid_to=date(2026, 4, 8), written=False),
           creds("h2", nnw_valid_to=date(2026, 12, 31))), keep),
-    ("H3_not_for_long_agreements", creds("h1", nnw_valid_to=date(2026, 1, 31)), keep),
+    ("H3_not_for_service_over_30_days",
+     both(creds("h1", nnw_valid_to=date(2026, 1, 31)), prior("h1", date(2026, 2, 1))), keep),
+    ("H3_nnw_over_earlier_service_and_the_week",
+     both(creds("h2", nnw_valid_from=date(2026, 3, 10)), prior("h2", date(2026, 3, 10))), keep),
+    ("H2_prior_service_under_an_earlier_agreement_does_not_count",
+     both(agreement("h2", written=False, valid_from=date(2026, 3, 1)),
+          prior("h2", date(2026, 1, 15))), keep),
     ("H3_not_for_neighbour_service",
      agreement("h4", valid_from=date(2026, 3, 1), valid_to=date(2026, 3, 30)), keep),
     ("H6_minor_with_adult",

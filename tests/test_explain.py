@@ -104,7 +104,7 @@ def test_planned_need_with_a_team_and_no_alternative():
 
 @pytest.fixture(scope="module")
 def unmet():
-    no_checks = Credentials(bhp_briefed_on="2026-01-10")
+    no_checks = Credentials(bhp_briefed_on="2026-01-10", nnw_valid_to="2026-12-31")
     shop_only = Agreement("2026-01-01", written=True, categories=["shopping"])
     helpers = [helper("h12", name="Anna", credentials=no_checks)]
     # 21 helpers whose agreement does not cover homework help (ids after h12: Anna is the

@@ -45,7 +45,8 @@ def test_professional_only_need_is_referred_not_matched():
 
 
 def test_unmet_need_explains_missing_child_protection_check():
-    h = helper("h1", credentials=Credentials(bhp_briefed_on="2026-01-01"))
+    h = helper("h1", credentials=Credentials(bhp_briefed_on="2026-01-01",
+                                             nnw_valid_to="2026-12-31"))
     r = solve(instance([h], [need("n1", category="homework_help")]))
     assert r.unmet[0].main_reason is Reason.CHILD_PROTECTION
 

@@ -11,7 +11,7 @@ from cus_match.lang import LANGS
 from cus_match.reasons import Reason
 
 #: The practical constraint groups besides the design's H1-H10.
-PRACTICAL = {"subsidiarity", "quality", "travel", "supply", "re-planning"}
+PRACTICAL = {"subsidiarity", "quality", "travel", "formal", "supply", "re-planning"}
 
 
 @pytest.mark.parametrize("reason", list(Reason), ids=str)

@@ -47,6 +47,7 @@ class Reason(enum.StrEnum):
     TOO_FAR = "too_far"
     ABSENT = "absent"
     NO_COMMON_TIME = "no_common_time"
+    FORMAL_CLASH = "formal_clash"
     BUSY = "busy"
     HOURS_CAP = "hours_cap"
     MAX_RESIDENTS = "max_residents"
@@ -92,11 +93,14 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
         "subsidiarity", "only professionals may meet this need: refer to formal services",
         "potrzebę może zaspokoić tylko profesjonalista: skierować do usług formalnych"),
     Reason.NO_QUALIFIED_HELPER: (
-        "H9", "no helper holds the required qualification: refer to formal services",
-        "żaden pomagający nie ma wymaganych kwalifikacji: skierować do usług formalnych"),
+        "H9", "no helper who could be matched holds the required qualification: refer to "
+              "formal services",
+        "żaden pomagający, którego można przydzielić, nie ma wymaganych kwalifikacji: "
+        "skierować do usług formalnych"),
     Reason.CHILD_PROTECTION: (
-        "H1", "lacks the child-protection checks (RSPS register, criminal record) dated before",
-        "brak sprawdzenia w RSPS lub informacji z KRK sprzed rozpoczęcia (ochrona małoletnich)"),
+        "H1", "lacks the child-protection checks (RSPS register, criminal record) dated before "
+              "the visit",
+        "brak sprawdzenia w RSPS lub informacji z KRK sprzed dnia wizyty (ochrona małoletnich)"),
     Reason.NO_AGREEMENT: ("H2", "has no agreement with the CUS",
                           "brak porozumienia z CUS"),
     Reason.AGREEMENT_CATEGORY: ("H2", "the agreement does not cover this kind of help",
@@ -107,10 +111,10 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
         "H2", "service over 30 days needs a written agreement",
         "świadczenie dłuższe niż 30 dni wymaga porozumienia na piśmie"),
     Reason.ACCIDENT_INSURANCE: (
-        "H3", "no accident insurance (NNW) valid on the date",
-        "brak ubezpieczenia NNW ważnego w tym dniu"),
-    Reason.SAFETY_BRIEFING: ("H5", "no health-and-safety briefing before the start",
-                             "brak informacji o BHP przed rozpoczęciem"),
+        "H3", "no accident insurance (NNW) valid over the whole service (up to 30 days)",
+        "brak ubezpieczenia NNW ważnego przez cały okres świadczenia (do 30 dni)"),
+    Reason.SAFETY_BRIEFING: ("H5", "no health-and-safety briefing dated before the visit",
+                             "brak informacji o BHP sprzed dnia wizyty"),
     Reason.MINOR_CONSENT: ("H6", "a minor helper without guardian consent",
                            "niepełnoletni bez zgody opiekuna"),
     Reason.MINOR_PERSONAL_CARE: ("H6", "a minor may not do personal care alone",
@@ -136,6 +140,9 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
                      "za daleko (dojazd przekracza limit wolontariusza)"),
     Reason.ABSENT: ("H4", "absent on the date", "nieobecny w tym dniu"),
     Reason.NO_COMMON_TIME: ("H4", "no common time window", "brak wspólnego okna czasowego"),
+    Reason.FORMAL_CLASH: (
+        "formal", "every common time clashes with the resident's formal service visits",
+        "każdy wspólny termin koliduje z wizytami usługi formalnej u tej osoby"),
     Reason.BUSY: ("H4", "busy at every fitting time (other visits, travel, resident's schedule)",
                   "zajęty w każdym pasującym czasie (inne wizyty, dojazd, plan osoby)"),
     Reason.HOURS_CAP: ("H4", "weekly hours already used up",

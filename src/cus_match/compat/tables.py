@@ -43,7 +43,10 @@ from cus_match.clock import local_to_minutes
 from cus_match.model import CredentialKind, HelperKind, Need, Resident, TravelMode
 from cus_match.model.eligibility import (
     LONG_SERVICE_DAYS,
+    matchable,
     needs_child_protection,
+    oral_window,
+    prior_dates,
     required_qualifications,
 )
 from cus_match.model.instance import Instance
@@ -67,14 +70,17 @@ _NO_WINDOW = 1 << 60
 
 # The dated checks of eligibility.dated_reasons, one bit each. Credentials take two bits (first
 # aid, fitness declaration) for one reason, because the category decides which of them applies.
-_CP, _AG_DATES, _NNW, _BHP, _NEIGHBOUR, _FIRST_AID, _FITNESS, _ABSENT = (1 << k for k in range(8))
+(_CP, _AG_DATES, _NNW, _BHP, _NEIGHBOUR, _FIRST_AID, _FITNESS, _ABSENT,
+ _NOT_WRITTEN) = (1 << k for k in range(9))
+_NBITS = 9
 _DATED: tuple[tuple[int, Reason], ...] = (
     (_CP, Reason.CHILD_PROTECTION), (_AG_DATES, Reason.AGREEMENT_DATES),
     (_NNW, Reason.ACCIDENT_INSURANCE), (_BHP, Reason.SAFETY_BRIEFING),
     (_NEIGHBOUR, Reason.NEIGHBOUR_RULES), (_FIRST_AID | _FITNESS, Reason.CREDENTIAL),
-    (_ABSENT, Reason.ABSENT),
+    (_ABSENT, Reason.ABSENT), (_NOT_WRITTEN, Reason.AGREEMENT_NOT_WRITTEN),
 )
-_ALWAYS = _AG_DATES | _NNW | _BHP | _NEIGHBOUR | _ABSENT  # checks every need makes
+# Checks every need makes.
+_ALWAYS = _AG_DATES | _NNW | _BHP | _NEIGHBOUR | _ABSENT | _NOT_WRITTEN
 
 _REASONS = tuple(Reason)
 _CODE = {r: k for k, r in enumerate(_REASONS)}
@@ -84,9 +90,9 @@ def _dated_lookup() -> tuple[np.ndarray, np.ndarray]:
     # For each byte of failed dated checks: which reasons it stands for (no reason at all
     # leaves "no common time", the one thing still missing), and the reason when it is the only
     # one.
-    has = np.zeros((256, len(_DATED) + 1), dtype=np.int64)
-    single = np.full(256, -1, dtype=np.int16)
-    for f in range(256):
+    has = np.zeros((1 << _NBITS, len(_DATED) + 1), dtype=np.int64)
+    single = np.full(1 << _NBITS, -1, dtype=np.int16)
+    for f in range(1 << _NBITS):
         rs = [r for bits, r in _DATED if f & bits]
         has[f, :-1] = [bool(f & bits) for bits, _ in _DATED]
         has[f, -1] = not rs
@@ -151,14 +157,10 @@ class HelperTables:
 
         ags = [h.agreement for h in hs]
         self.has_agreement = flag(a is not None for a in ags)
-        self.not_written = flag(
-            a is not None and (a.days is None or a.days > LONG_SERVICE_DAYS) and not a.written
-            for a in ags)
         self.minor = flag(h.is_minor for h in hs)
         self.no_consent = self.minor & ~flag(h.guardian_consent for h in hs)
         self.neighbour = flag(h.kind is HelperKind.NEIGHBOUR_SERVICE for h in hs)
         self.any_without_agreement = not self.has_agreement.all()
-        self.any_not_written = bool(self.not_written.any())
         self.any_minor = bool(self.minor.any())
         self.any_neighbour = bool(self.neighbour.any())
         self.family: dict[str, list[int]] = defaultdict(list)
@@ -249,36 +251,57 @@ class HelperTables:
     # Dated checks --------------------------------------------------------------------------
     def _dated_flags(self, days: int) -> np.ndarray:
         """Failed dated checks per (period day, helper), as bits."""
+        inst = self.inst
         hs = self.helpers
         cr = [h.credentials for h in hs]
         day = np.arange(days, dtype=np.int64)[:, None] + self.day0.toordinal()
+        # Checks made "before the start" (H1, H5): strictly before the day unless the policy
+        # accepts the day itself (eligibility.checked_before).
+        shift = 0 if inst.policy.checks_on_visit_day else 1
 
         def before(xs: Iterable[date | None]) -> np.ndarray:  # "on or before the day"
             return _ordinals(xs, _NEVER_BEFORE)[None, :] <= day
+
+        def checked(xs: Iterable[date | None]) -> np.ndarray:
+            return _ordinals(xs, _NEVER_BEFORE)[None, :] <= day - shift
 
         def after(xs: Iterable[date | None]) -> np.ndarray:  # "on or after the day"
             return _ordinals(xs, _NEVER_AFTER)[None, :] >= day
 
         abroad = np.array([c.lived_abroad_recently for c in cr], dtype=bool)
-        child_ok = (before(c.rsps_checked_on for c in cr) & before(c.krk_presented_on for c in cr)
-                    & (~abroad | before(c.foreign_record_on for c in cr)))
+        child_ok = (checked(c.rsps_checked_on for c in cr)
+                    & checked(c.krk_presented_on for c in cr)
+                    & (~abroad | checked(c.foreign_record_on for c in cr)))
         ags = [h.agreement for h in hs]
         valid_from = _ordinals((None if a is None else a.valid_from for a in ags), _NEVER_BEFORE)
         valid_to = _ordinals((None if a is None else a.valid_to for a in ags), _NEVER_BEFORE)
         covers = (valid_from <= day) & (day <= valid_to)
-        short = np.array([a is not None and a.days is not None and a.days <= LONG_SERVICE_DAYS
-                          for a in ags], dtype=bool)
-        insured = after(c.nnw_valid_to for c in cr) & (
-            _ordinals((c.nnw_valid_from for c in cr), _NEVER_AFTER) <= day)
+        # The span of service (H2, H3): oral agreements serve within a 30-day window; the
+        # insurance covers the earlier service and the day, unless these alone exceed 30 days.
+        windows = [oral_window(inst, h) for h in hs]
+        oral = np.array([w is not None for w in windows], dtype=bool)
+        w_lo = _ordinals((None if w is None else w[0] for w in windows), _NEVER_AFTER)
+        w_hi = _ordinals((None if w is None else w[1] for w in windows), _NEVER_BEFORE)
+        in_window = (w_lo <= day) & (day <= w_hi)
+        prior = [prior_dates(inst, h) for h in hs]
+        has_prior = np.array([bool(p) for p in prior], dtype=bool)
+        p_lo = _ordinals((p[0] if p else None for p in prior), _NEVER_BEFORE)
+        p_hi = _ordinals((p[-1] if p else None for p in prior), _NEVER_AFTER)
+        lo = np.minimum(day, p_lo)
+        hi = np.maximum(day, p_hi)
+        exempt = has_prior & (hi - lo + 1 > LONG_SERVICE_DAYS)
+        insured = (_ordinals((c.nnw_valid_to for c in cr), _NEVER_AFTER)[None, :] >= hi) & (
+            _ordinals((c.nnw_valid_from for c in cr), _NEVER_AFTER)[None, :] <= lo)
         first_aid = after(c.first_aid_valid_to for c in cr)
         fitness = before(c.fitness_declared_on for c in cr)
         accepted = before(c.organiser_accepted_on for c in cr)
         nb = self.neighbour
-        flags = np.zeros((days, self.n), dtype=np.uint8)
+        flags = np.zeros((days, self.n), dtype=np.uint16)
         flags[~child_ok] |= _CP
         flags[self.has_agreement & ~covers] |= _AG_DATES
-        flags[short & ~nb & ~insured] |= _NNW
-        flags[~before(c.bhp_briefed_on for c in cr)] |= _BHP
+        flags[oral & ~in_window] |= _NOT_WRITTEN
+        flags[self.has_agreement & ~nb & ~exempt & ~insured] |= _NNW
+        flags[~checked(c.bhp_briefed_on for c in cr)] |= _BHP
         flags[nb & ~(first_aid & fitness & accepted)] |= _NEIGHBOUR
         flags[~first_aid] |= _FIRST_AID
         flags[~fitness] |= _FITNESS
@@ -305,7 +328,7 @@ class HelperTables:
         exempt = self.among(family)[idx] if family else None
         if exempt is None or not exempt.any():
             return base | _CP
-        return np.where(exempt, base, base | _CP).astype(np.uint8)
+        return np.where(exempt, base, base | _CP).astype(np.uint16)
 
     def minutes(self, day: date, at: time) -> int:
         """``local_to_minutes`` in the policy's time zone, each (date, time) converted once."""
@@ -429,8 +452,6 @@ class HelperTables:
             agreed = self.column("agreement", category)
             if not agreed.all():
                 got.append((Reason.AGREEMENT_CATEGORY, self.has_agreement & ~agreed))
-            if self.any_not_written:
-                got.append((Reason.AGREEMENT_NOT_WRITTEN, self.not_written))
             self._categories[category] = got
         return got
 
@@ -445,7 +466,9 @@ class HelperTables:
             for hid in res.accepted_neighbours:
                 k = self.pos.get(hid)
                 if (k is not None and out[k] and not self.minor[k] and k not in family
-                        and walk[self.home[k], p] <= limit):
+                        and walk[self.home[k], p] <= limit
+                        and (res.household is None
+                             or self.helpers[k].household != res.household)):
                     out[k] = False
         return out
 
@@ -454,7 +477,8 @@ class HelperTables:
         if self.inst.category(need.category).professional_only:
             return Reason.PROFESSIONAL_ONLY
         quals = required_qualifications(self.inst, need)
-        if quals and not self.has_all("qualifications", quals).any():
+        if quals and not any(matchable(self.inst, self.helpers[k], need)
+                             for k in np.flatnonzero(self.has_all("qualifications", quals))):
             return Reason.NO_QUALIFIED_HELPER
         return None
 
@@ -553,7 +577,8 @@ class NeedExclusions:
             single[self.ok_pos] = _DATED_SINGLE[flags]
         if len(live):
             for reason, c in zip(_DATED_REASONS,
-                                 (np.bincount(live, minlength=256) @ _DATED_HAS).tolist(),
+                                 (np.bincount(live, minlength=1 << _NBITS)
+                                  @ _DATED_HAS).tolist(),
                                  strict=True):
                 if c:
                     counts[reason] += c

@@ -16,7 +16,9 @@ import enum
 from datetime import date, datetime, time
 from typing import Any, get_origin
 
+import attrs
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from cus_match.clock import format_time
 
@@ -56,6 +58,20 @@ def _make_converter() -> cattrs.Converter:
 
     c.register_unstructure_hook_func(_origin_is(frozenset, set), _set)
     c.register_unstructure_hook_func(_origin_is(dict), _dict)
+
+    # Fields added after documents were published (metadata ``omit_if_default``) are written
+    # only when set, so older documents and the library's digests keep their bytes.
+    def _omits(cls: Any) -> bool:
+        return attrs.has(cls) and any(f.metadata.get("omit_if_default")
+                                      for f in attrs.fields(cls))
+
+    def _omitting(cls: Any) -> Any:
+        overrides: dict[str, Any] = {
+            f.name: override(omit_if_default=True)
+            for f in attrs.fields(cls) if f.metadata.get("omit_if_default")}
+        return make_dict_unstructure_fn(cls, c, **overrides)
+
+    c.register_unstructure_hook_factory(_omits, _omitting)
     return c
 
 

@@ -8,7 +8,13 @@ from cus_match.clock import Weekday
 from cus_match.model.helpers import Agreement, Credentials, Helper, HelperKind
 from cus_match.model.needs import Ipus, Need, Recurrence, RecurrenceKind
 from cus_match.model.places import Place, PlaceKind, TravelEdge, TravelMode, TravelSettings
-from cus_match.model.policy import DEFAULT_CATEGORIES, Category, CredentialKind, Policy
+from cus_match.model.policy import (
+    DEFAULT_CATEGORIES,
+    Category,
+    CredentialKind,
+    Policy,
+    PriorService,
+)
 from cus_match.model.residents import Resident
 from cus_match.model.services import FormalService
 from cus_match.model.time_windows import DateRange, TimeWindow, WeeklyWindow
@@ -28,6 +34,7 @@ __all__ = [
     "Place",
     "PlaceKind",
     "Policy",
+    "PriorService",
     "Recurrence",
     "RecurrenceKind",
     "Resident",

@@ -18,18 +18,101 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 from cus_match.model import CredentialKind, Helper, HelperKind, Need, TravelMode
 from cus_match.model.instance import Instance
+from cus_match.model.occurrences import need_dates
 from cus_match.reasons import Reason
 
-__all__ = ["LONG_SERVICE_DAYS", "date_reasons", "needs_child_protection", "outside_ipus",
-           "pair_ok", "pair_reasons", "referral_reason", "travel_for"]
+__all__ = ["LONG_SERVICE_DAYS", "checked_before", "date_reasons", "matchable",
+           "needs_child_protection", "oral_window", "outside_ipus", "pair_ok", "pair_reasons",
+           "prior_dates", "referral_reason", "travel_for"]
 
-#: Service longer than this needs a written agreement; up to it, accident insurance (volunteering
-#: act, arts. 44 and 46).
+#: Service longer than this many days needs a written agreement; service of at most this many
+#: days needs accident insurance (NNW) over it (volunteering act, arts. 44 and 46).
 LONG_SERVICE_DAYS = 30
+
+
+def checked_before(inst: Instance, value: date | None, day: date) -> bool:
+    """Whether a child-protection check or BHP briefing dated ``value`` counts for ``day``.
+
+    Strictly before ``day``, unless the policy accepts the visit's own date
+    (:attr:`~cus_match.model.policy.Policy.checks_on_visit_day`).
+
+    >>> from cus_match.generate import generate
+    >>> inst = generate("tiny", seed=1)
+    >>> checked_before(inst, date(2026, 3, 24), date(2026, 3, 24))
+    False
+    >>> checked_before(inst, date(2026, 3, 23), date(2026, 3, 24))
+    True
+    """
+    if value is None:
+        return False
+    return value <= day if inst.policy.checks_on_visit_day else value < day
+
+
+def prior_dates(inst: Instance, helper: Helper) -> tuple[date, ...]:
+    """The helper's dates of approved earlier service under their current agreement, sorted.
+
+    Dates of :attr:`Policy.prior_service <cus_match.model.policy.Policy.prior_service>` that the
+    agreement covers (service under an earlier agreement is another service).
+    """
+    ag = helper.agreement
+    if ag is None:
+        return ()
+    return tuple(d for d in inst.policy.prior_dates(helper.id) if ag.covers(d))
+
+
+def oral_window(inst: Instance, helper: Helper) -> tuple[date, date] | None:
+    """The dates an agreement not in writing lets the helper serve on; ``None``: no limit.
+
+    Service over 30 days needs a written agreement (art. 44), measured from the first day of
+    service to the last. The service starts on the first approved earlier date
+    (:func:`prior_dates`) or, without one, on the first date of the period the agreement
+    covers; the window is the 30 days from there. Empty (end before start) when the earlier
+    service alone already spans more. ``None`` for a written agreement or none at all.
+    """
+    ag = helper.agreement
+    if ag is None or ag.written:
+        return None
+    prior = prior_dates(inst, helper)
+    first = max(inst.policy.period.start, ag.valid_from)
+    if prior:
+        first = min(first, prior[0])
+    last = first + timedelta(days=LONG_SERVICE_DAYS - 1)
+    if prior and prior[-1] > last:
+        return first, first - timedelta(days=1)
+    return first, last
+
+
+def _insurance_ok(inst: Instance, helper: Helper, day: date) -> bool:
+    """H3 on ``day``: NNW valid that day and over the earlier service, unless exempt.
+
+    The insurance is required for service of at most 30 days: a visit on ``day`` is exempt only
+    when the earlier service and ``day`` alone already span more than 30 days (then the whole
+    service does, whatever the rest of the plan).
+    """
+    cr = helper.credentials
+    prior = prior_dates(inst, helper)
+    if prior and (max(day, prior[-1]) - min(day, prior[0])).days + 1 > LONG_SERVICE_DAYS:
+        return True
+    lo = min(day, prior[0]) if prior else day
+    hi = max(day, prior[-1]) if prior else day
+    return (cr.nnw_valid_to is not None and cr.nnw_valid_to >= hi
+            and (cr.nnw_valid_from is None or cr.nnw_valid_from <= lo))
+
+
+def matchable(inst: Instance, helper: Helper, need: Need) -> bool:
+    """Whether the helper could take some occurrence of ``need`` at all, qualifications aside.
+
+    Used for referrals (H9): an agreement that covers the need's category and some date of the
+    need in the period on which the helper is not absent.
+    """
+    ag = helper.agreement
+    if ag is None or need.category not in ag.categories:
+        return False
+    return any(ag.covers(d) and not helper.is_absent(d) for d in need_dates(inst, need))
 
 
 def needs_child_protection(inst: Instance, need: Need) -> bool:
@@ -49,7 +132,8 @@ def referral_reason(inst: Instance, need: Need) -> Reason | None:
     if inst.category(need.category).professional_only:
         return Reason.PROFESSIONAL_ONLY
     quals = required_qualifications(inst, need)
-    if quals and not any(quals <= h.qualifications for h in inst.helpers):
+    if quals and not any(quals <= h.qualifications and matchable(inst, h, need)
+                         for h in inst.helpers):
         return Reason.NO_QUALIFIED_HELPER
     return None
 
@@ -73,7 +157,6 @@ def pair_ok(inst: Instance, helper: Helper, need: Need) -> bool:
 
 # Enum attribute access is slow in Python 3.11; these run millions of times.
 _R_AGREEMENT_CATEGORY = Reason.AGREEMENT_CATEGORY
-_R_AGREEMENT_NOT_WRITTEN = Reason.AGREEMENT_NOT_WRITTEN
 _R_HELPER_VETO = Reason.HELPER_VETO
 _R_LANGUAGE = Reason.LANGUAGE
 _R_MINOR_CONSENT = Reason.MINOR_CONSENT
@@ -95,8 +178,6 @@ def _pair_failures(inst: Instance, helper: Helper, need: Need) -> Iterator[Reaso
     else:
         if need.category not in ag.categories:
             yield _R_AGREEMENT_CATEGORY
-        if (ag.days is None or ag.days > LONG_SERVICE_DAYS) and not ag.written:
-            yield _R_AGREEMENT_NOT_WRITTEN
     res = inst.resident(need.resident) if need.resident is not None else None
     if res is not None and helper.id in res.vetoes:
         yield _R_RESIDENT_VETO
@@ -131,7 +212,10 @@ def _pair_failures(inst: Instance, helper: Helper, need: Need) -> Iterator[Reaso
 def _neighbour_static_ok(inst: Instance, helper: Helper, need: Need) -> bool:
     if need.resident is None or helper.is_minor or need.resident in helper.family_of:
         return False
-    if helper.id not in inst.resident(need.resident).accepted_neighbours:
+    res = inst.resident(need.resident)
+    if helper.id not in res.accepted_neighbours:
+        return False
+    if helper.household is not None and helper.household == res.household:
         return False
     walk = inst.travel.minutes(helper.home, inst.need_place(need), TravelMode.WALK)
     return walk is not None and walk <= inst.policy.neighbour_max_walk_minutes
@@ -155,32 +239,34 @@ def date_profile(inst: Instance, helper: Helper, need: Need) -> tuple[bool, froz
 
 
 def date_reasons(inst: Instance, helper: Helper, need: Need, day: date) -> list[Reason]:
-    """Reasons tied to ``day`` (dated checks, agreement dates, absences)."""
+    """Reasons tied to ``day`` (dated checks, agreement dates and span, absences)."""
     cp, creds = date_profile(inst, helper, need)
-    return dated_reasons(helper, cp, creds, day)
+    return dated_reasons(inst, helper, cp, creds, day)
 
 
-def dated_reasons(helper: Helper, child_checks: bool, creds: frozenset[str],
+def dated_reasons(inst: Instance, helper: Helper, child_checks: bool, creds: frozenset[str],
                   day: date) -> list[Reason]:
     """:func:`date_reasons` from a precomputed :func:`date_profile`."""
     out: list[Reason] = []
     cr = helper.credentials
     if child_checks:
-        ok = _on_or_before(cr.rsps_checked_on, day) and _on_or_before(cr.krk_presented_on, day)
+        ok = (checked_before(inst, cr.rsps_checked_on, day)
+              and checked_before(inst, cr.krk_presented_on, day))
         if ok and cr.lived_abroad_recently:
-            ok = _on_or_before(cr.foreign_record_on, day)
+            ok = checked_before(inst, cr.foreign_record_on, day)
         if not ok:
             out.append(Reason.CHILD_PROTECTION)
     ag = helper.agreement
     if ag is not None:
         if not ag.covers(day):
             out.append(Reason.AGREEMENT_DATES)
-        short = ag.days is not None and ag.days <= LONG_SERVICE_DAYS
-        if short and helper.kind is not HelperKind.NEIGHBOUR_SERVICE and not (
-                _on_or_after(cr.nnw_valid_to, day)
-                and (cr.nnw_valid_from is None or cr.nnw_valid_from <= day)):
+        window = oral_window(inst, helper)
+        if window is not None and not window[0] <= day <= window[1]:
+            out.append(Reason.AGREEMENT_NOT_WRITTEN)
+        if helper.kind is not HelperKind.NEIGHBOUR_SERVICE and not _insurance_ok(inst, helper,
+                                                                                 day):
             out.append(Reason.ACCIDENT_INSURANCE)
-    if not _on_or_before(cr.bhp_briefed_on, day):
+    if not checked_before(inst, cr.bhp_briefed_on, day):
         out.append(Reason.SAFETY_BRIEFING)
     if helper.kind is HelperKind.NEIGHBOUR_SERVICE and not (
             _on_or_after(cr.first_aid_valid_to, day)

@@ -29,6 +29,7 @@ from cus_match.model.validators import (
     check_id,
     check_ids,
     check_non_negative,
+    check_opt_id,
     check_positive,
     to_date,
     to_float,
@@ -184,6 +185,10 @@ class Helper:
         Residents the helper refuses (H8).
     vetoes_categories : set of str
         Categories the helper refuses (H8).
+    household : str, optional
+        Id of the household the helper lives in: a resident with the same ``household`` shares
+        it. A neighbour-service provider may not serve someone of their own household (social
+        assistance act, art. 50: the service is for a person outside the provider's household).
     """
 
     id: str = field(validator=check_id)
@@ -211,6 +216,8 @@ class Helper:
                                              validator=check_ids)
     vetoes_categories: frozenset[str] = field(factory=frozenset, converter=to_frozenset,
                                               validator=check_ids)
+    household: str | None = field(default=None, validator=check_opt_id,
+                                  metadata={"omit_if_default": True})
 
     @property
     def effective_weekly_minutes(self) -> int:

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import enum
+from datetime import date
 from functools import cache
 from zoneinfo import ZoneInfoNotFoundError, available_timezones
 
@@ -24,6 +25,7 @@ from cus_match.model.time_windows import DateRange
 from cus_match.model.validators import (
     check_id,
     check_positive,
+    to_date,
     to_float,
     to_frozenset,
     to_opt_float,
@@ -31,7 +33,13 @@ from cus_match.model.validators import (
 )
 from cus_match.problem_texts import ProblemCode
 
-__all__ = ["DEFAULT_CATEGORIES", "Category", "CredentialKind", "Policy"]
+__all__ = ["DEFAULT_CATEGORIES", "OMIT_IF_DEFAULT", "Category", "CredentialKind", "Policy",
+           "PriorService"]
+
+#: Field metadata: the JSON writer leaves the field out while it holds its default, so
+#: documents (and the library's published digests) written before the field existed keep
+#: their bytes.
+OMIT_IF_DEFAULT = {"omit_if_default": True}
 
 
 class CredentialKind(enum.StrEnum):
@@ -124,6 +132,34 @@ def _check_tz(_i: object, _a: object, value: str) -> None:
         raise FieldValueError(ProblemCode.UNKNOWN_TIMEZONE, value=repr(value))
 
 
+def _dates(value: object) -> tuple[date, ...]:
+    return tuple(sorted({to_date(d) for d in to_tuple(value)}))  # type: ignore[arg-type]
+
+
+@frozen
+class PriorService:
+    """The dates a helper already served on in earlier, approved planning rounds.
+
+    What the span of service (volunteering act, arts. 44 and 46) needs from the history store
+    (:mod:`cus_match.store.history`): only the dates, not what was done or for whom.
+
+    Parameters
+    ----------
+    helper : str
+        The helper's id (a helper no longer in the instance is simply not looked up).
+    dates : sequence of date
+        Dates of approved visits; stored sorted, without repeats.
+
+    Examples
+    --------
+    >>> PriorService("h1", ["2026-03-10", "2026-03-03", "2026-03-10"]).dates
+    (datetime.date(2026, 3, 3), datetime.date(2026, 3, 10))
+    """
+
+    helper: str = field(validator=check_id)
+    dates: tuple[date, ...] = field(factory=tuple, converter=_dates)
+
+
 @frozen
 class Policy:
     """Local rules of the CUS for one planning round.
@@ -144,6 +180,17 @@ class Policy:
         Granularity of proposed start times.
     travel : TravelSettings
         How travel minutes are computed.
+    checks_on_visit_day : bool
+        Whether a child-protection check (RSPS, KRK, foreign record, H1) or a health-and-safety
+        briefing (H5) dated on the visit's own date is accepted. Default no: the acts require
+        them *before* the helper is admitted to the work ("przed dopuszczeniem", child-protection
+        act art. 21), and a date alone cannot show that a check made that day came before the
+        visit, so by default they must be dated strictly before the visit's date.
+    prior_service : sequence of PriorService
+        Dates each helper already served on in approved earlier rounds (the history store).
+        With them the span of service of the volunteering act (arts. 44 and 46: a written
+        agreement beyond 30 days, accident insurance up to 30 days) starts at the first of them
+        under the helper's current agreement; without them, in this plan. Default none.
     """
 
     period: DateRange
@@ -154,6 +201,20 @@ class Policy:
     minors_solo_personal_care: bool = False
     time_step_minutes: int = field(default=15, validator=check_positive)
     travel: TravelSettings = field(factory=TravelSettings)
+    checks_on_visit_day: bool = field(default=False, metadata=OMIT_IF_DEFAULT)
+    prior_service: tuple[PriorService, ...] = field(factory=tuple, converter=to_tuple,
+                                                    metadata=OMIT_IF_DEFAULT)
+
+    def prior_dates(self, helper_id: str) -> tuple[date, ...]:
+        """The dates of :attr:`prior_service` for ``helper_id``, sorted (empty: none).
+
+        >>> p = Policy(period=DateRange("2026-03-23", "2026-04-05"),
+        ...            prior_service=[PriorService("h1", ["2026-03-03"])])
+        >>> p.prior_dates("h1"), p.prior_dates("h2")
+        ((datetime.date(2026, 3, 3),), ())
+        """
+        got = {d for ps in self.prior_service if ps.helper == helper_id for d in ps.dates}
+        return tuple(sorted(got))
 
     def category(self, category_id: str) -> Category:
         """The category with id ``category_id`` (``KeyError`` if unknown)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
-from cus_match.model.validators import check_id, check_ids, to_frozenset
+from cus_match.model.validators import check_id, check_ids, check_opt_id, to_frozenset
 
 __all__ = ["Resident"]
 
@@ -36,6 +36,9 @@ class Resident:
         Helpers who helped before; the matcher prefers them (continuity).
     accepted_neighbours : set of str
         Neighbour-service providers the resident accepted (H7).
+    household : str, optional
+        Id of the resident's household; a helper with the same ``household`` shares it (and may
+        not serve the resident as a neighbour-service provider, H7).
     """
 
     id: str = field(validator=check_id)
@@ -46,3 +49,5 @@ class Resident:
                                              validator=check_ids)
     accepted_neighbours: frozenset[str] = field(factory=frozenset, converter=to_frozenset,
                                                 validator=check_ids)
+    household: str | None = field(default=None, validator=check_opt_id,
+                                  metadata={"omit_if_default": True})

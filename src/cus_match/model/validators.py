@@ -51,6 +51,12 @@ def check_id(_inst: Any, attribute: Any, value: str) -> None:
         raise FieldValueError(ProblemCode.INVALID_ID, value=repr(value))
 
 
+def check_opt_id(inst: Any, attribute: Any, value: str | None) -> None:
+    """A valid id, or ``None`` (the field is optional)."""
+    if value is not None:
+        check_id(inst, attribute, value)
+
+
 def check_ids(inst: Any, attribute: Any, value: Iterable[str]) -> None:
     """Every element is a valid id."""
     for v in value:

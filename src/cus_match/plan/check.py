@@ -218,6 +218,16 @@ def _not_on_or_before(name: str, value: date | None, day: date) -> str | None:
     return None
 
 
+def _not_checked_before(name: str, value: date | None, day: date, same_day: bool) -> str | None:
+    """A problem text unless ``value`` is set and before ``day`` (or on it, when ``same_day``)."""
+    if value is None:
+        return f"{name} is missing"
+    if value > day or (value == day and not same_day):
+        return (f"{name} {value} is not before {day} (the policy does not accept a check "
+                "dated on the visit's date)" if value == day else f"{name} {value} is after {day}")
+    return None
+
+
 def _not_on_or_after(name: str, value: date | None, day: date) -> str | None:
     """A problem text unless ``value`` is set and ``>= day``."""
     if value is None:
@@ -291,9 +301,16 @@ class _Checker:
             quals = n.required_qualifications | c.required_qualifications
             if c.professional_only:
                 out[n.id] = Reason.PROFESSIONAL_ONLY
-            elif quals and not any(quals <= h.qualifications for h in self.inst.helpers):
+            elif quals and not any(quals <= h.qualifications and self._matchable(h, n)
+                                   for h in self.inst.helpers):
                 out[n.id] = Reason.NO_QUALIFIED_HELPER
         return out
+
+    def _matchable(self, h: Helper, n: Need) -> bool:
+        """Constraint 23: an agreement for the category on a date of the need, not absent."""
+        ag = h.agreement
+        return ag is not None and n.category in ag.categories and any(
+            ag.covers(d) and not h.is_absent(d) for d in self.occ[n.id])
 
     def covering_services(self, need: Need, day: date) -> list[str]:
         """Constraint 22: ids of the formal services that cover occurrence ``(need, day)``."""
@@ -323,6 +340,7 @@ class _Checker:
                 self._per_assignment(v, v.helper)
         self._occurrence_groups(visits)
         self._helper_schedules(visits)
+        self._service_spans(visits)
         self._resident_schedules(visits)
         self._pus_limits(visits)
         self._referrals()
@@ -373,16 +391,18 @@ class _Checker:
         # 2. H1: child protection, unless the helper is family of the resident.
         with_minors = (n.involves_minors or c.involves_minors
                        or CredentialKind.CHILD_PROTECTION in c.requires_credentials)
+        same_day = self.inst.policy.checks_on_visit_day
         if with_minors and not (r is not None and r.id in h.family_of):
             flag(Reason.CHILD_PROTECTION, [
-                _not_on_or_before("rsps_checked_on", cr.rsps_checked_on, d),
-                _not_on_or_before("krk_presented_on", cr.krk_presented_on, d),
-                _not_on_or_before("foreign_record_on (lived abroad recently)",
-                                  cr.foreign_record_on, d)
+                _not_checked_before("rsps_checked_on", cr.rsps_checked_on, d, same_day),
+                _not_checked_before("krk_presented_on", cr.krk_presented_on, d, same_day),
+                _not_checked_before("foreign_record_on (lived abroad recently)",
+                                    cr.foreign_record_on, d, same_day)
                 if cr.lived_abroad_recently else None,
             ])
 
-        # 3. H2: the agreement; 4. H3: accident insurance for short agreements.
+        # 3. H2: the agreement (its form and 4. H3, the insurance, are measured on the span of
+        # service: _service_spans).
         ag = h.agreement
         if ag is None:
             flag(Reason.NO_AGREEMENT, f"helper {h.id} has no agreement")
@@ -393,19 +413,10 @@ class _Checker:
             if not ag.covers(d):
                 flag(Reason.AGREEMENT_DATES,
                      f"the agreement runs {ag.valid_from}..{ag.valid_to or 'open'}")
-            days = ag.days
-            if (days is None or days > 30) and not ag.written:
-                length = "open-ended" if days is None else f"{days} days long"
-                flag(Reason.AGREEMENT_NOT_WRITTEN, f"the agreement is {length} but not written")
-            if h.kind is not HelperKind.NEIGHBOUR_SERVICE and days is not None and days <= 30:
-                flag(Reason.ACCIDENT_INSURANCE, [
-                    _not_on_or_after("nnw_valid_to", cr.nnw_valid_to, d),
-                    None if cr.nnw_valid_from is None
-                    else _not_on_or_before("nnw_valid_from", cr.nnw_valid_from, d),
-                ])
 
         # 5. H5: health-and-safety briefing.
-        flag(Reason.SAFETY_BRIEFING, [_not_on_or_before("bhp_briefed_on", cr.bhp_briefed_on, d)])
+        flag(Reason.SAFETY_BRIEFING, [
+            _not_checked_before("bhp_briefed_on", cr.bhp_briefed_on, d, same_day)])
 
         # 6. H6: a minor needs guardian consent (personal care alone: see the groups).
         if h.is_minor and not h.guardian_consent:
@@ -487,6 +498,8 @@ class _Checker:
             problems.append(f"helper {h.id} is a minor")
         if r is not None and r.id in h.family_of:
             problems.append(f"helper {h.id} is family of resident {r.id}")
+        if r is not None and h.household is not None and h.household == r.household:
+            problems.append(f"helper {h.id} shares household {h.household} with resident {r.id}")
         walk = self.inst.travel.minutes(h.home, v.place, TravelMode.WALK)
         limit = self.inst.policy.neighbour_max_walk_minutes
         if walk is None:
@@ -630,6 +643,43 @@ class _Checker:
                          f"week {year}-W{week:02d}, more than the cap of {cap}",
                          None, h.id, date.fromisocalendar(year, week, 1))
 
+    # Constraints 3 and 4 (H2, H3): the span of service --------------------------------------------
+    def _service_spans(self, visits: list[_Visit]) -> None:
+        """Written agreement beyond 30 days of service; NNW over a service of up to 30 days.
+
+        The span runs from the first to the last date of service under the helper's agreement:
+        this plan's visits and the policy's ``prior_service`` dates the agreement covers.
+        """
+        dates: dict[str, set[date]] = defaultdict(set)
+        first: dict[str, _Visit] = {}
+        for v in sorted(visits, key=lambda v: (v.a.date, v.start, v.need.id)):
+            if v.helper is not None and v.helper.agreement is not None:
+                dates[v.helper.id].add(v.a.date)
+                first.setdefault(v.helper.id, v)
+        for ps in self.inst.policy.prior_service:
+            h = self.helpers.get(ps.helper)
+            if h is not None and h.agreement is not None and ps.helper in dates:
+                dates[ps.helper].update(d for d in ps.dates if h.agreement.covers(d))
+        for hid, ds in sorted(dates.items()):
+            h, v = self.helpers[hid], first[hid]
+            ag = h.agreement
+            assert ag is not None
+            lo, hi = min(ds), max(ds)
+            days = (hi - lo).days + 1
+            if days > 30:
+                if not ag.written:
+                    self._flag(v, h, Reason.AGREEMENT_NOT_WRITTEN,
+                               f"service runs {lo}..{hi} ({days} days, over 30) under an "
+                               "agreement not in writing")
+            elif h.kind is not HelperKind.NEIGHBOUR_SERVICE:
+                cr = h.credentials
+                self._flag(v, h, Reason.ACCIDENT_INSURANCE, [
+                    _not_on_or_after(f"nnw_valid_to (service {lo}..{hi}, {days} days)",
+                                     cr.nnw_valid_to, hi),
+                    None if cr.nnw_valid_from is None
+                    else _not_on_or_before(f"nnw_valid_from (service {lo}..{hi})",
+                                           cr.nnw_valid_from, lo)])
+
     # Constraint 18: each resident's day -----------------------------------------------------------
     def _resident_schedules(self, visits: list[_Visit]) -> None:
         by_resident: dict[str, set[tuple[float, float, str, date]]] = defaultdict(set)
@@ -655,7 +705,7 @@ class _Checker:
                 continue
             for w in f.schedule:
                 if w.day is wd and self.at(d, w.start) < e and s < self.at(d, w.end):
-                    self.add(Reason.BUSY, f"resident {rid}: the visit of need {nid} on {d} "
+                    self.add(Reason.FORMAL_CLASH, f"resident {rid}: the visit of need {nid} on {d} "
                              f"overlaps formal service {f.id} ({wd.value} {_window_text(w)})",
                              nid, None, d)
 

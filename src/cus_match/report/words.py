@@ -351,14 +351,16 @@ NOUNS: dict[str, dict[str, tuple[str, ...]]] = {
            "helper": ("osoba pomagająca", "osoby pomagające", "osób pomagających")},
 }
 
-_PRACTICAL_CONSTRAINTS = ("subsidiarity", "quality", "travel", "supply", "re-planning")
+_PRACTICAL_CONSTRAINTS = ("subsidiarity", "quality", "travel", "formal", "supply",
+                          "re-planning")
 
 #: The practical labels of :attr:`cus_match.reasons.Reason.constraint` (``H1``... stay as they
 #: are).
 CONSTRAINT_LABELS: dict[str, dict[str, str]] = {
     "en": {r: r for r in _PRACTICAL_CONSTRAINTS},
     "pl": {"subsidiarity": "pomocniczość", "quality": "jakość", "travel": "dojazd",
-           "supply": "brak pomagających", "re-planning": "zmiana planu"},
+           "formal": "usługi formalne", "supply": "brak pomagających",
+           "re-planning": "zmiana planu"},
 }
 
 #: One-line descriptions of the named rules (:data:`cus_match.optimise.rules.RULES`): the
