@@ -266,6 +266,10 @@ class Deadline:
         """Whether the deadline has passed."""
         return time.monotonic() >= self.end
 
+    def later(self, seconds: float) -> Deadline:
+        """The same deadline, ``seconds`` later (a grace period)."""
+        return Deadline(self.start, self.end + max(seconds, 0.0))
+
     def sooner(self, seconds: float) -> Deadline:
         """The sooner of this deadline and ``seconds`` from now (a share of the rest)."""
         return Deadline(self.start, min(self.end, time.monotonic() + max(seconds, 0.0)))

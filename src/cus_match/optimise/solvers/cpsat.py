@@ -20,10 +20,14 @@ from cus_match.optimise.engine.params import DOMAIN_LNS, MIN_CPSAT_SECONDS, cpsa
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import Rule
 from cus_match.optimise.solvers.lns import lns
-from cus_match.optimise.solvers.method import ComponentSolution, drop_unprofitable
+from cus_match.optimise.solvers.method import (
+    ComponentSolution,
+    drop_unprofitable,
+    trivial_bound,
+)
 from cus_match.optimise.solvers.relaxation import lp_bound, lp_relaxation
 from cus_match.optimise.solvers.rounding import lp_guided
-from cus_match.optimise.solvers.satmodel import ComponentModel, as_state
+from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime, as_state
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
 
@@ -71,7 +75,14 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         status = Status.OPTIMAL if value >= bound - 1e-6 else Status.FEASIBLE
         return ComponentSolution(chosen, status, max(bound, value), _time.perf_counter() - t0,
                                  "cpsat-lns")
-    model = ComponentModel(compat, comp, fixed=fixed)
+    try:
+        model = ComponentModel(compat, comp, fixed=fixed, deadline=None if det else deadline)
+    except OutOfTime:
+        # No time left even to build the model: the greedy's plan, with a bound that costs
+        # nothing to compute.
+        return ComponentSolution(hinted, Status.FEASIBLE, max(
+            trivial_bound(compat, comp, rule), rule.score(compat, hinted)[0]),
+            _time.perf_counter() - t0, "greedy")
     model.hint(as_state(compat, hinted))
     objective = model.stage_expr(first)
     model.m.maximize(objective)

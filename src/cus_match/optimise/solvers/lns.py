@@ -18,7 +18,7 @@ from cus_match.optimise.engine.params import DOMAIN_LNS, MIN_CPSAT_SECONDS, cpsa
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import RULES, Rule
 from cus_match.optimise.solvers.method import drop_unprofitable
-from cus_match.optimise.solvers.satmodel import ComponentModel
+from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime
 from cus_match.optimise.solvers.state import PlanState
 
 __all__ = ["lns"]
@@ -87,7 +87,13 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, options: Solve
         before = {i: state.chosen[i] for i in free if i in state.chosen}
         for i in before:
             state.remove(i)
-        model = ComponentModel(compat, sorted(free), helpers=free_h, fixed=state)
+        try:
+            model = ComponentModel(compat, sorted(free), helpers=free_h, fixed=state,
+                                   deadline=None if deterministic else deadline)
+        except OutOfTime:
+            for i, (s, team) in sorted(before.items()):
+                state.add(i, s, team)
+            break
         for i, (s, team) in before.items():
             model.m.add_hint(model.y[i], True)
             model.m.add_hint(model.s[i], s)

@@ -22,6 +22,7 @@ returns at least the greedy's quality.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -34,23 +35,32 @@ from cus_match.clock import iso_week
 from cus_match.compat import Candidate, Compat
 from cus_match.model import Helper
 from cus_match.model.occurrences import helper_windows
+from cus_match.optimise.options import Deadline
 from cus_match.optimise.rules import EQUITY_RESOLUTION, Equity, Linear, Rule, Stage
 from cus_match.optimise.solvers.state import PlanState
 
-__all__ = ["ComponentModel", "as_state"]
+__all__ = ["ComponentModel", "OutOfTime", "as_state"]
+
+
+class OutOfTime(Exception):  # noqa: N818 - names the event, like StopIteration
+    """The deadline passed while a model was being built (the caller keeps what it has)."""
 
 
 class ComponentModel:
     """The CP-SAT model of one component (see the module docstring)."""
 
     def __init__(self, compat: Compat, comp: Sequence[int],
-                 helpers: set[str] | None = None, fixed: PlanState | None = None) -> None:
+                 helpers: set[str] | None = None, fixed: PlanState | None = None,
+                 deadline: Deadline | None = None) -> None:
         """Model ``comp``; with ``helpers`` and ``fixed``, a neighbourhood for LNS.
 
         ``helpers`` restricts candidates; ``fixed`` is the rest of the plan, kept as it is:
         its visits block helpers' and residents' times, and use up hours, residents and PUS.
+        Building a large model takes seconds: past ``deadline`` it stops with
+        :class:`OutOfTime`.
         """
         inst = compat.inst
+        self.deadline, self._ticks = deadline, 0
         self.compat, self.comp = compat, list(comp)
         self.fixed = fixed
         m = self.m = cp_model.CpModel()
@@ -64,6 +74,7 @@ class ComponentModel:
         by_helper: dict[str, list[int]] = defaultdict(list)
         by_resident: dict[str, list[int]] = defaultdict(list)
         for i in self.comp:
+            self._tick()
             o = compat.occurrences[i]
             need = inst.need(o.need)
             y = self.y[i] = m.new_bool_var(f"y{i}")
@@ -118,6 +129,7 @@ class ComponentModel:
         compat, m, inst = self.compat, self.m, self.compat.inst
         w: dict[tuple[int, int], cp_model.IntVar] = {}
         for i in self.comp:
+            self._tick()
             if not self.cands_of[i]:
                 continue
             k = inst.need(compat.occurrences[i].need).helpers_needed
@@ -144,6 +156,7 @@ class ComponentModel:
             for i in occs:
                 per_day[compat.occurrences[i].date].append(i)
             for day_occs in per_day.values():
+                self._tick()
                 gap = self._least_travel(h, day_occs)
                 items = [(t, t + compat.occurrences[i].duration + gap, z)
                          for i in day_occs for t, z in self.z[(i, hid)]]
@@ -152,6 +165,12 @@ class ComponentModel:
             items = [(t, t + compat.occurrences[i].duration, w[(i, t)])
                      for i in occs for t in self.starts_of[i] if (i, t) in w]
             self._cliques(items)
+
+    def _tick(self, every: int = 16) -> None:
+        """Stop building once past the deadline (looked at every ``every`` steps)."""
+        self._ticks += 1
+        if self.deadline is not None and self._ticks % every == 0 and self.deadline.expired():
+            raise OutOfTime
 
     def _least_travel(self, h: Helper, occs: list[int]) -> int:
         inst = self.compat.inst
@@ -170,8 +189,21 @@ class ComponentModel:
             return
         points = sorted({a for a, _b, _v in items})
         seen: set[tuple[int, ...]] = set()
+        # A sweep over the start points: the items running at ``p`` (``a <= p < b``), in the
+        # order given (so the model, and a deterministic search on it, does not change).
+        by_start = sorted(range(len(items)), key=lambda n: items[n][0])
+        running: set[int] = set()
+        ends: list[tuple[int, int]] = []
+        at = 0
         for p in points:
-            members = [v for a, b, v in items if a <= p < b]
+            while at < len(by_start) and items[by_start[at]][0] <= p:
+                n = by_start[at]
+                running.add(n)
+                heapq.heappush(ends, (items[n][1], n))
+                at += 1
+            while ends and ends[0][0] <= p:
+                running.discard(heapq.heappop(ends)[1])
+            members = [items[n][2] for n in sorted(running)]
             key = tuple(sorted(v.index for v in members))
             if len(members) > 1 and key not in seen:
                 seen.add(key)
@@ -184,6 +216,7 @@ class ComponentModel:
     def _helpers(self, by_helper: dict[str, list[int]]) -> None:
         compat, m, inst = self.compat, self.m, self.compat.inst
         for hid in sorted(by_helper):
+            self._tick(every=1)
             occs = by_helper[hid]
             h = inst.helper(hid)
             if len(occs) > 1:

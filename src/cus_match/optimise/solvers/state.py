@@ -265,6 +265,9 @@ def rule_stages(rule: Rule) -> tuple[RuleStage, ...]:
 
 #: Unmet visits explained between two looks at the deadline.
 _EXPLAIN_CHECK = 32
+#: Of the overrun a time limit allows (5 % and a second), what explaining may use: a plan
+#: whose search used its whole budget still explains what it can.
+_GRACE, _GRACE_SECONDS = 0.03, 0.4
 
 
 def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runtime: float,
@@ -275,8 +278,9 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
     """Turn a plan state into a :class:`Result`, explaining every unmet occurrence.
 
     With a ``deadline`` (and not in deterministic ``options``), the unmet visits are explained
-    until it passes; those left get no reasons and are counted in ``Result.unexplained``, so a
-    plan says plainly that its explanations were cut short. ``runtime`` is then the time since
+    until it passes (with a little of the overrun the limit allows); those left get no reasons
+    and are counted in ``Result.unexplained``, so a plan says plainly that its explanations
+    were cut short. ``runtime`` is then the time since
     the deadline was made (the whole solve), and ``phases`` gains ``assemble`` and ``explain``.
     """
     t0 = _time.perf_counter()
@@ -300,11 +304,13 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
         options.report(ProgressEvent("explain", elapsed=deadline.elapsed() if deadline else 0.0))
     _LOG.info("explain: %d unmet visits", len(missing))
     budgeted = deadline is not None and not (options is not None and options.deterministic)
+    explain_by = (deadline.later(_GRACE * (options.budget if options else 0.0) + _GRACE_SECONDS)
+                  if deadline is not None else None)
     unmet: list[Unmet] = []
     unexplained = 0
     for n, i in enumerate(missing):
-        if budgeted and (unexplained or (n % _EXPLAIN_CHECK == 0 and deadline is not None
-                                         and deadline.expired())):
+        if budgeted and (unexplained or (n % _EXPLAIN_CHECK == 0 and explain_by is not None
+                                         and explain_by.expired())):
             o = compat.occurrences[i]
             unmet.append(Unmet(o.need, o.date, ()))
             unexplained += 1
