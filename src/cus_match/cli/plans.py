@@ -85,7 +85,8 @@ def register(sub: Any) -> dict[str, Handler]:
                    help="reproducible search (same input and seed, same plan)")
     s.add_argument("--quiet", action="store_true", help="print only the summary")
     s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show elapsed time while solving (default: when stderr is a terminal)")
+                   help="show the phase, elapsed time, best plan and gap while solving "
+                        "(default: when stderr is a terminal)")
 
     c = sub.add_parser("check", help="verify a result against its instance (every constraint)")
     c.add_argument("file", type=Path, help="instance JSON")
@@ -94,6 +95,9 @@ def register(sub: Any) -> dict[str, Handler]:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
     from cus_match.io.json_format import dump_result, load_instance, load_result
     from cus_match.optimise.rules import from_weights
     from cus_match.optimise.solve import solve
@@ -115,10 +119,19 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     pins = load_result(args.pin).assignments if args.pin else ()
     baseline = load_result(args.baseline) if args.baseline else None
     show = sys.stderr.isatty() if args.progress is None else args.progress
-    with Progress(args.time_limit or 30.0, args.lang, enabled=show):
-        result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
-                       seed=args.seed, workers=args.workers, deterministic=args.deterministic,
-                       pinned=pins, baseline=baseline)
+    # Ctrl-C stops the search and keeps the best plan found so far (status "stopped").
+    stop = threading.Event()
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if main_thread else None
+    try:
+        with Progress(args.time_limit or 30.0, args.lang, enabled=show) as progress:
+            result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
+                           seed=args.seed, workers=args.workers,
+                           deterministic=args.deterministic, pinned=pins, baseline=baseline,
+                           progress=progress, stop=stop)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
     for d in result.dropped_pins:
         print(f"dropped pin: {d.need} {d.date} {d.helper}: {d.reason.text(args.lang)}"
               + (f" ({d.detail})" if d.detail else ""))

@@ -311,9 +311,14 @@ class Result:
             lines.append(f"    {n:4d}  {reason.text(lang)}")
         lines.append(t["covered"].format(n=len(self.covered)))
         lines.append(t["referred"].format(n=len(self.referrals)))
+        if self.unexplained:
+            lines.append(t["unexplained"].format(n=self.unexplained))
         if self.objective is not None:
             bound = ("" if self.bound is None
                      else t["bound"].format(bound=number(self.bound, lang, 2, fixed=True)))
+            gap = self.gap
+            if gap is not None:
+                bound += t["gap"].format(gap=number(100 * gap, lang, 1, fixed=True))
             lines.append(t["objective"].format(obj=number(self.objective, lang, 2, fixed=True))
                          + bound)
         return "\n".join(lines)
@@ -342,6 +347,8 @@ _SUMMARY: dict[str, dict[str, Any]] = {
         "referred": "  needs referred to formal services: {n}",
         "objective": "  objective: {obj}",
         "bound": ", bound: {bound}",
+        "gap": ", gap: {gap} %",
+        "unexplained": "  unmet visits not explained within the time limit: {n}",
     },
     "pl": {
         "head": "Plan: {status} ({method}, reguła {rule}, {seconds} s)",
@@ -351,5 +358,7 @@ _SUMMARY: dict[str, dict[str, Any]] = {
         "referred": "  potrzeby skierowane do usług formalnych: {n}",
         "objective": "  wartość celu: {obj}",
         "bound": ", ograniczenie: {bound}",
+        "gap": ", luka: {gap} %",
+        "unexplained": "  wizyty bez pomocy niewyjaśnione w limicie czasu: {n}",
     },
 }

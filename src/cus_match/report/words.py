@@ -123,6 +123,7 @@ WORDS: dict[str, dict[str, str]] = {
         "partial": "partial (a required need is left unmet)",
         "infeasible": "infeasible (the required needs cannot all be met)",
         "no_solution": "no plan found in the time given",
+        "stopped": "stopped early (the best plan found by then)",
     },
     "pl": {
         "title": "Proponowany plan pomocy",
@@ -229,6 +230,7 @@ WORDS: dict[str, dict[str, str]] = {
         "partial": "częściowy (obowiązkowa potrzeba została bez pomocy)",
         "infeasible": "niewykonalny (nie da się zaspokoić wszystkich obowiązkowych potrzeb)",
         "no_solution": "nie znaleziono planu w zadanym czasie",
+        "stopped": "przerwany (najlepszy plan znaleziony do tej chwili)",
     },
 }
 
