@@ -17,7 +17,7 @@ from cus_match.clock import from_minutes, iso_week
 from cus_match.compat import Candidate, Compat
 from cus_match.model import Need
 from cus_match.optimise.options import Deadline, ProgressEvent, SolveOptions
-from cus_match.optimise.rules import Linear, Rule
+from cus_match.optimise.rules import Rule, rule_stages
 from cus_match.plan.result import (
     Assignment,
     DroppedPin,
@@ -26,13 +26,12 @@ from cus_match.plan.result import (
     PhaseTime,
     ReasonCount,
     Result,
-    RuleStage,
     Status,
     Unmet,
 )
 from cus_match.reasons import Reason
 
-__all__ = ["PlanState", "assemble", "fifo_key", "primary_value", "rule_stages"]
+__all__ = ["PlanState", "assemble", "fifo_key", "primary_value"]
 
 _LOG = logging.getLogger("cus_match")
 
@@ -255,12 +254,6 @@ def _unmet(state: PlanState, i: int) -> Unmet:
     near_misses = tuple(NearMiss(h, r) for _, h, r in
                         sorted(near, key=lambda x: (x[0], x[1], x[2].value))[:3])
     return Unmet(o.need, o.date, reasons, near_misses)
-
-
-def rule_stages(rule: Rule) -> tuple[RuleStage, ...]:
-    """The rule's stages as a result records them (what explanations and metrics read)."""
-    return tuple(RuleStage("linear", dict(s.weights)) if isinstance(s, Linear)
-                 else RuleStage("equity") for s in rule.stages)
 
 
 #: Unmet visits explained between two looks at the deadline.
