@@ -199,6 +199,21 @@ def test_stop_from_the_callback_after_the_first_component_returns_a_checked_plan
     assert r.assignments
 
 
+def test_stop_interrupts_a_long_cpsat_search_and_keeps_its_plan():
+    inst = generate("rural", seed=1)  # one component: the stop must reach inside CP-SAT
+    stop = threading.Event()
+    timer = threading.Timer(1.0, stop.set)
+    timer.start()
+    t0 = time.monotonic()
+    try:
+        r = solve(inst, method="cpsat", time_limit=60, stop=stop)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - t0 < 30  # far below the limit: stopped, not timed out
+    assert r.status is Status.STOPPED
+    assert r.objective >= solve(inst, method="greedy").objective - 1e-9
+
+
 def test_a_stop_callable_works_like_an_event(demo):
     r = solve(demo, method="auto", time_limit=5, stop=lambda: True)
     assert r.status is Status.STOPPED

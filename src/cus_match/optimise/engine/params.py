@@ -19,6 +19,9 @@ cus_match.errors.InvalidOptionError: seed must be an integer in 0..2147483647 ..
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from attrs import frozen
 from ortools.sat.python import cp_model
@@ -167,6 +170,34 @@ def cpsat_solver(*, time_limit: float, seed: int, workers: int | None, determini
     else:
         p.max_time_in_seconds = limit
     return solver
+
+
+@contextmanager
+def stop_search_when(solver: cp_model.CpSolver, stopped: Callable[[], bool] | None,
+                     every: float = 0.1) -> Iterator[None]:
+    """Inside the block, stop ``solver``'s search once ``stopped()`` is true.
+
+    A caller's stop must not wait for a long CP-SAT call to time out: a watcher thread looks
+    every ``every`` seconds and asks CP-SAT to stop (it then returns its best solution).
+    """
+    if stopped is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(every):
+            if stopped():
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 def lp_seconds(seconds: float) -> float:

@@ -167,7 +167,7 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
     _LOG.info("assemble: merging %d components", len(comps))
     state = fixed.copy() if fixed is not None else PlanState(compat)
     # A component the stop left unsolved keeps the greedy's plan.
-    stopped = any(sol is None for sol in got)
+    stopped = any(sol is None for sol in got) or options.stopped()
     sols = [sol if sol is not None else GREEDY(compat, c, hint, rule=rule, fixed=fixed,
                                                options=options, deadline=deadline, work=0.0)
             for sol, c in zip(got, comps, strict=True)]

@@ -16,7 +16,12 @@ from attrs import frozen
 from ortools.sat.python import cp_model
 
 from cus_match.compat import Compat
-from cus_match.optimise.engine.params import DOMAIN_LNS, MIN_CPSAT_SECONDS, cpsat_solver
+from cus_match.optimise.engine.params import (
+    DOMAIN_LNS,
+    MIN_CPSAT_SECONDS,
+    cpsat_solver,
+    stop_search_when,
+)
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import Rule
 from cus_match.optimise.solvers.lns import lns
@@ -90,7 +95,8 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
     share = _FIRST_SHARE if n_later else _FIRST_SHARE_ALONE
     solver = cpsat_solver(time_limit=share * (work if det else deadline.left()),
                           seed=options.seed, workers=options.workers, deterministic=det)
-    code = solver.solve(model.m)
+    with stop_search_when(solver, options.stopped if options.stop is not None else None):
+        code = solver.solve(model.m)
     if code == cp_model.INFEASIBLE:
         return ComponentSolution({}, Status.INFEASIBLE, 0.0, _time.perf_counter() - t0, "cpsat")
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

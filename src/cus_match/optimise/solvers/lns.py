@@ -14,7 +14,12 @@ from collections.abc import Sequence
 from ortools.sat.python import cp_model
 
 from cus_match.compat import Candidate, Compat
-from cus_match.optimise.engine.params import DOMAIN_LNS, MIN_CPSAT_SECONDS, cpsat_solver
+from cus_match.optimise.engine.params import (
+    DOMAIN_LNS,
+    MIN_CPSAT_SECONDS,
+    cpsat_solver,
+    stop_search_when,
+)
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import RULES, Rule
 from cus_match.optimise.solvers.method import drop_unprofitable
@@ -105,7 +110,8 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, options: Solve
                 else min(settings.sub_limit, deadline.left()))
         solver = cpsat_solver(time_limit=left, seed=rng.randrange(1 << 30),
                               workers=options.workers, deterministic=deterministic)
-        code = solver.solve(model.m)
+        with stop_search_when(solver, options.stopped if options.stop is not None else None):
+            code = solver.solve(model.m)
         after = model.read(solver) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
         keep = before
         if after is not None:
