@@ -44,7 +44,9 @@ _LOG = logging.getLogger("cus_match")
 
 #: Share of the time limit kept back for assembling the plan and explaining unmet visits
 #: (at least ``_RESERVE_MIN`` seconds, at most ``_RESERVE_MAX``).
-_RESERVE, _RESERVE_MIN, _RESERVE_MAX = 0.08, 0.1, 5.0
+_RESERVE, _RESERVE_MIN, _RESERVE_MAX = 0.1, 0.1, 5.0
+#: Seconds a small component may take beyond its size's share (while time is left).
+_SMALL_SHARE = 0.2
 #: A component gets no solver below this many seconds (it keeps the greedy's plan).
 _SHORTEST = 0.005
 #: The smallest share of a component in deterministic mode (deterministic time units).
@@ -153,11 +155,11 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
         comps = [c for c in ([i for i in comp if i not in fixed.chosen] for comp in comps) if c]
     if rule.coupled and comps:
         comps = [sorted(i for c in comps for i in c)]
-    t_build = _time.perf_counter()
     sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
     floor = [float(rule.score(compat, {i: hint.chosen[i] for i in c if i in hint.chosen})[0])
              for c in comps]
     ceiling = [max(trivial_bound(compat, c, rule), f) for c, f in zip(comps, floor, strict=True)]
+    t_build = _time.perf_counter()
     _LOG.info("solve: %d components, %d eligible pairs, method %s",
               len(comps), sum(sizes), method.name)
     got = _solve_all(method, compat, comps, sizes, floor, ceiling, hint, rule, fixed, options,
@@ -207,11 +209,13 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
     for sol in sols:
         ran[sol.method or method.name] += 1
     phases = (PhaseTime("build", t_build - t0), PhaseTime("solve", t_solve - t_build))
+    merging = _time.perf_counter() - t_solve
     return assemble(state, method=name or method.name, rule=rule, seed=options.seed,
                     runtime=_time.perf_counter() - t0, status=status,
                     bound=None if infeasible else rule.primary_display(max(bound, value)),
                     objective=rule.primary_display(value), dropped_pins=dropped,
-                    methods=dict(ran), phases=phases, deadline=deadline, options=options)
+                    methods=dict(ran), phases=phases, deadline=deadline, options=options,
+                    assembling=merging)
 
 
 def _solve_all(method: ComponentMethod, compat: Compat, comps: list[list[int]],
@@ -251,7 +255,11 @@ def _solve_all(method: ComponentMethod, compat: Compat, comps: list[list[int]],
         for k in order:
             if options.stopped():
                 break
-            share = max(end - _time.monotonic(), 0.0) * sizes[k] / left_size
+            left = max(end - _time.monotonic(), 0.0)
+            # Its size's share of what is left, but a small component gets a little more: it
+            # is proven in a fraction of that, and what it does not use passes on.
+            share = max(left * sizes[k] / left_size,
+                        min(_SMALL_SHARE, left / (len(comps) - len(done))))
             left_size -= sizes[k]
             record(k, run_component(method, compat, comps[k], hint, rule, fixed, options, end,
                                     share, work[k]))

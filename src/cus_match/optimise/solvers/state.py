@@ -7,6 +7,7 @@ Shared by every method: the greedy builds with it, the optimisers fill and repai
 from __future__ import annotations
 
 import bisect
+import heapq
 import logging
 import time as _time
 from collections import Counter, defaultdict
@@ -251,8 +252,9 @@ def _unmet(state: PlanState, i: int) -> Unmet:
                     sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].value)) if n > 0)
     if not reasons:
         reasons = (ReasonCount(Reason.NO_HELPERS, 0),)
+    # The three nearest of what may be thousands of helpers (a city): no full sort.
     near_misses = tuple(NearMiss(h, r) for _, h, r in
-                        sorted(near, key=lambda x: (x[0], x[1], x[2].value))[:3])
+                        heapq.nsmallest(3, near, key=lambda x: (x[0], x[1], x[2].value)))
     return Unmet(o.need, o.date, reasons, near_misses)
 
 
@@ -267,14 +269,15 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
              status: Status, bound: float | None, objective: float | None = None,
              dropped_pins: Sequence[DroppedPin] = (), methods: Mapping[str, int] | None = None,
              phases: Sequence[PhaseTime] = (), deadline: Deadline | None = None,
-             options: SolveOptions | None = None) -> Result:
+             options: SolveOptions | None = None, assembling: float = 0.0) -> Result:
     """Turn a plan state into a :class:`Result`, explaining every unmet occurrence.
 
     With a ``deadline`` (and not in deterministic ``options``), the unmet visits are explained
     until it passes (with a little of the overrun the limit allows); those left get no reasons
     and are counted in ``Result.unexplained``, so a plan says plainly that its explanations
     were cut short. ``runtime`` is then the time since
-    the deadline was made (the whole solve), and ``phases`` gains ``assemble`` and ``explain``.
+    the deadline was made (the whole solve), and ``phases`` gains ``assemble`` (with the
+    ``assembling`` seconds the caller spent merging before) and ``explain``.
     """
     t0 = _time.perf_counter()
     inst, compat = state.inst, state.compat
@@ -336,7 +339,8 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
         dropped_pins=sorted(dropped_pins, key=lambda d: (d.date, d.need, d.helper)),
         methods=[MethodCount(m, n) for m, n in sorted((methods or {}).items())],
         rule_stages=rule_stages(rule_) if rule_ is not None else (),
-        phases=[*phases, PhaseTime("assemble", round(t1 - t0 + _time.perf_counter() - t2, 6)),
+        phases=[*phases, PhaseTime("assemble", round(
+            assembling + t1 - t0 + _time.perf_counter() - t2, 6)),
                 PhaseTime("explain", round(t2 - t1, 6))],
         unexplained=unexplained,
     )
