@@ -10,6 +10,16 @@ True
 Traceback (most recent call last):
 ...
 cus_match.errors.InvalidOptionError: unknown method 'magic'; choose one of: auto, cpsat, ...
+
+Every option is validated once, into a :class:`~cus_match.optimise.options.SolveOptions` passed
+whole to every layer; progress comes back through a callback, and a stop ends the search early:
+
+>>> events = []
+>>> r = solve(generate("tiny", seed=1), progress=events.append, time_limit=5)
+>>> events[0].phase, events[-1].phase, [m.method for m in r.methods]
+('build', 'done', ['flow'])
+>>> solve(generate("tiny", seed=1), stop=lambda: True).status.value
+'stopped'
 """
 
 from __future__ import annotations
@@ -111,7 +121,7 @@ class MethodRegistry:
         Returns
         -------
         callable
-            ``fn(instance, **options) -> Result``.
+            ``fn(instance, *, rule, options, pinned, deadline) -> Result`` (see :data:`Solver`).
 
         Raises
         ------
@@ -139,8 +149,9 @@ class MethodRegistry:
         name : str
             The name ``solve(method=name)`` (or the rule's algorithm) selects it by.
         fn : callable
-            ``fn(instance, **options) -> Result``; see :func:`solve` for the options a method
-            receives (an algorithm gets ``seed`` and ``rule``).
+            ``fn(instance, *, rule, options, pinned, deadline) -> Result`` (see
+            :data:`Solver`; a per-component method is simpler: :meth:`register_component`).
+            An algorithm is called the same way.
         algorithm : bool
             Register an algorithmic rule's solver rather than a method.
 
