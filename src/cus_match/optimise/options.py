@@ -218,13 +218,15 @@ class SolveOptions:
         if self.progress is not None:
             self.progress(event)
 
-    def portable(self) -> SolveOptions:
-        """These options without what cannot cross to another process.
+    def portable(self, *, keep_stop: bool = False) -> SolveOptions:
+        """A copy for a component solved on the executor.
 
-        The executor, the callback and the stop event stay in the calling process: a
-        component solved elsewhere is watched from here.
+        The executor and the callback stay with the caller (progress is reported from the
+        calling thread). The stop goes along only with ``keep_stop`` (threads); it cannot
+        cross to another process, where a component runs to its own deadline.
         """
-        return attrs.evolve(self, executor=None, progress=None, stop=None)
+        return attrs.evolve(self, executor=None, progress=None,
+                            stop=self.stop if keep_stop else None)
 
 
 @frozen

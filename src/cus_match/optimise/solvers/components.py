@@ -20,7 +20,7 @@ import logging
 import time as _time
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import Future, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from cus_match.compat import Compat, build_compat
 from cus_match.model.instance import Instance
@@ -264,7 +264,7 @@ def _solve_all(method: ComponentMethod, compat: Compat, comps: list[list[int]],
             record(k, run_component(method, compat, comps[k], hint, rule, fixed, options, end,
                                     share, work[k]))
     else:
-        portable = options.portable()
+        portable = options.portable(keep_stop=isinstance(executor, ThreadPoolExecutor))
         futures: dict[Future[ComponentSolution], int] = {}
         for k in order:
             # Each starts its own clock when it runs; a queued one waits within ``end``.
