@@ -44,6 +44,7 @@ def run_one(name: str, method: str, seed: int, time_limit: float,
     import cus_match
     from cus_match.compat import build_compat
     from cus_match.generate import generate
+    from cus_match.optimise.options import SolveOptions
     from cus_match.optimise.solve import METHODS
     from cus_match.plan.check import check
 
@@ -56,8 +57,9 @@ def run_one(name: str, method: str, seed: int, time_limit: float,
     if method == PEER:
         return _run_peer(name, inst, compat, build, seed, time_limit, peer or {})
     t1 = time.perf_counter()
-    extra = {"deterministic": True} if deterministic and method != "greedy" else {}
-    result = METHODS[method](inst, seed=seed, time_limit=time_limit, compat=compat, **extra)
+    options = SolveOptions(seed=seed, time_limit=time_limit,
+                           deterministic=deterministic and method != "greedy")
+    result = METHODS[method](inst, options=options, compat=compat)
     solve = time.perf_counter() - t1
     violations = check(inst, result)
     return {

@@ -204,25 +204,31 @@ def test_empty_instances():
 @settings(max_examples=20)
 @given(tiny())
 def test_lp_bound_and_lns_against_brute_force(inst):
-    import cus_match.optimise.solvers.cpsat as cp
     from cus_match.compat import build_compat
+    from cus_match.optimise.options import Deadline, SolveOptions
     from cus_match.optimise.solvers.greedy import greedy_state
+    from cus_match.optimise.solvers.lns import lns
+    from cus_match.optimise.solvers.method import value_minutes
+    from cus_match.optimise.solvers.relaxation import lp_bound
+    from cus_match.optimise.solvers.rounding import lp_guided
 
     exact = brute_force(inst)
     compat = build_compat(inst)
-    bound = sum(cp.lp_bound(compat, c) for c in compat.components()) / 60
+    bound = sum(lp_bound(compat, c) for c in compat.components()) / 60
     assert bound >= exact - 1e-6
     start = greedy_state(compat)
     chosen = {}
+    options = SolveOptions(time_limit=1, deterministic=True, seed=1)
     for comp in compat.components():
-        chosen.update(cp.lns(compat, comp, start, time_limit=1, deterministic=True, seed=1))
-    value = sum(cp._value(compat, i) for i in chosen) / 60
+        chosen.update(lns(compat, comp, start, options=options, deadline=Deadline.after(1),
+                          work=1.0))
+    value = sum(value_minutes(compat, i) for i in chosen) / 60
     assert value <= exact + 1e-9
     assert value >= start.objective() - 1e-9
     rounded = {}
     for comp in compat.components():
-        rounded.update(cp.lp_guided(compat, comp, start))
-    value = sum(cp._value(compat, i) for i in rounded) / 60
+        rounded.update(lp_guided(compat, comp, start))
+    value = sum(value_minutes(compat, i) for i in rounded) / 60
     assert start.objective() - 1e-9 <= value <= exact + 1e-9
 
 

@@ -36,11 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 FOUNDATION = LAYERS[0]
 
 #: Import cycles still to be cut, with the issue that owns them; this list may only shrink.
-KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset({
-    # The solve path is redesigned by the engine issue ("one solve path, designed").
-    frozenset({"cus_match.optimise.solvers.components", "cus_match.optimise.solvers.cpsat",
-               "cus_match.optimise.solvers.flow"}),
-})
+KNOWN_CYCLES: frozenset[frozenset[str]] = frozenset()
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

@@ -10,15 +10,17 @@ value of one option. Every row meets every case, from two tables:
 - a good value gives a :class:`cus_match.Result` that says what was asked (method, rule, seed,
   kept pins, changes against the baseline), and the conftest checker passes the plan.
 
-Where the methods disagree today, the stricter behaviour is the contract: a seed is an integer in
-0..2**31-1 (what CP-SAT takes, and what ``flow``/``auto`` already demand) and a time limit is
-finite. Today's deviations are strict xfails (``DEVIATIONS``): they turn into failures once fixed.
+The contract is the stricter behaviour: a seed is an integer in 0..2**31-1 (what CP-SAT takes),
+a time limit is finite, ``deterministic`` is a bool, an algorithmic rule takes no method other
+than ``auto``, ``pinned=None`` is no pins, and an unknown keyword is an ``InvalidOptionError``
+naming it. (These were 51 strict xfails until ``SolveOptions`` validated every option once.)
 """
 
 from __future__ import annotations
 
 import inspect
 import math
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
@@ -68,7 +70,9 @@ def good_cases(row: str) -> list[tuple[str, Any]]:
         ("workers", 1), ("workers", 2),
         ("deterministic", False), ("deterministic", True),
         ("executor", None), ("executor", FromEnv("executor")),
-        *(("pinned", p) for p in pins),
+        ("progress", None), ("progress", print_nothing),
+        ("stop", None), ("stop", threading.Event()), ("stop", never),
+        *(("pinned", p) for p in pins), ("pinned", None),
         ("baseline", None), ("baseline", FromEnv("plan")),
     ]
 
@@ -87,11 +91,21 @@ def bad_cases(row: str) -> list[tuple[str, Any]]:
         ("workers", 0), ("workers", 1.5), ("workers", True), ("workers", "2"),
         ("deterministic", "no"),
         ("executor", "pool"),
-        ("pinned", None), ("pinned", ["x"]),
+        ("progress", "bar"), ("stop", "now"),
+        ("pinned", 3), ("pinned", ["x"]),
         ("baseline", "x"), ("baseline", FromEnv("pins")),
         ("time_limt", 5),  # an unknown keyword (a typo)
         *own,
     ]
+
+
+def print_nothing(_event: Any) -> None:
+    """A progress callback that shows nothing."""
+
+
+def never() -> bool:
+    """A stop callable that never stops."""
+    return False
 
 
 class WorkStarted(Exception):  # noqa: N818 - names the event, not a fault
@@ -101,6 +115,10 @@ class WorkStarted(Exception):  # noqa: N818 - names the event, not a fault
 def case_id(option: str, value: Any) -> str:
     if isinstance(value, Rule):
         shown = value.name
+    elif isinstance(value, threading.Event):
+        shown = "Event()"
+    elif callable(value) and hasattr(value, "__name__"):
+        shown = value.__name__
     elif type(value) is int and value > 2**16 and not value & (value - 1):
         shown = f"2**{value.bit_length() - 1}"
     else:
@@ -108,45 +126,9 @@ def case_id(option: str, value: Any) -> str:
     return f"{option}={shown}"
 
 
-ACCEPTED = "accepted"
-LATE = "refused by the GAP engine, but only once the solve has started"
-# Today's deviations from the contract: case -> (what solve() raises today, {row: what happens};
-# "*" is every row), and where each is known from. Fixing one turns its xfails into failures.
-DEVIATIONS: dict[str, tuple[type[BaseException], dict[str, str], str]] = {
-    case_id("seed", -1): (WorkStarted, {
-        **dict.fromkeys(("greedy", "cpsat", *ALGORITHMIC), ACCEPTED),
-        "flow": LATE, "auto": LATE}, "engine issue"),
-    case_id("seed", 2**40): (WorkStarted, {
-        **dict.fromkeys(("greedy", *ALGORITHMIC), ACCEPTED),
-        "cpsat": "CP-SAT fails with a raw TypeError", "flow": LATE, "auto": LATE},
-        "engine issue"),
-    case_id("time_limit", math.inf): (WorkStarted, {
-        **dict.fromkeys(("greedy", "cpsat", *ALGORITHMIC), ACCEPTED),
-        "flow": LATE, "auto": LATE}, "engine issue"),
-    **{case_id("method", m): (WorkStarted, dict.fromkeys(ALGORITHMIC, "silently ignored"),
-                              "engine issue" if m == "cpsat" else "found by test_solve")
-       for m in METHODS if m != "auto"},
-    case_id("deterministic", "no"): (WorkStarted, {"*": "accepted (and taken as True)"},
-                                     "found by test_solve"),
-    case_id("pinned", None): (TypeError, {"*": "a raw TypeError from tuple(None)"},
-                              "found by test_solve"),
-    case_id("time_limt", 5): (TypeError, {"*": "Python's TypeError, not InvalidOptionError"},
-                              "found by test_solve"),
-}
-
-
-def params(table: Any, *, bad: bool) -> list[Any]:
-    out = []
-    for row in ROWS:
-        for option, value in table(row):
-            case = case_id(option, value)
-            raised, today, origin = DEVIATIONS.get(case, (None, {}, "")) if bad else (None, {}, "")
-            what = today.get(row) or today.get("*")
-            marks = [pytest.mark.xfail(strict=True, raises=raised,
-                                       reason=f"{origin}: {row} with {case}: {what}")
-                     ] if what else []
-            out.append(pytest.param(row, option, value, marks=marks, id=f"{row}-{case}"))
-    return out
+def params(table: Any) -> list[Any]:
+    return [pytest.param(row, option, value, id=f"{row}-{case_id(option, value)}")
+            for row in ROWS for option, value in table(row)]
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +144,7 @@ def resolve(value: Any, env: SimpleNamespace) -> Any:
     return getattr(env, value.name) if isinstance(value, FromEnv) else value
 
 
-@pytest.mark.parametrize(("row", "option", "value"), params(bad_cases, bad=True))
+@pytest.mark.parametrize(("row", "option", "value"), params(bad_cases))
 def test_a_bad_value_is_refused_before_any_work(row, option, value, env):
     def tripwire(*_args: Any, **_kwargs: Any) -> Result:
         raise WorkStarted(f"{row} started with {case_id(option, value)}")
@@ -174,7 +156,7 @@ def test_a_bad_value_is_refused_before_any_work(row, option, value, env):
         solve(env.inst, **kwargs)
 
 
-@pytest.mark.parametrize(("row", "option", "value"), params(good_cases, bad=False))
+@pytest.mark.parametrize(("row", "option", "value"), params(good_cases))
 def test_a_good_value_gives_a_result_that_says_so(row, option, value, env):
     given = resolve(value, env)
     r = solve(env.inst, **{**row_kwargs(row), option: given})
@@ -184,7 +166,7 @@ def test_a_good_value_gives_a_result_that_says_so(row, option, value, env):
     assert r.method == {"stable-helpers": "stable"}.get(row, row)
     assert r.seed == (given if option == "seed" else 0)
     assert (r.changes is not None) == (option == "baseline" and given is not None)
-    if option == "pinned":
+    if option == "pinned" and given:
         dropped = {(d.need, d.date, d.helper) for d in r.dropped_pins}
         for a in given:
             assert a in r.assignments or (a.need, a.date, a.helper) in dropped
@@ -192,7 +174,8 @@ def test_a_good_value_gives_a_result_that_says_so(row, option, value, env):
 
 def test_every_option_of_solve_has_good_and_bad_cases_for_every_row():
     # A new option of solve() must join both tables.
-    options = set(inspect.signature(solve).parameters) - {"instance"}
+    options = {name for name, p in inspect.signature(solve).parameters.items()
+               if p.kind is p.KEYWORD_ONLY}
     for row in ROWS:
         assert {o for o, _ in good_cases(row)} == options, row
         assert {o for o, _ in bad_cases(row)} == options | {"time_limt"}, row

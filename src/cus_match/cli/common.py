@@ -43,6 +43,7 @@ from cus_match.errors import InvalidOptionError
 if TYPE_CHECKING:
     from cus_match.errors import InvalidInputError
     from cus_match.model.instance import Instance
+    from cus_match.optimise.options import ProgressEvent
     from cus_match.plan.check import Violation
     from cus_match.plan.result import Result
     from cus_match.problem_texts import ProblemCode
@@ -552,39 +553,78 @@ def _isatty(stream: Any) -> bool:
 
 
 class Progress:
-    """Elapsed time on stderr while a long solve runs (a coordinator should see it working).
+    """A solve's progress on stderr: phase, elapsed time, best plan so far and its gap.
 
-    A context manager; the time is redrawn every second and wiped at the end.
+    A context manager and a ``progress`` callback for :func:`cus_match.optimise.solve.solve`:
+    the solve calls it with each :class:`~cus_match.optimise.options.ProgressEvent`, and the
+    line is redrawn every second (and on each event) and wiped at the end.
 
     Parameters
     ----------
     limit : float
         The time limit shown after the elapsed time, in seconds.
     lang : {"en", "pl"}
-        Language of the word shown.
+        Language of the words shown.
     enabled : bool
         Show nothing when false (e.g. when stderr is not a terminal).
 
     Examples
     --------
-    >>> with Progress(30, "en", enabled=False):
-    ...     pass
+    >>> from cus_match.optimise.options import ProgressEvent
+    >>> with Progress(30, "en", enabled=False) as show:
+    ...     show(ProgressEvent("solve", 1, 4, incumbent=90.0, bound=100.0))
+    >>> show.line(12.0)
+    'solving... 12 s / 30 s  components 1/4, best 90.00, gap 10.0 %'
+    >>> show.lang = "pl"
+    >>> show.line(12.0)
+    'szukam planu... 12 s / 30 s  części 1/4, najlepszy 90,00, luka 10,0 %'
     """
 
     def __init__(self, limit: float, lang: str, *, enabled: bool) -> None:
         self.limit, self.lang, self.enabled = limit, lang, enabled
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+        self.event: ProgressEvent | None = None
+        self._lock = threading.Lock()
+        self._t0 = time.monotonic()
+
+    def __call__(self, event: ProgressEvent) -> None:
+        """Take the solve's latest event (the solve's ``progress`` callback)."""
+        with self._lock:
+            self.event = event
+        if self.enabled and event.phase != "done":
+            self._draw()
+
+    def line(self, elapsed: float) -> str:
+        """The text shown after ``elapsed`` seconds."""
+        from cus_match.lang import number
+
+        w = _PROGRESS_WORDS["pl" if self.lang == "pl" else "en"]
+        text = f"{w['solving']}... {elapsed:.0f} s / {self.limit:.0f} s"
+        e = self.event
+        if e is None:
+            return text
+        if e.phase != "solve":
+            return f"{text}  {w[e.phase]}" if e.phase in w else text
+        text += f"  {w['components']} {e.components_done}/{e.components_total}"
+        if e.incumbent is not None:
+            text += f", {w['best']} {number(e.incumbent, self.lang, 2, fixed=True)}"
+        if e.gap is not None:
+            text += f", {w['gap']} {number(100 * e.gap, self.lang, 1, fixed=True)} %"
+        return text
+
+    def _draw(self) -> None:
+        with self._lock:
+            text = self.line(time.monotonic() - self._t0)
+        print(f"\r{text:<72}", end="", file=sys.stderr, flush=True)
 
     def _run(self) -> None:
-        t0 = time.monotonic()
-        word = "szukam planu" if self.lang == "pl" else "solving"
         while not self.stop.wait(1.0):
-            print(f"\r{word}... {time.monotonic() - t0:4.0f} s / {self.limit:.0f} s",
-                  end="", file=sys.stderr, flush=True)
-        print("\r" + " " * 40 + "\r", end="", file=sys.stderr, flush=True)
+            self._draw()
+        print("\r" + " " * 80 + "\r", end="", file=sys.stderr, flush=True)
 
     def __enter__(self) -> Progress:
+        self._t0 = time.monotonic()
         if self.enabled:
             self.thread.start()
         return self
@@ -593,3 +633,14 @@ class Progress:
         if self.enabled:
             self.stop.set()
             self.thread.join()
+
+
+# What the progress line says, by language (phases as ProgressEvent names them).
+_PROGRESS_WORDS: dict[str, dict[str, str]] = {
+    "en": {"solving": "solving", "build": "building the graph of who may help whom",
+           "assemble": "assembling the plan", "explain": "explaining unmet visits",
+           "components": "components", "best": "best", "gap": "gap"},
+    "pl": {"solving": "szukam planu", "build": "buduję graf: kto może komu pomóc",
+           "assemble": "składam plan", "explain": "wyjaśniam wizyty bez pomocy",
+           "components": "części", "best": "najlepszy", "gap": "luka"},
+}

@@ -88,7 +88,8 @@ def register(sub: Any) -> dict[str, Handler]:
                    help="reproducible search (same input and seed, same plan)")
     s.add_argument("--quiet", action="store_true", help="print only the summary")
     s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show elapsed time while solving (default: when stderr is a terminal)")
+                   help="show the phase, elapsed time, best plan and gap while solving "
+                        "(default: when stderr is a terminal)")
 
     c = sub.add_parser("check", help="verify a result against its instance (every constraint)")
     c.add_argument("file", type=Path, help="instance JSON")
@@ -98,6 +99,9 @@ def register(sub: Any) -> dict[str, Handler]:
 
 
 def _cmd_solve(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
     from cus_match.io.json_format import dump_result, load_instance, load_result
     from cus_match.optimise.rules import from_weights
     from cus_match.optimise.solve import solve
@@ -124,10 +128,19 @@ def _cmd_solve(args: argparse.Namespace) -> int:
             check_plan_source(option, plan, path, inst, args.file)
     pins = pinned.assignments if pinned is not None else ()
     show = sys.stderr.isatty() if args.progress is None else args.progress
-    with Progress(args.time_limit or 30.0, args.lang, enabled=show):
-        result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
-                       seed=args.seed, workers=args.workers, deterministic=args.deterministic,
-                       pinned=pins, baseline=baseline)
+    # Ctrl-C stops the search and keeps the best plan found so far (status "stopped").
+    stop = threading.Event()
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if main_thread else None
+    try:
+        with Progress(args.time_limit or 30.0, args.lang, enabled=show) as progress:
+            result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
+                           seed=args.seed, workers=args.workers,
+                           deterministic=args.deterministic, pinned=pins, baseline=baseline,
+                           progress=progress, stop=stop)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
     for d in result.dropped_pins:
         print(say("dropped_pin", args.lang, need=d.need, date=short_date(d.date, args.lang),
                   helper=d.helper, reason=d.reason.text(args.lang))

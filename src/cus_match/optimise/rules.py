@@ -58,6 +58,7 @@ from cus_match.errors import InvalidOptionError
 
 if TYPE_CHECKING:
     from cus_match.compat import Candidate, Compat
+    from cus_match.plan.result import Result, RuleStage
 
 __all__ = [
     "RULES",
@@ -70,6 +71,8 @@ __all__ = [
     "from_weights",
     "get_rule",
     "lexicographic",
+    "rule_as_optimised",
+    "rule_stages",
     "utilitarian",
 ]
 
@@ -437,3 +440,45 @@ def get_rule(rule: str | Rule) -> Rule:
         return RULES[rule]
     raise InvalidOptionError(f"unknown rule {rule!r}; choose one of: {', '.join(RULES)}, or "
                              f"pass a cus_match.optimise.rules.Rule")
+
+
+def rule_stages(rule: Rule) -> tuple[RuleStage, ...]:
+    """The rule's stages as a :class:`~cus_match.plan.result.Result` records them.
+
+    Examples
+    --------
+    >>> rule_stages(RULES["equity"])[0]
+    RuleStage(kind='equity', weights={})
+    """
+    from cus_match.plan.result import RuleStage
+
+    return tuple(RuleStage("linear", dict(s.weights)) if isinstance(s, Linear)
+                 else RuleStage("equity") for s in rule.stages)
+
+
+def rule_as_optimised(result: Result) -> Rule:
+    """The rule ``result`` was optimised for: its recorded stages, else the rule of its name.
+
+    A custom rule (``from_weights``, ``lexicographic``, ``--weights``) is not known by name
+    elsewhere; its recorded stages are what the plan was made for.
+
+    Raises
+    ------
+    InvalidOptionError
+        For a result without stages whose rule name is not a known rule.
+
+    Examples
+    --------
+    >>> from cus_match.plan.result import Result, RuleStage
+    >>> r = Result("feasible", "cpsat", "mine",
+    ...            rule_stages=[RuleStage("linear", {"coverage": 3, "travel": 1})])
+    >>> rule_as_optimised(r).describe()
+    'mine: maximise 3 x coverage - travel'
+    """
+    if not result.rule_stages:
+        return get_rule(result.rule)
+    stages: list[Mapping[str, object] | str] = [
+        "equity" if s.kind == "equity" else dict(s.weights) for s in result.rule_stages]
+    known = RULES.get(result.rule)
+    return lexicographic(result.rule, stages,
+                         known.description if known is not None else "")

@@ -10,15 +10,29 @@ True
 Traceback (most recent call last):
 ...
 cus_match.errors.InvalidOptionError: unknown method 'magic'; choose one of: auto, cpsat, ...
+
+Every option is validated once, into a :class:`~cus_match.optimise.options.SolveOptions` passed
+whole to every layer; progress comes back through a callback, and a stop ends the search early:
+
+>>> events = []
+>>> r = solve(generate("tiny", seed=1), progress=events.append, time_limit=5)
+>>> events[0].phase, events[-1].phase, [m.method for m in r.methods]
+('build', 'done', ['flow'])
+>>> solve(generate("tiny", seed=1), stop=lambda: True).status.value
+'stopped'
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
+import math
 import numbers
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 from attrs import field, frozen
@@ -26,15 +40,26 @@ from attrs import field, frozen
 from cus_match.errors import InvalidOptionError
 from cus_match.io.json_format import instance_digest
 from cus_match.model.instance import Instance
+from cus_match.optimise.options import Deadline, ProgressEvent, SolveOptions
 from cus_match.optimise.rules import RULES as _RULES
 from cus_match.optimise.rules import Equity, Rule, get_rule
 from cus_match.plan.result import Assignment, Result
 
-__all__ = ["METHODS", "REGISTRY", "RULES", "MethodRegistry", "solve"]
+if TYPE_CHECKING:
+    from cus_match.compat import Compat
+    from cus_match.optimise.solvers.method import ComponentMethod
+
+__all__ = ["METHODS", "REGISTRY", "RULES", "ByComponents", "MethodRegistry", "SolveOptions",
+           "solve"]
+
+_LOG = logging.getLogger("cus_match")
 
 RULES: tuple[str, ...] = tuple(_RULES)
 
-#: A solver as :func:`solve` calls it: ``fn(instance, **options) -> Result``.
+#: A method as :func:`solve` calls it: ``fn(instance, *, rule, options, pinned, deadline)
+#: -> Result`` (``rule`` a :class:`Rule`, ``options`` a :class:`SolveOptions`, ``pinned`` a
+#: tuple of :class:`Assignment`, ``deadline`` a :class:`~cus_match.optimise.options.Deadline`;
+#: the built-in ones also take ``compat=``). An algorithm is called the same way.
 Solver = Callable[..., Result]
 
 
@@ -97,7 +122,7 @@ class MethodRegistry:
         Returns
         -------
         callable
-            ``fn(instance, **options) -> Result``.
+            ``fn(instance, *, rule, options, pinned, deadline) -> Result`` (see :data:`Solver`).
 
         Raises
         ------
@@ -125,8 +150,9 @@ class MethodRegistry:
         name : str
             The name ``solve(method=name)`` (or the rule's algorithm) selects it by.
         fn : callable
-            ``fn(instance, **options) -> Result``; see :func:`solve` for the options a method
-            receives (an algorithm gets ``seed`` and ``rule``).
+            ``fn(instance, *, rule, options, pinned, deadline) -> Result`` (see
+            :data:`Solver`; a per-component method is simpler: :meth:`register_component`).
+            An algorithm is called the same way.
         algorithm : bool
             Register an algorithmic rule's solver rather than a method.
 
@@ -140,6 +166,38 @@ class MethodRegistry:
         if not callable(fn):
             raise InvalidOptionError(f"solver {name!r} must be callable, got {type(fn).__name__}")
         self._solvers[algorithm, name] = fn
+
+    def register_component(self, name: str, method: ComponentMethod) -> None:
+        """Add a component method as the method ``name``: each component planned by it.
+
+        Parameters
+        ----------
+        name : str
+            The name ``solve(method=name)`` selects it by.
+        method : ComponentMethod
+            See :mod:`cus_match.optimise.solvers.method`; a picklable module-level object,
+            so that process pools can run it.
+
+        Raises
+        ------
+        InvalidOptionError
+            For an empty name or a ``method`` that is not a component method.
+
+        Examples
+        --------
+        >>> from cus_match.optimise.solvers.method import GREEDY
+        >>> registry = MethodRegistry()
+        >>> registry.register_component("baseline", GREEDY)
+        >>> registry.names()
+        ('baseline',)
+        """
+        from cus_match.optimise.solvers.method import ComponentMethod
+
+        if not isinstance(method, ComponentMethod):
+            raise InvalidOptionError(f"component method {name!r} must have a name and be "
+                                     f"callable (see cus_match.optimise.solvers.method), got "
+                                     f"{type(method).__name__}")
+        self.register(name, ByComponents(name, method=method))
 
     @contextmanager
     def registered(self, name: str, fn: Solver, *, algorithm: bool = False) -> Iterator[None]:
@@ -205,56 +263,82 @@ class _MethodsView(Mapping[str, Solver]):
         return len(self.registry.names())
 
 
-# The solvers are imported on first call: cpsat pulls in OR-Tools (and with it pandas), which
-# ``import cus_match`` and ``from cus_match import solve`` should not pay for.
-def _greedy(inst: Instance, **options: Any) -> Result:
+@frozen
+class ByComponents:
+    """A method that plans each component of the instance with one component method.
+
+    ``cpsat``, ``flow`` and ``auto`` are such methods, as is any method registered with
+    :meth:`MethodRegistry.register_component`. The component method is named by module and
+    attribute and imported on first call: it pulls in OR-Tools, which ``import cus_match``
+    should not pay for.
+
+    Examples
+    --------
+    >>> ByComponents("auto", "cus_match.optimise.solvers.auto", "AUTO").component().name
+    'auto'
+    """
+
+    name: str
+    module: str = ""
+    attribute: str = ""
+    method: ComponentMethod | None = None
+
+    def component(self) -> ComponentMethod:
+        """The component method itself."""
+        if self.method is not None:
+            return self.method
+        got: ComponentMethod = getattr(importlib.import_module(self.module), self.attribute)
+        return got
+
+    def __call__(self, instance: Instance, *, rule: str | Rule = "fifo",
+                 options: SolveOptions | None = None, pinned: Sequence[Assignment] = (),
+                 deadline: Deadline | None = None, compat: Compat | None = None) -> Result:
+        """Plan ``instance`` (see :func:`solve`; ``compat`` may be given already built)."""
+        from cus_match.optimise.solvers.components import solve_by_components
+
+        options = options if options is not None else SolveOptions()
+        return solve_by_components(
+            instance, self.component(), rule=get_rule(rule), options=options,
+            deadline=deadline if deadline is not None else Deadline.after(options.budget),
+            pinned=pinned, compat=compat, name=self.name)
+
+
+def _greedy(instance: Instance, *, rule: str | Rule = "fifo", options: SolveOptions | None = None,
+            pinned: Sequence[Assignment] = (), deadline: Deadline | None = None,
+            compat: Compat | None = None) -> Result:
     from cus_match.optimise.solvers.greedy import solve_greedy
 
-    return solve_greedy(inst, **options)
+    return solve_greedy(instance, rule=rule, options=options, pinned=pinned, compat=compat,
+                        deadline=deadline)
 
 
-def _cpsat(inst: Instance, **options: Any) -> Result:
-    from cus_match.optimise.solvers.cpsat import solve_cpsat
-
-    return solve_cpsat(inst, **options)
-
-
-def _flow(inst: Instance, **options: Any) -> Result:
-    from cus_match.optimise.solvers.components import solve_by_components
-
-    return solve_by_components(inst, method="flow", **options)
-
-
-def _auto(inst: Instance, **options: Any) -> Result:
-    from cus_match.optimise.solvers.components import solve_by_components
-
-    return solve_by_components(inst, method="auto", **options)
-
-
-def _stable(inst: Instance, **options: Any) -> Result:
+def _stable(instance: Instance, *, rule: str | Rule = "stable",
+            options: SolveOptions | None = None, pinned: Sequence[Assignment] = (),
+            deadline: Deadline | None = None, compat: Compat | None = None) -> Result:
     from cus_match.optimise.solvers.stable import solve_stable
 
-    return solve_stable(inst, proposing="residents", **options)
+    name = get_rule(rule).name
+    return solve_stable(instance, proposing="helpers" if name == "stable-helpers"
+                        else "residents", rule=name, seed=(options or SolveOptions()).seed,
+                        compat=compat)
 
 
-def _stable_helpers(inst: Instance, **options: Any) -> Result:
-    from cus_match.optimise.solvers.stable import solve_stable
-
-    return solve_stable(inst, proposing="helpers", **options)
-
-
-def _nearest(inst: Instance, **options: Any) -> Result:
+def _nearest(instance: Instance, *, rule: str | Rule = "nearest",
+             options: SolveOptions | None = None, pinned: Sequence[Assignment] = (),
+             deadline: Deadline | None = None, compat: Compat | None = None) -> Result:
     from cus_match.optimise.solvers.nearest import solve_nearest
 
-    return solve_nearest(inst, **options)
+    return solve_nearest(instance, seed=(options or SolveOptions()).seed,
+                         rule=get_rule(rule).name, compat=compat)
 
 
 #: The registry :func:`solve` dispatches through.
 REGISTRY = MethodRegistry()
-for _name, _fn in {"greedy": _greedy, "cpsat": _cpsat, "flow": _flow, "auto": _auto}.items():
-    REGISTRY.register(_name, _fn)
-for _name, _fn in {"stable": _stable, "stable-helpers": _stable_helpers,
-                   "nearest": _nearest}.items():
+REGISTRY.register("greedy", _greedy)
+for _name in ("cpsat", "flow", "auto"):
+    REGISTRY.register(_name, ByComponents(_name, f"cus_match.optimise.solvers.{_name}",
+                                          _name.upper()))
+for _name, _fn in {"stable": _stable, "stable-helpers": _stable, "nearest": _nearest}.items():
     REGISTRY.register(_name, _fn, algorithm=True)
 del _name, _fn
 
@@ -272,8 +356,11 @@ def solve(
     workers: int = 1,
     deterministic: bool = False,
     executor: Executor | None = None,
-    pinned: Sequence[Assignment] = (),
+    progress: Callable[[ProgressEvent], None] | None = None,
+    stop: threading.Event | Callable[[], bool] | None = None,
+    pinned: Sequence[Assignment] | None = (),
     baseline: Result | None = None,
+    **unknown: object,
 ) -> Result:
     """Propose a plan for ``instance``.
 
@@ -287,27 +374,38 @@ def solve(
         with :func:`cus_match.optimise.rules.from_weights` /
         :func:`~cus_match.optimise.rules.lexicographic`.
         The algorithmic rules ``"stable"``, ``"stable-helpers"`` and ``"nearest"`` are their
-        own method: ``method`` is then not used. With ``method="greedy"`` the rule only scores
-        the FIFO plan.
+        own method: ``method`` must then be left at ``"auto"``. With ``method="greedy"`` the
+        rule only scores the FIFO plan.
     method : str
         How: ``"greedy"`` (the FIFO baseline, what coordinators do by hand); ``"cpsat"`` (the
         full model on CP-SAT per connected component, LNS on large ones, hinted by the
         greedy); ``"flow"`` (the capacity core on min-cost flow: exact where no visits can
         clash in time, elsewhere a bound and a repaired plan); ``"auto"`` (``flow`` where it is
-        exact, ``cpsat`` elsewhere).
+        exact, ``cpsat`` elsewhere); or a method registered in :data:`REGISTRY`.
     time_limit : float, optional
-        Seconds for the whole solve; must be positive. The greedy does not need it.
+        Seconds for the whole solve, finite and > 0 (default 30): building the compatibility
+        graph, searching, assembling the plan and explaining unmet visits. Kept within 5 % and
+        a second outside ``deterministic`` mode.
     seed : int
-        Random seed (same input and seed give the same result in ``deterministic`` mode).
+        Random seed, in ``0..2**31-1`` (what every backend accepts).
     workers : int
         Search workers per CP-SAT model (at least 1; 1 is fastest on these models).
     deterministic : bool
-        Reproducible search: one worker and a work-based time limit.
+        Reproducible search: one worker and work-based limits scaled from the time limit
+        (same input and seed, same plan, on any machine; the wall time may then differ).
     executor : concurrent.futures.Executor, optional
-        Solve independent components in parallel on it; results merge deterministically.
-    pinned : sequence of Assignment
+        Solve independent components in parallel on it (threads or processes); the plan is
+        the one a serial solve gives.
+    progress : callable, optional
+        Called with a :class:`~cus_match.optimise.options.ProgressEvent` at each phase and
+        after each component.
+    stop : threading.Event or callable, optional
+        Set (or returning ``True``) to stop early: the best plan so far comes back with status
+        ``stopped``.
+    pinned : sequence of Assignment, optional
         Confirmed helper visits to keep exactly (need, date, start, helper). One the instance
         no longer allows is dropped and listed in ``Result.dropped_pins`` with its reason.
+        ``None`` is no pins.
     baseline : Result, optional
         The plan being re-planned: the result reports ``changes`` (its helper visits not
         kept), and the rule's ``kept`` term (e.g. ``rule="repair"``) counts the kept ones.
@@ -320,50 +418,74 @@ def solve(
     Raises
     ------
     InvalidOptionError
-        For an unknown rule or method, a non-positive time limit or a non-integer seed, before
-        any work is done.
+        For an unknown option, rule or method, or a bad value of any option (naming it),
+        before any work is done.
     """
+    # The clock starts on entry: validating and building the graph spend from the budget.
+    deadline = Deadline.after(float(time_limit) if _is_finite_positive(time_limit)
+                              and time_limit is not None else 0.0)
+    if unknown:
+        raise InvalidOptionError(
+            f"unknown option(s) {', '.join(sorted(map(repr, unknown)))} of solve(); the options "
+            f"are: {', '.join(_OPTIONS)}")
     if not isinstance(instance, Instance):
         raise InvalidOptionError(f"expected an Instance, got {type(instance).__name__}")
     rule_ = get_rule(rule)
+    if not isinstance(method, str):
+        raise InvalidOptionError(f"method must be a method name, got {method!r}")
     method_fn = REGISTRY.get(method)  # an unknown method fails here, before any work
+    if rule_.algorithm is not None and method != "auto":
+        raise InvalidOptionError(f"rule {rule_.name!r} is its own matching procedure and "
+                                 f"takes no method; leave method at 'auto' (got {method!r})")
     if method == "flow" and rule_.stages and isinstance(rule_.stages[0], Equity):
         raise InvalidOptionError(f"method 'flow' cannot optimise rule {rule_.name!r} (max-min "
                                  f"is not a flow objective); use 'cpsat' or 'auto'")
-    if time_limit is not None and (
-            isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real)
-            or not time_limit > 0):
-        raise InvalidOptionError(f"time_limit must be a positive number of seconds, "
-                                 f"got {time_limit!r}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise InvalidOptionError(f"seed must be an integer, got {seed!r}")
-    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
-        raise InvalidOptionError(f"workers must be an integer >= 1, got {workers!r}")
-    if executor is not None and not isinstance(executor, Executor):
-        raise InvalidOptionError(f"executor must be a concurrent.futures.Executor, "
-                                 f"got {type(executor).__name__}")
+    options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
+                           deterministic=deterministic, executor=executor, progress=progress,
+                           stop=stop)
+    if time_limit is None:
+        deadline = Deadline(deadline.start, deadline.start + options.budget)
+    if pinned is None:
+        pinned = ()
+    if isinstance(pinned, (str, bytes)) or not isinstance(pinned, Iterable):
+        raise InvalidOptionError(f"pinned must be a sequence of Assignment, "
+                                 f"got {type(pinned).__name__}")
     pins = tuple(pinned)
     if any(not isinstance(a, Assignment) for a in pins):
         raise InvalidOptionError("pinned must be a sequence of cus_match.plan.result.Assignment")
     if baseline is not None and not isinstance(baseline, Result):
         raise InvalidOptionError(f"baseline must be a Result, got {type(baseline).__name__}")
+    _LOG.info("solve: method %s, rule %s, time limit %.1f s%s", method, rule_.name,
+              options.budget, ", deterministic" if options.deterministic else "")
     if rule_.algorithm is not None:
         if pins:
             raise InvalidOptionError(f"rule {rule_.name!r} is a matching procedure and cannot "
                                      f"keep pinned visits; use an optimising rule")
-        result = REGISTRY.get(rule_.algorithm, algorithm=True)(instance, seed=int(seed),
-                                                               rule=rule_.name)
+        result = REGISTRY.get(rule_.algorithm, algorithm=True)(
+            instance, rule=rule_, options=options, pinned=(), deadline=deadline)
     else:
         if baseline is not None:
             rule_ = rule_.with_baseline((a.need, a.date, a.helper)
                                         for a in baseline.assignments)
-        result = method_fn(instance, seed=int(seed), rule=rule_, time_limit=time_limit,
-                           workers=int(workers), deterministic=bool(deterministic),
-                           executor=executor, pinned=pins)
+        result = method_fn(instance, rule=rule_, options=options, pinned=pins,
+                           deadline=deadline)
     if baseline is not None:
         now = {(a.need, a.date, a.helper) for a in result.assignments}
         result = attrs.evolve(result, changes=sum(
             (a.need, a.date, a.helper) not in now for a in baseline.assignments))
     # The plan names its instance, so a plan given later with another instance is refused.
-    return attrs.evolve(result, instance_digest=instance_digest(instance))
+    result = attrs.evolve(result, instance_digest=instance_digest(instance))
+    options.report(ProgressEvent("done", incumbent=result.objective, bound=result.bound,
+                                 elapsed=deadline.elapsed()))
+    _LOG.info("solve done: %s in %.2f s", result.status.value, deadline.elapsed())
+    return result
 
+
+#: The keywords of :func:`solve`, for the message naming an unknown one.
+_OPTIONS = ("rule", "method", "time_limit", "seed", "workers", "deterministic", "executor",
+            "progress", "stop", "pinned", "baseline")
+
+
+def _is_finite_positive(value: object) -> bool:
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and math.isfinite(float(value)) and float(value) > 0)

@@ -27,8 +27,8 @@ from cus_match.model.validators import (
 from cus_match.problem_texts import ProblemCode
 from cus_match.reasons import Reason
 
-__all__ = ["Assignment", "Covered", "DroppedPin", "NearMiss", "ReasonCount", "Referral", "Result",
-           "Status", "Unmet"]
+__all__ = ["Assignment", "Covered", "DroppedPin", "MethodCount", "NearMiss", "PhaseTime",
+           "ReasonCount", "Referral", "Result", "RuleStage", "Status", "Unmet"]
 
 
 def _to_datetime(value: datetime | str) -> datetime:
@@ -52,6 +52,7 @@ class Status(enum.StrEnum):
     PARTIAL = "partial"  # a heuristic left a required need unmet (infeasibility not proven)
     INFEASIBLE = "infeasible"  # proven: the required needs cannot all be met
     NO_SOLUTION = "no_solution"  # time ran out before any plan
+    STOPPED = "stopped"  # the caller stopped the search: the best plan found by then
 
 
 @frozen
@@ -159,6 +160,46 @@ class DroppedPin:
 
 
 @frozen
+class MethodCount:
+    """How many components one method planned (what ran, e.g. ``flow``, ``cpsat-lns``)."""
+
+    method: str
+    components: int = field(validator=check_non_negative)
+
+
+@frozen
+class PhaseTime:
+    """Wall time of one phase of a solve: ``build``, ``solve``, ``assemble`` or ``explain``."""
+
+    phase: str
+    seconds: float = field(converter=to_float, validator=check_non_negative)
+
+
+def _check_kind(_inst: object, _attr: object, value: str) -> None:
+    if value not in ("linear", "equity"):
+        raise FieldValueError(ProblemCode.NOT_ONE_OF, value=value, allowed=["linear", "equity"])
+
+
+def _check_weights(_inst: object, _attr: object, value: dict[str, float]) -> None:
+    for name, w in value.items():
+        if w < 0:
+            raise FieldValueError(ProblemCode.NEGATIVE, value=f"{name}={w!r}")
+
+
+@frozen
+class RuleStage:
+    """One stage of the rule as optimised: ``linear`` (weights by term) or ``equity``.
+
+    Kept in the result so that explanations and metrics score the plan by the weights it was
+    actually optimised for, not by what a rule of that name means today.
+    """
+
+    kind: str = field(validator=_check_kind)
+    # A mapping is not hashable: equality compares it, the hash leaves it out.
+    weights: dict[str, float] = field(factory=dict, validator=_check_weights, hash=False)
+
+
+@frozen
 class Result:
     """A proposed plan.
 
@@ -191,6 +232,15 @@ class Result:
     changes : int, optional
         Helper visits of the baseline plan not kept (same need, date and helper), when the
         plan was made against a baseline.
+    methods : sequence of MethodCount
+        What ran, and on how many components (``method`` stays the name asked for).
+    rule_stages : sequence of RuleStage
+        The rule as optimised, stage by stage (empty for the algorithmic rules).
+    phases : sequence of PhaseTime
+        Wall time of each phase of the solve.
+    unexplained : int
+        Unmet visits whose reasons were not worked out within the time limit (their
+        ``reasons`` are empty); 0 when every unmet visit is explained.
     instance_digest : str, optional
         The SHA-256 of the instance's canonical JSON
         (:func:`cus_match.io.json_format.instance_digest`), so that a plan given with another
@@ -211,6 +261,12 @@ class Result:
     instance_name: str = ""
     dropped_pins: tuple[DroppedPin, ...] = field(factory=tuple, converter=to_tuple)
     changes: int | None = None
+    # What ran and how long each phase took (timings take no part in equality, as two runs
+    # of one plan differ in them), and the rule as optimised.
+    methods: tuple[MethodCount, ...] = field(factory=tuple, converter=to_tuple)
+    rule_stages: tuple[RuleStage, ...] = field(factory=tuple, converter=to_tuple)
+    phases: tuple[PhaseTime, ...] = field(factory=tuple, converter=to_tuple, eq=False)
+    unexplained: int = field(default=0, validator=check_non_negative)
     instance_digest: str | None = None
 
     @property
@@ -261,9 +317,14 @@ class Result:
             lines.append(f"    {n:4d}  {reason.text(lang)}")
         lines.append(t["covered"].format(n=len(self.covered)))
         lines.append(t["referred"].format(n=len(self.referrals)))
+        if self.unexplained:
+            lines.append(t["unexplained"].format(n=self.unexplained))
         if self.objective is not None:
             bound = ("" if self.bound is None
                      else t["bound"].format(bound=number(self.bound, lang, 2, fixed=True)))
+            gap = self.gap
+            if gap is not None:
+                bound += t["gap"].format(gap=number(100 * gap, lang, 1, fixed=True))
             lines.append(t["objective"].format(obj=number(self.objective, lang, 2, fixed=True))
                          + bound)
         return "\n".join(lines)
@@ -292,6 +353,8 @@ _SUMMARY: dict[str, dict[str, Any]] = {
         "referred": "  needs referred to formal services: {n}",
         "objective": "  objective: {obj}",
         "bound": ", bound: {bound}",
+        "gap": ", gap: {gap} %",
+        "unexplained": "  unmet visits not explained within the time limit: {n}",
         "status": {s.value: s.value.replace("_", " ") for s in Status},
     },
     "pl": {
@@ -302,6 +365,8 @@ _SUMMARY: dict[str, dict[str, Any]] = {
         "referred": "  potrzeby skierowane do usług formalnych: {n}",
         "objective": "  wartość celu: {obj}",
         "bound": ", ograniczenie: {bound}",
+        "gap": ", luka: {gap} %",
+        "unexplained": "  wizyty bez pomocy niewyjaśnione w limicie czasu: {n}",
         "status": {"optimal": "optymalny", "feasible": "dopuszczalny", "partial": "częściowy",
                    "infeasible": "niewykonalny", "no_solution": "brak planu w zadanym czasie"},
     },

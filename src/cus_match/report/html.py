@@ -513,10 +513,10 @@ class _Build:
         return {"pages": pages, "more": more}
 
     def rule(self) -> dict[str, Any]:
-        from cus_match.optimise.rules import get_rule
+        from cus_match.optimise.rules import rule_as_optimised
 
         try:
-            rule = get_rule(self.result.rule)
+            rule = rule_as_optimised(self.result)  # the stages optimised, not the name's
         except InvalidOptionError:
             return {"name": self.result.rule, "describe": "", "description": ""}
         description = pick(RULE_DESCRIPTIONS, self.lang).get(rule.name, rule.description)

@@ -178,6 +178,7 @@ WORDS: dict[str, dict[str, str]] = {
         "to": "To",
         "mode": "Travel by",
         "covered_open": "{visits} met by formal services (open for the list)",
+        "stopped": "stopped early (the best plan found by then)",
     },
     "pl": {
         "title": "Proponowany plan pomocy",
@@ -339,6 +340,7 @@ WORDS: dict[str, dict[str, str]] = {
         "to": "Do",
         "mode": "Środek transportu",
         "covered_open": "Objęte usługami formalnymi: {visits} (rozwiń, by zobaczyć listę)",
+        "stopped": "przerwany (najlepszy plan znaleziony do tej chwili)",
     },
 }
 

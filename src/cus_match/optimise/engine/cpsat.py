@@ -8,6 +8,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from cus_match.errors import SolverError
+from cus_match.optimise.engine.params import cpsat_solver
 from cus_match.optimise.engine.prep import Prep
 
 
@@ -107,19 +108,11 @@ def solve_cpsat(
         proto.solution_hint.vars.extend(range(nv))
         proto.solution_hint.values.extend(val.tolist())
 
-    solver = cp_model.CpSolver()
-    prm = solver.parameters
-    prm.random_seed = int(seed)
-    prm.log_search_progress = False
-    if workers is not None:
-        prm.num_workers = int(workers)
-    if deterministic:
-        prm.interleave_search = True
-        prm.max_deterministic_time = float(time_limit)
-        if workers is None:
-            prm.num_workers = 1
-    else:
-        prm.max_time_in_seconds = float(time_limit)
+    # CP-SAT's default linearization suits the GAP; the interleaved search is what keeps
+    # several workers deterministic.
+    solver = cpsat_solver(time_limit=time_limit, seed=seed, workers=workers,
+                          deterministic=deterministic, linearization_level=None,
+                          interleave=True)
     st = solver.solve(model)
     if st == cp_model.MODEL_INVALID:
         raise SolverError(f"CP-SAT rejected the model: {model.validate()}")

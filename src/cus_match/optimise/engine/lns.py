@@ -13,6 +13,7 @@ import time
 import numpy as np
 
 from cus_match.optimise.engine.cpsat import solve_cpsat
+from cus_match.optimise.engine.params import GAP_LNS
 from cus_match.optimise.engine.prep import Prep
 
 
@@ -24,11 +25,11 @@ def lns(
     seed: int,
     deadline: float | None,
     dtime_budget: float | None,
-    patience: int = 200,
-    sub_limit: float = 0.5,
-    start_agents: int = 3,
-    start_jobs: int = 30,
-    mix: int = 2,
+    patience: int = GAP_LNS.patience,
+    sub_limit: float = GAP_LNS.sub_limit,
+    start_agents: int = GAP_LNS.start_agents,
+    start_jobs: int = GAP_LNS.start_jobs,
+    mix: int = GAP_LNS.mix,
 ) -> np.ndarray:
     """Improve a feasible ``job_arc``; return the best solution found.
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.linear_solver.python import model_builder_helper as mbh
 
+from cus_match.optimise.engine.params import lp_seconds
 from cus_match.optimise.engine.prep import Prep
 
 
@@ -81,7 +82,7 @@ def solve_lp(prep: Prep, time_limit: float, solver: str = "glop", params: str = 
         lp.set_solver_specific_parameters("output_flag=false")
     elif params:
         lp.set_solver_specific_parameters(params)
-    lp.set_time_limit_in_seconds(max(float(time_limit), 0.01))
+    lp.set_time_limit_in_seconds(lp_seconds(time_limit))
     lp.solve(model)
     status = lp.status()
     v = np.zeros(m)

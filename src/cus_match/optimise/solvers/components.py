@@ -1,48 +1,56 @@
-"""Solving component by component: the driver every optimising method shares.
+"""Solving component by component: the driver every component method shares.
 
 The compatibility graph splits into components that share no helper, resident or PUS-limited
-category; each is solved on its own (in parallel on a caller's executor, if given), by the
-method chosen for it, and the plans are merged in component order, so the result does not
-depend on the executor. A component whose solve fails to beat the FIFO greedy keeps the
-greedy's plan: a method never returns less than the baseline, and never nothing.
+category; each is handed to a :class:`~cus_match.optimise.solvers.method.ComponentMethod` (in
+parallel on a caller's executor, if given), and the plans are merged in component order, so the
+result does not depend on the executor. A component whose solve fails to beat the FIFO greedy
+keeps the greedy's plan: a method never returns less than the baseline, and never nothing.
+
+Time: one :class:`~cus_match.optimise.options.Deadline` for the whole solve. The components
+share what is left of it after the compatibility graph and a reserve for assembling the plan,
+smallest first, each getting its size's share of what is still left (a component proven
+quickly hands its unused time on); a component whose share has run out keeps the greedy's
+plan. In ``deterministic`` mode each component's share is fixed in advance from the time
+limit alone, so the plan repeats on any machine.
 """
 
 from __future__ import annotations
 
+import logging
 import time as _time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
-from typing import Any
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
-from attrs import frozen
-
-from cus_match.compat import Candidate, Compat, build_compat
+from cus_match.compat import Compat, build_compat
 from cus_match.model.instance import Instance
-from cus_match.optimise.rules import Linear, Rule, get_rule
+from cus_match.optimise.options import Deadline, ProgressEvent, SolveOptions
+from cus_match.optimise.rules import Rule
 from cus_match.optimise.solvers.greedy import fifo_order, greedy_state
+from cus_match.optimise.solvers.method import (
+    GREEDY,
+    ComponentMethod,
+    ComponentSolution,
+    trivial_bound,
+    value_minutes,
+)
 from cus_match.optimise.solvers.pins import place_pins
 from cus_match.optimise.solvers.state import PlanState, assemble
-from cus_match.plan.result import Assignment, Result, Status
+from cus_match.plan.result import Assignment, PhaseTime, Result, Status
 
-__all__ = ["ComponentSolution", "active_components", "solve_by_components", "value_minutes"]
+__all__ = ["active_components", "solve_by_components", "value_minutes"]
 
+_LOG = logging.getLogger("cus_match")
 
-@frozen
-class ComponentSolution:
-    """What a method decided for one component."""
-
-    chosen: dict[int, tuple[int, list[Candidate]]]
-    status: Status
-    bound_minutes: float  # upper bound on the rule's first-stage value (its scaled units)
-    seconds: float
-    method: str = ""
-
-
-def value_minutes(compat: Compat, i: int) -> int:
-    """Primary value of occurrence ``i`` in weighted minutes: ``(1 + priority) * duration``."""
-    need = compat.inst.need(compat.occurrences[i].need)
-    return (1 + need.priority) * compat.occurrences[i].duration
+#: Share of the time limit kept back for assembling the plan and explaining unmet visits
+#: (at least ``_RESERVE_MIN`` seconds, at most ``_RESERVE_MAX``).
+_RESERVE, _RESERVE_MIN, _RESERVE_MAX = 0.1, 0.1, 5.0
+#: Seconds a small component may take beyond its size's share (while time is left).
+_SMALL_SHARE = 0.2
+#: A component gets no solver below this many seconds (it keeps the greedy's plan).
+_SHORTEST = 0.005
+#: The smallest share of a component in deterministic mode (deterministic time units).
+_DETERMINISTIC_FLOOR = 0.05
 
 
 def active_components(compat: Compat) -> list[list[int]]:
@@ -84,128 +92,193 @@ def active_components(compat: Compat) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-ComponentSolver = Callable[..., ComponentSolution]
+def run_component(method: ComponentMethod, compat: Compat, comp: list[int], hint: PlanState,
+                  rule: Rule, fixed: PlanState | None, options: SolveOptions, end: float,
+                  share: float, work: float) -> ComponentSolution:
+    """Run ``method`` on one component, its deadline counted from when it starts.
+
+    A module-level function, so that a process pool can run it; ``end`` (monotonic seconds)
+    is the solve's own deadline for components, which no share goes past.
+    """
+    now = _time.monotonic()
+    deadline = Deadline(now, min(end, now + share))
+    if not options.deterministic and deadline.left() < _SHORTEST:
+        return GREEDY(compat, comp, hint, rule=rule, fixed=fixed, options=options,
+                      deadline=deadline, work=work)
+    return method(compat, comp, hint, rule=rule, fixed=fixed, options=options,
+                  deadline=deadline, work=work)
 
 
-def _solver(name: str) -> ComponentSolver:
-    from cus_match.optimise.solvers.cpsat import solve_component
-    from cus_match.optimise.solvers.flow import flow_is_exact, solve_flow_component
-
-    if name == "cpsat":
-        return solve_component
-    if name == "flow":
-        return solve_flow_component
-
-    def auto(compat: Compat, comp: list[int], hint: PlanState, **kw: Any) -> ComponentSolution:
-        rule = kw.get("rule")
-        linear = not isinstance(rule, Rule) or isinstance(rule.stages[0], Linear)
-        pinned = kw.get("fixed") is not None
-        if linear and not pinned and flow_is_exact(compat, comp):
-            return solve_flow_component(compat, comp, hint, **kw)
-        return solve_component(compat, comp, hint, **kw)
-
-    return auto
-
-
-def solve_by_components(inst: Instance, *, method: str, seed: int = 0,
-                        rule: str | Rule = "fifo",
-                        time_limit: float | None = None, workers: int = 1,
-                        deterministic: bool = False, executor: Executor | None = None,
-                        compat: Compat | None = None, pinned: Sequence[Assignment] = (),
-                        **_: object) -> Result:
-    """Plan ``inst`` component by component with ``method`` (``cpsat``, ``flow`` or ``auto``).
+def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
+                        options: SolveOptions, deadline: Deadline,
+                        pinned: Sequence[Assignment] = (), compat: Compat | None = None,
+                        name: str | None = None) -> Result:
+    """Plan ``inst`` component by component with ``method``.
 
     Parameters
     ----------
     inst : Instance
         The instance.
-    method : str
-        The per-component method; ``auto`` takes ``flow`` where it is exact, else ``cpsat``.
-    seed : int
-        Random seed of the searches.
-    rule : str or Rule
-        What is optimised (see :mod:`cus_match.optimise.rules`); a rule with an equity stage links
-        all components, which are then solved as one.
-    time_limit : float, optional
-        Seconds for the whole solve (default 30), shared among components by size.
-    workers : int
-        CP-SAT workers per model.
-    deterministic : bool
-        Work-based limits and one worker: same input and seed, same plan.
-    executor : concurrent.futures.Executor, optional
-        Solve components in parallel on it.
-    compat : Compat, optional
-        A compatibility structure already built for ``inst``.
+    method : ComponentMethod
+        Plans each component (``cpsat``, ``flow``, ``auto``, ``greedy`` or one registered).
+    rule : Rule
+        What is optimised; a rule with an equity stage links all components, which are then
+        solved as one.
+    options : SolveOptions
+        Seed, workers, deterministic mode, executor, progress and stop.
+    deadline : Deadline
+        When the whole solve must be done (made when ``solve()`` was entered).
     pinned : sequence of Assignment
         Confirmed visits, kept as they are (or dropped with a reason when the instance no
-        longer allows them: see :mod:`cus_match.optimise.solvers.pins`); everything else is planned
-        around them.
+        longer allows them: see :mod:`cus_match.optimise.solvers.pins`); everything else is
+        planned around them.
+    compat : Compat, optional
+        A compatibility structure already built for ``inst``.
+    name : str, optional
+        The method name the result records (default ``method.name``).
 
     Returns
     -------
     Result
-        ``optimal`` when every component is proven optimal; ``feasible`` otherwise, with the
+        ``optimal`` when the plan reaches its proven bound; ``feasible`` otherwise, with the
         bound; ``infeasible`` when required needs cannot all be met (the plan returned is then
-        the greedy's); never nothing.
+        the greedy's); ``stopped`` when ``options.stop`` ended the search early; never nothing.
     """
     t0 = _time.perf_counter()
-    budget = 30.0 if time_limit is None else float(time_limit)
+    options.report(ProgressEvent("build", elapsed=deadline.elapsed()))
+    _LOG.info("build: compatibility graph")
     compat = compat if compat is not None else build_compat(inst)
-    rule_ = get_rule(rule)
     fixed, dropped = place_pins(compat, pinned) if pinned else (None, [])
     hint = greedy_state(compat, fixed)
     comps = active_components(compat)
     if fixed is not None:
         comps = [c for c in ([i for i in comp if i not in fixed.chosen] for comp in comps) if c]
-    if rule_.coupled and comps:
+    if rule.coupled and comps:
         comps = [sorted(i for c in comps for i in c)]
     sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
-    total = float(sum(sizes)) or 1.0
-    # Deterministic mode must not depend on how long the set-up took on this machine.
-    remaining = budget if deterministic else max(budget - (_time.perf_counter() - t0), 0.1)
-    limits = [max(remaining * sz / total, 0.05) for sz in sizes]
-    solve_one = _solver(method)
-    kw = dict(seed=seed, workers=workers, deterministic=deterministic, rule=rule_, fixed=fixed)
-    if executor is not None:
-        futures = [executor.submit(solve_one, compat, c, hint, time_limit=lim, **kw)
-                   for c, lim in zip(comps, limits, strict=True)]
-        sols = [f.result() for f in futures]
-    else:
-        sols = [solve_one(compat, c, hint, time_limit=lim, **kw)
-                for c, lim in zip(comps, limits, strict=True)]
+    floor = [float(rule.score(compat, {i: hint.chosen[i] for i in c if i in hint.chosen})[0])
+             for c in comps]
+    ceiling = [max(trivial_bound(compat, c, rule), f) for c, f in zip(comps, floor, strict=True)]
+    t_build = _time.perf_counter()
+    _LOG.info("solve: %d components, %d eligible pairs, method %s",
+              len(comps), sum(sizes), method.name)
+    got = _solve_all(method, compat, comps, sizes, floor, ceiling, hint, rule, fixed, options,
+                     deadline)
+    t_solve = _time.perf_counter()
+    options.report(ProgressEvent("assemble", len(comps), len(comps), elapsed=deadline.elapsed()))
+    _LOG.info("assemble: merging %d components", len(comps))
     state = fixed.copy() if fixed is not None else PlanState(compat)
-    infeasible = False
+    # A component the stop left unsolved keeps the greedy's plan.
+    stopped = any(sol is None for sol in got) or options.stopped()
+    sols = [sol if sol is not None else GREEDY(compat, c, hint, rule=rule, fixed=fixed,
+                                               options=options, deadline=deadline, work=0.0)
+            for sol, c in zip(got, comps, strict=True)]
+    infeasible = any(sol.status is Status.INFEASIBLE for sol in sols)
     for sol in sols:
-        infeasible |= sol.status is Status.INFEASIBLE
         for i, (s, team) in sorted(sol.chosen.items()):
             if fixed is None or i not in fixed.chosen:
                 state.add(i, s, team)
     if infeasible:
         state = hint
-        status = Status.INFEASIBLE
-    elif all(sol.status is Status.OPTIMAL for sol in sols):
-        status = Status.OPTIMAL
-    else:
-        status = Status.FEASIBLE
     # Nothing that still fits is left out (a time-limited component may leave room), as
     # long as it does not lower the rule's score (a rule may price travel above a visit).
     before = dict(state.chosen)
     state.fill(fifo_order(compat))
-    if rule_.score(compat, state.chosen) < rule_.score(compat, before):
+    if rule.score(compat, state.chosen) < rule.score(compat, before):
         state = PlanState(compat)
         for i, (s, team) in sorted(before.items()):
             state.add(i, s, team)
-    if fixed is not None:
-        # Pinned visits count in the value; the components' bounds do not include them.
-        bound_fixed = rule_.score(compat, fixed.chosen)[0] if not rule_.coupled else 0
-    if rule_.coupled:
-        bound = sols[0].bound_minutes if sols else float(rule_.score(compat, state.chosen)[0])
+    if rule.coupled:
+        bound = sols[0].bound_minutes if sols else float(rule.score(compat, state.chosen)[0])
     else:
         bound = sum(sol.bound_minutes for sol in sols)
         if fixed is not None:
-            bound += bound_fixed
-    value = rule_.score(compat, state.chosen)[0]
-    return assemble(state, method=method, rule=rule_.name, seed=seed,
+            # Pinned visits count in the value; the components' bounds do not include them.
+            bound += rule.score(compat, fixed.chosen)[0]
+    value = rule.score(compat, state.chosen)[0]
+    if infeasible:
+        status = Status.INFEASIBLE
+    elif stopped:
+        status = Status.STOPPED
+    elif value >= bound - 1e-6 or all(sol.status is Status.OPTIMAL for sol in sols):
+        # Optimal whenever the plan reaches a proven bound, whichever method got there.
+        status = Status.OPTIMAL
+    else:
+        status = Status.FEASIBLE
+    ran: dict[str, int] = defaultdict(int)
+    for sol in sols:
+        ran[sol.method or method.name] += 1
+    phases = (PhaseTime("build", t_build - t0), PhaseTime("solve", t_solve - t_build))
+    merging = _time.perf_counter() - t_solve
+    return assemble(state, method=name or method.name, rule=rule, seed=options.seed,
                     runtime=_time.perf_counter() - t0, status=status,
-                    bound=None if infeasible else rule_.primary_display(max(bound, value)),
-                    objective=rule_.primary_display(value), dropped_pins=dropped)
+                    bound=None if infeasible else rule.primary_display(max(bound, value)),
+                    objective=rule.primary_display(value), dropped_pins=dropped,
+                    methods=dict(ran), phases=phases, deadline=deadline, options=options,
+                    assembling=merging)
+
+
+def _solve_all(method: ComponentMethod, compat: Compat, comps: list[list[int]],
+               sizes: list[int], floor: list[float], ceiling: list[float], hint: PlanState,
+               rule: Rule, fixed: PlanState | None, options: SolveOptions,
+               deadline: Deadline) -> list[ComponentSolution | None]:
+    """Every component's solution, in component order; ``None`` for one left by a stop.
+
+    Smallest first, serially or on the executor; progress after each.
+    """
+    budget = options.budget
+    reserve = min(max(_RESERVE * budget, _RESERVE_MIN), _RESERVE_MAX)
+    end = deadline.end - reserve
+    total = float(sum(sizes)) or 1.0
+    # Deterministic shares depend on the time limit alone, never on the clock.
+    work = [max(budget * sz / total, _DETERMINISTIC_FLOOR) for sz in sizes]
+    order = sorted(range(len(comps)), key=lambda k: (sizes[k], k))
+    done: dict[int, ComponentSolution] = {}
+    incumbent, bound = list(floor), list(ceiling)
+
+    def report() -> None:
+        options.report(ProgressEvent(
+            "solve", len(done), len(comps),
+            incumbent=rule.primary_display(sum(incumbent)),
+            bound=rule.primary_display(sum(bound)), elapsed=deadline.elapsed()))
+
+    def record(k: int, sol: ComponentSolution) -> None:
+        done[k] = sol
+        incumbent[k] = float(rule.score(compat, sol.chosen)[0])
+        bound[k] = max(sol.bound_minutes, incumbent[k])
+        report()
+
+    report()
+    executor = options.executor
+    if executor is None or len(comps) < 2:
+        left_size = total
+        for k in order:
+            if options.stopped():
+                break
+            left = max(end - _time.monotonic(), 0.0)
+            # Its size's share of what is left, but a small component gets a little more: it
+            # is proven in a fraction of that, and what it does not use passes on.
+            share = max(left * sizes[k] / left_size,
+                        min(_SMALL_SHARE, left / (len(comps) - len(done))))
+            left_size -= sizes[k]
+            record(k, run_component(method, compat, comps[k], hint, rule, fixed, options, end,
+                                    share, work[k]))
+    else:
+        portable = options.portable(keep_stop=isinstance(executor, ThreadPoolExecutor))
+        futures: dict[Future[ComponentSolution], int] = {}
+        for k in order:
+            # Each starts its own clock when it runs; a queued one waits within ``end``.
+            share = max(end - _time.monotonic(), 0.0) * sizes[k] / total
+            futures[executor.submit(run_component, method, compat, comps[k], hint, rule,
+                                    fixed, portable, end, share, work[k])] = k
+        for f in as_completed(futures):
+            record(futures[f], f.result())
+            if options.stopped():
+                for g in futures:
+                    g.cancel()
+                # Those already running finish within their share; they are kept.
+                for g, k in futures.items():
+                    if k not in done and not g.cancelled():
+                        record(k, g.result())
+                break
+    return [done.get(k) for k in range(len(comps))]

@@ -16,17 +16,25 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+from attrs import frozen
 
 from cus_match.clock import iso_week
 from cus_match.compat import Compat
 from cus_match.errors import InvalidOptionError
 from cus_match.optimise.engine import GapProblem, solve_gap
-from cus_match.optimise.rules import RULES, Linear, Rule
-from cus_match.optimise.solvers.components import ComponentSolution, value_minutes
+from cus_match.optimise.engine.params import MIN_CPSAT_SECONDS
+from cus_match.optimise.options import Deadline, SolveOptions
+from cus_match.optimise.rules import Linear, Rule
+from cus_match.optimise.solvers.method import (
+    ComponentSolution,
+    drop_unprofitable,
+    value_minutes,
+)
+from cus_match.optimise.solvers.relaxation import lp_bound
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
 
-__all__ = ["flow_is_exact", "gap_of", "solve_flow_component"]
+__all__ = ["FLOW", "Flow", "flow_is_exact", "gap_of", "solve_flow_component"]
 
 
 def _never_clash(a: tuple[int, int, int], b: tuple[int, int, int], gap_ab: float,
@@ -130,18 +138,14 @@ def _big(compat: Compat, comp: Sequence[int], stage: Linear) -> int:
 
 
 def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
-                         time_limit: float, seed: int = 0, workers: int = 1,
-                         deterministic: bool = False, rule: Rule | None = None,
-                         fixed: PlanState | None = None) -> ComponentSolution:
+                         rule: Rule, fixed: PlanState | None, options: SolveOptions,
+                         deadline: Deadline, work: float) -> ComponentSolution:
     """Solve the capacity core; exact when :func:`flow_is_exact`, else bound and repair.
 
     Only the rule's first stage is optimised (later stages need the CP-SAT model); status and
     bound are those of the first stage. With pinned visits (``fixed``) the flow is only a guide:
     the repair plans around them and the result is not claimed optimal.
     """
-    from cus_match.optimise.solvers.cpsat import drop_unprofitable, lp_bound
-
-    rule = rule or RULES["fifo"]
     stage = rule.stages[0]
     if not isinstance(stage, Linear):
         raise InvalidOptionError(f"method 'flow' cannot optimise rule {rule.name!r} (its first "
@@ -150,8 +154,10 @@ def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *
     comp = list(comp)
     exact = not (fixed is not None and fixed.chosen) and flow_is_exact(compat, comp)
     problem, keys = gap_of(compat, comp, stage)
-    sol = solve_gap(problem, method="auto" if exact else "flow", time_limit=time_limit,
-                    seed=seed, workers=workers, deterministic=deterministic)
+    det = options.deterministic
+    sol = solve_gap(problem, method="auto" if exact else "flow",
+                    time_limit=work if det else max(deadline.left(), MIN_CPSAT_SECONDS),
+                    seed=options.seed, workers=options.workers, deterministic=det)
     big = _big(compat, comp, stage)
     n_required = sum(inst_required(compat, i) for i in comp)
     state = fixed.copy() if fixed is not None else PlanState(compat)
@@ -181,11 +187,31 @@ def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *
     gap_bound = (float(sol.bound) - n_required * big) if sol.bound is not None else float("inf")
     # An exact, optimal flow is its own bound; the LP only tightens relaxations.
     exact_optimal = exact and sol.status is Status.OPTIMAL
-    bound = gap_bound if exact_optimal else min(gap_bound, lp_bound(compat, comp, stage))
-    optimal = exact and sol.status is Status.OPTIMAL and value >= bound - 1e-6
-    status = Status.OPTIMAL if optimal else Status.FEASIBLE
+    bound = gap_bound if exact_optimal else min(
+        gap_bound, lp_bound(compat, comp, stage, None if det else deadline))
+    # Optimal whenever the plan reaches a proven bound, exact or not: a repaired plan that
+    # meets the LP's bound is as proven as the flow's own optimum.
+    status = Status.OPTIMAL if value >= bound - 1e-6 else Status.FEASIBLE
     return ComponentSolution(chosen, status, max(bound, value), _time.perf_counter() - t0,
                              "flow" if exact else "flow+repair")
+
+
+@frozen
+class Flow:
+    """The ``flow`` component method: the capacity core on the engine's min-cost flow."""
+
+    name: str = "flow"
+
+    def __call__(self, compat: Compat, component: Sequence[int], hint: PlanState, *,
+                 rule: Rule, fixed: PlanState | None, options: SolveOptions,
+                 deadline: Deadline, work: float) -> ComponentSolution:
+        """Plan ``component`` with :func:`solve_flow_component`."""
+        return solve_flow_component(compat, component, hint, rule=rule, fixed=fixed,
+                                    options=options, deadline=deadline, work=work)
+
+
+#: The ``flow`` component method.
+FLOW = Flow()
 
 
 def inst_required(compat: Compat, i: int) -> bool:

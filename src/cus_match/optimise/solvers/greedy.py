@@ -18,9 +18,10 @@ from collections.abc import Sequence
 
 from cus_match.compat import Compat, build_compat
 from cus_match.model.instance import Instance
+from cus_match.optimise.options import Deadline, ProgressEvent, SolveOptions
 from cus_match.optimise.rules import Rule, get_rule
 from cus_match.optimise.solvers.state import PlanState, assemble, fifo_key
-from cus_match.plan.result import Assignment, Result, Status
+from cus_match.plan.result import Assignment, PhaseTime, Result, Status
 
 __all__ = ["fifo_order", "greedy_state", "solve_greedy"]
 
@@ -43,38 +44,52 @@ def greedy_state(compat: Compat, fixed: PlanState | None = None) -> PlanState:
     return state
 
 
-def solve_greedy(inst: Instance, *, seed: int = 0, rule: str | Rule = "fifo",
-                 compat: Compat | None = None, pinned: Sequence[Assignment] = (),
-                 **_: object) -> Result:
+def solve_greedy(inst: Instance, *, rule: str | Rule = "fifo",
+                 options: SolveOptions | None = None, pinned: Sequence[Assignment] = (),
+                 compat: Compat | None = None, deadline: Deadline | None = None) -> Result:
     """Plan ``inst`` with the FIFO greedy.
 
     Parameters
     ----------
     inst : Instance
         The instance.
-    seed : int
-        Recorded in the result; the greedy itself is deterministic.
     rule : str or Rule
         Scores the plan (the result's objective); the greedy itself does not depend on it.
-    compat : Compat, optional
-        A compatibility structure already built for ``inst``.
+    options : SolveOptions, optional
+        Only the seed (recorded; the greedy itself is deterministic) and the progress callback
+        are used.
     pinned : sequence of Assignment
         Confirmed visits kept as they are (see :mod:`cus_match.optimise.solvers.pins`).
+    compat : Compat, optional
+        A compatibility structure already built for ``inst``.
+    deadline : Deadline, optional
+        When the solve must be done: explaining unmet visits stops there.
 
     Returns
     -------
     Result
         ``feasible`` when every required need is met, else ``partial``.
+
+    Examples
+    --------
+    >>> from cus_match.generate import generate
+    >>> solve_greedy(generate("tiny", seed=1)).methods
+    (MethodCount(method='greedy', components=1),)
     """
     from cus_match.optimise.solvers.pins import place_pins
 
+    options = options if options is not None else SolveOptions()
     t0 = _time.perf_counter()
+    options.report(ProgressEvent("build", elapsed=deadline.elapsed() if deadline else 0.0))
     compat = compat if compat is not None else build_compat(inst)
+    t1 = _time.perf_counter()
     fixed, dropped = place_pins(compat, pinned) if pinned else (None, [])
     state = greedy_state(compat, fixed)
     rule_ = get_rule(rule)
     objective = (rule_.primary_display(rule_.score(compat, state.chosen)[0])
                  if rule_.stages else None)
-    return assemble(state, method="greedy", rule=rule_.name, seed=seed,
+    phases = (PhaseTime("build", t1 - t0), PhaseTime("solve", _time.perf_counter() - t1))
+    return assemble(state, method="greedy", rule=rule_, seed=options.seed,
                     runtime=_time.perf_counter() - t0, status=Status.FEASIBLE, bound=None,
-                    objective=objective, dropped_pins=dropped)
+                    objective=objective, dropped_pins=dropped, methods={"greedy": 1},
+                    phases=phases, deadline=deadline, options=options)

@@ -89,4 +89,5 @@ def solve_nearest(instance: Instance, *, seed: int = 0, rule: str = "nearest",
         if got is not None:
             state.add(i, *got)
     return assemble(state, method="nearest", rule=rule, seed=seed,
-                    runtime=_time.perf_counter() - t0, status=Status.FEASIBLE, bound=None)
+                    runtime=_time.perf_counter() - t0, status=Status.FEASIBLE, bound=None,
+                    methods={"nearest": 1})

@@ -430,7 +430,8 @@ def solve_stable(instance: Instance, *, proposing: str | None = None, rule: str 
         warnings.warn(f"no stable plan reached: {left} blocking pair(s) remain (the constraints "
                       "make helpers' choices interdependent)", StabilityWarning, stacklevel=2)
     return assemble(market.state, method="stable", rule=rule, seed=seed,
-                    runtime=_time.perf_counter() - t0, status=Status.FEASIBLE, bound=None)
+                    runtime=_time.perf_counter() - t0, status=Status.FEASIBLE, bound=None,
+                    methods={"stable": 1})
 
 
 def state_of(compat: Compat, result: Result) -> PlanState:

@@ -7,17 +7,24 @@ Shared by every method: the greedy builds with it, the optimisers fill and repai
 from __future__ import annotations
 
 import bisect
+import heapq
+import logging
+import time as _time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from cus_match.clock import from_minutes, iso_week
 from cus_match.compat import Candidate, Compat
 from cus_match.model import Need
+from cus_match.optimise.options import Deadline, ProgressEvent, SolveOptions
+from cus_match.optimise.rules import Rule, rule_stages
 from cus_match.plan.result import (
     Assignment,
     DroppedPin,
+    MethodCount,
     NearMiss,
+    PhaseTime,
     ReasonCount,
     Result,
     Status,
@@ -26,6 +33,8 @@ from cus_match.plan.result import (
 from cus_match.reasons import Reason
 
 __all__ = ["PlanState", "assemble", "fifo_key", "primary_value"]
+
+_LOG = logging.getLogger("cus_match")
 
 
 def fifo_key(need: Need) -> tuple[bool, int, date, str]:
@@ -243,15 +252,34 @@ def _unmet(state: PlanState, i: int) -> Unmet:
                     sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].value)) if n > 0)
     if not reasons:
         reasons = (ReasonCount(Reason.NO_HELPERS, 0),)
+    # The three nearest of what may be thousands of helpers (a city): no full sort.
     near_misses = tuple(NearMiss(h, r) for _, h, r in
-                        sorted(near, key=lambda x: (x[0], x[1], x[2].value))[:3])
+                        heapq.nsmallest(3, near, key=lambda x: (x[0], x[1], x[2].value)))
     return Unmet(o.need, o.date, reasons, near_misses)
 
 
-def assemble(state: PlanState, *, method: str, rule: str, seed: int, runtime: float,
+#: Unmet visits explained between two looks at the deadline.
+_EXPLAIN_CHECK = 32
+#: Of the overrun a time limit allows (5 % and a second), what explaining may use: a plan
+#: whose search used its whole budget still explains what it can.
+_GRACE, _GRACE_SECONDS = 0.03, 0.4
+
+
+def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runtime: float,
              status: Status, bound: float | None, objective: float | None = None,
-             dropped_pins: Sequence[DroppedPin] = ()) -> Result:
-    """Turn a plan state into a :class:`Result`, explaining every unmet occurrence."""
+             dropped_pins: Sequence[DroppedPin] = (), methods: Mapping[str, int] | None = None,
+             phases: Sequence[PhaseTime] = (), deadline: Deadline | None = None,
+             options: SolveOptions | None = None, assembling: float = 0.0) -> Result:
+    """Turn a plan state into a :class:`Result`, explaining every unmet occurrence.
+
+    With a ``deadline`` (and not in deterministic ``options``), the unmet visits are explained
+    until it passes (with a little of the overrun the limit allows); those left get no reasons
+    and are counted in ``Result.unexplained``, so a plan says plainly that its explanations
+    were cut short. ``runtime`` is then the time since
+    the deadline was made (the whole solve), and ``phases`` gains ``assemble`` (with the
+    ``assembling`` seconds the caller spent merging before) and ``explain``.
+    """
+    t0 = _time.perf_counter()
     inst, compat = state.inst, state.compat
     tz = inst.policy.timezone
     # Continuity: the resident's previous helper, or a helper kept for several visits of a need.
@@ -266,7 +294,27 @@ def assemble(state: PlanState, *, method: str, rule: str, seed: int, runtime: fl
                 end=from_minutes(s + o.duration, tz), travel_minutes=c.travel, mode=c.mode,
                 continuity=c.continuity or pairs[(o.need, c.helper)] > 1,
                 locality=c.locality))
-    unmet = [_unmet(state, i) for i in range(len(compat.occurrences)) if i not in state.chosen]
+    t1 = _time.perf_counter()
+    missing = [i for i in range(len(compat.occurrences)) if i not in state.chosen]
+    if options is not None:
+        options.report(ProgressEvent("explain", elapsed=deadline.elapsed() if deadline else 0.0))
+    _LOG.info("explain: %d unmet visits", len(missing))
+    budgeted = deadline is not None and not (options is not None and options.deterministic)
+    explain_by = (deadline.later(_GRACE * (options.budget if options else 0.0) + _GRACE_SECONDS)
+                  if deadline is not None else None)
+    unmet: list[Unmet] = []
+    unexplained = 0
+    for n, i in enumerate(missing):
+        if budgeted and (unexplained or (n % _EXPLAIN_CHECK == 0 and explain_by is not None
+                                         and explain_by.expired())):
+            o = compat.occurrences[i]
+            unmet.append(Unmet(o.need, o.date, ()))
+            unexplained += 1
+            continue
+        unmet.append(_unmet(state, i))
+    if unexplained:
+        _LOG.warning("explain: time limit reached, %d of %d unmet visits left unexplained",
+                     unexplained, len(missing))
     unmet += [Unmet(o.need, o.date, (ReasonCount(Reason.OUTSIDE_IPUS, len(inst.helpers)),))
               for o in compat.outside_ipus]
     required_missing = any(
@@ -277,13 +325,25 @@ def assemble(state: PlanState, *, method: str, rule: str, seed: int, runtime: fl
     objective = state.objective() if objective is None else objective
     if not inst.needs:
         status, bound = Status.OPTIMAL, 0.0
-    return Result(
-        status=status, method=method, rule=rule,
+    t2 = _time.perf_counter()
+    rule_ = rule if isinstance(rule, Rule) else None
+    result = Result(
+        status=status, method=method, rule=rule_.name if rule_ is not None else str(rule),
         assignments=sorted(assignments, key=lambda a: (a.start, a.need, a.helper)),
         unmet=sorted(unmet, key=lambda u: (u.date, u.need)),
         referrals=sorted(compat.referrals, key=lambda r: r.need),
         covered=sorted(compat.covered, key=lambda c: (c.date, c.need)),
         objective=round(objective, 6), bound=None if bound is None else round(bound, 6),
-        runtime_seconds=round(runtime, 6), seed=seed, instance_name=inst.name,
+        runtime_seconds=round(deadline.elapsed() if deadline is not None else runtime, 6),
+        seed=seed, instance_name=inst.name,
         dropped_pins=sorted(dropped_pins, key=lambda d: (d.date, d.need, d.helper)),
+        methods=[MethodCount(m, n) for m, n in sorted((methods or {}).items())],
+        rule_stages=rule_stages(rule_) if rule_ is not None else (),
+        phases=[*phases, PhaseTime("assemble", round(
+            assembling + t1 - t0 + _time.perf_counter() - t2, 6)),
+                PhaseTime("explain", round(t2 - t1, 6))],
+        unexplained=unexplained,
     )
+    _LOG.info("done: %s, %d visits planned, %d unmet", result.status.value,
+              len(result.assignments), len(result.unmet))
+    return result

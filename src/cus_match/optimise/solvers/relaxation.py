@@ -1,0 +1,151 @@
+"""The LP relaxation of a component's model: a bound and a fractional plan to round.
+
+Visits become fractional; kept are k helpers per visit, weekly hour caps, each helper's
+available minutes per day and each resident's need-window minutes per day (start times and
+travel are relaxed away, which is what makes the bound weak on towns and cities). Solved with
+GLOP; the build and the solve both stop at the deadline given, falling back to the trivial
+bound (every meetable visit met at its best) rather than overrunning.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from cus_match.clock import iso_week
+from cus_match.compat import Compat
+from cus_match.model.occurrences import helper_windows
+from cus_match.optimise.engine.params import lp_seconds
+from cus_match.optimise.options import Deadline
+from cus_match.optimise.rules import EQUITY_RESOLUTION, Equity, Linear, Stage
+from cus_match.optimise.solvers.method import value_minutes
+
+__all__ = ["Relaxation", "lp_bound", "lp_relaxation"]
+
+#: The LP's value, and the fractional ``y`` (per visit) and ``x`` (per visit and helper).
+Relaxation = tuple[float, dict[int, float], dict[tuple[int, str], float]]
+
+#: Visits added to the LP between two looks at the deadline.
+_CHECK_EVERY = 256
+
+
+def lp_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
+             deadline: Deadline | None = None) -> float:
+    """An upper bound on a stage's value over ``comp`` from an LP relaxation.
+
+    Without ``stage``, the bound is on the priority-weighted minutes met. Visits become
+    fractional; kept are k helpers per visit, weekly hour caps, each helper's available
+    minutes per day and each resident's need-window minutes per day. Solved with GLOP, by
+    ``deadline`` if given (else the trivial bound).
+    """
+    return lp_relaxation(compat, comp, stage, deadline)[0]
+
+
+def _trivial(compat: Compat, comp: Sequence[int], stage: Stage | None) -> float:
+    """Every meetable visit met at its best: the bound when the LP is not solved."""
+    inst = compat.inst
+    meetable = [i for i in comp if compat.starts[i] and len(compat.candidates[i])
+                >= inst.need(compat.occurrences[i].need).helpers_needed]
+    if stage is None:
+        return float(sum(value_minutes(compat, i) for i in meetable))
+    if isinstance(stage, Linear):
+        return float(sum(max(stage.visit_coef(compat, i), 0) for i in meetable)
+                     + sum(max(stage.pair_coef(compat, c), 0) for i in meetable
+                           for c in compat.candidates[i]))
+    return float(EQUITY_RESOLUTION)
+
+
+def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
+                  deadline: Deadline | None = None) -> Relaxation:
+    """The LP of :func:`lp_bound`: its value and the fractional ``y`` and ``x``.
+
+    With a ``deadline``, an LP not built and solved by then gives the trivial bound (every
+    meetable visit met at its best) and no fractional solution.
+    """
+    from ortools.linear_solver import pywraplp
+
+    inf = pywraplp.Solver.infinity()
+    inst = compat.inst
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    obj = lp.Objective()
+    # Rows are filled coefficient by coefficient: the natural expression API took over 30 s
+    # to build the city LP; this takes a few.
+    y: dict[int, Any] = {}
+    xvar: dict[tuple[int, str], Any] = {}
+    week: dict[tuple[str, tuple[int, int]], Any] = {}
+    day: dict[tuple[str, date], Any] = {}
+    res_day: dict[tuple[str, date], list[int]] = defaultdict(list)
+    linear = stage if isinstance(stage, Linear) else None
+    pairs = linear is not None and linear.has_pairs
+    for n, i in enumerate(comp):
+        if deadline is not None and n % _CHECK_EVERY == 0 and deadline.expired():
+            return _trivial(compat, comp, stage), {}, {}
+        o = compat.occurrences[i]
+        need = inst.need(o.need)
+        cands = compat.candidates[i]
+        if not compat.starts[i] or len(cands) < need.helpers_needed:
+            continue
+        yi = y[i] = lp.NumVar(1 if need.required else 0, 1, "")
+        team = lp.Constraint(0, 0)
+        team.SetCoefficient(yi, -need.helpers_needed)
+        if stage is None:
+            obj.SetCoefficient(yi, value_minutes(compat, i))
+        elif linear is not None:
+            obj.SetCoefficient(yi, linear.visit_coef(compat, i))
+        for c in cands:
+            x = xvar[(i, c.helper)] = lp.NumVar(0, 1, "")
+            team.SetCoefficient(x, 1)
+            wk = (c.helper, iso_week(o.date))
+            row = week.get(wk)
+            if row is None:
+                row = week[wk] = lp.Constraint(-inf, inst.helper(c.helper).effective_weekly_minutes)
+            row.SetCoefficient(x, o.duration)
+            dk = (c.helper, o.date)
+            row = day.get(dk)
+            if row is None:
+                h = inst.helper(c.helper)
+                row = day[dk] = lp.Constraint(
+                    -inf, sum(b - a for a, b in helper_windows(inst, h, o.date)))
+            row.SetCoefficient(x, o.duration)
+            if pairs and linear is not None:  # pairs implies linear; mypy cannot tell
+                obj.SetCoefficient(x, linear.pair_coef(compat, c))
+        if need.resident is not None:
+            res_day[(need.resident, o.date)].append(i)
+    for occs in res_day.values():
+        if len(occs) > 1:
+            spans = sorted(w for i in occs for w in compat.occurrences[i].windows)
+            covered, end = 0, -1
+            for a, b in spans:  # minutes of the union of the windows
+                covered += max(0, b - max(a, end)) if b > end else 0
+                end = max(end, b)
+            row = lp.Constraint(-inf, covered)
+            for i in occs:
+                row.SetCoefficient(y[i], compat.occurrences[i].duration)
+    if isinstance(stage, Equity):
+        t = lp.NumVar(0, EQUITY_RESOLUTION, "t")
+        obj.SetCoefficient(t, 1)
+        occ = compat.occurrences
+        for occs in stage.groups(compat).values():
+            row = lp.Constraint(0, inf)
+            row.SetCoefficient(t, -sum(occ[i].duration for i in occs))
+            for i in occs:
+                if i in y:
+                    row.SetCoefficient(y[i], EQUITY_RESOLUTION * occ[i].duration)
+    obj.SetMaximization()
+    if deadline is not None:
+        if deadline.expired():
+            return _trivial(compat, comp, stage), {}, {}
+        lp.SetTimeLimit(max(1, int(lp_seconds(deadline.left()) * 1000)))
+    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        # Not solved in time, or infeasible (required visits cannot all be met even
+        # fractionally): the trivial bound.
+        return _trivial(compat, comp, stage), {}, {}
+    value = float(obj.Value())
+    if isinstance(stage, Equity):
+        value = math.floor(value + 1e-6)  # the integer stage value cannot exceed it
+    return (value,
+            {i: v.solution_value() for i, v in y.items()},
+            {k: v.solution_value() for k, v in xvar.items()})
