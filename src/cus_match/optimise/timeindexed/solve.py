@@ -1,0 +1,299 @@
+"""One component on the time-indexed model: an exact MIP where it fits, else LNS on sub-MIPs.
+
+:func:`solve_timeindexed` is the whole method for one stage of a rule:
+
+1. the time-indexed LP (GLOP) gives the bound, unless the MIP proves a better one;
+2. a component small enough (at most ``mip_max_z`` helper-start columns) is solved as one MIP by
+   HiGHS (bundled in OR-Tools); proven optimal, it is the answer;
+3. otherwise, or when HiGHS runs out of time (OR-Tools then returns no solution),
+   large-neighbourhood search starts from the hint: a group of helpers linked by shared
+   candidate visits is freed, and the same model over their visits, with the rest of the plan
+   fixed, is solved exactly by HiGHS; a better plan is kept.
+
+:func:`solve_component` wraps it as a component method of the solve driver (the signature of
+``cus_match.optimise.solvers.cpsat.solve_component``), the later stages of a lexicographic rule
+polished on the whole model with the earlier stages' values kept, where it is small enough.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+from attrs import frozen
+
+from cus_match.compat import Candidate, Compat
+from cus_match.errors import InvalidOptionError
+from cus_match.optimise.rules import RULES, Linear, Rule
+from cus_match.optimise.solvers.components import ComponentSolution
+from cus_match.optimise.solvers.state import PlanState
+from cus_match.optimise.timeindexed.backends import lp_value, run_backend
+from cus_match.optimise.timeindexed.model import (
+    build_model,
+    decode,
+    stage_costs,
+)
+from cus_match.plan.result import Status
+
+__all__ = ["MIP_MAX_Z", "TimeIndexedSolution", "solve_component", "solve_timeindexed"]
+
+Chosen = dict[int, tuple[int, list[Candidate]]]
+
+#: Components with at most this many helper-start columns are tried as one MIP first.
+MIP_MAX_Z = 20_000
+
+
+@frozen
+class TimeIndexedSolution:
+    """What :func:`solve_timeindexed` decided for one component.
+
+    Attributes
+    ----------
+    chosen : dict of int to (int, list of Candidate)
+        Occurrence -> (start minute, team).
+    bound : float
+        A proven upper bound on the stage's (scaled, integer) value over the component, never
+        below the value of ``chosen``.
+    status : Status
+        ``optimal`` (the value meets the bound), ``feasible`` or ``infeasible`` (a required
+        visit cannot be met).
+    seconds : float
+        Wall time.
+    how : str
+        ``"mip"`` (one MIP, proven), ``"lns"`` or ``"hint"`` (nothing better found).
+    """
+
+    chosen: Chosen
+    bound: float
+    status: Status
+    seconds: float
+    how: str
+
+
+def _floor_bound(value: float) -> float:
+    """An LP or dual bound of an integer objective, rounded down past solver tolerances.
+
+    The objective's coefficients are whole numbers, so no plan is worth a fraction; the slack
+    of 1e-7 relative (HiGHS's and GLOP's feasibility tolerances are 1e-7) keeps a bound
+    reported a hair below a whole number from being rounded below it.
+    """
+    return float(math.floor(value + 1e-7 * max(1.0, abs(value))))
+
+
+def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, deadline: float,
+                      hint: Mapping[int, tuple[int, Sequence[Candidate]]] | None = None,
+                      fixed: PlanState | None = None, seed: int = 0,
+                      mip_max_z: int = MIP_MAX_Z, lns_target: int = 60,
+                      sub_limit: float = 2.0) -> TimeIndexedSolution:
+    """Solve one component for one linear stage of a rule, by the time-indexed model.
+
+    Parameters
+    ----------
+    compat : Compat
+        The compatibility structure.
+    comp : sequence of int
+        Occurrence indices of one component
+        (:func:`~cus_match.optimise.solvers.components.active_components`).
+    stage : Linear
+        What is maximised (a linear stage of a rule: ``rule.stages[0]`` for the primary value).
+    deadline : float
+        A :func:`time.perf_counter` instant: the search stops by then (each HiGHS run gets the
+        time left; building the model and the LP are not interrupted).
+    hint : mapping of int to (int, list of Candidate), optional
+        A feasible plan of ``comp`` to start from (the FIFO greedy's, say); it is never lost:
+        the answer is at least as good.
+    fixed : PlanState, optional
+        Visits outside ``comp`` kept as they are (pinned visits): planned around.
+    seed : int
+        Seed of the neighbourhood choice and of HiGHS.
+    mip_max_z : int
+        Components with more helper-start columns skip the one-MIP attempt.
+    lns_target, sub_limit
+        Visits freed per neighbourhood at first (it adapts), and seconds per sub-MIP.
+
+    Returns
+    -------
+    TimeIndexedSolution
+        The plan of ``comp``, a proven bound on the stage's value over ``comp`` and the status.
+
+    Examples
+    --------
+    >>> import time
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.rules import RULES
+    >>> from cus_match.optimise.solvers.components import active_components
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> stage = RULES["fifo"].stages[0]
+    >>> sols = [solve_timeindexed(c, comp, stage, deadline=time.perf_counter() + 10)
+    ...         for comp in active_components(c)]
+    >>> all(s.status.value == "optimal" and s.bound == stage.value(c, s.chosen) for s in sols)
+    True
+    """
+    if not isinstance(stage, Linear):
+        raise InvalidOptionError("the time-indexed model optimises linear stages only; "
+                                 f"got {type(stage).__name__}")
+    t0 = time.perf_counter()
+    comp = sorted(comp)
+    mine = set(comp)
+    start: Chosen = {i: (s, list(team)) for i, (s, team) in (hint or {}).items() if i in mine}
+    model = build_model(compat, comp, fixed=fixed)
+    if model.unmeetable_required:
+        return TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0, "hint")
+    cost = stage_costs(compat, model, stage)
+    # The trivial bound: every visit met with its best-paid team members.
+    bound = _floor_bound(float(np.maximum(cost, 0.0).sum()))
+    lp = lp_value(model, cost, time_limit=max(deadline - time.perf_counter(), 0.1))
+    if lp is not None:
+        bound = min(bound, _floor_bound(lp))
+    best, how = start, "hint"
+    value = stage.value(compat, best)
+    z_cols = int((model.kind == 2).sum())
+    if value < bound and z_cols <= mip_max_z and time.perf_counter() < deadline:
+        out = run_backend(model, cost, backend="highs", seed=seed,
+                          time_limit=max(deadline - time.perf_counter(), 0.01))
+        if out.infeasible:
+            return TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
+                                       "mip")
+        if out.x is not None:
+            got = decode(compat, model, out.x)
+            if stage.value(compat, got) >= value:
+                best, value, how = got, stage.value(compat, got), "mip"
+            if out.proven:
+                bound = min(bound, _floor_bound(out.bound))
+    if value < bound and time.perf_counter() < deadline:
+        best, how = _lns(compat, comp, stage, best, fixed, deadline, seed, lns_target,
+                         sub_limit, how)
+        value = stage.value(compat, best)
+    bound = max(bound, float(value))
+    status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
+    return TimeIndexedSolution(best, bound, status, time.perf_counter() - t0, how)
+
+
+def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
+         fixed: PlanState | None, deadline: float, seed: int, target: int, sub_limit: float,
+         how: str) -> tuple[Chosen, str]:
+    """Large-neighbourhood search: the time-indexed model of a helper group, the rest fixed."""
+    rng = random.Random(seed)
+    state = fixed.copy() if fixed is not None else PlanState(compat)
+    for i, (s, team) in sorted(start.items()):
+        state.add(i, s, team)
+    helpers_of = {i: sorted({c.helper for c in compat.candidates[i]}) for i in comp}
+    occs_of: dict[str, list[int]] = defaultdict(list)
+    for i in comp:
+        for h in helpers_of[i]:
+            occs_of[h].append(i)
+    pool = sorted(occs_of)
+    mine = set(comp)
+    improved = False
+    while pool and time.perf_counter() < deadline:
+        free_h: set[str] = set()
+        free: set[int] = set()
+        queue = [rng.choice(pool)]
+        while queue and len(free) < target:
+            h = queue.pop(0)
+            if h in free_h:
+                continue
+            free_h.add(h)
+            free.update(occs_of[h])
+            nxt = sorted({g for i in occs_of[h] for g in helpers_of[i]} - free_h)
+            rng.shuffle(nxt)
+            queue.extend(nxt[:4])
+        # A visit served by a helper left fixed stays as it is.
+        free = {i for i in free if i not in state.chosen
+                or all(c.helper in free_h for c in state.chosen[i][1])}
+        if not free:
+            continue
+        before = {i: state.chosen[i] for i in free if i in state.chosen}
+        for i in before:
+            state.remove(i)
+        model = build_model(compat, sorted(free), fixed=state, helpers=free_h)
+        keep = before
+        if not model.unmeetable_required:
+            cost = stage_costs(compat, model, stage)
+            left = min(sub_limit, deadline - time.perf_counter())
+            out = run_backend(model, cost, backend="highs", seed=rng.randrange(1 << 30),
+                              time_limit=max(left, 0.01))
+            if out.x is not None:
+                after = decode(compat, model, out.x)
+                if stage.value(compat, after) > stage.value(compat, before):
+                    keep, improved = after, True
+            # Grow neighbourhoods that HiGHS proves, shrink those it does not.
+            target = min(400, target + 10) if out.proven else max(20, target - 10)
+        for i, (s, team) in sorted(keep.items()):
+            state.add(i, s, team)
+    chosen = {i: v for i, v in state.chosen.items() if i in mine}
+    return chosen, ("lns" if improved else how)
+
+
+def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
+                    time_limit: float, seed: int = 0, workers: int = 1,
+                    deterministic: bool = False, rule: Rule | None = None,
+                    fixed: PlanState | None = None) -> ComponentSolution:
+    """The time-indexed method as a component method of the solve driver.
+
+    Signature: ``solve_component(compat, comp, hint, *, time_limit, seed=0, workers=1,
+    deterministic=False, rule=None, fixed=None) -> ComponentSolution``, as
+    ``cus_match.optimise.solvers.cpsat.solve_component``. The first stage of ``rule`` (default
+    ``fifo``) is solved by :func:`solve_timeindexed` in 85 % of ``time_limit``; the later stages
+    are polished with HiGHS on the whole model, each earlier stage's value kept, when the model
+    has at most :data:`MIP_MAX_Z` helper-start columns. ``workers`` is unused (HiGHS runs on one
+    thread); ``deterministic`` gives the same plan for the same input and seed only when every
+    MIP finishes within its limit (HiGHS has no work-based limit).
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.solvers.components import active_components
+    >>> from cus_match.optimise.solvers.greedy import greedy_state
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> sol = solve_component(c, active_components(c)[0], greedy_state(c), time_limit=10)
+    >>> sol.status.value, sol.bound_minutes >= RULES["fifo"].stages[0].value(c, sol.chosen)
+    ('optimal', True)
+    """
+    del workers, deterministic  # see the docstring
+    rule = rule or RULES["fifo"]
+    t0 = time.perf_counter()
+    first = rule.stages[0]
+    if not isinstance(first, Linear) or not all(isinstance(s, Linear) for s in rule.stages):
+        raise InvalidOptionError(f"the time-indexed method optimises linear stages only; rule "
+                                 f"{rule.name!r} has an equity stage")
+    mine = set(comp)
+    hinted = {i: v for i, v in hint.chosen.items() if i in mine}
+    if rule.score(compat, hinted)[0] < 0:
+        hinted = {}
+    sol = solve_timeindexed(compat, comp, first, deadline=t0 + 0.85 * time_limit, hint=hinted,
+                            fixed=fixed, seed=seed)
+    if sol.status is Status.INFEASIBLE:
+        return ComponentSolution({}, Status.INFEASIBLE, 0.0, time.perf_counter() - t0,
+                                 "timeindexed")
+    chosen = sol.chosen
+    deadline = t0 + time_limit
+    later = [s for s in rule.stages[1:] if isinstance(s, Linear)]
+    if later and time.perf_counter() < deadline:
+        model = build_model(compat, comp, fixed=fixed)
+        if int((model.kind == 2).sum()) <= MIP_MAX_Z:
+            floors: list[tuple[npt.NDArray[np.float64], float]] = []
+            prev: Linear = first
+            for stage in later:
+                floors.append((stage_costs(compat, model, prev), float(prev.value(compat,
+                                                                                 chosen))))
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    break
+                out = run_backend(model, stage_costs(compat, model, stage), backend="highs",
+                                  seed=seed, time_limit=left, floors=floors)
+                if out.x is not None:
+                    better = decode(compat, model, out.x)
+                    if rule.score(compat, better) >= rule.score(compat, chosen):
+                        chosen = better
+                prev = stage
+    return ComponentSolution(chosen, sol.status, max(sol.bound, float(first.value(compat,
+                                                                               chosen))),
+                             time.perf_counter() - t0, "timeindexed")
