@@ -27,7 +27,7 @@ from attrs import frozen
 from cus_match.errors import InvalidOptionError
 from cus_match.optimise.timeindexed.model import TimeIndexedModel
 
-__all__ = ["BACKENDS", "LP_SOLVERS", "Outcome", "lp_value", "run_backend"]
+__all__ = ["BACKENDS", "LP_SOLVERS", "Outcome", "lp_solution", "lp_value", "run_backend"]
 
 #: Backends of :func:`run_backend`.
 BACKENDS = ("cpsat", "highs", "scip")
@@ -258,11 +258,32 @@ def lp_value(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *, solver: 
     >>> lp_value(m, cost) >= run_backend(m, cost, backend="highs", time_limit=10).bound - 1e-6
     True
     """
+    got = lp_solution(model, cost, solver=solver, time_limit=time_limit)
+    return None if got is None else got[0]
+
+
+def lp_solution(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *,
+                solver: str = "glop", time_limit: float = 60.0
+                ) -> tuple[float, npt.NDArray[np.float64]] | None:
+    """The LP relaxation's optimum and its (fractional) solution, or None when not solved.
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.rules import RULES
+    >>> from cus_match.optimise.timeindexed.model import build_model, stage_costs
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> m = build_model(c, range(len(c.occurrences)))
+    >>> value, x = lp_solution(m, stage_costs(c, m, RULES["fifo"].stages[0]))
+    >>> len(x) == m.num_cols, bool(((x > -1e-9) & (x < 1 + 1e-9)).all())
+    (True, True)
+    """
     from ortools.linear_solver.python import model_builder_helper as mbh
 
     _check(solver, LP_SOLVERS, "LP solver")
     if model.num_cols == 0:
-        return 0.0
+        return 0.0, np.zeros(0)
     h = _helper(model, cost, (), integral=False)
     s = mbh.ModelSolverHelper(solver)
     if solver == "highs":
@@ -271,4 +292,4 @@ def lp_value(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *, solver: 
     s.solve(h)
     if s.status() != mbh.SolveStatus.OPTIMAL:
         return None
-    return float(s.objective_value())
+    return float(s.objective_value()), np.asarray(s.variable_values(), dtype=np.float64)

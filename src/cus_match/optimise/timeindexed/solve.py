@@ -2,13 +2,14 @@
 
 :func:`solve_timeindexed` is the whole method for one stage of a rule:
 
-1. the time-indexed LP (GLOP) gives the bound, unless the MIP proves a better one;
-2. a component small enough (at most ``mip_max_z`` helper-start columns) is solved as one MIP by
-   HiGHS (bundled in OR-Tools); proven optimal, it is the answer;
-3. otherwise, or when HiGHS runs out of time (OR-Tools then returns no solution),
-   large-neighbourhood search starts from the hint: a group of helpers linked by shared
-   candidate visits is freed, and the same model over their visits, with the rest of the plan
-   fixed, is solved exactly by HiGHS; a better plan is kept.
+1. a component small enough (at most ``mip_max_z`` helper-start columns) is solved as one MIP
+   by HiGHS (bundled in OR-Tools) in at most half the time; proven optimal, it is the answer;
+2. otherwise (or when HiGHS runs out of time: OR-Tools then returns no solution), the
+   time-indexed LP (GLOP) gives the bound, and its solution rounded a start better than the
+   hint, where it is;
+3. large-neighbourhood search: a group of helpers linked by shared candidate visits is freed,
+   and the same model over their visits, with the rest of the plan fixed, is solved exactly
+   by HiGHS; a better plan is kept.
 
 :func:`solve_component` wraps it as a component method of the solve driver (the signature of
 ``cus_match.optimise.solvers.cpsat.solve_component``), the later stages of a lexicographic rule
@@ -32,8 +33,9 @@ from cus_match.errors import InvalidOptionError
 from cus_match.optimise.rules import RULES, Linear, Rule
 from cus_match.optimise.solvers.components import ComponentSolution
 from cus_match.optimise.solvers.state import PlanState
-from cus_match.optimise.timeindexed.backends import lp_value, run_backend
+from cus_match.optimise.timeindexed.backends import lp_solution, run_backend
 from cus_match.optimise.timeindexed.model import (
+    TimeIndexedModel,
     build_model,
     decode,
     stage_costs,
@@ -65,7 +67,8 @@ class TimeIndexedSolution:
     seconds : float
         Wall time.
     how : str
-        ``"mip"`` (one MIP, proven), ``"lns"`` or ``"hint"`` (nothing better found).
+        ``"mip"`` (one MIP), ``"lns"``, ``"lp"`` (the LP's rounding, not improved) or
+        ``"hint"`` (nothing better found).
     """
 
     chosen: Chosen
@@ -138,41 +141,110 @@ def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, dea
     if not isinstance(stage, Linear):
         raise InvalidOptionError("the time-indexed model optimises linear stages only; "
                                  f"got {type(stage).__name__}")
+    return _solve(compat, comp, stage, deadline, hint, fixed, seed, mip_max_z, lns_target,
+                  sub_limit)[0]
+
+
+def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
+           hint: Mapping[int, tuple[int, Sequence[Candidate]]] | None,
+           fixed: PlanState | None, seed: int, mip_max_z: int, lns_target: int,
+           sub_limit: float) -> tuple[TimeIndexedSolution, TimeIndexedModel]:
+    """:func:`solve_timeindexed`, with the model it built (for later stages)."""
     t0 = time.perf_counter()
     comp = sorted(comp)
     mine = set(comp)
     start: Chosen = {i: (s, list(team)) for i, (s, team) in (hint or {}).items() if i in mine}
     model = build_model(compat, comp, fixed=fixed)
     if model.unmeetable_required:
-        return TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0, "hint")
+        return (TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
+                                    "hint"), model)
     cost = stage_costs(compat, model, stage)
     # The trivial bound: every visit met with its best-paid team members.
     bound = _floor_bound(float(np.maximum(cost, 0.0).sum()))
-    lp = lp_value(model, cost, time_limit=max(deadline - time.perf_counter(), 0.1))
-    if lp is not None:
-        bound = min(bound, _floor_bound(lp))
     best, how = start, "hint"
     value = stage.value(compat, best)
     z_cols = int((model.kind == 2).sum())
-    if value < bound and z_cols <= mip_max_z and time.perf_counter() < deadline:
+    if value < bound and z_cols <= mip_max_z:
+        # A small component is usually proven outright (rural: under a second), and then the
+        # LP is not needed; half the time is kept for the LP and LNS when it is not.
+        left = deadline - time.perf_counter()
         out = run_backend(model, cost, backend="highs", seed=seed,
-                          time_limit=max(deadline - time.perf_counter(), 0.01))
+                          time_limit=max(left / 2, 0.01))
         if out.infeasible:
-            return TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
-                                       "mip")
+            return (TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
+                                        "mip"), model)
         if out.x is not None:
             got = decode(compat, model, out.x)
             if stage.value(compat, got) >= value:
                 best, value, how = got, stage.value(compat, got), "mip"
             if out.proven:
                 bound = min(bound, _floor_bound(out.bound))
+    if value < bound:
+        lp = lp_solution(model, cost, time_limit=max(deadline - time.perf_counter(), 0.1))
+        if lp is not None:
+            bound = min(bound, _floor_bound(lp[0]))
+            rounded = _round(compat, model, lp[1], fixed)
+            if stage.value(compat, rounded) > value:
+                best, value, how = rounded, stage.value(compat, rounded), "lp"
     if value < bound and time.perf_counter() < deadline:
         best, how = _lns(compat, comp, stage, best, fixed, deadline, seed, lns_target,
                          sub_limit, how)
         value = stage.value(compat, best)
     bound = max(bound, float(value))
     status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
-    return TimeIndexedSolution(best, bound, status, time.perf_counter() - t0, how)
+    return TimeIndexedSolution(best, bound, status, time.perf_counter() - t0, how), model
+
+
+def _round(compat: Compat, model: TimeIndexedModel, x: npt.NDArray[np.float64],
+           fixed: PlanState | None) -> Chosen:
+    """A plan from the LP solution: visits by LP value, each at its heaviest (helper, start).
+
+    A visit's options are its ``z`` columns, heaviest first; a visit of k helpers takes the
+    start whose k heaviest free helpers weigh most. Whatever fits is placed, then the visits
+    left are filled greedily.
+    """
+    state = fixed.copy() if fixed is not None else PlanState(compat)
+    kind, occ, start, cand = model.kind, model.occ, model.start, model.cand
+    ys = np.flatnonzero(kind == 0)
+    yval = dict(zip(occ[ys].tolist(), x[ys].tolist(), strict=True))
+    zs = np.flatnonzero((kind == 2) & (x > 1e-6))
+    opts: dict[int, list[tuple[float, int, int]]] = defaultdict(list)
+    for j in zs[np.argsort(-x[zs], kind="stable")].tolist():
+        opts[int(occ[j])].append((float(x[j]), int(start[j]), int(cand[j])))
+    inst = compat.inst
+    order = sorted(yval, key=lambda i: (-round(yval[i], 6), i))
+    for i in order:
+        if yval[i] < 1e-6:
+            break
+        k = inst.need(compat.occurrences[i].need).helpers_needed
+        if not state.pus_ok(i, k):
+            continue
+        by_start: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for v, t, ci in opts[i]:
+            by_start[t].append((v, ci))
+        ranked = sorted(by_start.items(), key=lambda kv: (-sum(v for v, _ in kv[1]), kv[0]))
+        for t, cs in ranked:
+            if not state.resident_free(i, t):
+                continue
+            team = [compat.candidates[i][ci] for _v, ci in cs
+                    if state.fits(compat.candidates[i][ci], t)][:k]
+            if len(team) == k and _adult_ok(compat, i, team):
+                state.add(i, t, team)
+                break
+    mine = set(model.comp)
+    state.fill(sorted(mine, key=lambda i: (-yval.get(i, 0.0), i)))
+    return {i: v for i, v in state.chosen.items() if i in mine}
+
+
+def _adult_ok(compat: Compat, i: int, team: Sequence[Candidate]) -> bool:
+    """Constraint 6: a personal-care team of two or more has an adult, unless policy allows."""
+    inst = compat.inst
+    need = inst.need(compat.occurrences[i].need)
+    if len(team) < 2 or inst.policy.minors_solo_personal_care:
+        return True
+    if not inst.category(need.category).personal_care:
+        return True
+    return any(not inst.helper(c.helper).is_minor for c in team)
 
 
 def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
@@ -242,7 +314,8 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     ``cus_match.optimise.solvers.cpsat.solve_component``. The first stage of ``rule`` (default
     ``fifo``) is solved by :func:`solve_timeindexed` in 85 % of ``time_limit``; the later stages
     are polished with HiGHS on the whole model, each earlier stage's value kept, when the model
-    has at most :data:`MIP_MAX_Z` helper-start columns. ``workers`` is unused (HiGHS runs on one
+    has at most :data:`MIP_MAX_Z` helper-start columns (each in a quarter of the time the first
+    stage took, within ``time_limit``). ``workers`` is unused (HiGHS runs on one
     thread); ``deterministic`` gives the same plan for the same input and seed only when every
     MIP finishes within its limit (HiGHS has no work-based limit).
 
@@ -268,32 +341,35 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     hinted = {i: v for i, v in hint.chosen.items() if i in mine}
     if rule.score(compat, hinted)[0] < 0:
         hinted = {}
-    sol = solve_timeindexed(compat, comp, first, deadline=t0 + 0.85 * time_limit, hint=hinted,
-                            fixed=fixed, seed=seed)
+    sol, model = _solve(compat, comp, first, t0 + 0.85 * time_limit, hinted, fixed, seed,
+                        MIP_MAX_Z, 60, 2.0)
     if sol.status is Status.INFEASIBLE:
         return ComponentSolution({}, Status.INFEASIBLE, 0.0, time.perf_counter() - t0,
                                  "timeindexed")
     chosen = sol.chosen
     deadline = t0 + time_limit
+    first_took = time.perf_counter() - t0
     later = [s for s in rule.stages[1:] if isinstance(s, Linear)]
-    if later and time.perf_counter() < deadline:
-        model = build_model(compat, comp, fixed=fixed)
-        if int((model.kind == 2).sum()) <= MIP_MAX_Z:
-            floors: list[tuple[npt.NDArray[np.float64], float]] = []
-            prev: Linear = first
-            for stage in later:
-                floors.append((stage_costs(compat, model, prev), float(prev.value(compat,
-                                                                                 chosen))))
-                left = deadline - time.perf_counter()
-                if left <= 0:
-                    break
-                out = run_backend(model, stage_costs(compat, model, stage), backend="highs",
-                                  seed=seed, time_limit=left, floors=floors)
-                if out.x is not None:
-                    better = decode(compat, model, out.x)
-                    if rule.score(compat, better) >= rule.score(compat, chosen):
-                        chosen = better
-                prev = stage
+    if (later and time.perf_counter() < deadline and not model.unmeetable_required
+            and int((model.kind == 2).sum()) <= MIP_MAX_Z):
+        floors: list[tuple[npt.NDArray[np.float64], float]] = []
+        prev: Linear = first
+        for stage in later:
+            floors.append((stage_costs(compat, model, prev), float(prev.value(compat,
+                                                                             chosen))))
+            # Later stages only polish, in a quarter of what the first took (as the
+            # CP-SAT method does): HiGHS returns nothing when stopped, and on rural seed 1
+            # the fifo secondary stage is not proven in 3.7 s, so more time buys nothing.
+            left = min(deadline - time.perf_counter(), max(0.2, first_took / 4))
+            if left <= 0:
+                break
+            out = run_backend(model, stage_costs(compat, model, stage), backend="highs",
+                              seed=seed, time_limit=left, floors=floors)
+            if out.x is not None:
+                better = decode(compat, model, out.x)
+                if rule.score(compat, better) >= rule.score(compat, chosen):
+                    chosen = better
+            prev = stage
     return ComponentSolution(chosen, sol.status, max(sol.bound, float(first.value(compat,
                                                                                chosen))),
                              time.perf_counter() - t0, "timeindexed")
