@@ -52,7 +52,7 @@ from cus_match.compat import Candidate, Compat
 from cus_match.optimise.rules import Linear
 from cus_match.optimise.solvers.state import PlanState
 
-__all__ = ["COLUMN_KINDS", "TimeIndexedModel", "build_model", "decode", "stage_costs"]
+__all__ = ["COLUMN_KINDS", "TimeIndexedModel", "build_model", "count_z", "decode", "stage_costs"]
 
 #: Column kinds, in :attr:`TimeIndexedModel.kind`.
 COLUMN_KINDS = {"y": 0, "w": 1, "z": 2, "u": 3}
@@ -200,6 +200,25 @@ def _cliques(t: IntArray, end: IntArray, occ: IntArray) -> npt.NDArray[np.bool_]
     hi = np.where(member, occ[None, :], -1).max(axis=1)
     out: npt.NDArray[np.bool_] = member[lo < hi]
     return out
+
+
+def count_z(compat: Compat, comp: Sequence[int]) -> int:
+    """Helper-start columns the model of ``comp`` would have, at most (nothing is built).
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> comp = range(len(c.occurrences))
+    >>> count_z(c, comp) >= int((build_model(c, comp).kind == 2).sum())
+    True
+    """
+    n = 0
+    for i in comp:
+        grid = set(compat.starts[i])
+        n += sum(len(grid.intersection(c.starts)) for c in compat.candidates[i])
+    return n
 
 
 def build_model(compat: Compat, comp: Sequence[int], *, fixed: PlanState | None = None,

@@ -37,17 +37,23 @@ from cus_match.optimise.timeindexed.backends import lp_solution, run_backend
 from cus_match.optimise.timeindexed.model import (
     TimeIndexedModel,
     build_model,
+    count_z,
     decode,
     stage_costs,
 )
 from cus_match.plan.result import Status
 
-__all__ = ["MIP_MAX_Z", "TimeIndexedSolution", "solve_component", "solve_timeindexed"]
+__all__ = ["MIP_MAX_Z", "MODEL_MAX_Z", "TimeIndexedSolution", "solve_component",
+           "solve_timeindexed"]
 
 Chosen = dict[int, tuple[int, list[Candidate]]]
 
 #: Components with at most this many helper-start columns are tried as one MIP first.
 MIP_MAX_Z = 20_000
+#: Components with more are not modelled whole (the generated city has 6 million: the peer's
+#: model of it took 19 GB to build): the bound is then the CP-SAT method's LP without start
+#: times, and the search LNS alone.
+MODEL_MAX_Z = 1_000_000
 
 
 @frozen
@@ -148,12 +154,15 @@ def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, dea
 def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
            hint: Mapping[int, tuple[int, Sequence[Candidate]]] | None,
            fixed: PlanState | None, seed: int, mip_max_z: int, lns_target: int,
-           sub_limit: float) -> tuple[TimeIndexedSolution, TimeIndexedModel]:
+           sub_limit: float) -> tuple[TimeIndexedSolution, TimeIndexedModel | None]:
     """:func:`solve_timeindexed`, with the model it built (for later stages)."""
     t0 = time.perf_counter()
     comp = sorted(comp)
     mine = set(comp)
     start: Chosen = {i: (s, list(team)) for i, (s, team) in (hint or {}).items() if i in mine}
+    if count_z(compat, comp) > MODEL_MAX_Z:
+        return _solve_large(compat, comp, stage, deadline, start, fixed, seed, lns_target,
+                            sub_limit, t0), None
     model = build_model(compat, comp, fixed=fixed)
     if model.unmeetable_required:
         return (TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
@@ -193,6 +202,22 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
     bound = max(bound, float(value))
     status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
     return TimeIndexedSolution(best, bound, status, time.perf_counter() - t0, how), model
+
+
+def _solve_large(compat: Compat, comp: list[int], stage: Linear, deadline: float,
+                 start: Chosen, fixed: PlanState | None, seed: int, lns_target: int,
+                 sub_limit: float, t0: float) -> TimeIndexedSolution:
+    """A component too large to model whole: the weak LP bound, and LNS from the hint."""
+    from cus_match.optimise.solvers.cpsat import lp_relaxation
+
+    left = deadline - time.perf_counter()
+    bound = _floor_bound(lp_relaxation(compat, comp, stage, max(left * 0.3, 0.1))[0])
+    best, how = _lns(compat, comp, stage, start, fixed, deadline, seed, lns_target,
+                     sub_limit, "hint")
+    value = stage.value(compat, best)
+    bound = max(bound, float(value))
+    status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
+    return TimeIndexedSolution(best, bound, status, time.perf_counter() - t0, how)
 
 
 def _round(compat: Compat, model: TimeIndexedModel, x: npt.NDArray[np.float64],
@@ -350,8 +375,8 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     deadline = t0 + time_limit
     first_took = time.perf_counter() - t0
     later = [s for s in rule.stages[1:] if isinstance(s, Linear)]
-    if (later and time.perf_counter() < deadline and not model.unmeetable_required
-            and int((model.kind == 2).sum()) <= MIP_MAX_Z):
+    if (later and model is not None and time.perf_counter() < deadline
+            and not model.unmeetable_required and int((model.kind == 2).sum()) <= MIP_MAX_Z):
         floors: list[tuple[npt.NDArray[np.float64], float]] = []
         prev: Linear = first
         for stage in later:
