@@ -337,7 +337,8 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     Signature: ``solve_component(compat, comp, hint, *, time_limit, seed=0, workers=1,
     deterministic=False, rule=None, fixed=None) -> ComponentSolution``, as
     ``cus_match.optimise.solvers.cpsat.solve_component``. The first stage of ``rule`` (default
-    ``fifo``) is solved by :func:`solve_timeindexed` in 85 % of ``time_limit``; the later stages
+    ``fifo``) is solved by :func:`solve_timeindexed` in 85 % of ``time_limit`` (97 % when there is
+    nothing to polish); the later stages
     are polished with HiGHS on the whole model, each earlier stage's value kept, when the model
     has at most :data:`MIP_MAX_Z` helper-start columns (each in a quarter of the time the first
     stage took, within ``time_limit``). ``workers`` is unused (HiGHS runs on one
@@ -366,8 +367,11 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     hinted = {i: v for i, v in hint.chosen.items() if i in mine}
     if rule.score(compat, hinted)[0] < 0:
         hinted = {}
-    sol, model = _solve(compat, comp, first, t0 + 0.85 * time_limit, hinted, fixed, seed,
-                        MIP_MAX_Z, 60, 2.0)
+    # Later stages are polished only on models small enough for one MIP; larger ones give
+    # the first stage all the time.
+    polish = len(rule.stages) > 1 and count_z(compat, comp) <= MIP_MAX_Z
+    sol, model = _solve(compat, comp, first, t0 + (0.85 if polish else 0.97) * time_limit,
+                        hinted, fixed, seed, MIP_MAX_Z, 60, 2.0)
     if sol.status is Status.INFEASIBLE:
         return ComponentSolution({}, Status.INFEASIBLE, 0.0, time.perf_counter() - t0,
                                  "timeindexed")
@@ -375,7 +379,7 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     deadline = t0 + time_limit
     first_took = time.perf_counter() - t0
     later = [s for s in rule.stages[1:] if isinstance(s, Linear)]
-    if (later and model is not None and time.perf_counter() < deadline
+    if (polish and later and model is not None and time.perf_counter() < deadline
             and not model.unmeetable_required and int((model.kind == 2).sum()) <= MIP_MAX_Z):
         floors: list[tuple[npt.NDArray[np.float64], float]] = []
         prev: Linear = first
