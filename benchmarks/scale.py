@@ -15,6 +15,19 @@ its own process, killed at limit + grace, its plan decoded and checked), as the 
     python benchmarks/scale.py --only rural,town --methods greedy,cpsat,auto --peers
     python benchmarks/scale.py --only rural,town --methods greedy,cpsat,flow,auto \
         --deterministic --time-limit 10             # objectives that repeat byte for byte
+    python benchmarks/scale.py --only rural --seeds 1,2,3,4,5 --methods cpsat,timeindexed \
+        --peers                                     # + the issue-11 targets, MET / MISSED
+
+The method ``timeindexed`` is the time-indexed model of ``cus_match.optimise.timeindexed``
+(one HiGHS MIP per component where it fits, else LNS on sub-MIPs of the same model, the bound
+from its LP), run through an experimental driver here (:func:`_solve_timeindexed`: the greedy
+hint, the components, time shared by size, the plans merged and filled as the library's
+driver does) until the solve path registers it. Its record also has ``first_plan_s``, the time
+to its first plan (the compatibility graph and the greedy hint).
+
+With ``--peers`` the script ends with the targets of issue 11 for each method but the greedy
+and the peer, as ``orlib.py`` does: MET / MISSED, with the numbers and ratios behind each; a
+target whose instances were not run says so.
 """
 
 from __future__ import annotations
@@ -27,12 +40,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 SIZES = {  # name -> (profile, scale)
     "rural": ("rural", 1.0), "town": ("town", 1.0), "city": ("city", 1.0),
     "city2x": ("city", 2.0), "city4x": ("city", 4.0),
 }
 PEER = "highs-mip"
+TIMEINDEXED = "timeindexed"  # the experimental path, see the module docstring
 
 
 def run_one(name: str, method: str, seed: int, time_limit: float,
@@ -57,9 +72,13 @@ def run_one(name: str, method: str, seed: int, time_limit: float,
     if method == PEER:
         return _run_peer(name, inst, compat, build, seed, time_limit, peer or {})
     t1 = time.perf_counter()
-    options = SolveOptions(seed=seed, time_limit=time_limit,
-                           deterministic=deterministic and method != "greedy")
-    result = METHODS[method](inst, options=options, compat=compat)
+    first_plan = None
+    if method == TIMEINDEXED:
+        result, first_plan = _solve_timeindexed(inst, compat, seed, time_limit, t0)
+    else:
+        options = SolveOptions(seed=seed, time_limit=time_limit,
+                               deterministic=deterministic and method != "greedy")
+        result = METHODS[method](inst, options=options, compat=compat)
     solve = time.perf_counter() - t1
     violations = check(inst, result)
     return {
@@ -72,8 +91,60 @@ def run_one(name: str, method: str, seed: int, time_limit: float,
         "gap_pct": None if result.gap is None else round(100 * result.gap, 3),
         "status": result.status.value, "violations": len(violations),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "first_plan_s": None if first_plan is None else round(first_plan, 3),
         "version": cus_match.__version__,
     }
+
+
+def _solve_timeindexed(inst, compat, seed: int, time_limit: float, t0: float):
+    """The time-indexed method on every component, merged as the library's driver merges.
+
+    An experimental path until ``optimise/solve.py`` registers the method: the same steps as
+    ``solve_by_components`` (FIFO greedy hint, active components, the budget shared by
+    component size, plans merged in component order, then filled where room is left), with
+    ``cus_match.optimise.timeindexed.solve_component`` per component. Returns the result and
+    the seconds from ``t0`` to the first plan (the greedy hint).
+    """
+    from cus_match.optimise.rules import RULES
+    from cus_match.optimise.solvers.components import active_components
+    from cus_match.optimise.solvers.greedy import fifo_order, greedy_state
+    from cus_match.optimise.solvers.state import PlanState, assemble
+    from cus_match.optimise.timeindexed import solve_component
+    from cus_match.plan.result import Status
+
+    rule = RULES["fifo"]
+    t1 = time.perf_counter()
+    hint = greedy_state(compat)
+    first_plan = time.perf_counter() - t0
+    comps = active_components(compat)
+    sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
+    total = float(sum(sizes)) or 1.0
+    remaining = max(time_limit - (time.perf_counter() - t0), 0.1)
+    sols = [solve_component(compat, c, hint, time_limit=max(remaining * sz / total, 0.05),
+                            seed=seed, rule=rule)
+            for c, sz in zip(comps, sizes, strict=True)]
+    state = PlanState(compat)
+    for sol in sols:
+        for i, (s, team) in sorted(sol.chosen.items()):
+            state.add(i, s, team)
+    infeasible = any(sol.status is Status.INFEASIBLE for sol in sols)
+    if infeasible:
+        state = hint
+    before = dict(state.chosen)
+    state.fill(fifo_order(compat))
+    if rule.score(compat, state.chosen) < rule.score(compat, before):
+        state = PlanState(compat)
+        for i, (s, team) in sorted(before.items()):
+            state.add(i, s, team)
+    status = (Status.INFEASIBLE if infeasible else Status.OPTIMAL
+              if all(sol.status is Status.OPTIMAL for sol in sols) else Status.FEASIBLE)
+    value = rule.score(compat, state.chosen)[0]
+    bound = sum(sol.bound_minutes for sol in sols)
+    result = assemble(state, method=TIMEINDEXED, rule=rule.name, seed=seed,
+                      runtime=time.perf_counter() - t1, status=status,
+                      bound=None if infeasible else rule.primary_display(max(bound, value)),
+                      objective=rule.primary_display(value))
+    return result, first_plan
 
 
 def _run_peer(name: str, inst, compat, build: float, seed: int, time_limit: float,
@@ -134,6 +205,8 @@ def main() -> None:
     ap.add_argument("--methods", default="greedy,cpsat")
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seeds", default=None,
+                    help="comma-separated seeds, each instance run with each (default: --seed)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--peers", action="store_true",
                     help="also the HiGHS MIP peer (benchmarks/mip_peer.py), with ratios")
@@ -155,40 +228,16 @@ def main() -> None:
         return
     methods = args.methods.split(",") + ([PEER] if args.peers else [])
     rows = []
-    head = ("| instance | method | helpers | visits | pairs | build s | solve s | objective | "
-            "bound | gap % | status | peak MB | violations |")
+    head = ("| instance | seed | method | helpers | visits | pairs | build s | solve s | "
+            "objective | bound | gap % | status | peak MB | violations |")
     if args.peers:
         head += " obj / HiGHS | time / HiGHS |"
     print(head)
     print("|" + "---|" * (head.count("|") - 1))
+    seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
     for name in args.only.split(","):
-        done = []
-        for method in methods:
-            cmd = [sys.executable, __file__, "--child", name, "--methods", method,
-                   "--seed", str(args.seed), "--time-limit", str(args.time_limit)]
-            if args.deterministic:
-                cmd.append("--deterministic")
-            for opt in ("peer_grace", "peer_memory_gb", "peer_max_z"):
-                if getattr(args, opt) is not None:
-                    cmd += ["--" + opt.replace("_", "-"), str(getattr(args, opt))]
-            out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if out.returncode != 0:
-                print(f"| {name} | {method} | failed: {out.stderr.strip().splitlines()[-1:]} |",
-                      flush=True)
-                continue
-            done.append(json.loads(out.stdout.strip().splitlines()[-1]))
-            if not args.peers:
-                _print_row(done[-1], False)
-        if args.peers:  # the ratios need the peer's run: print the instance's rows together
-            peer = next((r for r in done if r["method"] == PEER), None)
-            if peer is not None and peer["objective"] is None:
-                peer = None  # no plan (too large, killed empty): nothing to compare with
-            for r in done:
-                if peer is not None and r is not peer:
-                    r["obj_ratio_vs_highs"] = _ratio(r["objective"], peer["objective"], 4)
-                    r["time_ratio_vs_highs"] = _ratio(r["total_s"], peer["total_s"], 3)
-                _print_row(r, True)
-        rows.extend(done)
+        for seed in seeds:
+            rows.extend(_run_instance(args, name, seed, methods))
     print()
     for r in rows:
         if r["method"] == PEER and "mip" in r and "cols" not in r["mip"]:
@@ -209,12 +258,119 @@ def main() -> None:
                 share = 100 * r["build_s"] / r["total_s"]
                 print(f"  {r['instance']}, {method}: graph building {share:.0f}% of total "
                       "time")
+    if args.peers:
+        for method in methods:
+            if method not in (PEER, "greedy"):
+                print_targets(rows, method, args.time_limit)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
 
 
+def _run_instance(args: argparse.Namespace, name: str, seed: int, methods: list[str]
+                  ) -> list[dict]:
+    """Every method on one (size, seed), each in its own process; rows printed as they come."""
+    done = []
+    for method in methods:
+        cmd = [sys.executable, __file__, "--child", name, "--methods", method,
+               "--seed", str(seed), "--time-limit", str(args.time_limit)]
+        if args.deterministic:
+            cmd.append("--deterministic")
+        for opt in ("peer_grace", "peer_memory_gb", "peer_max_z"):
+            if getattr(args, opt) is not None:
+                cmd += ["--" + opt.replace("_", "-"), str(getattr(args, opt))]
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - t0
+        if out.returncode != 0:
+            print(f"| {name} | {method} | failed: {out.stderr.strip().splitlines()[-1:]} |",
+                  flush=True)
+            continue
+        done.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        done[-1]["process_wall_s"] = round(wall, 3)
+        if not args.peers:
+            _print_row(done[-1], False)
+    if args.peers:  # the ratios need the peer's run: print the instance's rows together
+        peer = next((r for r in done if r["method"] == PEER), None)
+        if peer is not None and peer["objective"] is None:
+            peer = None  # no plan (too large, killed empty): nothing to compare with
+        for r in done:
+            if peer is not None and r is not peer:
+                r["obj_ratio_vs_highs"] = _ratio(r["objective"], peer["objective"], 4)
+                r["time_ratio_vs_highs"] = _ratio(r["total_s"], peer["total_s"], 3)
+            _print_row(r, True)
+    return done
+
+
+#: The targets of issue 11: (label, sizes, seeds, check) with check(ours, peer) -> (ok, note).
+def _rural(r: dict, p: dict | None) -> tuple[bool, str]:
+    if p is None or p["status"] not in ("optimal", "feasible"):
+        return False, f"{r['status']} in {r['total_s']} s, no peer time to compare"
+    ok = r["status"] == "optimal" and r["total_s"] <= p["total_s"]
+    return ok, f"{r['status']} in {r['total_s']} s, peer {p['total_s']} s " \
+               f"(x{r['total_s'] / p['total_s']:.2f})"
+
+
+def _town(r: dict, p: dict | None) -> tuple[bool, str]:
+    gap = r["gap_pct"]
+    ratio = r.get("obj_ratio_vs_highs")
+    ok = ratio is not None and ratio >= 1.0 and gap is not None and gap <= 0.5
+    return ok, f"objective / HiGHS {ratio}, gap {gap} %"
+
+
+def _city(limit: float) -> Any:
+    def check(r: dict, p: dict | None) -> tuple[bool, str]:
+        gap = r["gap_pct"]
+        ok = gap is not None and gap <= limit and r["peak_mb"] <= 4096
+        return ok, f"gap {gap} %, peak {r['peak_mb']} MB"
+    return check
+
+
+def _wall(time_limit: float) -> Any:
+    def check(r: dict, p: dict | None) -> tuple[bool, str]:
+        allowed = 1.05 * time_limit + 1.0
+        return r["total_s"] <= allowed, f"{r['total_s']} s of {allowed:.1f} s allowed"
+    return check
+
+
+def print_targets(rows: list[dict], method: str, time_limit: float) -> None:
+    """Issue 11's targets for ``method``: MET / MISSED with the numbers behind each."""
+    mine = [r for r in rows if r["method"] == method]
+    peers = {(r["instance"], r["seed"]): r for r in rows if r["method"] == PEER}
+    targets = [
+        ("rural seeds 1-5: proven optimal, time <= HiGHS", {"rural"}, {1, 2, 3, 4, 5}, _rural),
+        ("town seeds 1-3: objective >= HiGHS, gap <= 0.5 %", {"town"}, {1, 2, 3}, _town),
+        ("city seeds 1-3: gap <= 1 %, peak <= 4 GB", {"city"}, {1, 2, 3}, _city(1.0)),
+        ("city 2x, 4x: gap <= 2 %", {"city2x", "city4x"}, None, _city(2.0)),
+        ("every size: wall <= 1.05 x limit + 1 s", None, None, _wall(time_limit)),
+    ]
+    print(f"\n# targets (issue 11), {method}, time limit {time_limit:g} s")
+    for label, sizes, seeds, check in targets:
+        got = [r for r in mine if (sizes is None or r["instance"] in sizes)
+               and (seeds is None or r["seed"] in seeds)]
+        if not got:
+            print(f"{label:<52} not run")
+            continue
+        results = [(r, *check(r, peers.get((r["instance"], r["seed"])))) for r in got]
+        n_ok = sum(ok for _r, ok, _n in results)
+        wanted = (len(sizes or ()) * len(seeds)) if seeds is not None and sizes else len(got)
+        verdict = "MET" if n_ok == len(got) == wanted else "MISSED"
+        more = "" if len(got) >= wanted else f" (only {len(got)} of {wanted} run)"
+        print(f"{label:<52} {n_ok:>2}/{len(got):<2} {verdict}{more}")
+        for r, ok, note in results:
+            print(f"    {r['instance']} seed {r['seed']}: {'ok' if ok else 'missed'}, {note}")
+    cities = sorted((r for r in mine if r["instance"].startswith("city")
+                     and r.get("first_plan_s")), key=lambda r: r["visits"])
+    label = "city 1x-4x: slope of time to first plan <= 1.2"
+    if len({r["instance"] for r in cities}) < 2:
+        print(f"{label:<52} not run (needs two city sizes and a recorded first plan)")
+    else:
+        slope = _slope([{"visits": r["visits"], "total_s": r["first_plan_s"]} for r in cities])
+        ok = slope is not None and slope <= 1.2
+        print(f"{label:<52} {'MET' if ok else 'MISSED'} (slope {slope:.2f})")
+
+
 def _print_row(r: dict, peers: bool) -> None:
-    line = (f"| {r['instance']} | {r['method']} | {r['helpers']} | {r['visits']} | "
+    line = (f"| {r['instance']} | {r['seed']} | {r['method']} | {r['helpers']} | {r['visits']} | "
             f"{r['pairs']} | {r['build_s']} | {r['solve_s']} | {r['objective']} | {r['bound']} | "
             f"{r['gap_pct']} | {r['status']} | {r['peak_mb']} | {r['violations']} |")
     if peers:

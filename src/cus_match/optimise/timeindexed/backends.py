@@ -1,0 +1,295 @@
+"""Solving a :class:`~cus_match.optimise.timeindexed.model.TimeIndexedModel`: CP-SAT or a MIP.
+
+Two backends read the same arrays:
+
+* ``"cpsat"`` — the rows become CP-SAT constraints (``at_most_one`` for the clique rows), hinted
+  with a plan; anytime (every time-out returns its incumbent), seeded, and reproducible in
+  deterministic mode (a work limit instead of the clock);
+* ``"highs"``, ``"scip"`` — the MIP solvers bundled in OR-Tools, through its model builder.
+  OR-Tools 9.15 returns no solution from HiGHS when its time limit stops it (only the status
+  ``UNKNOWN``), so a HiGHS run that does not finish gives nothing but the status.
+
+:func:`lp_value` solves the LP relaxation (GLOP, PDLP or HiGHS's simplex) for a bound.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from attrs import frozen
+
+from cus_match.errors import InvalidOptionError
+from cus_match.optimise.timeindexed.model import TimeIndexedModel
+
+__all__ = ["BACKENDS", "LP_SOLVERS", "Outcome", "lp_solution", "lp_value", "run_backend"]
+
+#: Backends of :func:`run_backend`.
+BACKENDS = ("cpsat", "highs", "scip")
+#: LP solvers of :func:`lp_value`.
+LP_SOLVERS = ("glop", "pdlp", "highs")
+
+
+@frozen
+class Outcome:
+    """What a backend returned.
+
+    Attributes
+    ----------
+    x : ndarray or None
+        A 0-1 solution (None when there is none).
+    objective : float or None
+        Its value.
+    bound : float
+        An upper bound on the optimum (``inf`` when none is known).
+    proven : bool
+        Whether the solution is proven optimal.
+    infeasible : bool
+        Whether the model is proven infeasible.
+    seconds : float
+        Wall time of the solve.
+    """
+
+    x: npt.NDArray[np.float64] | None
+    objective: float | None
+    bound: float
+    proven: bool
+    infeasible: bool
+    seconds: float
+
+
+def _check(backend: str, known: Sequence[str], what: str) -> None:
+    if backend not in known:
+        raise InvalidOptionError(f"unknown {what} {backend!r}; known: {', '.join(known)}")
+
+
+def run_backend(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *, backend: str,
+                time_limit: float, seed: int = 0, workers: int = 1,
+                deterministic: bool = False, hint: npt.NDArray[np.float64] | None = None,
+                floors: Sequence[tuple[npt.NDArray[np.float64], float]] = ()) -> Outcome:
+    """Maximise ``cost @ x`` over the model (plus rows ``c @ x >= v`` for each of ``floors``).
+
+    Parameters
+    ----------
+    model : TimeIndexedModel
+        The model.
+    cost : ndarray
+        Integer objective coefficients per column.
+    backend : str
+        One of :data:`BACKENDS`.
+    time_limit : float
+        Seconds (deterministic CP-SAT: work units).
+    seed, workers, deterministic
+        Search settings (the MIP backends run single-threaded and ignore ``deterministic``).
+    hint : ndarray, optional
+        A 0-1 solution to start from (CP-SAT only).
+    floors : sequence of (ndarray, float)
+        Earlier stages' objectives and the values to keep.
+
+    Returns
+    -------
+    Outcome
+        The solution, its value and the bound.
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.rules import RULES
+    >>> from cus_match.optimise.timeindexed.model import build_model, stage_costs
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> m = build_model(c, range(len(c.occurrences)))
+    >>> cost = stage_costs(c, m, RULES["fifo"].stages[0])
+    >>> a = run_backend(m, cost, backend="cpsat", time_limit=10, deterministic=True)
+    >>> b = run_backend(m, cost, backend="highs", time_limit=10)
+    >>> a.proven and b.proven and a.objective == b.objective == a.bound
+    True
+    """
+    _check(backend, BACKENDS, "backend")
+    t0 = time.perf_counter()
+    if model.num_cols == 0:
+        return Outcome(np.zeros(0), 0.0, 0.0, True, bool(model.unmeetable_required), 0.0)
+    if backend == "cpsat":
+        return _cpsat(model, cost, time_limit, seed, workers, deterministic, hint, floors, t0)
+    return _mip(model, cost, backend, time_limit, seed, floors, t0)
+
+
+def _rows(model: TimeIndexedModel) -> list[tuple[list[int], list[int], float, float]]:
+    starts = model.a_start.tolist()
+    idx = model.a_index.tolist()
+    val = model.a_value.tolist()
+    lo, hi = model.row_lower.tolist(), model.row_upper.tolist()
+    return [(idx[a:e], [round(v) for v in val[a:e]], lo[r], hi[r])
+            for r, (a, e) in enumerate(itertools.pairwise(starts))]
+
+
+def _cpsat(model: TimeIndexedModel, cost: npt.NDArray[np.float64], time_limit: float,
+           seed: int, workers: int, deterministic: bool,
+           hint: npt.NDArray[np.float64] | None,
+           floors: Sequence[tuple[npt.NDArray[np.float64], float]], t0: float) -> Outcome:
+    from ortools.sat.python import cp_model
+
+    m = cp_model.CpModel()
+    lower, upper = model.lower.tolist(), model.upper.tolist()
+    xs = [m.new_int_var(int(lo), int(hi), "") for lo, hi in zip(lower, upper, strict=True)]
+    for cols, vals, lo, hi in _rows(model):
+        if hi == 1.0 and math.isinf(lo) and all(v == 1 for v in vals):
+            m.add_at_most_one(xs[j] for j in cols)
+            continue
+        expr = cp_model.LinearExpr.weighted_sum([xs[j] for j in cols], vals)
+        if lo == hi:
+            m.add(expr == int(lo))
+        elif math.isinf(lo):
+            m.add(expr <= math.floor(hi))
+        elif math.isinf(hi):
+            m.add(expr >= math.ceil(lo))
+        else:
+            m.add_linear_constraint(expr, math.ceil(lo), math.floor(hi))
+    for c, v in floors:
+        nz = np.flatnonzero(c)
+        m.add(cp_model.LinearExpr.weighted_sum([xs[j] for j in nz.tolist()],
+                                               [round(a) for a in c[nz].tolist()]) >= round(v))
+    nz = np.flatnonzero(cost)
+    m.maximize(cp_model.LinearExpr.weighted_sum([xs[j] for j in nz.tolist()],
+                                                [round(a) for a in cost[nz].tolist()]))
+    if hint is not None:
+        for j, v in enumerate(hint.tolist()):
+            m.add_hint(xs[j], round(v))
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.random_seed = seed
+    p.num_workers = 1 if deterministic else workers
+    # The clique rows are the model's strength: have CP-SAT put all of them in its LP.
+    p.linearization_level = 2
+    left = max(time_limit - (time.perf_counter() - t0), 0.01)
+    if deterministic:
+        p.max_deterministic_time = left
+    else:
+        p.max_time_in_seconds = left
+    code = solver.solve(m)
+    seconds = time.perf_counter() - t0
+    if code == cp_model.INFEASIBLE:
+        return Outcome(None, None, -math.inf, False, True, seconds)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Outcome(None, None, math.inf, False, False, seconds)
+    x = np.array([solver.value(v) for v in xs], dtype=np.float64)
+    return Outcome(x, float(solver.objective_value), float(solver.best_objective_bound),
+                   code == cp_model.OPTIMAL, False, seconds)
+
+
+def _helper(model: TimeIndexedModel, cost: npt.NDArray[np.float64],
+            floors: Sequence[tuple[npt.NDArray[np.float64], float]], integral: bool) -> Any:
+    """The model in OR-Tools' model builder (term by term: scipy is not a dependency)."""
+    from ortools.linear_solver.python import model_builder_helper as mbh
+
+    h = mbh.ModelBuilderHelper()
+    n = model.num_cols
+    # OR-Tools' stubs spell numpy arrays wrongly (``ndarray[float64, ...]``).
+    h.add_var_array_with_bounds(model.lower, model.upper, np.full(n, integral), "")  # type: ignore[arg-type]
+    h.set_objective_coefficients(list(range(n)), cost.tolist())
+    add = h.add_term_to_constraint
+    starts, idx, val = model.a_start.tolist(), model.a_index.tolist(), model.a_value.tolist()
+    for r, (lo, hi) in enumerate(zip(model.row_lower.tolist(), model.row_upper.tolist(),
+                                     strict=True)):
+        ct = h.add_linear_constraint()
+        h.set_constraint_lower_bound(ct, lo)
+        h.set_constraint_upper_bound(ct, hi)
+        for k in range(starts[r], starts[r + 1]):
+            add(ct, idx[k], val[k])
+    for c, v in floors:
+        ct = h.add_linear_constraint()
+        h.set_constraint_lower_bound(ct, v)
+        h.set_constraint_upper_bound(ct, math.inf)
+        for j in np.flatnonzero(c).tolist():
+            add(ct, j, float(c[j]))
+    h.set_maximize(True)
+    return h
+
+
+# Objective coefficients are whole numbers: an absolute gap below 1 proves optimality, where the
+# solvers' default relative gaps (1e-4) would stop short of it.
+_PARAMS: Mapping[str, str] = {
+    "highs": "output_flag=false\nmip_rel_gap=0\nmip_abs_gap=0.99\nrandom_seed={seed}",
+    "scip": "limits/gap = 0\nlimits/absgap = 0.99\nrandomization/randomseedshift = {seed}",
+}
+
+
+def _mip(model: TimeIndexedModel, cost: npt.NDArray[np.float64], backend: str,
+         time_limit: float, seed: int,
+         floors: Sequence[tuple[npt.NDArray[np.float64], float]], t0: float) -> Outcome:
+    from ortools.linear_solver.python import model_builder_helper as mbh
+
+    h = _helper(model, cost, floors, integral=True)
+    s = mbh.ModelSolverHelper(backend)
+    s.set_solver_specific_parameters(_PARAMS[backend].format(seed=seed))
+    s.set_time_limit_in_seconds(max(time_limit - (time.perf_counter() - t0), 0.01))
+    s.solve(h)
+    seconds = time.perf_counter() - t0
+    status = s.status()
+    if status == mbh.SolveStatus.INFEASIBLE:
+        return Outcome(None, None, -math.inf, False, True, seconds)
+    if not s.has_solution():
+        return Outcome(None, None, math.inf, False, False, seconds)
+    x = np.asarray(s.variable_values(), dtype=np.float64).round()
+    bound = float(s.best_objective_bound())
+    value = float(cost @ x)
+    return Outcome(x, value, bound if math.isfinite(bound) else math.inf,
+                   status == mbh.SolveStatus.OPTIMAL, False, seconds)
+
+
+def lp_value(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *, solver: str = "glop",
+             time_limit: float = 60.0) -> float | None:
+    """The optimum of the LP relaxation, or None when it is not solved to optimality in time.
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.rules import RULES
+    >>> from cus_match.optimise.timeindexed.model import build_model, stage_costs
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> m = build_model(c, range(len(c.occurrences)))
+    >>> cost = stage_costs(c, m, RULES["fifo"].stages[0])
+    >>> lp_value(m, cost) >= run_backend(m, cost, backend="highs", time_limit=10).bound - 1e-6
+    True
+    """
+    got = lp_solution(model, cost, solver=solver, time_limit=time_limit)
+    return None if got is None else got[0]
+
+
+def lp_solution(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *,
+                solver: str = "glop", time_limit: float = 60.0
+                ) -> tuple[float, npt.NDArray[np.float64]] | None:
+    """The LP relaxation's optimum and its (fractional) solution, or None when not solved.
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.rules import RULES
+    >>> from cus_match.optimise.timeindexed.model import build_model, stage_costs
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> m = build_model(c, range(len(c.occurrences)))
+    >>> value, x = lp_solution(m, stage_costs(c, m, RULES["fifo"].stages[0]))
+    >>> len(x) == m.num_cols, bool(((x > -1e-9) & (x < 1 + 1e-9)).all())
+    (True, True)
+    """
+    from ortools.linear_solver.python import model_builder_helper as mbh
+
+    _check(solver, LP_SOLVERS, "LP solver")
+    if model.num_cols == 0:
+        return 0.0, np.zeros(0)
+    h = _helper(model, cost, (), integral=False)
+    s = mbh.ModelSolverHelper(solver)
+    if solver == "highs":
+        s.set_solver_specific_parameters("output_flag=false")
+    s.set_time_limit_in_seconds(time_limit)
+    s.solve(h)
+    if s.status() != mbh.SolveStatus.OPTIMAL:
+        return None
+    return float(s.objective_value()), np.asarray(s.variable_values(), dtype=np.float64)

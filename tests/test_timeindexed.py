@@ -1,0 +1,169 @@
+"""The time-indexed model (cus_match.optimise.timeindexed) against brute force and the checker.
+
+Every plan it returns is assembled into a Result and verified with the independent checker;
+its bound is compared with the brute-force optimum (tiny instances) and with CP-SAT's proven
+optimum (rural).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+
+from cus_match.compat import build_compat
+from cus_match.errors import InvalidOptionError
+from cus_match.generate import generate
+from cus_match.optimise.rules import RULES, from_weights
+from cus_match.optimise.solvers.components import active_components
+from cus_match.optimise.solvers.greedy import greedy_state
+from cus_match.optimise.solvers.state import PlanState, assemble
+from cus_match.optimise.timeindexed import solve_component, solve_timeindexed
+from cus_match.optimise.timeindexed.backends import lp_value, run_backend
+from cus_match.optimise.timeindexed.model import build_model, decode, stage_costs
+from cus_match.plan.check import check
+from cus_match.plan.result import Status
+from test_cpsat import brute_force, tiny
+
+FIFO = RULES["fifo"]
+PRIMARY = FIFO.stages[0]
+
+
+def _plan(compat, chosen, fixed=None):
+    state = fixed.copy() if fixed is not None else PlanState(compat)
+    for i, (s, team) in sorted(chosen.items()):
+        if i not in state.chosen:
+            state.add(i, s, team)
+    return state
+
+
+def _result(compat, state):
+    return assemble(state, method="timeindexed", rule="fifo", seed=0, runtime=0.0,
+                    status=Status.FEASIBLE, bound=None)
+
+
+def _solve_all(compat, **kw):
+    hint = greedy_state(compat)
+    chosen, bound, statuses = {}, 0.0, []
+    for comp in active_components(compat):
+        sol = solve_component(compat, comp, hint, time_limit=kw.pop("time_limit", 20), **kw)
+        chosen.update(sol.chosen)
+        bound += sol.bound_minutes
+        statuses.append(sol.status)
+    return chosen, bound, statuses
+
+
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None)
+@given(tiny())
+def test_optimum_and_bound_agree_with_brute_force(inst):
+    exact = brute_force(inst)
+    compat = build_compat(inst)
+    chosen, bound, statuses = _solve_all(compat)
+    assert check(inst, _result(compat, _plan(compat, chosen))) == []
+    value = PRIMARY.value(compat, chosen) / 6000
+    assert all(s is Status.OPTIMAL for s in statuses)
+    assert value == pytest.approx(exact, abs=1e-9)
+    assert bound / 6000 >= exact - 1e-9
+    # The LP relaxation of the same model is a bound too.
+    lp = sum(lp_value(m, stage_costs(compat, m, PRIMARY))
+             for m in (build_model(compat, c) for c in active_components(compat)))
+    assert lp / 6000 >= exact - 1e-6
+
+
+@settings(max_examples=6, deadline=None)
+@given(tiny())
+def test_tiny_plans_pass_the_checker_and_bound_their_value(inst):
+    compat = build_compat(inst)
+    chosen, bound, _ = _solve_all(compat)
+    assert check(inst, _result(compat, _plan(compat, chosen))) == []
+    assert bound >= PRIMARY.value(compat, chosen)
+    assert PRIMARY.value(compat, chosen) >= PRIMARY.value(compat, greedy_state(compat).chosen)
+
+
+@pytest.fixture(scope="module")
+def rural():
+    inst = generate("rural", seed=1)
+    return inst, build_compat(inst)
+
+
+def test_rural_is_proven_at_the_cpsat_optimum(rural):
+    inst, compat = rural
+    chosen, bound, statuses = _solve_all(compat, time_limit=30)
+    assert check(inst, _result(compat, _plan(compat, chosen))) == []
+    assert statuses == [Status.OPTIMAL] * len(statuses)
+    # 358.25 weighted hours: CP-SAT's and the HiGHS peer's proven optimum of rural seed 1
+    # (tests/test_mip_peer.py::test_rural_optimum_equals_cpsat compares the two).
+    assert PRIMARY.value(compat, chosen) == bound == 358.25 * 6000
+
+
+def test_lns_alone_keeps_the_hint_and_a_valid_bound(rural):
+    # No one-MIP attempt: the search improves the greedy plan by sub-MIPs, rest fixed.
+    inst, compat = rural
+    hint = greedy_state(compat)
+    comp = active_components(compat)[0]
+    sol = solve_timeindexed(compat, comp, PRIMARY, deadline=time.perf_counter() + 3,
+                            hint=hint.chosen, mip_max_z=0, seed=3)
+    assert check(inst, _result(compat, _plan(compat, sol.chosen))) == []
+    assert PRIMARY.value(compat, sol.chosen) >= PRIMARY.value(
+        compat, {i: v for i, v in hint.chosen.items() if i in set(comp)})
+    assert sol.bound >= 358.25 * 6000
+    assert sol.how in ("lns", "hint")
+
+
+def test_fixed_visits_are_planned_around(rural):
+    # Half the greedy plan is kept as it is; the model plans the rest around it.
+    inst, compat = rural
+    comp = active_components(compat)[0]
+    hint = greedy_state(compat)
+    kept = sorted(i for i in comp if i in hint.chosen)[::2]
+    fixed = PlanState(compat)
+    for i in kept:
+        fixed.add(i, *hint.chosen[i])
+    free = [i for i in comp if i not in fixed.chosen]
+    sol = solve_timeindexed(compat, free, PRIMARY, deadline=time.perf_counter() + 20,
+                            fixed=fixed)
+    assert not set(sol.chosen) & set(kept)
+    assert check(inst, _result(compat, _plan(compat, sol.chosen, fixed))) == []
+    assert sol.status is Status.OPTIMAL
+    # Planning around fixed visits can only lose against planning freely.
+    assert PRIMARY.value(compat, sol.chosen) + PRIMARY.value(
+        compat, fixed.chosen) <= 358.25 * 6000
+
+
+def test_later_stages_keep_the_first_and_pair_terms_count(rural):
+    inst, compat = rural
+    rule = from_weights("short-trips", {"weighted_coverage": 1, "travel": 1})
+    hint = greedy_state(compat)
+    comp = active_components(compat)[0]
+    sol = solve_component(compat, comp, hint, time_limit=30, rule=rule)
+    assert check(inst, _result(compat, _plan(compat, sol.chosen))) == []
+    assert sol.bound_minutes >= rule.stages[0].value(compat, sol.chosen)
+    fifo = solve_component(compat, comp, hint, time_limit=30)
+    assert PRIMARY.value(compat, fifo.chosen) == 358.25 * 6000
+    # Lexicographic fifo: polishing the secondary stage kept the primary optimum.
+    assert check(inst, _result(compat, _plan(compat, fifo.chosen))) == []
+
+
+def test_backends_agree_on_a_small_model():
+    compat = build_compat(generate("tiny", seed=2))
+    for comp in active_components(compat):
+        m = build_model(compat, comp)
+        cost = stage_costs(compat, m, PRIMARY)
+        a = run_backend(m, cost, backend="cpsat", time_limit=10, deterministic=True)
+        b = run_backend(m, cost, backend="highs", time_limit=10)
+        assert a.proven
+        assert b.proven
+        assert a.objective == b.objective
+        assert PRIMARY.value(compat, decode(compat, m, b.x)) == b.objective
+
+
+def test_unknown_backends_and_equity_are_refused(rural):
+    _inst, compat = rural
+    comp = active_components(compat)[0]
+    m = build_model(compat, comp)
+    with pytest.raises(InvalidOptionError, match="unknown backend"):
+        run_backend(m, stage_costs(compat, m, PRIMARY), backend="gurobi", time_limit=1)
+    with pytest.raises(InvalidOptionError, match="linear stages only"):
+        solve_component(compat, comp, greedy_state(compat), time_limit=1, rule=RULES["equity"])
