@@ -208,10 +208,12 @@ def _solve_large(compat: Compat, comp: list[int], stage: Linear, deadline: float
                  start: Chosen, fixed: PlanState | None, seed: int, lns_target: int,
                  sub_limit: float, t0: float) -> TimeIndexedSolution:
     """A component too large to model whole: the weak LP bound, and LNS from the hint."""
-    from cus_match.optimise.solvers.cpsat import lp_relaxation
+    from cus_match.optimise.options import Deadline
+    from cus_match.optimise.solvers.relaxation import lp_relaxation
 
     left = deadline - time.perf_counter()
-    bound = _floor_bound(lp_relaxation(compat, comp, stage, max(left * 0.3, 0.1))[0])
+    bound = _floor_bound(lp_relaxation(compat, comp, stage,
+                                       Deadline.after(max(left * 0.3, 0.1)))[0])
     best, how = _lns(compat, comp, stage, start, fixed, deadline, seed, lns_target,
                      sub_limit, "hint")
     value = stage.value(compat, best)
