@@ -368,6 +368,7 @@ _SUMMARY: dict[str, dict[str, Any]] = {
         "gap": ", luka: {gap} %",
         "unexplained": "  wizyty bez pomocy niewyjaśnione w limicie czasu: {n}",
         "status": {"optimal": "optymalny", "feasible": "dopuszczalny", "partial": "częściowy",
-                   "infeasible": "niewykonalny", "no_solution": "brak planu w zadanym czasie"},
+                   "infeasible": "niewykonalny", "no_solution": "brak planu w zadanym czasie",
+                   "stopped": "przerwany"},
     },
 }
