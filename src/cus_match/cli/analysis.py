@@ -33,7 +33,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cus_match.cli.common import (
     EXIT_OK,
@@ -69,7 +69,10 @@ def register(sub: Any) -> dict[str, Handler]:
     x = sub.add_parser("explain", help="explain the plan for one need or helper")
     x.add_argument("file", type=Path, help="instance JSON")
     x.add_argument("result", type=Path, help="result JSON")
-    x.add_argument("subject", help="a need id or a helper id")
+    x.add_argument("subject", help="a need id, a helper id or name, a resident id, or a "
+                                   "resident's name (with --names)")
+    x.add_argument("--names", type=Path, metavar="FILE",
+                   help="residents' names, one 'id;name' per line: explain by a resident's name")
     add_lang_option(x, "language of the explanation")
 
     dg = sub.add_parser("diagnose", help="where help is short and what is missing; optionally "
@@ -146,11 +149,58 @@ def register(sub: Any) -> dict[str, Handler]:
             "compare": _cmd_compare}
 
 
+def _subjects(inst: Instance, subject: str, names: dict[str, str], lang: str
+              ) -> tuple[str | None, list[tuple[Literal["need", "helper"] | None, str]]]:
+    """What ``subject`` names: a heading (for a resident) and the (kind, id) to explain.
+
+    Ids first (need, helper, resident), then names (helpers' stored names, residents' names
+    from the names file; any case, diacritics optional). A name several people share is
+    refused with their ids; nothing found is left to ``explain``, which lists close ids.
+    """
+    from cus_match.io.cells import NameIndex
+
+    t = _T[lang]
+    needs = {n.id for n in inst.needs}
+    helpers = {h.id for h in inst.helpers}
+    residents = {r.id for r in inst.residents}
+    if subject in needs or subject in helpers:
+        return None, [(None, subject)]
+    if subject not in residents:
+        people = NameIndex([*((h.id, (h.name,)) for h in inst.helpers),
+                            *((r, (n,)) for r, n in names.items())], ("person", "osoba"),
+                           ("unknown person", "nieznana osoba"))
+        found = people.matches(subject)
+        if len(found) > 1:
+            shown = ", ".join(f"{i} ({names.get(i) or inst.helper(i).name})" for i in found)
+            raise InvalidOptionError(t["ambiguous"].format(name=subject, ids=shown))
+        if not found:
+            return None, [(None, subject)]
+        subject = found[0]
+        if subject in helpers:
+            return None, [("helper", subject)]
+    own = sorted(n.id for n in inst.needs if n.resident == subject)
+    label = f"{subject} ({names[subject]})" if subject in names else subject
+    head = t["resident"].format(who=label, n=len(own)) if own else t["no_needs"].format(
+        who=label)
+    return head, [("need", n) for n in own]
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from cus_match.analysis.explain import explain
 
     inst, result = load_plan(args.file, args.result)
-    print(explain(inst, result, args.subject, lang=args.lang).text)
+    names: dict[str, str] = {}
+    if args.names:
+        from cus_match.store.people import read_names
+
+        names = read_names(args.names, inst)
+    head, subjects = _subjects(inst, args.subject, names, args.lang)
+    if head is not None:
+        print(head)
+    for k, (kind, ident) in enumerate(subjects):
+        if k:
+            print()
+        print(explain(inst, result, ident, lang=args.lang, kind=kind).text)
     return EXIT_OK
 
 
@@ -271,6 +321,9 @@ _T = {
         "accepted": "Accepted: need {need} on {day} at {at}, {who}.",
         "wrote": "Wrote the plan to {plan} and the instance with the new need to {inst}.",
         "next": "Use them together from now on, e.g. cus-match check {inst} {plan}",
+        "ambiguous": "{name!r} names more than one person: give one of the ids {ids}",
+        "resident": "Resident {who}: needs {n}",
+        "no_needs": "Resident {who} has no needs in this round.",
     },
     "pl": {
         "one_source": "podaj nową potrzebę w jeden sposób: plik JSON, --from-sheet z --row "
@@ -286,6 +339,9 @@ _T = {
         "accepted": "Przyjęto: potrzeba {need}, {day}, godz. {at}, {who}.",
         "wrote": "Zapisano plan w {plan}, a dane z nową potrzebą w {inst}.",
         "next": "Od teraz używaj ich razem, np. cus-match check {inst} {plan}",
+        "ambiguous": "{name!r} pasuje do kilku osób: podaj jeden z identyfikatorów {ids}",
+        "resident": "Mieszkaniec {who}: potrzeby: {n}",
+        "no_needs": "Mieszkaniec {who} nie ma potrzeb w tej turze planowania.",
     },
 }
 
