@@ -553,3 +553,17 @@ def test_phone_request_from_one_row_of_the_needs_sheet(tmp_path, capsys):
     assert main(["recommend", g, p, "--from-sheet", str(tmp_path / "gmina.xlsx"),
                  "--row", str(row)]) == 1
     assert f"sheet 'potrzeby', row {row}, column 'godziny'" in capsys.readouterr().err
+
+
+def test_phone_request_names_the_resident_from_the_names_file(tmp_path, capsys):
+    from cus_match.cli.main import main
+
+    inst = _phone_files(tmp_path)
+    rid = inst.residents[0].id
+    (tmp_path / "imiona.csv").write_bytes(f"{rid};Halina Żak\r\n".encode("cp1250"))
+    g, p = str(tmp_path / "gmina.json"), str(tmp_path / "plan.json")
+    assert main(["recommend", g, p, "--resident", "halina zak", "--names",
+                 str(tmp_path / "imiona.csv"), "--category", "companionship",
+                 "--date", "24.03.2026", "--hours", "10-16", "--minutes", "60",
+                 "--id", "call-2"]) == 0
+    assert "Options for need call-2" in capsys.readouterr().out

@@ -103,7 +103,10 @@ def register(sub: Any) -> dict[str, Handler]:
     rc.add_argument("need", type=Path, nargs="?", default=None,
                     help="the new need as a JSON object (or use the flags or --from-sheet)")
     req = rc.add_argument_group("the new request (instead of a JSON file)")
-    req.add_argument("--resident", help="the resident's id (none: a group session at --place)")
+    req.add_argument("--resident", help="the resident's id, or name with --names (none: a "
+                                        "group session at --place)")
+    req.add_argument("--names", type=Path, metavar="FILE",
+                     help="residents' names, one 'id;name' per line: --resident by name")
     req.add_argument("--category", help="category id or name: zakupy, shopping, ...")
     req.add_argument("--date", default=None, help="a one-off visit's date: 01.04.2026 or "
                                                   "2026-04-01")
@@ -248,11 +251,28 @@ def _request(args: argparse.Namespace, inst: Instance) -> Need:
                               ("--minutes", args.minutes)) if v is None]
     if missing:
         raise InvalidOptionError(_T[args.lang]["missing"].format(opts=", ".join(missing)))
-    return need_from_request(inst, resident=args.resident, category=args.category,
+    resident = args.resident
+    if resident is not None and args.names and resident not in {r.id for r in inst.residents}:
+        resident = _resident_by_name(inst, resident, args.names, args.lang)
+    return need_from_request(inst, resident=resident, category=args.category,
                              date=args.date, days=args.days, hours=args.hours,
                              minutes=args.minutes, place=args.place, helpers=args.helpers,
                              priority=args.priority, applied_on=args.applied_on,
                              need_id=args.need_id)
+
+
+def _resident_by_name(inst: Instance, name: str, names_file: Path, lang: str) -> str:
+    """The id of the resident the names file gives ``name`` (any case, diacritics optional)."""
+    from cus_match.io.cells import NameIndex
+    from cus_match.store.people import read_names
+
+    names = read_names(names_file, inst)
+    found = NameIndex(((r, (n,)) for r, n in names.items()), ("resident", "mieszkaniec"),
+                      ("unknown resident", "nieznany mieszkaniec")).matches(name)
+    if len(found) > 1:
+        raise InvalidOptionError(_T[lang]["ambiguous"].format(
+            name=name, ids=", ".join(f"{i} ({names[i]})" for i in found)))
+    return found[0] if found else name  # unknown: the request's check names it
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
