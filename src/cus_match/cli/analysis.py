@@ -130,6 +130,9 @@ def register(sub: Any) -> dict[str, Handler]:
                          "has one, or of --visit)")
     rc.add_argument("--visit", type=date_option, default=None, metavar="DATE",
                     help="with --accept: the visit date (01.04.2026 or 2026-04-01)")
+    rc.add_argument("--series", action="store_true",
+                    help="with --accept: the same team for every visit it fits (a weekly need "
+                         "gets its helper every week), each at its earliest start")
     rc.add_argument("--at", default=None, metavar="HH:MM",
                     help="with --accept: another start the option lists (default its earliest)")
     rc.add_argument("-o", "--output", type=Path, default=None,
@@ -309,17 +312,20 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         if start is None:
             raise InvalidOptionError(t["no_start"].format(
                 at=at, starts=", ".join(f"{s:%H:%M}" for s in option.starts)))
-    inst2, updated = rec.accept(need, option, start)
+    if args.series and start is not None:
+        raise InvalidOptionError(t["series_at"])
+    inst2, updated = (rec.accept_series(need, option) if args.series
+                      else rec.accept(need, option, start))
     out_inst = args.instance_out or args.output.with_name(f"{args.output.stem}-instance.json")
     if out_inst.resolve() in (args.output.resolve(), args.file.resolve()):
         raise InvalidOptionError(t["same_file"].format(path=out_inst))
     dump_instance(inst2, out_inst)
     dump_result(updated, args.output)
-    first = next(a for a in updated.assignments if a.need == need.id and a.date == option.date)
-    print(t["accepted"].format(need=need.id, day=day_date(option.date, args.lang),
-                               at=f"{first.start:%H:%M}",
-                               who=", ".join(f"{m.name} ({m.helper})" if m.name else m.helper
-                                             for m in option.members)))
+    who = ", ".join(f"{m.name} ({m.helper})" if m.name else m.helper for m in option.members)
+    for a in updated.assignments:
+        if a.need == need.id and a.helper == option.helpers[0]:
+            print(t["accepted"].format(need=need.id, day=day_date(a.date, args.lang),
+                                       at=f"{a.start:%H:%M}", who=who))
     print(t["wrote"].format(plan=args.output, inst=out_inst))
     print(t["next"].format(plan=args.output, inst=out_inst))
     return EXIT_OK
@@ -339,6 +345,7 @@ _T = {
         "same_file": "--instance-out {path} would overwrite the plan or the instance; choose "
                      "another file",
         "accepted": "Accepted: need {need} on {day} at {at}, {who}.",
+        "series_at": "--series takes each visit at its earliest start; leave out --at",
         "wrote": "Wrote the plan to {plan} and the instance with the new need to {inst}.",
         "next": "Use them together from now on, e.g. cus-match check {inst} {plan}",
         "ambiguous": "{name!r} names more than one person: give one of the ids {ids}",
@@ -357,6 +364,7 @@ _T = {
         "no_start": "ta propozycja nie może zacząć się o {at}; możliwe godziny: {starts}",
         "same_file": "--instance-out {path} nadpisałby plan albo dane gminy; wybierz inny plik",
         "accepted": "Przyjęto: potrzeba {need}, {day}, godz. {at}, {who}.",
+        "series_at": "--series przyjmuje każdą wizytę o najwcześniejszej godzinie; pomiń --at",
         "wrote": "Zapisano plan w {plan}, a dane z nową potrzebą w {inst}.",
         "next": "Od teraz używaj ich razem, np. cus-match check {inst} {plan}",
         "ambiguous": "{name!r} pasuje do kilku osób: podaj jeden z identyfikatorów {ids}",
