@@ -241,3 +241,21 @@ def test_a_plan_read_back_unchanged_equals_the_original(demo, tmp_path):
                   for a in back.assignments) == key
     assert all(d in need_dates(inst, inst.need(a.need)) for a in back.assignments
                for d in [a.date])
+
+
+def test_a_plan_sheet_saved_as_csv_reads_the_same(demo, tmp_path):
+    import csv
+
+    inst, plan = demo
+    visits = plan_visits(plan)
+    path = tmp_path / "plan.csv"
+    with path.open("w", encoding="cp1250", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["potrzeba", "data", "początek", "pomagający", "# uwagi"])
+        for v in visits:
+            w.writerow([v.need, v.date.strftime("%d.%m.%Y"), f"{v.start:%H.%M}",
+                        "; ".join(v.helpers), "ćwiczenie"])
+    back = read_plan_sheet(path, inst, lang="pl")
+    assert [(v.key, v.start, v.helpers) for v in back] == [
+        (v.key, v.start, v.helpers) for v in visits]
+    assert back[0].cell("start") == "C2"
