@@ -259,3 +259,17 @@ def test_a_plan_sheet_saved_as_csv_reads_the_same(demo, tmp_path):
     assert [(v.key, v.start, v.helpers) for v in back] == [
         (v.key, v.start, v.helpers) for v in visits]
     assert back[0].cell("start") == "C2"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_covered_referred_and_outside_ipus_are_what_build_compat_finds(seed):
+    from cus_match.cli.plan_sheets import formal_entries
+    from cus_match.compat import build_compat
+    from cus_match.generate import generate
+
+    for inst in (demo_instance(), generate("rural", seed=seed)):
+        c = build_compat(inst)
+        covered, referrals, outside = formal_entries(inst)
+        assert sorted(covered, key=str) == sorted(c.covered, key=str)
+        assert sorted(referrals, key=str) == sorted(c.referrals, key=str)
+        assert sorted(outside) == sorted((o.need, o.date) for o in c.outside_ipus)
