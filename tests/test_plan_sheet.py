@@ -241,3 +241,35 @@ def test_a_plan_read_back_unchanged_equals_the_original(demo, tmp_path):
                   for a in back.assignments) == key
     assert all(d in need_dates(inst, inst.need(a.need)) for a in back.assignments
                for d in [a.date])
+
+
+def test_a_plan_sheet_saved_as_csv_reads_the_same(demo, tmp_path):
+    import csv
+
+    inst, plan = demo
+    visits = plan_visits(plan)
+    path = tmp_path / "plan.csv"
+    with path.open("w", encoding="cp1250", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["potrzeba", "data", "początek", "pomagający", "# uwagi"])
+        for v in visits:
+            w.writerow([v.need, v.date.strftime("%d.%m.%Y"), f"{v.start:%H.%M}",
+                        "; ".join(v.helpers), "ćwiczenie"])
+    back = read_plan_sheet(path, inst, lang="pl")
+    assert [(v.key, v.start, v.helpers) for v in back] == [
+        (v.key, v.start, v.helpers) for v in visits]
+    assert back[0].cell("start") == "C2"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_covered_referred_and_outside_ipus_are_what_build_compat_finds(seed):
+    from cus_match.cli.plan_sheets import formal_entries
+    from cus_match.compat import build_compat
+    from cus_match.generate import generate
+
+    for inst in (demo_instance(), generate("rural", seed=seed)):
+        c = build_compat(inst)
+        covered, referrals, outside = formal_entries(inst)
+        assert sorted(covered, key=str) == sorted(c.covered, key=str)
+        assert sorted(referrals, key=str) == sorted(c.referrals, key=str)
+        assert sorted(outside) == sorted((o.need, o.date) for o in c.outside_ipus)

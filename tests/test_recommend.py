@@ -553,3 +553,60 @@ def test_phone_request_from_one_row_of_the_needs_sheet(tmp_path, capsys):
     assert main(["recommend", g, p, "--from-sheet", str(tmp_path / "gmina.xlsx"),
                  "--row", str(row)]) == 1
     assert f"sheet 'potrzeby', row {row}, column 'godziny'" in capsys.readouterr().err
+
+
+def test_phone_request_names_the_resident_from_the_names_file(tmp_path, capsys):
+    from cus_match.cli.main import main
+
+    inst = _phone_files(tmp_path)
+    rid = inst.residents[0].id
+    (tmp_path / "imiona.csv").write_bytes(f"{rid};Halina Żak\r\n".encode("cp1250"))
+    g, p = str(tmp_path / "gmina.json"), str(tmp_path / "plan.json")
+    assert main(["recommend", g, p, "--resident", "halina zak", "--names",
+                 str(tmp_path / "imiona.csv"), "--category", "companionship",
+                 "--date", "24.03.2026", "--hours", "10-16", "--minutes", "60",
+                 "--id", "call-2"]) == 0
+    assert "Options for need call-2" in capsys.readouterr().out
+
+
+def test_accept_series_gives_a_weekly_need_its_helper_every_week() -> None:
+    inst = generate("rural", seed=1)
+    plan = solve(inst, method="greedy")
+    rec = Recommender(inst, plan)
+    rid = inst.residents[0].id
+    new = Need("weekly-1", category="companionship", duration_minutes=60, resident=rid,
+               windows=[TimeWindow("08:00", "20:00")],
+               recurrence=Recurrence.weekly("mon", "tue", "wed", "thu", "fri"),
+               applied_on="2026-03-20")
+    options = rec.recommend(new, k=3)
+    best = max(options, key=lambda o: (len(o.series), -o.rank))
+    assert len(best.series) > 1
+    inst2, plan2 = rec.accept_series(new, best)
+    mine = [a for a in plan2.assignments if a.need == new.id]
+    assert sorted(a.date for a in mine) == sorted(best.series)
+    assert {a.helper for a in mine} == set(best.helpers)
+    assert check(inst2, plan2) == []
+    with pytest.raises(InvalidOptionError, match="is for need"):
+        rec.accept_series(attrs.evolve(new, id="other"), best)
+
+
+def test_cli_accept_series_writes_every_visit_of_the_team(tmp_path, capsys):
+    from cus_match.cli.main import main
+    from cus_match.io.json_format import dump_instance, dump_result, load_instance, load_result
+
+    inst = generate("rural", seed=1)
+    dump_instance(inst, tmp_path / "g.json")
+    dump_result(solve(inst, method="greedy"), tmp_path / "p.json")
+    assert main(["recommend", str(tmp_path / "g.json"), str(tmp_path / "p.json"),
+                 "--resident", inst.residents[0].id, "--category", "companionship",
+                 "--days", "pon-pt", "--hours", "8-20", "--minutes", "60", "--k", "3",
+                 "--applied-on", "2026-03-20", "--accept", "1", "--series",
+                 "-o", str(tmp_path / "p2.json")]) == 0
+    accepted = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("Accepted")]
+    inst2 = load_instance(tmp_path / "p2-instance.json")
+    plan2 = load_result(tmp_path / "p2.json")
+    new = inst2.needs[-1].id
+    team = {a.helper for a in plan2.assignments if a.need == new}
+    assert len(accepted) == len({a.date for a in plan2.assignments if a.need == new}) >= 1
+    assert len(team) == 1
+    assert check(inst2, plan2) == []

@@ -627,7 +627,7 @@ def _edit_template(tmp_path: Path, edits: dict[tuple[str, str], object]) -> Path
     for (name, header), value in edits.items():
         ws = wb[name]
         heads = [c.value for c in ws[1]]
-        ws.cell(2, heads.index(header) + 1, value)
+        ws.cell(2, heads.index(header) + 1).value = value  # None empties the cell
     wb.save(tmp_path / "edited.xlsx")
     return tmp_path / "edited.xlsx"
 
@@ -704,3 +704,21 @@ def test_workbook_has_drop_downs_fed_from_the_categories_and_places_sheets(tmp_p
     wb = load_workbook(tmp_path / "en.xlsx")
     assert any(dv.formula1 == "'categories'!$C$2:$C$1000"
                for dv in wb["needs"].data_validations.dataValidation)
+
+
+def test_one_row_of_the_needs_sheet_with_its_problems_at_its_cells(tmp_path):
+    from cus_match.io.sheets import read_need_row
+
+    path = _edit_template(tmp_path, {("potrzeby", "kategoria"): "Zakupy",
+                                     ("potrzeby", "czas (min)"): None,
+                                     ("potrzeby", "dni tygodnia"): "pon, sroda"})
+    inst = template_instance()
+    with pytest.raises(SheetInputError) as e:
+        read_need_row(path, 2, inst, lang="pl")
+    assert [(p.sheet, p.row, p.column) for p in e.value.problems] == [
+        ("potrzeby", 2, "czas (min)")]
+    path = _edit_template(tmp_path, {("potrzeby", "kategoria"): "Zakupy",
+                                     ("potrzeby", "dni tygodnia"): "pon, sroda"})
+    need = read_need_row(path, 2, inst)
+    assert need.category == "shopping"
+    assert sorted(d.value for d in need.recurrence.days) == ["mon", "wed"]

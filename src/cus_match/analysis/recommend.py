@@ -623,11 +623,37 @@ class Recommender:
         """
         if option.need != need.id:
             raise InvalidOptionError(f"the option is for need {option.need!r}, not {need.id!r}")
+        return self._with(need, option.assignments(start))
+
+    def accept_series(self, need: Need, option: Recommendation) -> tuple[Instance, Result]:
+        """Like :meth:`accept`, for every visit of :attr:`Recommendation.series` at once.
+
+        The same team takes each visit of the series at its earliest feasible start that day
+        (weekly and PUS hours over the series are what :attr:`~Recommendation.series` already
+        counted), so a weekly need gets its helper every week, not only on one date.
+
+        Raises
+        ------
+        InvalidOptionError
+            When ``option`` is not for ``need``.
+        """
+        if option.need != need.id:
+            raise InvalidOptionError(f"the option is for need {option.need!r}, not {need.id!r}")
+        wanted = set(option.series) - {option.date}
+        same = {o.date: o for o in self.recommend(need, k=None, lang=option.lang)
+                if o.helpers == option.helpers and o.date in wanted}
+        # Every date of the series has the team among all options: series counts only dates
+        # where each member is free at a common start (see _series).
+        assert set(same) == wanted
+        taken = [*option.assignments(), *(a for d in sorted(same) for a in same[d].assignments())]
+        return self._with(need, taken)
+
+    def _with(self, need: Need, taken: Sequence[Assignment]) -> tuple[Instance, Result]:
         visits = self.visits(need)
-        taken = option.assignments(start)
+        dates = {a.date for a in taken}
         outside = (ReasonCount(Reason.OUTSIDE_IPUS, len(self.instance.helpers)),)
         unmet = [Unmet(need.id, v.date, outside if v.status == "outside_ipus" else ())
-                 for v in visits if v.status in ("open", "outside_ipus") and v.date != option.date]
+                 for v in visits if v.status in ("open", "outside_ipus") and v.date not in dates]
         covered = [Covered(need.id, v.date, v.detail) for v in visits if v.status == "covered"]
         r = self.result
         inst = attrs.evolve(self.instance, needs=[*self.instance.needs, need])

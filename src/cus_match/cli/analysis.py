@@ -33,7 +33,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cus_match.cli.batch import add_run_options, executor_of, limits_of, seeds_of
 from cus_match.cli.common import (
@@ -71,7 +71,10 @@ def register(sub: Any) -> dict[str, Handler]:
     x = sub.add_parser("explain", help="explain the plan for one need or helper")
     x.add_argument("file", type=Path, help="instance JSON")
     x.add_argument("result", type=Path, help="result JSON")
-    x.add_argument("subject", help="a need id or a helper id")
+    x.add_argument("subject", help="a need id, a helper id or name, a resident id, or a "
+                                   "resident's name (with --names)")
+    x.add_argument("--names", type=Path, metavar="FILE",
+                   help="residents' names, one 'id;name' per line: explain by a resident's name")
     add_lang_option(x, "language of the explanation")
 
     dg = sub.add_parser("diagnose", help="where help is short and what is missing; optionally "
@@ -102,7 +105,10 @@ def register(sub: Any) -> dict[str, Handler]:
     rc.add_argument("need", type=Path, nargs="?", default=None,
                     help="the new need as a JSON object (or use the flags or --from-sheet)")
     req = rc.add_argument_group("the new request (instead of a JSON file)")
-    req.add_argument("--resident", help="the resident's id (none: a group session at --place)")
+    req.add_argument("--resident", help="the resident's id, or name with --names (none: a "
+                                        "group session at --place)")
+    req.add_argument("--names", type=Path, metavar="FILE",
+                     help="residents' names, one 'id;name' per line: --resident by name")
     req.add_argument("--category", help="category id or name: zakupy, shopping, ...")
     req.add_argument("--date", default=None, help="a one-off visit's date: 01.04.2026 or "
                                                   "2026-04-01")
@@ -126,6 +132,9 @@ def register(sub: Any) -> dict[str, Handler]:
                          "has one, or of --visit)")
     rc.add_argument("--visit", type=date_option, default=None, metavar="DATE",
                     help="with --accept: the visit date (01.04.2026 or 2026-04-01)")
+    rc.add_argument("--series", action="store_true",
+                    help="with --accept: the same team for every visit it fits (a weekly need "
+                         "gets its helper every week), each at its earliest start")
     rc.add_argument("--at", default=None, metavar="HH:MM",
                     help="with --accept: another start the option lists (default its earliest)")
     rc.add_argument("-o", "--output", type=Path, default=None,
@@ -163,11 +172,58 @@ def register(sub: Any) -> dict[str, Handler]:
             "compare": _cmd_compare}
 
 
+def _subjects(inst: Instance, subject: str, names: dict[str, str], lang: str
+              ) -> tuple[str | None, list[tuple[Literal["need", "helper"] | None, str]]]:
+    """What ``subject`` names: a heading (for a resident) and the (kind, id) to explain.
+
+    Ids first (need, helper, resident), then names (helpers' stored names, residents' names
+    from the names file; any case, diacritics optional). A name several people share is
+    refused with their ids; nothing found is left to ``explain``, which lists close ids.
+    """
+    from cus_match.io.cells import NameIndex
+
+    t = _T[lang]
+    needs = {n.id for n in inst.needs}
+    helpers = {h.id for h in inst.helpers}
+    residents = {r.id for r in inst.residents}
+    if subject in needs or subject in helpers:
+        return None, [(None, subject)]
+    if subject not in residents:
+        people = NameIndex([*((h.id, (h.name,)) for h in inst.helpers),
+                            *((r, (n,)) for r, n in names.items())], ("person", "osoba"),
+                           ("unknown person", "nieznana osoba"))
+        found = people.matches(subject)
+        if len(found) > 1:
+            shown = ", ".join(f"{i} ({names.get(i) or inst.helper(i).name})" for i in found)
+            raise InvalidOptionError(t["ambiguous"].format(name=subject, ids=shown))
+        if not found:
+            return None, [(None, subject)]
+        subject = found[0]
+        if subject in helpers:
+            return None, [("helper", subject)]
+    own = sorted(n.id for n in inst.needs if n.resident == subject)
+    label = f"{subject} ({names[subject]})" if subject in names else subject
+    head = t["resident"].format(who=label, n=len(own)) if own else t["no_needs"].format(
+        who=label)
+    return head, [("need", n) for n in own]
+
+
 def _cmd_explain(args: argparse.Namespace) -> int:
     from cus_match.analysis.explain import explain
 
     inst, result = load_plan(args.file, args.result)
-    print(explain(inst, result, args.subject, lang=args.lang).text)
+    names: dict[str, str] = {}
+    if args.names:
+        from cus_match.store.people import read_names
+
+        names = read_names(args.names, inst)
+    head, subjects = _subjects(inst, args.subject, names, args.lang)
+    if head is not None:
+        print(head)
+    for k, (kind, ident) in enumerate(subjects):
+        if k:
+            print()
+        print(explain(inst, result, ident, lang=args.lang, kind=kind).text)
     return EXIT_OK
 
 
@@ -216,11 +272,28 @@ def _request(args: argparse.Namespace, inst: Instance) -> Need:
                               ("--minutes", args.minutes)) if v is None]
     if missing:
         raise InvalidOptionError(_T[args.lang]["missing"].format(opts=", ".join(missing)))
-    return need_from_request(inst, resident=args.resident, category=args.category,
+    resident = args.resident
+    if resident is not None and args.names and resident not in {r.id for r in inst.residents}:
+        resident = _resident_by_name(inst, resident, args.names, args.lang)
+    return need_from_request(inst, resident=resident, category=args.category,
                              date=args.date, days=args.days, hours=args.hours,
                              minutes=args.minutes, place=args.place, helpers=args.helpers,
                              priority=args.priority, applied_on=args.applied_on,
                              need_id=args.need_id)
+
+
+def _resident_by_name(inst: Instance, name: str, names_file: Path, lang: str) -> str:
+    """The id of the resident the names file gives ``name`` (any case, diacritics optional)."""
+    from cus_match.io.cells import NameIndex
+    from cus_match.store.people import read_names
+
+    names = read_names(names_file, inst)
+    found = NameIndex(((r, (n,)) for r, n in names.items()), ("resident", "mieszkaniec"),
+                      ("unknown resident", "nieznany mieszkaniec")).matches(name)
+    if len(found) > 1:
+        raise InvalidOptionError(_T[lang]["ambiguous"].format(
+            name=name, ids=", ".join(f"{i} ({names[i]})" for i in found)))
+    return found[0] if found else name  # unknown: the request's check names it
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
@@ -257,17 +330,20 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         if start is None:
             raise InvalidOptionError(t["no_start"].format(
                 at=at, starts=", ".join(f"{s:%H:%M}" for s in option.starts)))
-    inst2, updated = rec.accept(need, option, start)
+    if args.series and start is not None:
+        raise InvalidOptionError(t["series_at"])
+    inst2, updated = (rec.accept_series(need, option) if args.series
+                      else rec.accept(need, option, start))
     out_inst = args.instance_out or args.output.with_name(f"{args.output.stem}-instance.json")
     if out_inst.resolve() in (args.output.resolve(), args.file.resolve()):
         raise InvalidOptionError(t["same_file"].format(path=out_inst))
     dump_instance(inst2, out_inst)
     dump_result(updated, args.output)
-    first = next(a for a in updated.assignments if a.need == need.id and a.date == option.date)
-    print(t["accepted"].format(need=need.id, day=day_date(option.date, args.lang),
-                               at=f"{first.start:%H:%M}",
-                               who=", ".join(f"{m.name} ({m.helper})" if m.name else m.helper
-                                             for m in option.members)))
+    who = ", ".join(f"{m.name} ({m.helper})" if m.name else m.helper for m in option.members)
+    for a in updated.assignments:
+        if a.need == need.id and a.helper == option.helpers[0]:
+            print(t["accepted"].format(need=need.id, day=day_date(a.date, args.lang),
+                                       at=f"{a.start:%H:%M}", who=who))
     print(t["wrote"].format(plan=args.output, inst=out_inst))
     print(t["next"].format(plan=args.output, inst=out_inst))
     return EXIT_OK
@@ -287,8 +363,12 @@ _T = {
         "same_file": "--instance-out {path} would overwrite the plan or the instance; choose "
                      "another file",
         "accepted": "Accepted: need {need} on {day} at {at}, {who}.",
+        "series_at": "--series takes each visit at its earliest start; leave out --at",
         "wrote": "Wrote the plan to {plan} and the instance with the new need to {inst}.",
         "next": "Use them together from now on, e.g. cus-match check {inst} {plan}",
+        "ambiguous": "{name!r} names more than one person: give one of the ids {ids}",
+        "resident": "Resident {who}: needs {n}",
+        "no_needs": "Resident {who} has no needs in this round.",
     },
     "pl": {
         "one_source": "podaj nową potrzebę w jeden sposób: plik JSON, --from-sheet z --row "
@@ -302,8 +382,12 @@ _T = {
         "no_start": "ta propozycja nie może zacząć się o {at}; możliwe godziny: {starts}",
         "same_file": "--instance-out {path} nadpisałby plan albo dane gminy; wybierz inny plik",
         "accepted": "Przyjęto: potrzeba {need}, {day}, godz. {at}, {who}.",
+        "series_at": "--series przyjmuje każdą wizytę o najwcześniejszej godzinie; pomiń --at",
         "wrote": "Zapisano plan w {plan}, a dane z nową potrzebą w {inst}.",
         "next": "Od teraz używaj ich razem, np. cus-match check {inst} {plan}",
+        "ambiguous": "{name!r} pasuje do kilku osób: podaj jeden z identyfikatorów {ids}",
+        "resident": "Mieszkaniec {who}: potrzeby: {n}",
+        "no_needs": "Mieszkaniec {who} nie ma potrzeb w tej turze planowania.",
     },
 }
 

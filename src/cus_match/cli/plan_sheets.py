@@ -44,10 +44,12 @@ from typing import TYPE_CHECKING, Any
 from cus_match.cli.common import EXIT_INVALID, EXIT_OK, Handler, add_lang_option
 
 if TYPE_CHECKING:
-    from cus_match.model.instance import Instance
-    from cus_match.plan.result import Result
+    from datetime import date
 
-__all__ = ["check_plan_sheet", "register"]
+    from cus_match.model.instance import Instance
+    from cus_match.plan.result import Covered, Referral, Result
+
+__all__ = ["check_plan_sheet", "formal_entries", "register"]
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -99,12 +101,37 @@ def _cmd_export_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _formal(inst: Instance) -> tuple[list[Any], list[Any], list[tuple[str, Any]]]:
-    """Covered visits, referrals and visits outside their IPUS: the instance decides them."""
-    from cus_match.compat import build_compat
+def formal_entries(inst: Instance
+                   ) -> tuple[list[Covered], list[Referral], list[tuple[str, date]]]:
+    """Covered visits, referrals and visits outside their IPUS: the instance decides them.
 
-    c = build_compat(inst)
-    return c.covered, c.referrals, [(o.need, o.date) for o in c.outside_ipus]
+    As :func:`cus_match.compat.build_compat` finds them, without building the candidates
+    (which a plan typed by hand does not need: most of the time of a large round).
+    """
+    from collections import defaultdict
+
+    from cus_match.compat import covering_service
+    from cus_match.model.eligibility import outside_ipus, referral_reason
+    from cus_match.model.occurrences import FormalVisit, expand, formal_visits
+    from cus_match.plan.result import Covered, Referral
+
+    formal_on: dict[tuple[str, date], list[FormalVisit]] = defaultdict(list)
+    for r, vs in formal_visits(inst).items():
+        for v in vs:
+            formal_on[(r, v.date)].append(v)
+    covered, referrals, outside = [], [], []
+    for need in sorted(inst.needs, key=lambda n: n.id):
+        why = referral_reason(inst, need)
+        if why is not None:
+            referrals.append(Referral(need.id, why, why.text("en")))
+            continue
+        for occ in expand(inst, [need]):
+            svc = covering_service(inst, need, occ, formal_on)
+            if svc is not None:
+                covered.append(Covered(need.id, occ.date, svc))
+            elif outside_ipus(need, occ.date):
+                outside.append((need.id, occ.date))
+    return covered, referrals, outside
 
 
 def check_plan_sheet(inst: Instance, sheet: Path, lang: str,
@@ -126,7 +153,7 @@ def check_plan_sheet(inst: Instance, sheet: Path, lang: str,
     from cus_match.plan.check import check
 
     visits = read_plan_sheet(sheet, inst, lang)
-    covered, referrals, outside = _formal(inst)
+    covered, referrals, outside = formal_entries(inst)
     plan = plan_from_visits(inst, visits, covered=covered, referrals=referrals,
                             outside_ipus=outside)
     if baseline is not None:

@@ -146,6 +146,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.ics:
         from cus_match.report.calendar import write_ics
 
-        for p in write_ics(inst, result, args.ics, lang=args.lang):
+        for p in write_ics(inst, result, args.ics, lang=args.lang, names=names):
             print(p)
     return EXIT_OK

@@ -58,6 +58,7 @@ from attrs import field, frozen
 from cus_match.errors import InvalidOptionError
 from cus_match.io import cells
 from cus_match.io.cells import CellError, Lang, NameIndex, fold
+from cus_match.io.json_format import instance_digest
 from cus_match.io.safe_cells import neutralise, restore
 from cus_match.io.sheet_messages import location, row_words
 from cus_match.io.sheets import SheetInputError, SheetProblem
@@ -556,7 +557,7 @@ def plan_from_visits(inst: Instance, visits: Iterable[SheetVisit], *,
                   unmet=sorted(unmet, key=lambda u: (u.date, u.need)),
                   referrals=list(referrals),
                   covered=[c for c in covered if (c.need, c.date) not in taken],
-                  instance_name=inst.name)
+                  instance_name=inst.name, instance_digest=instance_digest(inst))
 
 
 # --- what changed, what breaks ----------------------------------------------------------------

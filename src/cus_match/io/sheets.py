@@ -951,6 +951,8 @@ def _instructions(lang: Lang) -> list[list[str]]:
          "Godziny w ciągu dnia: 8:00-12:00; 14:00-16:00. Okres: 01.04.2026-05.04.2026.",
          "Potrzeba jednorazowa: wypełnij kolumnę data; cotygodniowa: kolumnę dni tygodnia (i "
          "ewentualnie od dnia/do dnia).",
+         "Kategoria i miejsce: identyfikator albo nazwa z arkusza kategorie lub miejsca "
+         "(lista rozwijana; wielkość liter i ogonki bez znaczenia).",
          "Mieszkańcy mają tylko pseudonim (np. r-017): bez imion, PESEL ani diagnoz.",
          "Arkusze i kolumny zaczynające się od # oraz kolumna uwagi są pomijane."]
         if pl else
@@ -966,6 +968,8 @@ def _instructions(lang: Lang) -> list[list[str]]:
          "Hours within a day: 8:00-12:00; 14:00-16:00. Date ranges: 2026-04-01 - 2026-04-05.",
          "One-off need: fill the date column; weekly need: the weekdays column (and, if needed, "
          "from date/to date).",
+         "Category and place: the id or the name from the categories or places sheet "
+         "(drop-down list; case and diacritics do not matter).",
          "Residents are pseudonymous ids only (e.g. r-017): no names, PESEL or diagnoses.",
          "Sheets and columns starting with #, and a notes column, are skipped."])
     rows += [[line] for line in general]

@@ -3,7 +3,9 @@
 Each helper gets a ``.ics`` file they can import into a phone or desktop calendar. Events are
 in the instance's time zone (``Europe/Warsaw`` by default, with its ``VTIMEZONE``), so they stay
 right across the clock changes. An event's summary names the kind of help and the resident's
-pseudonymous id (never health data); its location is the place's name.
+pseudonymous id, or the name from a names file the coordinator gives (never health data); its
+location is the place's name, and each calendar is named after its helper (the name stored in
+the instance, else the id).
 
 UIDs are deterministic: the same visit (instance name, need, date, helper) always gets the same
 UID, so importing a revised plan updates events instead of duplicating them.
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -110,7 +112,8 @@ def ics_filenames(helper_ids: Iterable[str]) -> dict[str, str]:
 
 
 def helper_calendars(inst: Instance, result: Result, *, lang: str = "en",
-                     stamp: datetime | None = None) -> dict[str, bytes]:
+                     stamp: datetime | None = None,
+                     names: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """One iCalendar document per helper with visits, keyed by helper id (sorted).
 
     Parameters
@@ -124,6 +127,9 @@ def helper_calendars(inst: Instance, result: Result, *, lang: str = "en",
     stamp : datetime, optional
         The events' ``DTSTAMP`` (when the calendar was made). Default: midnight UTC of the
         planning period's first day, so the same plan gives the same bytes.
+    names : mapping, optional
+        Residents' names by id (a names file the coordinator supplies): the events then say
+        whom to visit by name. Without it they carry the pseudonymous id only.
 
     Returns
     -------
@@ -158,14 +164,14 @@ def helper_calendars(inst: Instance, result: Result, *, lang: str = "en",
         cal.add("x-wr-calname", f"{t['cal']} {h.name or hid}")
         cal.add("x-wr-timezone", inst.policy.timezone)
         for a in sorted(by_helper[hid], key=lambda a: (a.start, a.need)):
-            cal.add_component(_event(inst, a, t, lang, tz, stamp))
+            cal.add_component(_event(inst, a, t, lang, tz, stamp, names or {}))
         cal.add_missing_timezones()
         out[hid] = cal.to_ical()
     return out
 
 
 def _event(inst: Instance, a: Assignment, t: dict[str, str], lang: str, tz: ZoneInfo,
-           stamp: datetime) -> icalendar.Event:
+           stamp: datetime, names: Mapping[str, str]) -> icalendar.Event:
     import icalendar
 
     need = inst.need(a.need)
@@ -173,13 +179,15 @@ def _event(inst: Instance, a: Assignment, t: dict[str, str], lang: str, tz: Zone
     label = local_name(cat, lang)
     place = inst.place(inst.need_place(need))
     where = place.name or place.id
-    who = need.resident if need.resident is not None else f"{t['group']} {where}"
+    who = (names.get(need.resident, need.resident) if need.resident is not None
+           else f"{t['group']} {where}")
     ev = icalendar.Event()
     ev.add("uid", event_uid(inst.name, a))
     ev.add("dtstamp", stamp.astimezone(UTC))
     ev.add("dtstart", a.start.astimezone(tz))
     ev.add("dtend", a.end.astimezone(tz))
-    # Category and pseudonymous id only: a calendar syncs to phones and clouds.
+    # Category and pseudonymous id only, unless the coordinator gave names: a calendar syncs
+    # to phones and clouds.
     ev.add("summary", f"{label}: {who}")
     ev.add("location", where)
     mode = pick(MODE_WORDS, lang)[a.mode]
@@ -192,7 +200,8 @@ def _event(inst: Instance, a: Assignment, t: dict[str, str], lang: str, tz: Zone
 
 
 def write_ics(inst: Instance, result: Result, folder: str | Path, *, lang: str = "en",
-              stamp: datetime | None = None) -> list[Path]:
+              stamp: datetime | None = None,
+              names: Mapping[str, str] | None = None) -> list[Path]:
     """Write one ``.ics`` file per helper with visits into ``folder`` (created if missing).
 
     Parameters
@@ -203,7 +212,7 @@ def write_ics(inst: Instance, result: Result, folder: str | Path, *, lang: str =
         Where to write; files are named by :func:`ics_filename`.
     lang : {"en", "pl"}
         Language of summaries and descriptions.
-    stamp : datetime, optional
+    stamp, names : optional
         See :func:`helper_calendars`.
 
     Returns
@@ -226,10 +235,10 @@ def write_ics(inst: Instance, result: Result, folder: str | Path, *, lang: str =
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    calendars = helper_calendars(inst, result, lang=lang, stamp=stamp)
-    names = ics_filenames(calendars)
+    calendars = helper_calendars(inst, result, lang=lang, stamp=stamp, names=names)
+    files = ics_filenames(calendars)
     for hid, data in calendars.items():
-        p = out / names[hid]
+        p = out / files[hid]
         p.write_bytes(data)
         paths.append(p)
     return paths
