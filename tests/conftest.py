@@ -48,7 +48,7 @@ def checked(fn: Callable[..., Any]) -> Callable[..., Any]:
         found = [v for v in check(inst, result) if v.code != "required_unmet"]
         assert not found, f"checker found {len(found)} violation(s): {found[:3]}"
         if any(v.code == "required_unmet" for v in check(inst, result)):
-            assert result.status.value in {"partial", "infeasible"}, result.status
+            assert result.status.value in {"partial", "infeasible", "stopped"}, result.status
         return result
 
     # Lets tests/test_checked_solves.py tell this guard from any other functools wrapper.
