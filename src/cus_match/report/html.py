@@ -25,7 +25,13 @@ from cus_match.lang import (
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
 from cus_match.reasons import Reason
-from cus_match.report.words import CONSTRAINT_LABELS, NOUNS, RULE_DESCRIPTIONS, WORDS
+from cus_match.report.words import (
+    CONSTRAINT_LABELS,
+    NOUNS,
+    RULE_DESCRIPTIONS,
+    WORDS,
+    rule_in_words,
+)
 
 __all__ = ["LANGS", "render_report", "write_report"]
 
@@ -340,7 +346,9 @@ class _Build:
         except InvalidOptionError:
             return {"name": self.result.rule, "describe": "", "description": ""}
         description = pick(RULE_DESCRIPTIONS, self.lang).get(rule.name, rule.description)
-        return {"name": rule.name, "describe": rule.describe(), "description": description}
+        # In words, not the formula of Rule.describe(): people read it (issue 13).
+        return {"name": rule.name, "describe": rule_in_words(rule, self.lang),
+                "description": description}
 
 
 # Entry points --------------------------------------------------------------------------------
