@@ -68,7 +68,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "demo_bad": "{n} violated",
         "dropped_pin": "dropped pin: {need} {date} {helper}: {reason}",
         "changes": "visits changed from the baseline: {n}",
-        "accepted": "{file}: the plan with the new visit written",
         # history
         "no_rounds": "no rounds stored",
         "round_line": "{id}\t{start} to {end}\t{visits}\t{hours}\t{state}",
@@ -110,7 +109,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "dropped_pin": "potwierdzona wizyta nie do utrzymania: {need} {date} {helper}: "
                        "{reason}",
         "changes": "zmienione wizyty względem planu bazowego: {n}",
-        "accepted": "{file}: zapisano plan z nową wizytą",
         "no_rounds": "brak zapisanych rund",
         "round_line": "{id}\t{start}–{end}\t{visits}\t{hours}\t{state}",
         "approved_state": "zatwierdzenie: {by}, {at}",
