@@ -356,3 +356,21 @@ def test_messages_need_no_gender():
         assert "ł(a" not in text
     assert say("round_approved", "pl", id="w1", by="Anna") == (
         "runda w1 zatwierdzona; zatwierdzenie: Anna")
+
+
+def test_the_text_plan_counts_visits_not_lines_and_cuts_no_word(files):
+    from cus_match.lang import plural
+    from cus_match.report.text import format_plan
+
+    _, plans = files
+    inst, plan = plans["demo"]
+    text = format_plan(inst, plan, lang="pl", max_rows=3)
+    rest = len(plan.unmet) - 3
+    assert rest > 0
+    assert f"  ... i jeszcze {rest} {plural(rest, 'pl', 'wizyta', 'wizyty', 'wizyt')}" in text
+    assert any(nm for u in plan.unmet[:3] for nm in u.near_misses)  # lines beyond one a visit
+    words = {w for c in inst.policy.categories for w in c.name_pl.split()} | {
+        w for p in inst.places for w in (p.name or p.id).split()} | {"grupa:"}
+    for cut in re.findall(r"(\S+)…", text):
+        assert cut.rstrip(",(") in words, cut  # a whole word before the ellipsis
+    assert "grupa w " not in text
