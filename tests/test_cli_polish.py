@@ -54,6 +54,7 @@ COMMANDS = ("demo", "generate", "validate", "schema", "template", "import", "sol
             "certificate", "list", "save", "show", "pairs", "load", "hours", "erase", "purge",
             "retention", "approve")
 
+_DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+ ?(?:h|min|s|godz\w*)\b")
 _WORD = re.compile(r"(?<![\w\-./'])[A-Za-z]+(?:'[a-z]+)?(?![\w\-/])")
 
 
@@ -75,6 +76,8 @@ def test_the_scan_finds_english_and_spares_ids_paths_and_options(tmp_path):
     assert english_words(f"{tmp_path}/rounds.json: poprawne — 'unknown' --time-limit n-00001"
                          " cus-match import car.xlsx", tmp_path) == set()
     assert english_words("[samochód 10 min] [car 10 min]") == {"car"}
+    assert _DECIMAL_POINT.findall("1,5 h; 2.0 h; 3.25 godziny; pon 23.03 10:00") == [
+        "2.0 h", "3.25 godziny"]
     assert english_words("użycie: cus-match solve [-h] [--rule RULE]\n      file\nbłąd") == set()
 
 
@@ -194,6 +197,8 @@ def test_every_command_speaks_polish(files, name, capsys):
         assert code in codes, (full, code, text)
         assert "Traceback" not in text
         words = english_words(text, root)
+        # A Polish number takes a decimal comma: "1,5 h", never "1.5 h" or "2.0 h".
+        words |= {f"decimal point: {m}" for m in _DECIMAL_POINT.findall(text)}
         if words:
             found[" ".join(argv[:3])] = (sorted(words), text[:600])
     assert not found, "\n\n".join(f"{k}: {w}\n{t}" for k, (w, t) in found.items())
