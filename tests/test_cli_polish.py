@@ -181,6 +181,9 @@ def _runs(root: Path, name: str, inst, plan) -> list[tuple[list[str], tuple[int,
         (["history", store, "show", "nie-ma"], bad),
         (["export", f, p], usage),
         (["diagnose", f, p, "--top", "-1"], usage),
+        (["recommend", f, p, str(d / "nowa.json"), "--k", "0"], usage),
+        (["solve", f, "-o", str(d / "x.json"), "--workers", "0"], usage),
+        (["history", store, "load", "--last", "0"], usage),
         (["generate", "--demo", "--seed", "3"], usage),
     ]
 

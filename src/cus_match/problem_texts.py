@@ -225,6 +225,7 @@ class ProblemCode(enum.StrEnum):
     OPTION_TIME_LIMIT = "option_time_limit"
     OPTION_SEED = "option_seed"
     OPTION_WORKERS = "option_workers"
+    OPTION_K = "option_k"
     OPTION_UNKNOWN_RULE = "option_unknown_rule"
     OPTION_UNKNOWN_METHOD = "option_unknown_method"
     OPTION_FLOW_RULE = "option_flow_rule"
@@ -707,6 +708,8 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
                     "pl": "--seed musi być liczbą całkowitą, podano {value}"},
     C.OPTION_WORKERS: {"en": "--workers must be a whole number of at least 1, got {value}",
                        "pl": "--workers musi być liczbą całkowitą co najmniej 1, podano {value}"},
+    C.OPTION_K: {"en": "--k must be a whole number of at least 1, got {value}",
+                 "pl": "--k musi być liczbą całkowitą co najmniej 1, podano {value}"},
     C.OPTION_UNKNOWN_RULE: {
         "en": "--rule: unknown rule {value}; choose one of {known:qlist}, or give --weights "
               "TERM=W,... for a rule of your own",

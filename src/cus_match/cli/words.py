@@ -224,6 +224,7 @@ LIBRARY_ERRORS: Final[tuple[tuple[re.Pattern[str], ProblemCode], ...]] = tuple(
          ProblemCode.OPTION_TIME_LIMIT),
         (r"seed must be an integer, got (?P<value>.+)", ProblemCode.OPTION_SEED),
         (r"workers must be an integer >= 1, got (?P<value>.+)", ProblemCode.OPTION_WORKERS),
+        (r"k must be a positive integer or None, got (?P<value>.+)", ProblemCode.OPTION_K),
         (r"unknown rule (?P<value>'[^']*'); choose one of: (?P<known>.+), or pass a "
          r"cus_match\.optimise\.rules\.Rule", ProblemCode.OPTION_UNKNOWN_RULE),
         (r"unknown method (?P<value>'[^']*'); choose one of: (?P<known>.+)",
