@@ -230,12 +230,18 @@ def test_a_polish_locale_is_the_default(monkeypatch, tmp_path, capsys):
 
 def test_a_plan_for_another_instance_is_one_sentence_naming_both(files, capsys):
     root, _ = files
+    store = str(root / "h-other.sqlite")
     for argv in (["check"], ["report", "-o", str(root / "r.html")], ["explain"],
-                 ["export", "--csv", str(root / "csv-x")]):
+                 ["export", "--csv", str(root / "csv-x")], ["diagnose"],
+                 ["history", store, "save", "w1"]):
         command, rest = argv[0], argv[1:]
         extra = ["h-00001"] if command == "explain" else []
-        code, text = _run([command, str(root / "tiny.json"), str(root / "other-plan.json"),
-                           *extra, *rest], capsys)
+        if command == "history":
+            command, rest, first = "history", [], argv[1:]
+        else:
+            first = []
+        code, text = _run([command, *first, str(root / "tiny.json"),
+                           str(root / "other-plan.json"), *extra, *rest], capsys)
         assert code == 1
         assert text.strip().splitlines() == [
             f"{root / 'other-plan.json'} is a plan for another instance, not for "

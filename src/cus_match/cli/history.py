@@ -31,7 +31,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cus_match.cli.common import EXIT_OK, LANGS, Handler, UsageError, read_names_file, write_text
+from cus_match.cli.common import (
+    EXIT_OK,
+    LANGS,
+    Handler,
+    UsageError,
+    load_plan,
+    read_names_file,
+    write_text,
+)
 from cus_match.cli.words import count, noun, say, warsaw_time
 from cus_match.lang import number, short_date
 from cus_match.problem_texts import ProblemCode
@@ -207,9 +215,9 @@ def _cmd_history(args: argparse.Namespace) -> int:
                           hours=_hours(r.minutes, lang), state=state))
             _warn_overlaps(store, lang)
         elif a == "save":
-            from cus_match.io.json_format import load_instance, load_result
-
-            info = store.save(args.round, load_instance(args.instance), load_result(args.result),
+            # The pair must belong together: a plan of another instance is refused here too.
+            inst, res = load_plan(args.instance, args.result)
+            info = store.save(args.round, inst, res,
                               approved_by=args.approved_by, approved_at=args.approved_at,
                               replace=args.replace)
             print(say("saved", lang, id=info.id, visits=_visits(info.visits, lang),
