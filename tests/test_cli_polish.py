@@ -193,9 +193,9 @@ def test_every_command_speaks_polish(files, name, capsys):
     root, plans = files
     inst, plan = plans[name]
     found = {}
-    for argv, codes in _runs(root, name, inst, plan):
-        # --lang after the command here, before it in the other half: both must work.
-        full = ["--lang", "pl", *argv] if len(found) % 2 else [*argv, "--lang", "pl"]
+    for k, (argv, codes) in enumerate(_runs(root, name, inst, plan)):
+        # --lang after the command's last word here, before the command there: both must work.
+        full = ["--lang", "pl", *argv] if k % 2 else [*argv, "--lang", "pl"]
         code, text = _run(full, capsys)
         assert code in codes, (full, code, text)
         assert "Traceback" not in text
