@@ -37,11 +37,11 @@ is are was not no none error warning visits visit helper helpers need needs resi
 place places hours hour formal services service met unmet proposal deleted written template
 expected got must missing more problems files plan's plans assignments assignment
 dropped pin changed baseline objective bound solution time seconds give pass use instead
-another instance other only this that there these those again usage arguments argument required
+another instance other only this that there these those again usage arguments required
 invalid choice choose value values days day week weeks pseudonymised erased rewritten
 """
 STOCK = frozenset(_STOCK.split())
-#: "to", "by", "problem" and "limit" are Polish words too, so they are not in the list.
+#: "to", "by", "problem", "limit" and "argument" are Polish words too, so they are not listed.
 #: Words that are Polish too, or names of things the coordinator types (rules, methods, modes
 #: as options), which may appear as they are.
 _ALLOWED = """
