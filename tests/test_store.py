@@ -143,7 +143,8 @@ def test_result_of_another_instance_is_refused_and_nothing_stored(tmp_path, roun
     _, _, other = rounds[2]
     with HistoryStore(tmp_path / "h.sqlite") as store:
         with pytest.raises(InvalidInputError, match=r"assignments\[\d+\]\.(need|helper)"):
-            store.save("mixed", inst, attrs.evolve(other, assignments=[
+            # Without a digest (a result written before it was recorded), the references say.
+            store.save("mixed", inst, attrs.evolve(other, instance_digest=None, assignments=[
                 attrs.evolve(other.assignments[0], need="no-such-need")]))
         assert store.rounds() == []
 
@@ -898,3 +899,24 @@ def test_hours_show_names_from_a_names_file(tmp_path, rounds, capsys):
     visits = count(served[0].visits, "pl", "wizyta", "wizyty", "wizyt")
     hours = number(served[0].minutes / 60, "pl", 2, fixed=True)
     assert f"\t{visits}\t{hours} h\t" in lines[0]
+
+
+def test_a_plan_of_another_instance_is_not_saved(tmp_path, rounds):
+    (_, a, plan_a), (_, b, _) = rounds[0], rounds[1]
+    with HistoryStore(tmp_path / "h.sqlite") as store:
+        with pytest.raises(InvalidInputError, match="is a plan for another instance") as info:
+            store.save("w", b, plan_a)
+        assert info.value.problems[0].text("pl").startswith("runda 'w': wynik to plan dla")
+        assert store.rounds() == []
+        store.save("w", a, attrs.evolve(plan_a, instance_digest=None))  # an old result: kept
+
+
+def test_erasure_keeps_the_plan_naming_its_rewritten_instance(tmp_path, rounds):
+    from cus_match.io.json_format import instance_digest
+
+    rid, _inst, res = rounds[0]
+    with _fill(tmp_path / "h.sqlite", rounds[:1]) as store:
+        old = store.load(rid).result.instance_digest
+        store.erase_person(res.assignments[0].helper, "erase")
+        back = store.load(rid)
+    assert back.result.instance_digest == instance_digest(back.instance) != old

@@ -265,6 +265,7 @@ class ProblemCode(enum.StrEnum):
     STORE_NEWER = "store_newer"
     STORE_DAMAGED = "store_damaged"
     STORE_BUSY = "store_busy"
+    STORE_PLAN_FOR_OTHER_INSTANCE = "store_plan_for_other_instance"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -834,6 +835,11 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.STORE_BUSY: {
         "en": "is busy: another program kept it locked; try again in a moment",
         "pl": "plik jest zajęty przez inny program; spróbuj ponownie za chwilę"},
+    C.STORE_PLAN_FOR_OTHER_INSTANCE: {
+        "en": "round {round:q}: the result is a plan for another instance, not for the instance "
+              "saved with it",
+        "pl": "runda {round:q}: wynik to plan dla innych danych, nie dla danych zapisywanych "
+              "razem z nim"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in
