@@ -61,3 +61,11 @@ def _check_every_solve() -> Iterator[None]:
     # Every method and algorithmic rule, those registered later by a test included.
     with REGISTRY.wrapped(checked):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The command line speaks Polish on a Polish system locale; tests state the language they
+    # expect, so a developer's pl_PL locale must not change what they see.
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)

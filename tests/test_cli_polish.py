@@ -37,11 +37,11 @@ is are was not no none error warning visits visit helper helpers need needs resi
 place places hours hour formal services service met unmet proposal deleted written template
 expected got must missing more problems files plan's plans assignments assignment
 dropped pin changed baseline objective bound solution time seconds give pass use instead
-another instance other only this that there these those again usage arguments argument required
+another instance other only this that there these those again usage arguments required
 invalid choice choose value values days day week weeks pseudonymised erased rewritten
 """
 STOCK = frozenset(_STOCK.split())
-#: "to", "by", "problem" and "limit" are Polish words too, so they are not in the list.
+#: "to", "by", "problem", "limit" and "argument" are Polish words too, so they are not listed.
 #: Words that are Polish too, or names of things the coordinator types (rules, methods, modes
 #: as options), which may appear as they are.
 _ALLOWED = """
@@ -54,6 +54,7 @@ COMMANDS = ("demo", "generate", "validate", "schema", "template", "import", "sol
             "certificate", "list", "save", "show", "pairs", "load", "hours", "erase", "purge",
             "retention", "approve")
 
+_DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+ ?(?:h|min|s|godz\w*)\b")
 _WORD = re.compile(r"(?<![\w\-./'])[A-Za-z]+(?:'[a-z]+)?(?![\w\-/])")
 
 
@@ -75,6 +76,8 @@ def test_the_scan_finds_english_and_spares_ids_paths_and_options(tmp_path):
     assert english_words(f"{tmp_path}/rounds.json: poprawne — 'unknown' --time-limit n-00001"
                          " cus-match import car.xlsx", tmp_path) == set()
     assert english_words("[samochód 10 min] [car 10 min]") == {"car"}
+    assert _DECIMAL_POINT.findall("1,5 h; 2.0 h; 3.25 godziny; pon 23.03 10:00") == [
+        "2.0 h", "3.25 godziny"]
     assert english_words("użycie: cus-match solve [-h] [--rule RULE]\n      file\nbłąd") == set()
 
 
@@ -169,6 +172,10 @@ def _runs(root: Path, name: str, inst, plan) -> list[tuple[list[str], tuple[int,
         (["solve", f, "-o", str(d / "x.json"), "--weights", "travel=-1"], usage),
         (["solve", f, "-o", str(d / "x.json"), "--pin", str(root / "other-plan.json")], bad),
         (["solve", f, "-o", str(d / "x.json"), "--method", "nope"], usage),
+        (["solve", f, "-o", str(d / "x.json"), "--method", "flow", "--rule", "equity"], usage),
+        (["solve", f, "-o", str(d / "x.json"), "--rule", "stable", "--pin", p], usage),
+        (["solve", f, "-o", str(d / "x.json"), "--weights", "travel=abc"], usage),
+        (["solve", f, "-o", str(d / "x.json"), "--seed", "x"], usage),
         (["solve", f, "--bogus"], usage),
         (["history", store, "save", "w13b", f, p], bad),
         (["history", store, "save", "w14", f, p, "--approved-at", "wczoraj"], usage),
@@ -178,6 +185,9 @@ def _runs(root: Path, name: str, inst, plan) -> list[tuple[list[str], tuple[int,
         (["history", store, "show", "nie-ma"], bad),
         (["export", f, p], usage),
         (["diagnose", f, p, "--top", "-1"], usage),
+        (["recommend", f, p, str(d / "nowa.json"), "--k", "0"], usage),
+        (["solve", f, "-o", str(d / "x.json"), "--workers", "0"], usage),
+        (["history", store, "load", "--last", "0"], usage),
         (["generate", "--demo", "--seed", "3"], usage),
     ]
 
@@ -187,13 +197,15 @@ def test_every_command_speaks_polish(files, name, capsys):
     root, plans = files
     inst, plan = plans[name]
     found = {}
-    for argv, codes in _runs(root, name, inst, plan):
-        # --lang after the command here, before it in the other half: both must work.
-        full = ["--lang", "pl", *argv] if len(found) % 2 else [*argv, "--lang", "pl"]
+    for k, (argv, codes) in enumerate(_runs(root, name, inst, plan)):
+        # --lang after the command's last word here, before the command there: both must work.
+        full = ["--lang", "pl", *argv] if k % 2 else [*argv, "--lang", "pl"]
         code, text = _run(full, capsys)
         assert code in codes, (full, code, text)
         assert "Traceback" not in text
         words = english_words(text, root)
+        # A Polish number takes a decimal comma: "1,5 h", never "1.5 h" or "2.0 h".
+        words |= {f"decimal point: {m}" for m in _DECIMAL_POINT.findall(text)}
         if words:
             found[" ".join(argv[:3])] = (sorted(words), text[:600])
     assert not found, "\n\n".join(f"{k}: {w}\n{t}" for k, (w, t) in found.items())
@@ -222,12 +234,18 @@ def test_a_polish_locale_is_the_default(monkeypatch, tmp_path, capsys):
 
 def test_a_plan_for_another_instance_is_one_sentence_naming_both(files, capsys):
     root, _ = files
+    store = str(root / "h-other.sqlite")
     for argv in (["check"], ["report", "-o", str(root / "r.html")], ["explain"],
-                 ["export", "--csv", str(root / "csv-x")]):
+                 ["export", "--csv", str(root / "csv-x")], ["diagnose"],
+                 ["history", store, "save", "w1"]):
         command, rest = argv[0], argv[1:]
         extra = ["h-00001"] if command == "explain" else []
-        code, text = _run([command, str(root / "tiny.json"), str(root / "other-plan.json"),
-                           *extra, *rest], capsys)
+        if command == "history":
+            command, rest, first = "history", [], argv[1:]
+        else:
+            first = []
+        code, text = _run([command, *first, str(root / "tiny.json"),
+                           str(root / "other-plan.json"), *extra, *rest], capsys)
         assert code == 1
         assert text.strip().splitlines() == [
             f"{root / 'other-plan.json'} is a plan for another instance, not for "
@@ -356,3 +374,21 @@ def test_messages_need_no_gender():
         assert "ł(a" not in text
     assert say("round_approved", "pl", id="w1", by="Anna") == (
         "runda w1 zatwierdzona; zatwierdzenie: Anna")
+
+
+def test_the_text_plan_counts_visits_not_lines_and_cuts_no_word(files):
+    from cus_match.lang import plural
+    from cus_match.report.text import format_plan
+
+    _, plans = files
+    inst, plan = plans["demo"]
+    text = format_plan(inst, plan, lang="pl", max_rows=3)
+    rest = len(plan.unmet) - 3
+    assert rest > 0
+    assert f"  ... i jeszcze {rest} {plural(rest, 'pl', 'wizyta', 'wizyty', 'wizyt')}" in text
+    assert any(nm for u in plan.unmet[:3] for nm in u.near_misses)  # lines beyond one a visit
+    words = {w for c in inst.policy.categories for w in c.name_pl.split()} | {
+        w for p in inst.places for w in (p.name or p.id).split()} | {"grupa:"}
+    for cut in re.findall(r"(\S+)…", text):
+        assert cut.rstrip(",(") in words, cut  # a whole word before the ellipsis
+    assert "grupa w " not in text

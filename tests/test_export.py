@@ -34,7 +34,6 @@ from cus_match.report.tables import (
     CSV_NAMES,
     TABLE_KEYS,
     plan_tables,
-    read_names,
     write_csv,
     write_xlsx,
 )
@@ -340,6 +339,8 @@ def test_a_result_of_another_instance_is_rejected_with_every_problem(evil):
 # names file ----------------------------------------------------------------------------------
 
 def test_read_names_reports_every_bad_line(tmp_path):
+    from cus_match.store.people import read_names
+
     p = tmp_path / "names.csv"
     p.write_text("id;name\nr1;Jan\nr1;Jan again\n;Nobody\nr2;\nr3;A;B\nr 4;X\n",
                  encoding="utf-8-sig")

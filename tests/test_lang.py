@@ -28,7 +28,9 @@ from cus_match.cli import words as cli_words
 from cus_match.errors import InvalidOptionError
 from cus_match.generate import generate
 from cus_match.model import DateRange, Need, Recurrence, TimeWindow
+from cus_match.optimise.rules import RULES
 from cus_match.optimise.solve import solve
+from cus_match.report import words as report_words
 from cus_match.report.calendar import helper_calendars, write_ics
 from cus_match.report.html import render_report, write_report
 from cus_match.report.tables import plan_tables, write_csv, write_xlsx
@@ -191,6 +193,8 @@ CALLS = {
     "cus_match.store.certificate.ServiceLine.name": lambda c, lang, tmp: (
         c.cert.services[0].name(lang)),
     "cus_match.plan.result.Result.summary": lambda c, lang, tmp: c.result.summary(lang),
+    "cus_match.report.words.rule_in_words": lambda c, lang, tmp: report_words.rule_in_words(
+        RULES["fifo"], lang),
     "cus_match.cli.words.say": lambda c, lang, tmp: cli_words.say("no_rounds", lang),
     "cus_match.cli.words.noun": lambda c, lang, tmp: cli_words.noun("visit", lang),
     "cus_match.cli.words.error_text": lambda c, lang, tmp: cli_words.error_text(
@@ -309,7 +313,8 @@ def test_the_word_tables_are_found():
         "cus_match.report.tables._TITLES", "cus_match.report.text._T",
         "cus_match.report.calendar._T", "cus_match.store.certificate._TEXTS",
         "cus_match.plan.result._SUMMARY", "cus_match.report.text._PEOPLE",
-        "cus_match.cli.words.MESSAGES", "cus_match.cli.words.NOUNS",
+        "cus_match.cli.words.MESSAGES", "cus_match.report.words.TERM_WORDS",
+        "cus_match.report.words.STAGE_WORDS", "cus_match.cli.words.NOUNS",
         "cus_match.cli.words.CONSTRAINTS", "cus_match.cli.words.CHECK_CODES",
     }
     assert expected <= set(_word_tables()), sorted(expected - set(_word_tables()))

@@ -143,7 +143,8 @@ def test_result_of_another_instance_is_refused_and_nothing_stored(tmp_path, roun
     _, _, other = rounds[2]
     with HistoryStore(tmp_path / "h.sqlite") as store:
         with pytest.raises(InvalidInputError, match=r"assignments\[\d+\]\.(need|helper)"):
-            store.save("mixed", inst, attrs.evolve(other, assignments=[
+            # Without a digest (a result written before it was recorded), the references say.
+            store.save("mixed", inst, attrs.evolve(other, instance_digest=None, assignments=[
                 attrs.evolve(other.assignments[0], need="no-such-need")]))
         assert store.rounds() == []
 
@@ -912,3 +913,85 @@ def test_cli_dates_are_polish_or_iso(tmp_path, rounds, capsys):
     with pytest.raises(SystemExit):
         run("history", store, "hours", "--from", "31.02.2026", "--to", "31.03.2026")
     assert "'31.02.2026' is not a date in the calendar" in capsys.readouterr().err
+# Overlapping approvals, names, Polish (issue 13, item 7) ------------------------------------
+
+def test_overlaps_name_approved_rounds_sharing_dates_in_approval_order(tmp_path, rounds):
+    rid, inst, res = rounds[0]
+    with _fill(tmp_path / "h.sqlite", rounds) as store:
+        assert store.overlaps() == []  # consecutive weeks: no date twice
+        store.save("w10-again", inst, res)
+        assert store.overlaps() == []  # a proposal counts nothing
+        store.approve("w10-again", by="B", at="2026-03-01T09:00:00+01:00")  # approved first
+        [o] = store.overlaps()
+        assert (o.earlier, o.later) == ("w10-again", rid)
+        assert o.period == inst.policy.period
+
+
+def test_history_warns_of_overlaps_and_speaks_polish(tmp_path, rounds, capsys):
+    from cus_match.cli.main import main
+    from cus_match.io.json_format import dump_instance, dump_result
+
+    _rid, inst, res = rounds[0]
+    dump_instance(inst, tmp_path / "i.json")
+    dump_result(res, tmp_path / "p.json")
+    store = str(tmp_path / "h.sqlite")
+    for name, at in (("w10", "2026-03-01T09:00:00+01:00"), ("w10-bis", T)):
+        assert main(["history", store, "save", name, str(tmp_path / "i.json"),
+                     str(tmp_path / "p.json"), "--approved-by", "Anna K.", "--approved-at", at,
+                     "--lang", "pl"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1].startswith("zapisano rundę w10-bis: ")
+    assert err.strip() == ("uwaga: zatwierdzone rundy w10 i w10-bis obejmują te same dni "
+                           "(02.03.2026–08.03.2026); godziny z tych dni liczą się raz, według "
+                           "późniejszego zatwierdzenia (w10-bis)")
+    assert main(["--lang", "pl", "history", store, "list"]) == 0
+    out, err = capsys.readouterr()
+    # Warsaw time (18:00+01:00 is 17:00 UTC), Polish dates, counted nouns.
+    assert "\t02.03.2026–08.03.2026\t" in out
+    assert "zatwierdzenie: Anna K., 20.03.2026 18:00" in out
+    assert "UTC" not in out
+    assert "uwaga: zatwierdzone rundy w10 i w10-bis" in err
+    assert main(["history", store, "list"]) == 0
+    assert "approved by Anna K., 2026-03-20 18:00" in capsys.readouterr().out
+
+
+def test_hours_show_names_from_a_names_file(tmp_path, rounds, capsys):
+    from cus_match.cli.main import main
+
+    with _fill(tmp_path / "h.sqlite", rounds[:1]) as store:
+        served = store.hours_served()
+    first, second = served[0].helper, served[1].helper
+    names = tmp_path / "imiona.csv"
+    names.write_text(f"id;name\n{first};Anna Nowak\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--lang", "pl", "history", str(tmp_path / "h.sqlite"), "hours", "--names",
+                 str(names)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"Anna Nowak ({first})\t")
+    assert lines[1].startswith(f"{second}\t")  # no name given: the id alone
+    from cus_match.lang import count, number
+
+    visits = count(served[0].visits, "pl", "wizyta", "wizyty", "wizyt")
+    hours = number(served[0].minutes / 60, "pl", 2, fixed=True)
+    assert f"\t{visits}\t{hours} h\t" in lines[0]
+
+
+def test_a_plan_of_another_instance_is_not_saved(tmp_path, rounds):
+    (_, a, plan_a), (_, b, _) = rounds[0], rounds[1]
+    with HistoryStore(tmp_path / "h.sqlite") as store:
+        with pytest.raises(InvalidInputError, match="is a plan for another instance") as info:
+            store.save("w", b, plan_a)
+        assert info.value.problems[0].text("pl").startswith("runda 'w': wynik to plan dla")
+        assert store.rounds() == []
+        store.save("w", a, attrs.evolve(plan_a, instance_digest=None))  # an old result: kept
+
+
+def test_erasure_keeps_the_plan_naming_its_rewritten_instance(tmp_path, rounds):
+    from cus_match.io.json_format import instance_digest
+
+    rid, _inst, res = rounds[0]
+    with _fill(tmp_path / "h.sqlite", rounds[:1]) as store:
+        old = store.load(rid).result.instance_digest
+        store.erase_person(res.assignments[0].helper, "erase")
+        back = store.load(rid)
+    assert back.result.instance_digest == instance_digest(back.instance) != old

@@ -243,6 +243,7 @@ class ProblemCode(enum.StrEnum):
     OPTION_TIME_LIMIT = "option_time_limit"
     OPTION_SEED = "option_seed"
     OPTION_WORKERS = "option_workers"
+    OPTION_K = "option_k"
     OPTION_UNKNOWN_RULE = "option_unknown_rule"
     OPTION_UNKNOWN_METHOD = "option_unknown_method"
     OPTION_FLOW_RULE = "option_flow_rule"
@@ -317,6 +318,7 @@ class ProblemCode(enum.StrEnum):
     PATH_NOT_UTF8 = "path_not_utf8"
     EXTRA_MISSING = "extra_missing"
     STORE_READ_ONLY = "store_read_only"
+    STORE_PLAN_FOR_OTHER_INSTANCE = "store_plan_for_other_instance"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -820,6 +822,8 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
                     "pl": "--seed musi być liczbą całkowitą, podano {value}"},
     C.OPTION_WORKERS: {"en": "--workers must be a whole number of at least 1, got {value}",
                        "pl": "--workers musi być liczbą całkowitą co najmniej 1, podano {value}"},
+    C.OPTION_K: {"en": "--k must be a whole number of at least 1, got {value}",
+                 "pl": "--k musi być liczbą całkowitą co najmniej 1, podano {value}"},
     C.OPTION_UNKNOWN_RULE: {
         "en": "--rule: unknown rule {value}; choose one of {known:qlist}, or give --weights "
               "TERM=W,... for a rule of your own",
@@ -1063,6 +1067,11 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
               "(copy the file somewhere writable)",
         "pl": "folder magazynu {path} jest tylko do odczytu: cus-match nie może tam zapisać "
               "magazynu (skopiuj plik w miejsce z prawem zapisu)"},
+    C.STORE_PLAN_FOR_OTHER_INSTANCE: {
+        "en": "round {round:q}: the result is a plan for another instance, not for the instance "
+              "saved with it",
+        "pl": "runda {round:q}: wynik to plan dla innych danych, nie dla danych zapisywanych "
+              "razem z nim"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in

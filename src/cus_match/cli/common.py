@@ -307,7 +307,7 @@ def read_names_file(path: Path) -> dict[str, str]:
     InvalidInputError
         Naming the file and each bad line.
     """
-    from cus_match.report.tables import read_names
+    from cus_match.store.people import read_names
 
     return read_names(path)
 

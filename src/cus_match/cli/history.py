@@ -37,6 +37,7 @@ from cus_match.cli.common import (
     Handler,
     UsageError,
     date_option,
+    load_plan,
     read_names_file,
     write_text,
 )
@@ -212,9 +213,9 @@ def _cmd_history(args: argparse.Namespace) -> int:
                           hours=_hours(r.minutes, lang), state=state))
             _warn_overlaps(store, lang)
         elif a == "save":
-            from cus_match.io.json_format import load_instance, load_result
-
-            info = store.save(args.round, load_instance(args.instance), load_result(args.result),
+            # The pair must belong together: a plan of another instance is refused here too.
+            inst, res = load_plan(args.instance, args.result)
+            info = store.save(args.round, inst, res,
                               approved_by=args.approved_by, approved_at=args.approved_at,
                               replace=args.replace)
             print(say("saved", lang, id=info.id, visits=_visits(info.visits, lang),

@@ -68,7 +68,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "demo_bad": "{n} violated",
         "dropped_pin": "dropped pin: {need} {date} {helper}: {reason}",
         "changes": "visits changed from the baseline: {n}",
-        "accepted": "{file}: the plan with the new visit written",
         # history
         "no_rounds": "no rounds stored",
         "round_line": "{id}\t{start} to {end}\t{visits}\t{hours}\t{state}",
@@ -110,7 +109,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "dropped_pin": "potwierdzona wizyta nie do utrzymania: {need} {date} {helper}: "
                        "{reason}",
         "changes": "zmienione wizyty względem planu bazowego: {n}",
-        "accepted": "{file}: zapisano plan z nową wizytą",
         "no_rounds": "brak zapisanych rund",
         "round_line": "{id}\t{start}–{end}\t{visits}\t{hours}\t{state}",
         "approved_state": "zatwierdzenie: {by}, {at}",
@@ -226,6 +224,7 @@ LIBRARY_ERRORS: Final[tuple[tuple[re.Pattern[str], ProblemCode], ...]] = tuple(
          ProblemCode.OPTION_TIME_LIMIT),
         (r"seed must be an integer, got (?P<value>.+)", ProblemCode.OPTION_SEED),
         (r"workers must be an integer >= 1, got (?P<value>.+)", ProblemCode.OPTION_WORKERS),
+        (r"k must be a positive integer or None, got (?P<value>.+)", ProblemCode.OPTION_K),
         (r"unknown rule (?P<value>'[^']*'); choose one of: (?P<known>.+), or pass a "
          r"cus_match\.optimise\.rules\.Rule", ProblemCode.OPTION_UNKNOWN_RULE),
         (r"unknown method (?P<value>'[^']*'); choose one of: (?P<known>.+)",

@@ -134,8 +134,7 @@ def read_json(path: str | Path) -> Any:
         raise InvalidInputError([Problem("", ProblemCode.CANNOT_READ_FILE, {"errno": e.errno})],
                                 source=str(p)) from None
     if raw.startswith(_ZIP_MAGIC) or p.suffix.lower() in _SHEET_SUFFIXES:
-        # A workbook (or a sheet saved as CSV) where JSON belongs: say which command reads it,
-        # not "save the file as UTF-8".
+        # A workbook where JSON belongs: say which command reads it, not "save it as UTF-8".
         raise InvalidInputError([Problem("", ProblemCode.SPREADSHEET_NOT_JSON,
                                          {"path": str(p)})], source=str(p))
     try:
@@ -148,9 +147,9 @@ def read_json(path: str | Path) -> Any:
     return _parse(text, str(p))
 
 
-# An XLSX (or ODS) workbook is a ZIP archive; these names are spreadsheets whatever they hold.
+# An XLSX (or ODS) workbook is a ZIP archive; these names are workbooks whatever they hold.
 _ZIP_MAGIC = b"PK\x03\x04"
-_SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
+_SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 
 
 # Numbers JSON cannot hold (NaN, Infinity) or Python will not read (thousands of digits).

@@ -35,7 +35,13 @@ from cus_match.lang import (
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Assignment, Result, Status, Unmet
 from cus_match.reasons import Reason
-from cus_match.report.words import CONSTRAINT_LABELS, NOUNS, RULE_DESCRIPTIONS, WORDS
+from cus_match.report.words import (
+    CONSTRAINT_LABELS,
+    NOUNS,
+    RULE_DESCRIPTIONS,
+    WORDS,
+    rule_in_words,
+)
 
 if TYPE_CHECKING:
     from cus_match.io.geojson import Basemap
@@ -520,7 +526,9 @@ class _Build:
         except InvalidOptionError:
             return {"name": self.result.rule, "describe": "", "description": ""}
         description = pick(RULE_DESCRIPTIONS, self.lang).get(rule.name, rule.description)
-        return {"name": rule.name, "describe": rule.describe(), "description": description}
+        # In words, not the formula of Rule.describe(): people read it (issue 13).
+        return {"name": rule.name, "describe": rule_in_words(rule, self.lang),
+                "description": description}
 
 
 # Entry points --------------------------------------------------------------------------------

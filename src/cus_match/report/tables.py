@@ -47,7 +47,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
@@ -56,17 +55,16 @@ from typing import Any
 
 from attrs import field, frozen
 
-from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
+from cus_match.errors import InvalidOptionError
 from cus_match.io.safe_cells import CsvWriter, neutralise
 from cus_match.lang import LANGS, MODE_WORDS, check_lang, day_abbr, local_name, pick, short_date
 from cus_match.model.instance import Instance
 from cus_match.model.validators import to_tuple
 from cus_match.plan.references import check_result, result_problems
 from cus_match.plan.result import Result
-from cus_match.problem_texts import ProblemCode
 
 __all__ = ["CSV_NAMES", "LANGS", "TABLE_KEYS", "Cell", "Table", "check_result", "plan_tables",
-           "read_names", "result_problems", "write_csv", "write_xlsx"]
+           "result_problems", "write_csv", "write_xlsx"]
 
 #: A table cell: text, a number, a date, a time of day, or empty.
 Cell = str | int | float | date | time | None
@@ -607,76 +605,3 @@ def write_csv(inst: Instance, result: Result, folder: str | Path, *, lang: str =
                 w.writerow([_text(neutralise(v), decimal, lang) for v in row])
         paths.append(p)
     return paths
-
-
-def read_names(path: str | Path) -> dict[str, str]:
-    r"""Read a names file: one ``id;name`` (or ``id,name``) per line, UTF-8 (BOM allowed).
-
-    A first line ``id;name`` is a header and skipped. Every problem (missing name, bad id,
-    duplicate id) is reported at once with its line number.
-
-    Parameters
-    ----------
-    path : str or Path
-        The file.
-
-    Returns
-    -------
-    dict of str to str
-        Resident id to name.
-
-    Raises
-    ------
-    InvalidInputError
-        Naming the file and each bad line.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     p = pathlib.Path(d, "names.csv")
-    ...     _ = p.write_text("id;name\nr-001;Jan Kowalski\n", encoding="utf-8")
-    ...     read_names(p)
-    {'r-001': 'Jan Kowalski'}
-    """
-    from cus_match.model.validators import check_id
-
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InvalidInputError([Problem(f"byte {e.start}", ProblemCode.NAMES_NOT_UTF8)],
-                                source=str(p)) from None
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
-    delim = ";" if ";" in first else ","
-    out: dict[str, str] = {}
-    seen: dict[str, int] = {}
-    problems: list[Problem] = []
-    for no, row in enumerate(csv.reader(lines, delimiter=delim), start=1):
-        if not row or all(not c.strip() for c in row):
-            continue
-        if no == 1 and [c.strip().lower() for c in row[:2]] == ["id", "name"]:
-            continue
-        where = f"line {no}"
-        if len(row) != 2:
-            problems.append(Problem(where, ProblemCode.NAMES_FIELD_COUNT,
-                                    {"delimiter": delim, "count": len(row)}))
-            continue
-        rid, name = row[0].strip(), row[1].strip()
-        try:
-            check_id(None, None, rid)
-        except ValueError:
-            problems.append(Problem(f"{where}.id", ProblemCode.INVALID_ID, {"value": repr(rid)}))
-            continue
-        if not name:
-            problems.append(Problem(f"{where}.name", ProblemCode.NAMES_NO_NAME, {"id": rid}))
-        elif rid in seen:
-            problems.append(Problem(f"{where}.id", ProblemCode.NAMES_DUPLICATE_ID,
-                                    {"id": rid, "line": seen[rid]}))
-        else:
-            seen[rid] = no
-            out[rid] = name
-    if problems:
-        raise InvalidInputError(problems, source=str(p))
-    return out

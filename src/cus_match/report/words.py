@@ -8,7 +8,11 @@ Reason texts come from :mod:`cus_match.reasons`; day names, plural forms and num
 
 from __future__ import annotations
 
-from cus_match.optimise.rules import RULES
+from cus_match.lang import number, pick
+from cus_match.optimise.rules import RULES, Rule
+
+__all__ = ["CONSTRAINT_LABELS", "NOUNS", "RULE_DESCRIPTIONS", "STAGE_WORDS", "TERM_WORDS", "WORDS",
+           "rule_in_words"]
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -387,3 +391,92 @@ RULE_DESCRIPTIONS: dict[str, dict[str, str]] = {
                    "spełnia warunki",
     },
 }
+
+#: The terms of a rule (:data:`cus_match.optimise.rules.TERMS`) in words, as they follow "the
+#: most" / "jak najwięcej" (so Polish in the genitive).
+TERM_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "weighted_coverage": "minutes of help weighted by priority",
+        "coverage": "minutes of help", "visits": "visits met", "travel": "travel minutes",
+        "continuity": "visits by a helper the resident knows",
+        "locality": "visits by a helper from the same place",
+        "kept": "visits kept from the baseline plan",
+    },
+    "pl": {
+        "weighted_coverage": "minut pomocy ważonych priorytetem",
+        "coverage": "minut pomocy", "visits": "zaplanowanych wizyt", "travel": "minut dojazdu",
+        "continuity": "wizyt pomagającego znanego mieszkańcowi",
+        "locality": "wizyt pomagającego z tej samej miejscowości",
+        "kept": "wizyt zachowanych z planu bazowego",
+    },
+}
+
+#: How a rule's stages are strung together in words.
+STAGE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "first": "first: {stage}", "then": "then: {stage}", "join": "; ",
+        "most": "the most {terms}", "fewest": "the fewest {terms}",
+        "sum": "the most in total of {terms}",
+        "equity": "the highest share of visits met in the worst-served place",
+    },
+    "pl": {
+        "first": "najpierw: {stage}", "then": "potem: {stage}", "join": "; ",
+        "most": "jak najwięcej {terms}", "fewest": "jak najmniej {terms}",
+        "sum": "jak najwięcej łącznie: {terms}",
+        "equity": "jak największy odsetek zaplanowanych wizyt w najsłabiej obsłużonym miejscu",
+    },
+}
+
+
+def rule_in_words(rule: Rule, lang: str) -> str:
+    r"""What ``rule`` optimises, stage by stage, in words a coordinator reads (no term ids).
+
+    Replaces the formula of :meth:`Rule.describe <cus_match.optimise.rules.Rule.describe>`
+    (``fifo: maximise weighted_coverage; then ...``) wherever people read it.
+
+    Parameters
+    ----------
+    rule : Rule
+        A rule (a named one or one of the user's own).
+    lang : {"en", "pl"}
+        Language of the text.
+
+    Examples
+    --------
+    >>> print(rule_in_words(RULES["fifo"], "pl").replace("; ", "\n"))
+    najpierw: jak najwięcej minut pomocy ważonych priorytetem
+    potem: jak najwięcej łącznie: 30 × wizyt pomagającego znanego mieszkańcowi + 10 × wizyt
+    pomagającego z tej samej miejscowości − minut dojazdu
+    >>> print(rule_in_words(RULES["priority"], "en").replace("; ", "\n"))
+    first: the most minutes of help weighted by priority
+    then: the fewest travel minutes
+    then: the most in total of 3 × visits by a helper the resident knows + visits by a helper
+    from the same place
+    >>> rule_in_words(RULES["nearest"], "en") == RULE_DESCRIPTIONS["en"]["nearest"]
+    True
+    """
+    from cus_match.optimise.rules import TERMS, Equity
+
+    words, terms = pick(STAGE_WORDS, lang), pick(TERM_WORDS, lang)
+    if rule.algorithm is not None:
+        return pick(RULE_DESCRIPTIONS, lang).get(rule.name, rule.description)
+    stages = []
+    for stage in rule.stages:
+        if isinstance(stage, Equity):
+            stages.append(words["equity"])
+            continue
+        used = [(n, w) for n, w in stage.weights if w]
+        if len(used) == 1:
+            n = used[0][0]
+            key = "most" if TERMS[n].sense > 0 else "fewest"
+            stages.append(words[key].format(terms=terms[n]))
+            continue
+        parts: list[str] = []
+        for n, w in used:
+            sign = ("+ " if TERMS[n].sense > 0 else "− ") if parts else (
+                "" if TERMS[n].sense > 0 else "− ")
+            weight = "" if w == 1 else f"{number(w, lang, 2, trim=True)} × "
+            parts.append(f"{sign}{weight}{terms[n]}")
+        stages.append(words["sum"].format(terms=" ".join(parts)))
+    return words["join"].join(
+        words["first" if i == 0 else "then"].format(stage=s) for i, s in enumerate(stages))

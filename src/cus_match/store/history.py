@@ -46,12 +46,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from cus_match.errors import InvalidInputError, InvalidOptionError
-from cus_match.io.json_format import dumps_instance, dumps_result, loads_instance, loads_result
+from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
+from cus_match.io.json_format import (
+    dumps_instance,
+    dumps_result,
+    instance_digest,
+    loads_instance,
+    loads_result,
+)
 from cus_match.model import DateRange
 from cus_match.model.instance import Instance
 from cus_match.model.validators import to_date
 from cus_match.plan.result import Result
+from cus_match.problem_texts import ProblemCode
 from cus_match.store import index, privacy
 from cus_match.store.certificate import Certificate, ServiceLine
 from cus_match.store.errors import RecordNotFoundError, StoreError
@@ -248,7 +255,8 @@ class HistoryStore:
         StoreError
             The id exists (and ``replace`` is false, or that round is approved).
         InvalidInputError
-            The result names needs or helpers the instance does not have.
+            The result was made for another instance (its digest differs), or names needs or
+            helpers the instance does not have.
 
         Examples
         --------
@@ -265,6 +273,11 @@ class HistoryStore:
             raise InvalidOptionError("approved_at is given without approved_by")
         by = None if approved_by is None else _label(approved_by, "approved_by")
         at = None if by is None else _stamp(approved_at, "approved_at")
+        if result.instance_digest is not None and result.instance_digest != instance_digest(
+                instance):
+            # Hours and continuity would be counted from a plan of other people's needs.
+            raise InvalidInputError([Problem("", ProblemCode.STORE_PLAN_FOR_OTHER_INSTANCE,
+                                             {"round": round_id})], source=str(self.path))
         rows = visit_rows(instance, result)
         period = instance.policy.period
         with self._write() as conn:

@@ -24,8 +24,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import attrs
+
 from cus_match.errors import InvalidInputError, InvalidOptionError
-from cus_match.io.json_format import dumps_instance, dumps_result, loads_instance, loads_result
+from cus_match.io.json_format import (
+    dumps_instance,
+    dumps_result,
+    instance_digest,
+    loads_instance,
+    loads_result,
+)
 from cus_match.model.instance import Instance
 from cus_match.plan.result import Result
 from cus_match.store import index, people
@@ -137,6 +145,10 @@ def erase_person(conn: sqlite3.Connection, path: Path, person: str, mode: str,
         people.rename_in_instance(inst_doc, person, new, kinds)
         people.rename_in_result(res_doc, person, new, kinds)
         instance, result = _reread(path, rid, inst_doc, res_doc)
+        if result.instance_digest is not None:
+            # The plan names the rewritten instance: the pair still belongs together, and no
+            # hash of the old personal data stays behind.
+            result = attrs.evolve(result, instance_digest=instance_digest(instance))
         rows = index.visit_rows(instance, result)
         if (len(rows), sum(r[6] for r in rows)) != tuple(before):
             raise StoreError(path, f"round {rid!r}: the rewrite changed its visits; "
