@@ -887,7 +887,10 @@ def test_hours_and_certificates_carry_the_stored_names(tmp_path, rounds):
         assert store.helper_names(month) == {h.id: h.name for h in inst.helpers if h.name}
     nameless = attrs.evolve(inst, helpers=[attrs.evolve(h, name="") for h in inst.helpers])
     with HistoryStore(tmp_path / "h2.sqlite") as other:
-        other.save("nameless", nameless, res, approved_by="k", approved_at=T)
+        from cus_match.io.json_format import instance_digest
+
+        other.save("nameless", nameless, attrs.evolve(res, instance_digest=instance_digest(
+            nameless)), approved_by="k", approved_at=T)
         cert = other.certificate(hid, organisation="CUS", period=month, issued_on="2026-04-01")
         text = " ".join(cert.text("pl").split())
         assert f"Świadczenia wykonane przez: osoba o identyfikatorze {hid}. Zakres" in text
