@@ -77,7 +77,7 @@ def edit_member(path: Path, member: str, edit: Callable[[str], str]) -> None:
 def set_cell_xml(path: Path, sheet: str, ref: str, cell_xml: str) -> None:
     """Replace the cell ``ref`` (``B2``) of ``sheet`` by ``cell_xml`` (a whole ``<c>``)."""
     def edit(text: str) -> str:
-        new, n = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', cell_xml, text, count=1)
+        new, n = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', lambda m: cell_xml, text, count=1)
         assert n == 1, ref
         return new
     edit_member(path, sheet_member(path, sheet), edit)
