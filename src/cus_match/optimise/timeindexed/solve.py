@@ -9,7 +9,11 @@
    hint, where it is;
 3. large-neighbourhood search: a group of helpers linked by shared candidate visits is freed,
    and the same model over their visits, with the rest of the plan fixed, is solved exactly
-   by HiGHS; a better plan is kept.
+   by HiGHS; a better plan is kept;
+4. a component of more than :data:`MODEL_MAX_Z` helper-start columns is not modelled whole:
+   the bound is the CP-SAT method's LP without start times, and the search LNS alone
+   (:func:`solve_component` hands such components to the CP-SAT method instead: measured on
+   the city, that pays; ``benchmarks/README.md``).
 
 :func:`solve_component` wraps it as a component method of the solve driver (the signature of
 ``cus_match.optimise.solvers.cpsat.solve_component``), the later stages of a lexicographic rule
