@@ -167,3 +167,19 @@ def test_unknown_backends_and_equity_are_refused(rural):
         run_backend(m, stage_costs(compat, m, PRIMARY), backend="gurobi", time_limit=1)
     with pytest.raises(InvalidOptionError, match="linear stages only"):
         solve_component(compat, comp, greedy_state(compat), time_limit=1, rule=RULES["equity"])
+
+
+def test_components_too_large_to_model_go_to_cpsat(monkeypatch):
+    import cus_match.optimise.timeindexed.solve as ti
+
+    inst = generate("tiny", seed=1)
+    compat = build_compat(inst)
+    monkeypatch.setattr(ti, "MODEL_MAX_Z", 0)
+    hint = greedy_state(compat)
+    chosen = {}
+    for comp in active_components(compat):
+        sol = ti.solve_component(compat, comp, hint, time_limit=5)
+        assert sol.method == "cpsat"
+        assert sol.bound_minutes >= PRIMARY.value(compat, sol.chosen)
+        chosen.update(sol.chosen)
+    assert check(inst, _result(compat, _plan(compat, chosen))) == []
