@@ -103,7 +103,7 @@ def test_lns_alone_keeps_the_hint_and_a_valid_bound(rural):
     inst, compat = rural
     hint = greedy_state(compat)
     comp = active_components(compat)[0]
-    sol = solve_timeindexed(compat, comp, PRIMARY, deadline=time.perf_counter() + 3,
+    sol = solve_timeindexed(compat, comp, PRIMARY, deadline=time.perf_counter() + 1.5,
                             hint=hint.chosen, mip_max_z=0, seed=3)
     assert check(inst, _result(compat, _plan(compat, sol.chosen))) == []
     assert PRIMARY.value(compat, sol.chosen) >= PRIMARY.value(
@@ -132,6 +132,7 @@ def test_fixed_visits_are_planned_around(rural):
         compat, fixed.chosen) <= 358.25 * 6000
 
 
+@pytest.mark.slow
 def test_later_stages_keep_the_first_and_pair_terms_count(rural):
     inst, compat = rural
     rule = from_weights("short-trips", {"weighted_coverage": 1, "travel": 1})
