@@ -184,3 +184,17 @@ def test_components_too_large_to_model_go_to_cpsat(monkeypatch):
         assert sol.bound_minutes >= PRIMARY.value(compat, sol.chosen)
         chosen.update(sol.chosen)
     assert check(inst, _result(compat, _plan(compat, chosen))) == []
+
+
+def test_a_fixed_number_of_rounds_repeats_the_plan(rural):
+    # Deterministic mode: rounds, not the clock, end the search (an already passed deadline
+    # does not stop it); the same seed gives the same plan.
+    inst, compat = rural
+    hint = greedy_state(compat)
+    comp = active_components(compat)[0]
+    runs = [solve_timeindexed(compat, comp, PRIMARY, deadline=time.perf_counter() - 1,
+                              hint=hint.chosen, mip_max_z=0, seed=5, rounds=3, sub_limit=30)
+            for _ in range(2)]
+    assert runs[0].chosen == runs[1].chosen
+    assert runs[0].bound == runs[1].bound
+    assert check(inst, _result(compat, _plan(compat, runs[0].chosen))) == []
