@@ -103,7 +103,7 @@ def test_lns_alone_keeps_the_hint_and_a_valid_bound(rural):
     inst, compat = rural
     hint = greedy_state(compat)
     comp = active_components(compat)[0]
-    sol = solve_timeindexed(compat, comp, PRIMARY, deadline=time.perf_counter() + 3,
+    sol = solve_timeindexed(compat, comp, PRIMARY, deadline=time.perf_counter() + 1.5,
                             hint=hint.chosen, mip_max_z=0, seed=3)
     assert check(inst, _result(compat, _plan(compat, sol.chosen))) == []
     assert PRIMARY.value(compat, sol.chosen) >= PRIMARY.value(
@@ -132,6 +132,7 @@ def test_fixed_visits_are_planned_around(rural):
         compat, fixed.chosen) <= 358.25 * 6000
 
 
+@pytest.mark.slow
 def test_later_stages_keep_the_first_and_pair_terms_count(rural):
     inst, compat = rural
     rule = from_weights("short-trips", {"weighted_coverage": 1, "travel": 1})
@@ -167,3 +168,33 @@ def test_unknown_backends_and_equity_are_refused(rural):
         run_backend(m, stage_costs(compat, m, PRIMARY), backend="gurobi", time_limit=1)
     with pytest.raises(InvalidOptionError, match="linear stages only"):
         solve_component(compat, comp, greedy_state(compat), time_limit=1, rule=RULES["equity"])
+
+
+def test_components_too_large_to_model_go_to_cpsat(monkeypatch):
+    import cus_match.optimise.timeindexed.solve as ti
+
+    inst = generate("tiny", seed=1)
+    compat = build_compat(inst)
+    monkeypatch.setattr(ti, "MODEL_MAX_Z", 0)
+    hint = greedy_state(compat)
+    chosen = {}
+    for comp in active_components(compat):
+        sol = ti.solve_component(compat, comp, hint, time_limit=5)
+        assert sol.method == "cpsat"
+        assert sol.bound_minutes >= PRIMARY.value(compat, sol.chosen)
+        chosen.update(sol.chosen)
+    assert check(inst, _result(compat, _plan(compat, chosen))) == []
+
+
+def test_a_fixed_number_of_rounds_repeats_the_plan(rural):
+    # Deterministic mode: rounds, not the clock, end the search (an already passed deadline
+    # does not stop it); the same seed gives the same plan.
+    inst, compat = rural
+    hint = greedy_state(compat)
+    comp = active_components(compat)[0]
+    runs = [solve_timeindexed(compat, comp, PRIMARY, deadline=time.perf_counter() - 1,
+                              hint=hint.chosen, mip_max_z=0, seed=5, rounds=3, sub_limit=30)
+            for _ in range(2)]
+    assert runs[0].chosen == runs[1].chosen
+    assert runs[0].bound == runs[1].bound
+    assert check(inst, _result(compat, _plan(compat, runs[0].chosen))) == []

@@ -9,7 +9,11 @@
    hint, where it is;
 3. large-neighbourhood search: a group of helpers linked by shared candidate visits is freed,
    and the same model over their visits, with the rest of the plan fixed, is solved exactly
-   by HiGHS; a better plan is kept.
+   by HiGHS; a better plan is kept;
+4. a component of more than :data:`MODEL_MAX_Z` helper-start columns is not modelled whole:
+   the bound is the CP-SAT method's LP without start times, and the search LNS alone
+   (:func:`solve_component` hands such components to the CP-SAT method instead: measured on
+   the city, that pays; ``benchmarks/README.md``).
 
 :func:`solve_component` wraps it as a component method of the solve driver (the signature of
 ``cus_match.optimise.solvers.cpsat.solve_component``), the later stages of a lexicographic rule
@@ -98,7 +102,8 @@ def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, dea
                       hint: Mapping[int, tuple[int, Sequence[Candidate]]] | None = None,
                       fixed: PlanState | None = None, seed: int = 0,
                       mip_max_z: int = MIP_MAX_Z, lns_target: int = 60,
-                      sub_limit: float = 2.0) -> TimeIndexedSolution:
+                      sub_limit: float = 2.0, rounds: int | None = None
+                      ) -> TimeIndexedSolution:
     """Solve one component for one linear stage of a rule, by the time-indexed model.
 
     Parameters
@@ -124,6 +129,11 @@ def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, dea
         Components with more helper-start columns skip the one-MIP attempt.
     lns_target, sub_limit
         Visits freed per neighbourhood at first (it adapts), and seconds per sub-MIP.
+    rounds : int, optional
+        Deterministic mode: exactly this many LNS rounds whatever the clock says, the one-MIP
+        attempt limited to ``10 * sub_limit`` seconds and the LP to ``60 * sub_limit`` instead
+        of the deadline. The same input and seed then give the same plan as long as every MIP
+        and the LP finish within their limits (HiGHS has no work-based limit).
 
     Returns
     -------
@@ -148,13 +158,14 @@ def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, dea
         raise InvalidOptionError("the time-indexed model optimises linear stages only; "
                                  f"got {type(stage).__name__}")
     return _solve(compat, comp, stage, deadline, hint, fixed, seed, mip_max_z, lns_target,
-                  sub_limit)[0]
+                  sub_limit, rounds)[0]
 
 
 def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
            hint: Mapping[int, tuple[int, Sequence[Candidate]]] | None,
            fixed: PlanState | None, seed: int, mip_max_z: int, lns_target: int,
-           sub_limit: float) -> tuple[TimeIndexedSolution, TimeIndexedModel | None]:
+           sub_limit: float, rounds: int | None = None
+           ) -> tuple[TimeIndexedSolution, TimeIndexedModel | None]:
     """:func:`solve_timeindexed`, with the model it built (for later stages)."""
     t0 = time.perf_counter()
     comp = sorted(comp)
@@ -162,7 +173,7 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
     start: Chosen = {i: (s, list(team)) for i, (s, team) in (hint or {}).items() if i in mine}
     if count_z(compat, comp) > MODEL_MAX_Z:
         return _solve_large(compat, comp, stage, deadline, start, fixed, seed, lns_target,
-                            sub_limit, t0), None
+                            sub_limit, t0, rounds), None
     model = build_model(compat, comp, fixed=fixed)
     if model.unmeetable_required:
         return (TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
@@ -176,9 +187,9 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
     if value < bound and z_cols <= mip_max_z:
         # A small component is usually proven outright (rural: under a second), and then the
         # LP is not needed; half the time is kept for the LP and LNS when it is not.
-        left = deadline - time.perf_counter()
+        left = (deadline - time.perf_counter()) / 2 if rounds is None else 10 * sub_limit
         out = run_backend(model, cost, backend="highs", seed=seed,
-                          time_limit=max(left / 2, 0.01))
+                          time_limit=max(left, 0.01))
         if out.infeasible:
             return (TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
                                         "mip"), model)
@@ -189,15 +200,16 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
             if out.proven:
                 bound = min(bound, _floor_bound(out.bound))
     if value < bound:
-        lp = lp_solution(model, cost, time_limit=max(deadline - time.perf_counter(), 0.1))
+        left = deadline - time.perf_counter() if rounds is None else 60 * sub_limit
+        lp = lp_solution(model, cost, time_limit=max(left, 0.1))
         if lp is not None:
             bound = min(bound, _floor_bound(lp[0]))
             rounded = _round(compat, model, lp[1], fixed)
             if stage.value(compat, rounded) > value:
                 best, value, how = rounded, stage.value(compat, rounded), "lp"
-    if value < bound and time.perf_counter() < deadline:
+    if value < bound and (rounds is not None or time.perf_counter() < deadline):
         best, how = _lns(compat, comp, stage, best, fixed, deadline, seed, lns_target,
-                         sub_limit, how)
+                         sub_limit, how, rounds)
         value = stage.value(compat, best)
     bound = max(bound, float(value))
     status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
@@ -206,7 +218,7 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
 
 def _solve_large(compat: Compat, comp: list[int], stage: Linear, deadline: float,
                  start: Chosen, fixed: PlanState | None, seed: int, lns_target: int,
-                 sub_limit: float, t0: float) -> TimeIndexedSolution:
+                 sub_limit: float, t0: float, rounds: int | None) -> TimeIndexedSolution:
     """A component too large to model whole: the weak LP bound, and LNS from the hint."""
     from cus_match.optimise.options import Deadline
     from cus_match.optimise.solvers.relaxation import lp_relaxation
@@ -215,7 +227,7 @@ def _solve_large(compat: Compat, comp: list[int], stage: Linear, deadline: float
     bound = _floor_bound(lp_relaxation(compat, comp, stage,
                                        Deadline.after(max(left * 0.3, 0.1)))[0])
     best, how = _lns(compat, comp, stage, start, fixed, deadline, seed, lns_target,
-                     sub_limit, "hint")
+                     sub_limit, "hint", rounds)
     value = stage.value(compat, best)
     bound = max(bound, float(value))
     status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
@@ -276,7 +288,7 @@ def _adult_ok(compat: Compat, i: int, team: Sequence[Candidate]) -> bool:
 
 def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
          fixed: PlanState | None, deadline: float, seed: int, target: int, sub_limit: float,
-         how: str) -> tuple[Chosen, str]:
+         how: str, rounds: int | None = None) -> tuple[Chosen, str]:
     """Large-neighbourhood search: the time-indexed model of a helper group, the rest fixed."""
     rng = random.Random(seed)
     state = fixed.copy() if fixed is not None else PlanState(compat)
@@ -290,7 +302,9 @@ def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
     pool = sorted(occs_of)
     mine = set(comp)
     improved = False
-    while pool and time.perf_counter() < deadline:
+    done = 0
+    while pool and (time.perf_counter() < deadline if rounds is None else done < rounds):
+        done += 1
         free_h: set[str] = set()
         free: set[int] = set()
         queue = [rng.choice(pool)]
@@ -315,7 +329,8 @@ def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
         keep = before
         if not model.unmeetable_required:
             cost = stage_costs(compat, model, stage)
-            left = min(sub_limit, deadline - time.perf_counter())
+            left = (sub_limit if rounds is not None
+                    else min(sub_limit, deadline - time.perf_counter()))
             out = run_backend(model, cost, backend="highs", seed=rng.randrange(1 << 30),
                               time_limit=max(left, 0.01))
             if out.x is not None:
@@ -338,14 +353,16 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
 
     Signature: ``solve_component(compat, comp, hint, *, time_limit, seed=0, workers=1,
     deterministic=False, rule=None, fixed=None) -> ComponentSolution``, as
-    ``cus_match.optimise.solvers.cpsat.solve_component``. The first stage of ``rule`` (default
-    ``fifo``) is solved by :func:`solve_timeindexed` in 85 % of ``time_limit`` (97 % when there is
-    nothing to polish); the later stages
-    are polished with HiGHS on the whole model, each earlier stage's value kept, when the model
-    has at most :data:`MIP_MAX_Z` helper-start columns (each in a quarter of the time the first
-    stage took, within ``time_limit``). ``workers`` is unused (HiGHS runs on one
-    thread); ``deterministic`` gives the same plan for the same input and seed only when every
-    MIP finishes within its limit (HiGHS has no work-based limit).
+    ``cus_match.optimise.solvers.cpsat.solve_component`` (to which it hands components of
+    more than :data:`MODEL_MAX_Z` helper-start columns: ``method`` of the answer ``"cpsat"``,
+    else ``"timeindexed"``). The first stage of ``rule`` (default ``fifo``) is solved by
+    :func:`solve_timeindexed` in 85 % of ``time_limit`` (97 % when nothing will be polished);
+    the later stages are polished with HiGHS on the whole model, each earlier stage's value
+    kept, when it has at most :data:`MIP_MAX_Z` helper-start columns (each in a quarter of the
+    time the first stage took, within ``time_limit``). ``workers`` is unused on the
+    time-indexed path; ``deterministic`` runs ``2 * time_limit`` LNS rounds whatever the clock
+    says, which gives the same plan for the same input and seed as long as every MIP finishes
+    within its limit (HiGHS has no work-based limit).
 
     Examples
     --------
@@ -358,13 +375,26 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     >>> sol.status.value, sol.bound_minutes >= RULES["fifo"].stages[0].value(c, sol.chosen)
     ('optimal', True)
     """
-    del workers, deterministic  # see the docstring
     rule = rule or RULES["fifo"]
     t0 = time.perf_counter()
     first = rule.stages[0]
     if not isinstance(first, Linear) or not all(isinstance(s, Linear) for s in rule.stages):
         raise InvalidOptionError(f"the time-indexed method optimises linear stages only; rule "
                                  f"{rule.name!r} has an equity stage")
+    if count_z(compat, comp) > MODEL_MAX_Z:
+        # Measured on the city (6 million helper-start columns, 2026-12-03): LNS on sub-MIPs of
+        # the time-indexed model did not improve the greedy plan in 60 s, where the CP-SAT
+        # method's LNS gains 1.2 %; that method keeps components this large.
+        from cus_match.optimise.solvers.cpsat import solve_component as cpsat_component
+
+        big = cpsat_component(compat, comp, hint, time_limit=time_limit, seed=seed,
+                              workers=workers, deterministic=deterministic, rule=rule,
+                              fixed=fixed)
+        return ComponentSolution(big.chosen, big.status, big.bound_minutes, big.seconds,
+                                 "cpsat")
+    del workers  # see the docstring
+    # Deterministic: a number of LNS rounds set by the limit, not the clock.
+    rounds = max(1, int(2 * time_limit)) if deterministic else None
     mine = set(comp)
     hinted = {i: v for i, v in hint.chosen.items() if i in mine}
     if rule.score(compat, hinted)[0] < 0:
@@ -373,7 +403,7 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     # the first stage all the time.
     polish = len(rule.stages) > 1 and count_z(compat, comp) <= MIP_MAX_Z
     sol, model = _solve(compat, comp, first, t0 + (0.85 if polish else 0.97) * time_limit,
-                        hinted, fixed, seed, MIP_MAX_Z, 60, 2.0)
+                        hinted, fixed, seed, MIP_MAX_Z, 60, 2.0, rounds)
     if sol.status is Status.INFEASIBLE:
         return ComponentSolution({}, Status.INFEASIBLE, 0.0, time.perf_counter() - t0,
                                  "timeindexed")
