@@ -250,7 +250,7 @@ class ProblemCode(enum.StrEnum):
     PATH_NOT_READABLE = "path_not_readable"
     PATH_NOT_UTF8 = "path_not_utf8"
     EXTRA_MISSING = "extra_missing"
-    STORE_READ_ONLY = "store_read_only"
+    FILE_SYSTEM_ERROR = "file_system_error"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -779,14 +779,12 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
         "en": "{path} is not UTF-8 text (byte {byte:hex} at offset {offset}): save it as UTF-8",
         "pl": "{path} to nie tekst UTF-8 (bajt {byte:hex} na pozycji {offset}): zapisz go "
               "w kodowaniu UTF-8"},
+    C.FILE_SYSTEM_ERROR: {
+        "en": "{path}: {errno:oserror}",
+        "pl": "{path}: {errno:oserror}"},
     C.EXTRA_MISSING: {
         "en": "{what} needs the optional package {module}: pip install 'cus-match[{extra}]'",
         "pl": "{what} wymaga dodatkowego pakietu {module}: pip install 'cus-match[{extra}]'"},
-    C.STORE_READ_ONLY: {
-        "en": "the store's folder {path} is read-only: cus-match cannot write the store there "
-              "(copy the file somewhere writable)",
-        "pl": "folder magazynu {path} jest tylko do odczytu: cus-match nie może tam zapisać "
-              "magazynu (skopiuj plik w miejsce z prawem zapisu)"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in

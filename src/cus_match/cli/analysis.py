@@ -35,6 +35,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cus_match.cli import paths
 from cus_match.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -111,6 +112,7 @@ def register(sub: Any) -> dict[str, Handler]:
 def _cmd_explain(args: argparse.Namespace) -> int:
     from cus_match.analysis.explain import explain
 
+    paths.check(args, inputs=("file", "result"))
     inst, result = load_plan(args.file, args.result)
     print(explain(inst, result, args.subject, lang=args.lang).text)
     return EXIT_OK
@@ -121,6 +123,7 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
 
     if args.top < 0 or args.max_cells < 0:
         raise InvalidOptionError("--top and --max-cells must be >= 0")
+    paths.check(args, inputs=("file", "result"), outputs=("output",))
     inst, result = load_plan(args.file, args.result)
     diag = shortage(inst, result)
     print(diag.text(args.lang, max_cells=args.max_cells))
@@ -142,6 +145,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     from cus_match.clock import parse_date
     from cus_match.io.json_format import dump_result
 
+    paths.check(args, inputs=("file", "result"), text=("need",), outputs=("output",))
     inst, plan = load_plan(args.file, args.result)
     rec = Recommender(inst, plan)
     need = load_need(args.need)
@@ -169,6 +173,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(f"error: --seeds must be comma-separated integers, got {args.seeds!r}",
               file=sys.stderr)
         return EXIT_USAGE
+    paths.check(args, folders=("output",), extras=((None, "report", "compare"),)
+          if not args.no_plots else ())
     study = run_study(profiles=args.profiles.split(","), rules=args.rules.split(","),
                       methods=args.methods.split(","), seeds=seeds,
                       time_limit=args.time_limit,

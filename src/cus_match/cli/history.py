@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cus_match.cli import paths
 from cus_match.cli.common import EXIT_OK, Handler, write_text
 from cus_match.errors import InvalidOptionError
 
@@ -160,8 +161,11 @@ def _period(args: argparse.Namespace) -> DateRange | None:
 
 def _cmd_history(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import dump_instance, dump_result
+    from cus_match.limits import check_option
     from cus_match.store.history import HistoryStore
 
+    paths.check(args, inputs=("instance", "result"),
+                outputs=("instance_out", "result_out", "output"))
     # Only saving creates a store: a mistyped file name elsewhere is an error, not a new file.
     with HistoryStore(args.store, create=args.action == "save") as store:
         a = args.action
@@ -227,7 +231,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
                     except ValueError:
                         raise InvalidOptionError(f"retention: {args.days!r} is not a number "
                                                  "of days or 'off'") from None
-                    store.set_retention_days(days)
+                    store.set_retention_days(int(check_option("retention", days)))
             days_set = store.retention_days
             print("rounds are kept for ever" if days_set is None
                   else f"rounds are kept {days_set} days after their period")
@@ -237,6 +241,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 def _cmd_certificate(args: argparse.Namespace) -> int:
     from cus_match.store.history import HistoryStore
 
+    paths.check(args, outputs=("output",))
     period = _period(args)
     assert period is not None  # both dates are required options
     with HistoryStore(args.store, create=False) as store:

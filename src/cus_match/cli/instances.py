@@ -40,6 +40,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cus_match.cli import paths
 from cus_match.cli.common import (
     EXIT_OK,
     Handler,
@@ -112,6 +113,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from cus_match.optimise.solve import solve
     from cus_match.plan.check import check
 
+    paths.check(args, outputs=("output",))
     inst = demo_instance()
     result = solve(inst, method="auto", time_limit=20, deterministic=True)
     baseline = solve(inst, method="greedy")
@@ -138,6 +140,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    paths.check(args, outputs=("output",))
     if args.demo:
         from cus_match.generate import build_demo
 
@@ -168,6 +171,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import load_instance
     from cus_match.model.occurrences import expand
 
+    paths.check(args, inputs=("file",))
     inst = load_instance(args.file)
     print(f"{args.file}: valid — {len(inst.places)} places, {len(inst.helpers)} helpers, "
           f"{len(inst.residents)} residents, {len(inst.needs)} needs "
@@ -188,6 +192,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from cus_match.io.sheets import write_template
 
     fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "csv")
+    paths.check(args, **({"outputs": ("output",), "extras": ((None, "xlsx", "template .xlsx"),)}
+                   if fmt == "xlsx" else {"folders": ("output",)}))
     if args.demo:
         write_sheets(demo_instance(), args.output, args.lang, fmt)
     else:
@@ -200,6 +206,9 @@ def _cmd_template(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from cus_match.io.sheets import read_instance
 
+    xlsx = args.source.suffix.lower() in (".xlsx", ".xlsm")
+    paths.check(args, paths=("source",), outputs=("output",),
+          extras=((None, "xlsx", "import .xlsx"),) if xlsx else ())
     inst = read_instance(args.source, lang=args.lang)
     _write_instance(inst, args.output)
     counts = (len(inst.places), len(inst.helpers), len(inst.residents), len(inst.needs))

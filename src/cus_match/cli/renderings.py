@@ -38,6 +38,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cus_match.cli import paths
 from cus_match.cli.common import EXIT_OK, EXIT_USAGE, Handler, add_lang_option, load_plan
 from cus_match.errors import InvalidInputError
 
@@ -109,6 +110,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import load_result
     from cus_match.report import write_report
 
+    paths.check(args, inputs=("file", "result", "previous"), text=("names",), outputs=("output",),
+          extras=((None, "report", "report"),))
     inst, result = load_plan(args.file, args.result)
     names = _read_names(args.names, inst) if args.names else None
     previous = load_result(args.previous) if args.previous else None
@@ -121,6 +124,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if not (args.xlsx or args.csv or args.ics):
         print("error: export needs at least one of --xlsx, --csv, --ics", file=sys.stderr)
         return EXIT_USAGE
+    paths.check(args, inputs=("file", "result"), text=("names",), outputs=("xlsx",),
+          folders=("csv", "ics"), extras=(("xlsx", "xlsx", "export --xlsx"),
+                                          ("ics", "ical", "export --ics")))
     inst, result = load_plan(args.file, args.result)
     names = _read_names(args.names, inst) if args.names else None
     if args.xlsx:
