@@ -69,7 +69,9 @@ def _wrong_type(expected: str, value: Any) -> tuple[ProblemCode, dict[str, Any]]
 
 def _check_json_type(value: Any, tp: Any) -> tuple[ProblemCode, dict[str, Any]] | None:
     """Return a problem's code and args if ``value`` is not the JSON shape ``tp`` is read from."""
-    origin = get_origin(tp)
+    if tp is str:  # the commonest case first: ids, names
+        return _text_problem(value) if isinstance(value, str) else _wrong_type("string", value)
+    origin = _shape(tp).origin
     expected: tuple[type, ...]
     if tp is bool:
         expected, what = (bool,), "boolean"
@@ -105,6 +107,7 @@ def _check_json_type(value: Any, tp: Any) -> tuple[ProblemCode, dict[str, Any]] 
 # iCalendar cannot, and a NUL or ESC in a report or a terminal is at best noise.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"[\n\r\u0085\u2028\u2029]")
+_ANY_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _text_problem(value: str) -> tuple[ProblemCode, dict[str, Any]] | None:
@@ -114,6 +117,8 @@ def _text_problem(value: str) -> tuple[ProblemCode, dict[str, Any]] | None:
     refused too: it would split a CSV record or an iCalendar line for any reader less careful
     than ours.
     """
+    if len(value) <= MAX_TEXT_CHARS and value.isascii() and not _ANY_BAD.search(value):
+        return None  # nearly every text: one scan
     if not _encodable(value):
         return ProblemCode.INVALID_TEXT, {"value": repr(value)}
     if len(value) > MAX_TEXT_CHARS:
@@ -158,11 +163,6 @@ def _key_path(path: str, key: str) -> str:
     return f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]"
 
 
-def _element_type(tp: Any) -> Any:
-    args = get_args(tp)
-    return args[0] if args else Any
-
-
 def structure(data: Any, cls: type[T], path: str = "") -> tuple[T | None, list[Problem]]:
     """Build ``cls`` from JSON-like ``data``.
 
@@ -191,25 +191,61 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+@attrs.frozen
+class _TypeShape:
+    """What the walk needs to know of a field's type, worked out once per type."""
+
+    inner: Any
+    optional: bool
+    origin: Any
+    is_attrs: bool
+    is_enum: bool
+    args: tuple[Any, ...]
+
+
+@cache
+def _shape(tp: Any) -> _TypeShape:
+    inner, optional = _unwrap_optional(tp)
+    return _TypeShape(inner, optional, get_origin(inner),
+                      isinstance(inner, type) and attrs.has(inner),
+                      isinstance(inner, type) and issubclass(inner, enum.Enum), get_args(inner))
+
+
+@attrs.frozen
+class _FieldPlan:
+    alias: str
+    hint: Any
+    required: bool
+    field: Any  # attrs.Attribute
+    bound: Bound | None
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[_FieldPlan, ...], frozenset[str]]:
+    """The init fields of ``cls`` with their types and bounds, and the keys it knows."""
+    hints = _hints(cls)
+    plans = tuple(_FieldPlan(f.alias, hints[f.name], f.default is attrs.NOTHING, f,
+                             FIELD_BOUNDS.get((cls.__name__, f.alias)))
+                  for f in attrs.fields(cls) if f.init)
+    return plans, frozenset(p.alias for p in plans)
+
+
 def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -> Any:
     if not isinstance(data, dict):
         problems.append(Problem(path, *_wrong_type("object", data)))
         return None
-    fields = attrs.fields(cls)
-    hints = _hints(cls)
-    known = {f.alias for f in fields if f.init}
+    plans, known = _plan(cls)
     start = len(problems)
     kwargs: dict[str, Any] = {}
-    for f in fields:
-        if not f.init:
-            continue
-        fpath = _join(path, f.alias)
-        raw = data.get(f.alias, _MISSING)
+    for plan in plans:
+        f = plan.field
+        fpath = _join(path, plan.alias)
+        raw = data.get(plan.alias, _MISSING)
         if raw is _MISSING:
-            if f.default is attrs.NOTHING:
+            if plan.required:
                 problems.append(Problem(fpath, ProblemCode.MISSING_FIELD))
             continue
-        ok, value = _structure_value(raw, hints[f.name], fpath, problems)
+        ok, value = _structure_value(raw, plan.hint, fpath, problems)
         if not ok:
             continue
         if f.converter is not None:
@@ -224,7 +260,7 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
             except (ValueError, TypeError) as e:
                 problems.append(_coded(e, fpath))
                 continue
-        bound = FIELD_BOUNDS.get((cls.__name__, f.alias))
+        bound = plan.bound
         if bound is not None and value is not None:
             outside = _out_of_bound(value, bound)
             if outside:
@@ -233,8 +269,9 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
                                          "bound": str(bound)}))
                 continue
         kwargs[f.alias] = value
-    for key in sorted(set(data) - known, key=str):
-        problems.append(Problem(path, ProblemCode.UNKNOWN_FIELD, {"name": key}))
+    if not known.issuperset(data):
+        for key in sorted(set(data) - known, key=str):
+            problems.append(Problem(path, ProblemCode.UNKNOWN_FIELD, {"name": key}))
     if len(problems) > start:
         return None
     try:
@@ -256,13 +293,14 @@ def _coded(e: ValueError | TypeError, path: str) -> Problem:
 
 def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> tuple[bool, Any]:
     """Type-check and recurse; return (ok, value before the field's converter)."""
-    inner, optional = _unwrap_optional(tp)
+    shape = _shape(tp)
+    inner = shape.inner
     if raw is None:
-        if optional:
+        if shape.optional:
             return True, None
         problems.append(Problem(path, ProblemCode.NULL_VALUE))
         return False, None
-    if attrs.has(inner):
+    if shape.is_attrs:
         start = len(problems)
         v = _structure_attrs(raw, inner, path, problems)
         return len(problems) == start, v
@@ -270,9 +308,11 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
     if wrong:
         problems.append(Problem(path, *wrong))
         return False, None
-    origin = get_origin(inner)
+    if inner is str:
+        return True, raw
+    origin = shape.origin
     if origin in (tuple, frozenset, list, set):
-        elem = _element_type(inner)
+        elem = shape.args[0] if shape.args else Any
         start = len(problems)
         out = []
         for i, item in enumerate(raw):
@@ -281,7 +321,7 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
                 out.append(_convert_leaf(v, elem, f"{path}[{i}]", problems))
         return len(problems) == start, out
     if origin is dict:
-        key_t, val_t = get_args(inner)
+        key_t, val_t = shape.args
         start = len(problems)
         out_d = {}
         for k, v in raw.items():
@@ -290,7 +330,7 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
             if ok:
                 out_d[kk] = vv
         return len(problems) == start, out_d
-    if isinstance(inner, type) and issubclass(inner, enum.Enum):
+    if shape.is_enum:
         start = len(problems)
         v = _convert_leaf(raw, inner, path, problems)
         return len(problems) == start, v
