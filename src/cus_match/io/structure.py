@@ -245,9 +245,15 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
             if plan.required:
                 problems.append(Problem(fpath, ProblemCode.MISSING_FIELD))
             continue
-        ok, value = _structure_value(raw, plan.hint, fpath, problems)
-        if not ok:
-            continue
+        hint, kind = plan.hint, type(raw)
+        # Plain values of their own type need no walk: most fields of most entities.
+        if (hint is int and kind is int) or (hint is bool and kind is bool) or (
+                hint is str and kind is str and _text_problem(raw) is None):
+            value = raw
+        else:
+            ok, value = _structure_value(raw, hint, fpath, problems)
+            if not ok:
+                continue
         if f.converter is not None:
             try:
                 value = f.converter(value)
