@@ -648,3 +648,18 @@ def test_a_store_in_a_read_only_folder_is_not_called_damaged(tmp_path: Path,
         pass
     assert "read-only folder" in e.value.message
     assert "damaged" not in e.value.message
+
+
+def test_control_characters_in_a_names_file_are_refused(plan_files: tuple[Path, Path],
+                                                        tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    inst, res = plan_files
+    names = tmp_path / "names.csv"
+    rid = generate("tiny", seed=1).residents[0].id
+    names.write_text(f"{rid};Jan\x00<script>\n", "utf-8")
+    code, err = _cli(["report", str(inst), str(res), "-o", str(tmp_path / "r.html"), "--names",
+                      str(names)], capsys)
+    assert code == 1
+    assert "U+0000" in err
+    assert not (tmp_path / "r.html").exists()

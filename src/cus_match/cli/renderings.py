@@ -93,10 +93,16 @@ def _add_names_option(parser: argparse.ArgumentParser) -> None:
 
 def _read_names(path: Path, inst: Instance) -> dict[str, str]:
     from cus_match.errors import Problem
+    from cus_match.limits import text_problem
     from cus_match.problem_texts import ProblemCode
     from cus_match.report.tables import read_names
 
     names = read_names(path)
+    # Names reach HTML, XLSX and iCalendar files: the instance's own texts obey the same rule.
+    bad = [Problem(rid, *found) for rid, name in sorted(names.items())
+           if (found := text_problem(name))]
+    if bad:
+        raise InvalidInputError(bad, source=str(path))
     known = {r.id for r in inst.residents}
     # A name for an id the instance lacks is most likely a typo: say so rather than drop it.
     unknown = [Problem(rid, ProblemCode.NOT_A_RESIDENT) for rid in sorted(names)

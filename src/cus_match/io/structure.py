@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 import types
 import typing
 from datetime import date, datetime, time
@@ -33,7 +32,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import attrs
 
 from cus_match.errors import FieldValueError, InvalidInputError, Problem
-from cus_match.limits import FIELD_BOUNDS, MAX_TEXT_CHARS, Bound
+from cus_match.limits import FIELD_BOUNDS, Bound, text_problem
 from cus_match.problem_texts import ProblemCode
 
 __all__ = ["structure", "structure_or_raise"]
@@ -70,7 +69,7 @@ def _wrong_type(expected: str, value: Any) -> tuple[ProblemCode, dict[str, Any]]
 def _check_json_type(value: Any, tp: Any) -> tuple[ProblemCode, dict[str, Any]] | None:
     """Return a problem's code and args if ``value`` is not the JSON shape ``tp`` is read from."""
     if tp is str:  # the commonest case first: ids, names
-        return _text_problem(value) if isinstance(value, str) else _wrong_type("string", value)
+        return text_problem(value) if isinstance(value, str) else _wrong_type("string", value)
     origin = _shape(tp).origin
     expected: tuple[type, ...]
     if tp is bool:
@@ -98,39 +97,9 @@ def _check_json_type(value: Any, tp: Any) -> tuple[ProblemCode, dict[str, Any]] 
         return None
     if isinstance(value, expected):
         if isinstance(value, str):
-            return _text_problem(value)
+            return text_problem(value)
         return None
     return _wrong_type(what, value)
-
-
-# C0 controls but tab, DEL and C1 controls: no name or label holds them, XML 1.0 (XLSX) and
-# iCalendar cannot, and a NUL or ESC in a report or a terminal is at best noise.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LINE_BREAK = re.compile(r"[\n\r\u0085\u2028\u2029]")
-_ANY_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _text_problem(value: str) -> tuple[ProblemCode, dict[str, Any]] | None:
-    """The problem of a text value: bad code points, control characters, line breaks, length.
-
-    Every text of the model is one line (ids, names, labels, a time zone), so a line break is
-    refused too: it would split a CSV record or an iCalendar line for any reader less careful
-    than ours.
-    """
-    if len(value) <= MAX_TEXT_CHARS and value.isascii() and not _ANY_BAD.search(value):
-        return None  # nearly every text: one scan
-    if not _encodable(value):
-        return ProblemCode.INVALID_TEXT, {"value": repr(value)}
-    if len(value) > MAX_TEXT_CHARS:
-        return ProblemCode.TEXT_TOO_LONG, {"length": len(value), "max": MAX_TEXT_CHARS}
-    bad = _CONTROL.search(value)
-    if bad:
-        return ProblemCode.CONTROL_CHARACTER, {"char": f"U+{ord(bad.group()):04X}",
-                                               "position": bad.start() + 1}
-    brk = _LINE_BREAK.search(value)
-    if brk:
-        return ProblemCode.LINE_BREAK_IN_TEXT, {"position": brk.start() + 1}
-    return None
 
 
 def _shown_number(value: Any) -> Any:
@@ -149,14 +118,6 @@ def _out_of_bound(value: Any, bound: Bound) -> list[Any]:
     values = value.values() if isinstance(value, dict) else (value,)
     return [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)
             and not bound.holds(v)]
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _key_path(path: str, key: str) -> str:
@@ -248,7 +209,7 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
         hint, kind = plan.hint, type(raw)
         # Plain values of their own type need no walk: most fields of most entities.
         if (hint is int and kind is int) or (hint is bool and kind is bool) or (
-                hint is str and kind is str and _text_problem(raw) is None):
+                hint is str and kind is str and text_problem(raw) is None):
             value = raw
         else:
             ok, value = _structure_value(raw, hint, fpath, problems)
