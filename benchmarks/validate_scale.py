@@ -9,7 +9,10 @@ it as JSON, and times in this process:
 * ``parse``: ``json.loads`` of the file's text (the baseline: nothing is cheaper than reading),
 * ``load``: :func:`cus_match.io.json_format.load_instance` (read, structure, cross-check),
 * ``expand``: the visits ``validate`` counts (:func:`cus_match.model.occurrences.expand`),
-* ``validate``: the whole command, ``load`` + ``expand`` (what the CLI runs).
+* ``validate``: the whole command, ``load`` + ``expand`` (what the CLI runs),
+* ``no gc``: ``validate`` again with the cyclic garbage collector off during it (the library
+  never switches it: this column only shows what of the time is CPython's collector scanning
+  the growing heap, which json.loads alone suffers as much).
 
 Best of ``--repeat`` runs each (the machine may be shared: compare the columns of one run, not
 runs on different days). ``--profile N`` prints the top of a cProfile of ``validate`` at N.
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import json
 import pstats
 import sys
@@ -77,10 +81,18 @@ def measure(n: int, repeat: int) -> dict[str, float]:
         parse, _ = _best(lambda: json.loads(path.read_text("utf-8")), repeat)
         load, inst = _best(lambda: load_instance(path), repeat)
         exp, visits = _best(lambda: expand(inst), repeat)
+        del inst
+        gc.collect()
+        gc.disable()
+        try:
+            quiet, _ = _best(lambda: expand(load_instance(path)), repeat)
+        finally:
+            gc.enable()
+        inst = load_instance(path)
     assert len(inst.needs) == n
     assert len(visits) == n
     return {"n": n, "mb": size / 2**20, "parse": parse, "load": load, "expand": exp,
-            "validate": load + exp}
+            "validate": load + exp, "no_gc": quiet}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,14 +118,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = []
     print("| needs | file MB | parse s | load s | expand s | validate s | µs/need "
-          "| validate / parse |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| validate / parse | no gc s | µs/need no gc |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in (int(x) for x in args.sizes.split(",")):
         r = measure(n, args.repeat)
         rows.append(r)
         print(f"| {n:,} | {r['mb']:.1f} | {r['parse']:.2f} | {r['load']:.2f} | "
               f"{r['expand']:.2f} | {r['validate']:.2f} | {1e6 * r['validate'] / n:.0f} | "
-              f"{r['validate'] / r['parse']:.1f} |", flush=True)
+              f"{r['validate'] / r['parse']:.1f} | {r['no_gc']:.2f} | "
+              f"{1e6 * r['no_gc'] / n:.0f} |", flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     return 0
