@@ -663,3 +663,19 @@ def test_control_characters_in_a_names_file_are_refused(plan_files: tuple[Path, 
     assert code == 1
     assert "U+0000" in err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_control_characters_in_free_text_options_are_refused(plan_files: tuple[Path, Path],
+                                                             tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]
+                                                             ) -> None:
+    inst, res = plan_files
+    code, err = _cli(["report", str(inst), str(res), "-o", str(tmp_path / "r.html"),
+                      "--title", "Plan\x00"], capsys)
+    assert code == 2
+    _one_line(err, "--title", "U+0000")
+    assert not (tmp_path / "r.html").exists()
+    code, err = _cli(["certificate", str(tmp_path / "h.db"), "h1", "--organisation",
+                      "CUS\x1b[2J", "--from", "2026-01-01", "--to", "2026-02-01"], capsys)
+    assert code == 2
+    _one_line(err, "--organisation", "U+001B")

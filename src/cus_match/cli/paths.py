@@ -188,11 +188,17 @@ _OPTIONS = {"seed": "seed", "time_limit": "time-limit", "workers": "workers", "w
             "accept": "accept"}
 
 
+# Options whose free text ends up in a report, a certificate or the store.
+_TEXT_OPTIONS = ("title", "organisation", "name", "place", "by", "approved_by")
+
+
 def check_options(args: argparse.Namespace) -> None:
     """Check every number a command was given against its bound in :mod:`cus_match.limits`.
 
     ``--weights TERM=W,...`` is checked per weight; words that are not numbers are left to the
-    rule's own check, which names the term.
+    rule's own check, which names the term. Free text that ends up in a report, a certificate
+    or the store (``--title``, ``--organisation``, ``--name``, ``--place``, ``--by``,
+    ``--approved-by``) obeys :func:`cus_match.limits.text_problem`.
 
     Raises
     ------
@@ -206,12 +212,19 @@ def check_options(args: argparse.Namespace) -> None:
     ...
     cus_match.errors.InvalidOptionError: --seed: 1180591620717411303424 is outside 0..2147483647
     """
-    from cus_match.limits import check_option
+    from cus_match.errors import InvalidOptionError
+    from cus_match.limits import check_option, text_problem
 
     for attr, name in _OPTIONS.items():
         value = getattr(args, attr, None)
         if isinstance(value, int | float) and not isinstance(value, bool):
             check_option(name, value)
+    for attr in _TEXT_OPTIONS:
+        text = getattr(args, attr, None)
+        found = text_problem(text) if isinstance(text, str) else None
+        if found:
+            code, params = found
+            raise InvalidOptionError(f"--{attr.replace('_', '-')}: {code.text('en', params)}")
     weights = getattr(args, "weights", None)
     if isinstance(weights, str):
         for part in weights.split(","):
