@@ -390,3 +390,292 @@ def test_fuzz_xlsx_bytes_raise_only_invalid_input(demo_xlsx: Path,
         read_instance(path, lang="en")
     except InvalidInputError as e:
         e.text("pl")
+
+
+# --- the command line: paths, extras, numbers -----------------------------------------------
+
+@pytest.fixture(scope="module")
+def plan_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from cus_match.io.json_format import dump_instance, dump_result
+    from cus_match.optimise.solve import solve
+
+    folder = tmp_path_factory.mktemp("plan")
+    inst = generate("tiny", seed=1)
+    dump_instance(inst, folder / "i.json")
+    dump_result(solve(inst, method="greedy"), folder / "r.json")
+    return folder / "i.json", folder / "r.json"
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    from cus_match.cli.main import main
+
+    code = main(argv)
+    err = capsys.readouterr().err.strip()
+    return code, err
+
+
+def _one_line(err: str, *words: str) -> None:
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in err
+    for w in words:
+        assert w in err, (w, err)
+
+
+def test_solve_into_a_missing_folder_fails_before_solving(plan_files: tuple[Path, Path],
+                                                          tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import cus_match.optimise.solve as solve_module
+
+    def no_solve(*a: object, **k: object) -> None:
+        raise AssertionError("solved before the path was checked")
+
+    monkeypatch.setattr(solve_module, "solve", no_solve)
+    inst, _ = plan_files
+    out = tmp_path / "missing" / "r.json"
+    code, err = _cli(["--lang", "pl", "solve", str(inst), "-o", str(out)], capsys)
+    assert code == 1
+    _one_line(err, str(out), "nie istnieje")
+
+
+@pytest.mark.parametrize("make", ["dir", "missing"])
+def test_every_output_option_is_checked_first(plan_files: tuple[Path, Path], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str],
+                                              make: str) -> None:
+    inst, res = plan_files
+    target = tmp_path / "out"
+    if make == "dir":
+        target.mkdir()
+    else:
+        target = tmp_path / "missing" / "out"
+    commands = [
+        ["solve", str(inst), "-o", str(target)],
+        ["report", str(inst), str(res), "-o", str(target)],
+        ["export", str(inst), str(res), "--xlsx", str(target)],
+        ["import", str(tmp_path), "-o", str(target)],
+        ["generate", "--profile", "tiny", "-o", str(target)],
+        ["template", str(target.with_suffix(".xlsx")) if make == "missing"
+         else str(target), "--format", "xlsx"],
+        ["diagnose", str(inst), str(res), "-o", str(target)],
+    ]
+    for argv in commands:
+        code, err = _cli(argv, capsys)
+        assert code == 1, (argv, err)
+        _one_line(err, str(target.parent) if make == "missing" else str(target))
+
+
+def test_csv_and_ics_folders_that_are_files_are_refused(plan_files: tuple[Path, Path],
+                                                        tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    inst, res = plan_files
+    f = tmp_path / "a-file"
+    f.write_text("x")
+    for option in ("--csv", "--ics"):
+        code, err = _cli(["export", str(inst), str(res), option, str(f)], capsys)
+        assert code == 1
+        _one_line(err, str(f), "not a folder")
+
+
+def test_a_read_only_folder_is_named_as_such(plan_files: tuple[Path, Path], tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import cus_match.cli.paths as paths
+
+    # Tests may run as root, whom no permission bit stops: the check itself is what is tested.
+    monkeypatch.setattr(paths.os, "access", lambda p, mode: Path(p) != tmp_path)
+    inst, res = plan_files
+    code, err = _cli(["report", str(inst), str(res), "-o", str(tmp_path / "r.html")], capsys)
+    assert code == 1
+    _one_line(err, "read-only")
+    assert os.access  # the real one is back after the test
+
+
+@pytest.mark.parametrize("kind", ["missing", "dir", "cp1250"])
+def test_need_and_names_files_are_checked(plan_files: tuple[Path, Path], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    inst, res = plan_files
+    f = tmp_path / "f.txt"
+    if kind == "dir":
+        f.mkdir()
+    elif kind == "cp1250":
+        f.write_bytes("r1;Łucja Żak".encode("cp1250"))
+    words = {"missing": "no such", "dir": "folder", "cp1250": "UTF-8"}[kind]
+    for argv in (["recommend", str(inst), str(res), str(f)],
+                 ["report", str(inst), str(res), "-o", str(tmp_path / "r.html"), "--names",
+                  str(f)],
+                 ["export", str(inst), str(res), "--csv", str(tmp_path / "c"), "--names",
+                  str(f)]):
+        code, err = _cli(argv, capsys)
+        assert code == 1, argv
+        _one_line(err, str(f), words)
+
+
+@pytest.mark.parametrize(("module", "argv", "extra"), [
+    ("openpyxl", ["template", "{tmp}/t.xlsx"], "xlsx"),
+    ("defusedxml", ["import", "{tmp}/t.xlsx"], "xlsx"),
+    ("jinja2", ["report", "{inst}", "{res}", "-o", "{tmp}/r.html"], "report"),
+    ("icalendar", ["export", "{inst}", "{res}", "--ics", "{tmp}/ics"], "ical"),
+])
+def test_a_missing_extra_is_one_line_naming_it(plan_files: tuple[Path, Path], tmp_path: Path,
+                                               module: str, argv: list[str], extra: str) -> None:
+    inst, res = plan_files
+    (tmp_path / "t.xlsx").write_bytes(b"")
+    args = [a.format(tmp=tmp_path, inst=inst, res=res) for a in argv]
+    out = hf.run_limited(textwrap.dedent(f"""
+        import sys
+        sys.modules[{module!r}] = None  # as if the extra were not installed
+        from cus_match.cli.main import main
+        sys.exit(main({args!r}))
+    """), timeout=60)
+    assert out.returncode == 2, out.stderr
+    _one_line(out.stderr.strip(), f"pip install 'cus-match[{extra}]'", module)
+
+
+@pytest.mark.parametrize("argv", [
+    ["solve", "{inst}", "-o", "{tmp}/r.json", "--seed", str(2**70)],
+    ["solve", "{inst}", "-o", "{tmp}/r.json", "--weights", "weighted_coverage=1e308"],
+    ["solve", "{inst}", "-o", "{tmp}/r.json", "--time-limit", "1e300"],
+    ["generate", "--seed", str(2**70)],
+    ["history", "{tmp}/h.db", "retention", str(10**20)],
+    ["history", "{tmp}/h.db", "load", "--last", str(10**20)],
+])
+def test_numbers_out_of_bounds_are_refused_before_work(plan_files: tuple[Path, Path],
+                                                       tmp_path: Path, argv: list[str],
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    from cus_match.store.history import HistoryStore
+
+    inst, _ = plan_files
+    with HistoryStore(tmp_path / "h.db", create=True):
+        pass
+    code, err = _cli([a.format(tmp=tmp_path, inst=inst) for a in argv], capsys)
+    assert code == 2, err
+    _one_line(err, "is outside")
+
+
+# --- writers --------------------------------------------------------------------------------
+
+def _with_names(names: list[str], ids: list[str] | None = None) -> tuple[object, object]:
+    from cus_match.optimise.solve import solve
+
+    base = generate("tiny", seed=1)
+    helpers = [evolve(h, name=n) for h, n in zip(base.helpers, names, strict=False)]
+    inst = evolve(base, helpers=[*helpers, *base.helpers[len(helpers):]])
+    if ids:
+        mapping = dict(zip([h.id for h in inst.helpers], ids, strict=False))
+        inst = json.loads(dumps_instance(inst))
+        text = json.dumps(inst)
+        for old, new in mapping.items():
+            text = text.replace(f'"{old}"', f'"{new}"')
+        inst = loads_instance(text)
+    return inst, solve(inst, method="greedy")
+
+
+@pytest.mark.parametrize(("name", "delimiter", "other"), [("x,=3+3", ";", ","),
+                                                          ("x;=2+2", ",", ";"),
+                                                          ("x\t=1+1", ";", "\t")])
+def test_csv_cells_cannot_be_split_into_a_formula(tmp_path: Path, name: str, delimiter: str,
+                                                  other: str) -> None:
+    import csv
+
+    from cus_match.report.tables import write_csv
+
+    inst, result = _with_names([name, name, name])
+    files = write_csv(inst, result, tmp_path / "c", lang="en", delimiter=delimiter)
+    folder = tmp_path / "s"
+    write_instance_csv(inst, folder, "pl" if delimiter == ";" else "en")
+    files += sorted(folder.glob("*.csv"))
+    seen = False
+    for f in files:
+        text = f.read_text("utf-8-sig")
+        seen = seen or name.replace("=", "'=") in text
+        for sep in (delimiter, other):  # as the file's Excel and another locale's read it
+            for row in csv.reader(text.splitlines(), delimiter=sep):
+                assert not any(c.startswith(("=", "+", "@")) for c in row), (f, sep, row)
+    assert seen
+    assert read_instance(folder).helpers[0].name == name
+
+
+def test_control_characters_cannot_reach_any_writer(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(dumps_instance(generate("tiny", seed=1)))
+    data["helpers"][0]["name"] = "Anna\x00\x1b[2J"
+    data["places"][0]["name"] = "Wola\nDruga"
+    path = tmp_path / "i.json"
+    path.write_text(json.dumps(data), "utf-8")
+    code, err = _cli(["validate", str(path)], capsys)
+    assert code == 1
+    assert "helpers[0].name" in err
+    assert "U+0000" in err
+    assert "places[0].name" in err
+
+
+def test_calendar_files_of_ids_differing_by_case_or_named_con(tmp_path: Path) -> None:
+    from cus_match.report.calendar import write_ics
+
+    base = generate("tiny", seed=1)
+    ids = [h.id for h in base.helpers]
+    inst, result = _with_names([], ids=None)
+    text = dumps_instance(inst)
+    for old, new in zip(ids, ["CON", "anna", "Anna"], strict=True):
+        text = text.replace(f'"{old}"', f'"{new}"')
+    inst = loads_instance(text)
+    from cus_match.optimise.solve import solve
+
+    result = solve(inst, method="greedy")
+    paths = write_ics(inst, result, tmp_path / "ics")
+    names = [p.name for p in paths]
+    assert len({n.casefold() for n in names}) == len(names)
+    for n in names:
+        assert n.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL"}
+
+
+def test_a_store_in_a_read_only_folder_is_not_called_damaged(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch
+                                                              ) -> None:
+    import cus_match.store.opening as opening
+    from cus_match.store.errors import StoreError
+    from cus_match.store.history import HistoryStore
+
+    with HistoryStore(tmp_path / "h.db", create=True):
+        pass
+    # Tests may run as root, whom no permission bit stops: the check itself is what is tested.
+    monkeypatch.setattr(opening.os, "access", lambda p, mode: Path(p) != tmp_path)
+    with pytest.raises(StoreError) as e, HistoryStore(tmp_path / "h.db", create=False):
+        pass
+    assert "read-only folder" in e.value.message
+    assert "damaged" not in e.value.message
+
+
+def test_control_characters_in_a_names_file_are_refused(plan_files: tuple[Path, Path],
+                                                        tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    inst, res = plan_files
+    names = tmp_path / "names.csv"
+    rid = generate("tiny", seed=1).residents[0].id
+    names.write_text(f"{rid};Jan\x1b<script>\n", "utf-8")
+    code, err = _cli(["report", str(inst), str(res), "-o", str(tmp_path / "r.html"), "--names",
+                      str(names)], capsys)
+    assert code == 1
+    assert "U+001B" in err
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_control_characters_in_free_text_options_are_refused(plan_files: tuple[Path, Path],
+                                                             tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]
+                                                             ) -> None:
+    inst, res = plan_files
+    code, err = _cli(["report", str(inst), str(res), "-o", str(tmp_path / "r.html"),
+                      "--title", "Plan\x00"], capsys)
+    assert code == 2
+    _one_line(err, "--title", "U+0000")
+    assert not (tmp_path / "r.html").exists()
+    code, err = _cli(["certificate", str(tmp_path / "h.db"), "h1", "--organisation",
+                      "CUS\x1b[2J", "--from", "2026-01-01", "--to", "2026-02-01"], capsys)
+    assert code == 2
+    _one_line(err, "--organisation", "U+001B")

@@ -28,11 +28,13 @@ cus_match.errors.InvalidOptionError: --seed: 1180591620717411303424 is outside 0
 
 from __future__ import annotations
 
-from typing import Final
+import re
+from typing import Any, Final
 
 from attrs import frozen
 
 from cus_match.errors import InvalidOptionError
+from cus_match.problem_texts import ProblemCode
 
 __all__ = [
     "FIELD_BOUNDS",
@@ -51,6 +53,7 @@ __all__ = [
     "YEAR_MIN",
     "Bound",
     "check_option",
+    "text_problem",
 ]
 
 
@@ -201,3 +204,42 @@ def check_option(name: str, value: int | float) -> int | float:
     if value != value or not bound.holds(value):  # NaN holds nothing
         raise InvalidOptionError(f"--{name}: {value} is outside {bound}")
     return value
+
+
+# C0 controls but tab, DEL and C1 controls: no name or label holds them, XML 1.0 (XLSX) and
+# iCalendar cannot, and a NUL or ESC in a report or a terminal is at best noise.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"[\n\r\u0085\u2028\u2029]")
+_ANY_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def text_problem(value: str) -> tuple[ProblemCode, dict[str, Any]] | None:
+    r"""The problem of a one-line text (an id, a name, a label), or ``None`` if it is fine.
+
+    Refused: lone surrogates, more than :data:`MAX_TEXT_CHARS` characters, control characters
+    (all C0 but tab, DEL, C1) and line breaks -- a line break would split a CSV record or an
+    iCalendar line for any reader less careful than ours.
+
+    Examples
+    --------
+    >>> text_problem("Anna Kowalska") is None, text_problem("\tAnna") is None
+    (True, True)
+    >>> text_problem("a\x1b[2J")
+    (<ProblemCode.CONTROL_CHARACTER: 'control_character'>, {'char': 'U+001B', 'position': 2})
+    """
+    if len(value) <= MAX_TEXT_CHARS and value.isascii() and not _ANY_BAD.search(value):
+        return None  # nearly every text: one scan
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return ProblemCode.INVALID_TEXT, {"value": repr(value)}
+    if len(value) > MAX_TEXT_CHARS:
+        return ProblemCode.TEXT_TOO_LONG, {"length": len(value), "max": MAX_TEXT_CHARS}
+    bad = _CONTROL.search(value)
+    if bad:
+        return ProblemCode.CONTROL_CHARACTER, {"char": f"U+{ord(bad.group()):04X}",
+                                               "position": bad.start() + 1}
+    brk = _LINE_BREAK.search(value)
+    if brk:
+        return ProblemCode.LINE_BREAK_IN_TEXT, {"position": brk.start() + 1}
+    return None

@@ -268,6 +268,7 @@ class ProblemCode(enum.StrEnum):
     OPTION_EXPORT_NOTHING = "option_export_nothing"
     OPTION_SEEDS = "option_seeds"
     OPTION_REQUIRES = "option_requires"
+    OPTION_OUT_OF_RANGE = "option_out_of_range"
     OPTION_NEIGHBOUR_CERTIFICATE = "option_neighbour_certificate"
     OPTION_PERSON_BOTH_KINDS = "option_person_both_kinds"
     # The history store (store), told to a coordinator -----------------------------------------
@@ -319,6 +320,7 @@ class ProblemCode(enum.StrEnum):
     EXTRA_MISSING = "extra_missing"
     STORE_READ_ONLY = "store_read_only"
     STORE_PLAN_FOR_OTHER_INSTANCE = "store_plan_for_other_instance"
+    FILE_SYSTEM_ERROR = "file_system_error"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -894,6 +896,8 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.OPTION_EXPORT_NOTHING: {
         "en": "export needs at least one of --xlsx, --csv, --ics",
         "pl": "export wymaga co najmniej jednej z opcji --xlsx, --csv, --ics"},
+    C.OPTION_OUT_OF_RANGE: {"en": "--{option}: {value} is outside {bound}",
+                            "pl": "--{option}: {value} jest poza zakresem {bound}"},
     C.OPTION_REQUIRES: {"en": "{option} needs {other}", "pl": "{option} wymaga {other}"},
     C.OPTION_SEEDS: {"en": "--seeds must be whole numbers separated by commas, got {value:q}",
                      "pl": "--seeds to liczby całkowite rozdzielone przecinkami, podano "
@@ -1059,6 +1063,9 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
         "en": "{path} is not UTF-8 text (byte {byte:hex} at offset {offset}): save it as UTF-8",
         "pl": "{path} to nie tekst UTF-8 (bajt {byte:hex} na pozycji {offset}): zapisz go "
               "w kodowaniu UTF-8"},
+    C.FILE_SYSTEM_ERROR: {
+        "en": "{path}: {errno:oserror}",
+        "pl": "{path}: {errno:oserror}"},
     C.EXTRA_MISSING: {
         "en": "{what} needs the optional package {module}: pip install 'cus-match[{extra}]'",
         "pl": "{what} wymaga dodatkowego pakietu {module}: pip install 'cus-match[{extra}]'"},

@@ -35,6 +35,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from cus_match.cli import paths
 from cus_match.cli.batch import add_run_options, executor_of, limits_of, seeds_of
 from cus_match.cli.common import (
     EXIT_OK,
@@ -211,6 +212,7 @@ def _subjects(inst: Instance, subject: str, names: dict[str, str], lang: str
 def _cmd_explain(args: argparse.Namespace) -> int:
     from cus_match.analysis.explain import explain
 
+    paths.check(args, inputs=("file", "result"))
     inst, result = load_plan(args.file, args.result)
     names: dict[str, str] = {}
     if args.names:
@@ -233,6 +235,7 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
     if args.top < 0 or args.max_cells < 0:
         option, value = ("--top", args.top) if args.top < 0 else ("--max-cells", args.max_cells)
         raise UsageError(ProblemCode.OPTION_NOT_NEGATIVE, option=option, value=value)
+    paths.check(args, inputs=("file", "result"), outputs=("output",))
     inst, result = load_plan(args.file, args.result)
     diag = shortage(inst, result)
     print(diag.text(args.lang, max_cells=args.max_cells))
@@ -301,6 +304,7 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import dump_instance, dump_result
     from cus_match.lang import day_date
 
+    paths.check(args, inputs=("file", "result"), text=("need",), outputs=("output",))
     inst, plan = load_plan(args.file, args.result)
     t = _T[args.lang]
     rec = Recommender(inst, plan)
@@ -395,6 +399,8 @@ _T = {
 def _cmd_compare(args: argparse.Namespace) -> int:
     from cus_match.analysis.research import run_study, study_markdown, write_study
 
+    paths.check(args, folders=("output",), extras=((None, "report", "compare"),)
+          if not args.no_plots else ())
     study = run_study(profiles=args.profiles.split(",") if args.profiles else None,
                       instances=args.instances, library=args.library, national=args.national,
                       national_seed=args.national_seed, scale=args.scale,

@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cus_match.cli import paths
 from cus_match.cli.common import (
     EXIT_OK,
     LANGS,
@@ -193,8 +194,11 @@ def _warn_overlaps(store: HistoryStore, lang: str) -> None:
 
 def _cmd_history(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import dump_instance, dump_result
+    from cus_match.limits import check_option
     from cus_match.store.history import HistoryStore
 
+    paths.check(args, inputs=("instance", "result"),
+                outputs=("instance_out", "result_out", "output"))
     lang = args.lang
     names = read_names_file(args.names) if getattr(args, "names", None) else {}
     # Only saving creates a store: a mistyped file name elsewhere is an error, not a new file.
@@ -276,7 +280,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
                     except ValueError:
                         raise UsageError(ProblemCode.OPTION_RETENTION,
                                          value=repr(args.days)) from None
-                    store.set_retention_days(days)
+                    store.set_retention_days(int(check_option("retention", days)))
             days_set = store.retention_days
             print(say("kept_for_ever", lang) if days_set is None
                   else say("kept_days", lang, days=count(days_set, lang, *noun("day", lang))))
@@ -290,6 +294,7 @@ def _named(helper: str, names: dict[str, str]) -> str:
 def _cmd_certificate(args: argparse.Namespace) -> int:
     from cus_match.store.history import HistoryStore
 
+    paths.check(args, outputs=("output",))
     period = _period(args)
     assert period is not None  # both dates are required options
     with HistoryStore(args.store, create=False) as store:

@@ -40,6 +40,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cus_match.cli import paths
 from cus_match.cli.common import (
     EXIT_OK,
     Handler,
@@ -116,6 +117,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from cus_match.plan.check import check
 
     lang = args.lang
+    paths.check(args, outputs=("output",))
     inst = demo_instance()
     result = solve(inst, method="auto", time_limit=20, deterministic=True)
     baseline = solve(inst, method="greedy")
@@ -137,6 +139,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    paths.check(args, outputs=("output",))
     if args.demo:
         from cus_match.generate import build_demo
 
@@ -167,6 +170,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import load_instance
     from cus_match.model.occurrences import expand
 
+    paths.check(args, inputs=("file",))
     inst = load_instance(args.file)
     print(say("valid", args.lang, file=args.file, **_counts(inst, args.lang),
               visits=_counted(len(expand(inst)), "visit", args.lang),
@@ -187,6 +191,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from cus_match.io.sheets import write_template
 
     fmt = args.format or ("xlsx" if args.output.suffix.lower() == ".xlsx" else "csv")
+    paths.check(args, **({"outputs": ("output",), "extras": ((None, "xlsx", "template .xlsx"),)}
+                   if fmt == "xlsx" else {"folders": ("output",)}))
     if args.demo:
         write_sheets(demo_instance(), args.output, args.lang, fmt)
     else:
@@ -198,6 +204,9 @@ def _cmd_template(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from cus_match.io.sheets import read_instance
 
+    xlsx = args.source.suffix.lower() in (".xlsx", ".xlsm")
+    paths.check(args, paths=("source",), outputs=("output",),
+          extras=((None, "xlsx", "import .xlsx"),) if xlsx else ())
     inst = read_instance(args.source, lang=args.lang)
     _write_instance(inst, args.output)
     print(say("imported", args.lang, file=args.source, **_counts(inst, args.lang)),

@@ -33,7 +33,9 @@ from cus_match.cli.common import (
     problems_text,
     setup_console,
 )
+from cus_match.cli.paths import PathError, extra_for_module
 from cus_match.errors import CusMatchError, InvalidInputError, InvalidOptionError
+from cus_match.problem_texts import ProblemCode
 from cus_match.version import __version__
 
 __all__ = ["GROUPS", "main"]
@@ -137,6 +139,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(handlers[args.command](args))
+    except PathError as e:
+        print(e.text(args.lang), file=sys.stderr)
+        # A path is input like a file's content; an installation to complete is not.
+        return EXIT_USAGE if e.code == ProblemCode.EXTRA_MISSING else EXIT_INVALID
+    except ModuleNotFoundError as e:
+        # An optional extra a command needs and paths.check did not foresee: name the extra.
+        extra = extra_for_module(e.name)
+        if extra is None:
+            raise
+        print(PathError(ProblemCode.EXTRA_MISSING, what=args.command, module=e.name,
+                        extra=extra).text(args.lang), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as e:
+        # The paths were checked at the start; a disk full or a file removed meanwhile is
+        # still one line, not a traceback.
+        print(PathError(ProblemCode.FILE_SYSTEM_ERROR, path=e.filename or "",
+                        errno=e.errno).text(args.lang), file=sys.stderr)
+        return EXIT_INVALID
     except InvalidInputError as e:
         # Every problem carries its code, so it can be told in the coordinator's language.
         print(problems_text(e, args.lang), file=sys.stderr)

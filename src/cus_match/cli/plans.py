@@ -36,6 +36,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cus_match.cli import paths
 from cus_match.cli.common import (
     EXIT_INVALID,
     Handler,
@@ -108,6 +109,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from cus_match.plan.check import check
     from cus_match.plan.result import Status
 
+    paths.check(args, inputs=("file", "pin", "baseline"), outputs=("output",))
     inst = load_instance(args.file)
     rule = args.rule
     if args.weights is not None:
@@ -162,6 +164,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from cus_match.plan.check import check
 
+    paths.check(args, inputs=("file", "result"))
     if args.result.suffix.lower() in (".xlsx", ".xlsm", ".csv"):  # an edited plan sheet
         from cus_match.cli.plan_sheets import check_plan_sheet
         from cus_match.io.json_format import load_instance

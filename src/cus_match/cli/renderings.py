@@ -39,6 +39,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cus_match.cli import paths
 from cus_match.cli.common import (
     EXIT_OK,
     Handler,
@@ -112,6 +113,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import load_result
     from cus_match.report import write_report
 
+    paths.check(args, inputs=("file", "result", "previous"), text=("names",), outputs=("output",),
+          extras=((None, "report", "report"),))
     inst, result = load_plan(args.file, args.result)
     names = _read_names(args.names, inst) if args.names else None
     previous = load_result(args.previous) if args.previous else None
@@ -130,6 +133,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(ProblemCode.OPTION_EXPORT_NOTHING)
     if args.sheet_per_helper and not args.xlsx:
         raise UsageError(ProblemCode.OPTION_REQUIRES, option="--sheet-per-helper", other="--xlsx")
+    paths.check(args, inputs=("file", "result"), text=("names",), outputs=("xlsx",),
+          folders=("csv", "ics"), extras=(("xlsx", "xlsx", "export --xlsx"),
+                                          ("ics", "ical", "export --ics")))
     inst, result = load_plan(args.file, args.result)
     names = _read_names(args.names, inst) if args.names else None
     if args.xlsx:

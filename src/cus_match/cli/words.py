@@ -222,6 +222,9 @@ LIBRARY_ERRORS: Final[tuple[tuple[re.Pattern[str], ProblemCode], ...]] = tuple(
     (re.compile(pattern), code) for pattern, code in (
         (r"time_limit must be a positive number of seconds, got (?P<value>.+)",
          ProblemCode.OPTION_TIME_LIMIT),
+        # cus_match.limits.check_option, for every bounded number of the command line
+        (r"--(?P<option>[a-z][a-z-]*): (?P<value>.+) is outside (?P<bound>.+)",
+         ProblemCode.OPTION_OUT_OF_RANGE),
         (r"seed must be an integer, got (?P<value>.+)", ProblemCode.OPTION_SEED),
         (r"workers must be an integer >= 1, got (?P<value>.+)", ProblemCode.OPTION_WORKERS),
         (r"k must be a positive integer or None, got (?P<value>.+)", ProblemCode.OPTION_K),

@@ -12,7 +12,10 @@ The prefix is not enough in a CSV file: a cell ``x,=3+3`` written bare into a ``
 cells, the second a formula, for an Excel whose list separator is ``,`` (and ``x;=2+2`` the
 other way round, in Polish Excel). :class:`CsvWriter` therefore quotes every cell holding any
 delimiter Excel may use (``,``, ``;``, tab), a quote or a line break, whatever the file's own
-delimiter is; every CSV writer of cus_match writes through it.
+delimiter is; every CSV writer of cus_match writes through it. Quoting protects the cell from
+an Excel splitting on the file's delimiter, but not from one splitting on another (a quote
+inside a field is just a character to it), so a formula start right after any of those
+separators inside a cell gets the ``'`` too (``x,'=3+3``); :func:`restore_csv` undoes both.
 
 Examples
 --------
@@ -21,18 +24,22 @@ Examples
 >>> neutralise("-3"), neutralise(-3), neutralise("Nowotaniec")
 ("'-3", -3, 'Nowotaniec')
 >>> csv_line(["x,=3+3", "Anna", 2.5], ";")
-'"x,=3+3";Anna;2.5\r\n'
+'"x,\'=3+3";Anna;2.5\r\n'
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Protocol
 
-__all__ = ["CsvWriter", "csv_line", "neutralise", "restore"]
+__all__ = ["CsvWriter", "csv_line", "neutralise", "restore", "restore_csv", "restore_separators"]
 
 # Every list separator Excel may be set to, the quote itself, and line breaks.
 _QUOTE_IF = frozenset(',;\t"\r\n')
+# A formula start after a separator inside a cell: the start of a cell for another locale.
+_INNER = re.compile(r"([,;\t] *)(?=[=+\-@])")
+_INNER_DONE = re.compile(r"([,;\t] *)'(?=[=+\-@])")
 
 # OWASP's list: formula starts, and tab / carriage return that hide one.
 _DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
@@ -82,6 +89,8 @@ def restore(value: object) -> object:
 
 def _field(value: object) -> str:
     text = "" if value is None else str(value)
+    if isinstance(value, str):
+        text = _INNER.sub(r"\1'", text)
     if _QUOTE_IF.isdisjoint(text):
         return text
     return '"' + text.replace('"', '""') + '"'
@@ -107,7 +116,7 @@ def csv_line(cells: Iterable[object], delimiter: str, lineterminator: str = "\r\
     Examples
     --------
     >>> csv_line(["x;=2+2", 'a "b" c', None, "a\tb"], ",")
-    '"x;=2+2","a ""b"" c",,"a\tb"\r\n'
+    '"x;\'=2+2","a ""b"" c",,"a\tb"\r\n'
     """
     return delimiter.join(_field(c) for c in cells) + lineterminator
 
@@ -148,3 +157,23 @@ class CsvWriter:
         """Write records."""
         for row in rows:
             self.writerow(row)
+
+
+def restore_separators(value: object) -> object:
+    """Undo the ``'`` :class:`CsvWriter` put after a separator inside a text cell.
+
+    >>> restore_separators("x,'=3+3"), restore_separators("'=1")
+    ('x,=3+3', "'=1")
+    """
+    return _INNER_DONE.sub(r"\1", value) if isinstance(value, str) else value
+
+
+def restore_csv(value: object) -> object:
+    """Undo what :class:`CsvWriter` and :func:`neutralise` did to a text cell of a CSV file.
+
+    Examples
+    --------
+    >>> restore_csv("x,'=3+3"), restore_csv("'=1"), restore_csv(3)
+    ('x,=3+3', '=1', 3)
+    """
+    return restore(restore_separators(value))

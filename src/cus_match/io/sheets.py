@@ -42,7 +42,7 @@ from cus_match.io import cells
 from cus_match.io.cells import EMPTY, CellError, Lang, fold
 from cus_match.io.convert import unstructure
 from cus_match.io.json_format import structure_instance
-from cus_match.io.safe_cells import CsvWriter, neutralise, restore
+from cus_match.io.safe_cells import CsvWriter, neutralise, restore, restore_separators
 from cus_match.io.sheet_layout import (
     INSTRUCTIONS,
     LABEL_WHAT,
@@ -268,7 +268,7 @@ def _read_csv_folder(folder: Path, lang: Lang) -> tuple[list[_Table], list[Sheet
             continue
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
         try:
-            rows = [(i, tuple(r)) for i, r in
+            rows = [(i, tuple(map(restore_separators, r))) for i, r in
                     zip(range(1, MAX_SHEET_ROWS + 2), reader, strict=False)]
         except csv.Error as e:
             problems.append(_problem(lang, None, ProblemCode.CSV_INVALID, {"detail": str(e)},

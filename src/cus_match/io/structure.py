@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import enum
 import math
-import re
 import types
 import typing
 from datetime import date, datetime, time
@@ -33,7 +32,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import attrs
 
 from cus_match.errors import FieldValueError, InvalidInputError, Problem
-from cus_match.limits import FIELD_BOUNDS, MAX_TEXT_CHARS, Bound
+from cus_match.limits import FIELD_BOUNDS, Bound, text_problem
 from cus_match.problem_texts import ProblemCode
 
 __all__ = ["structure", "structure_or_raise"]
@@ -69,7 +68,9 @@ def _wrong_type(expected: str, value: Any) -> tuple[ProblemCode, dict[str, Any]]
 
 def _check_json_type(value: Any, tp: Any) -> tuple[ProblemCode, dict[str, Any]] | None:
     """Return a problem's code and args if ``value`` is not the JSON shape ``tp`` is read from."""
-    origin = get_origin(tp)
+    if tp is str:  # the commonest case first: ids, names
+        return text_problem(value) if isinstance(value, str) else _wrong_type("string", value)
+    origin = _shape(tp).origin
     expected: tuple[type, ...]
     if tp is bool:
         expected, what = (bool,), "boolean"
@@ -96,36 +97,9 @@ def _check_json_type(value: Any, tp: Any) -> tuple[ProblemCode, dict[str, Any]] 
         return None
     if isinstance(value, expected):
         if isinstance(value, str):
-            return _text_problem(value)
+            return text_problem(value)
         return None
     return _wrong_type(what, value)
-
-
-# C0 controls but tab, DEL and C1 controls: no name or label holds them, XML 1.0 (XLSX) and
-# iCalendar cannot, and a NUL or ESC in a report or a terminal is at best noise.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LINE_BREAK = re.compile(r"[\n\r\u0085\u2028\u2029]")
-
-
-def _text_problem(value: str) -> tuple[ProblemCode, dict[str, Any]] | None:
-    """The problem of a text value: bad code points, control characters, line breaks, length.
-
-    Every text of the model is one line (ids, names, labels, a time zone), so a line break is
-    refused too: it would split a CSV record or an iCalendar line for any reader less careful
-    than ours.
-    """
-    if not _encodable(value):
-        return ProblemCode.INVALID_TEXT, {"value": repr(value)}
-    if len(value) > MAX_TEXT_CHARS:
-        return ProblemCode.TEXT_TOO_LONG, {"length": len(value), "max": MAX_TEXT_CHARS}
-    bad = _CONTROL.search(value)
-    if bad:
-        return ProblemCode.CONTROL_CHARACTER, {"char": f"U+{ord(bad.group()):04X}",
-                                               "position": bad.start() + 1}
-    brk = _LINE_BREAK.search(value)
-    if brk:
-        return ProblemCode.LINE_BREAK_IN_TEXT, {"position": brk.start() + 1}
-    return None
 
 
 def _shown_number(value: Any) -> Any:
@@ -146,21 +120,8 @@ def _out_of_bound(value: Any, bound: Bound) -> list[Any]:
             and not bound.holds(v)]
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _key_path(path: str, key: str) -> str:
     return f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]"
-
-
-def _element_type(tp: Any) -> Any:
-    args = get_args(tp)
-    return args[0] if args else Any
 
 
 def structure(data: Any, cls: type[T], path: str = "") -> tuple[T | None, list[Problem]]:
@@ -191,27 +152,69 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+@attrs.frozen
+class _TypeShape:
+    """What the walk needs to know of a field's type, worked out once per type."""
+
+    inner: Any
+    optional: bool
+    origin: Any
+    is_attrs: bool
+    is_enum: bool
+    args: tuple[Any, ...]
+
+
+@cache
+def _shape(tp: Any) -> _TypeShape:
+    inner, optional = _unwrap_optional(tp)
+    return _TypeShape(inner, optional, get_origin(inner),
+                      isinstance(inner, type) and attrs.has(inner),
+                      isinstance(inner, type) and issubclass(inner, enum.Enum), get_args(inner))
+
+
+@attrs.frozen
+class _FieldPlan:
+    alias: str
+    hint: Any
+    required: bool
+    field: Any  # attrs.Attribute
+    bound: Bound | None
+
+
+@cache
+def _plan(cls: type) -> tuple[tuple[_FieldPlan, ...], frozenset[str]]:
+    """The init fields of ``cls`` with their types and bounds, and the keys it knows."""
+    hints = _hints(cls)
+    plans = tuple(_FieldPlan(f.alias, hints[f.name], f.default is attrs.NOTHING, f,
+                             FIELD_BOUNDS.get((cls.__name__, f.alias)))
+                  for f in attrs.fields(cls) if f.init)
+    return plans, frozenset(p.alias for p in plans)
+
+
 def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -> Any:
     if not isinstance(data, dict):
         problems.append(Problem(path, *_wrong_type("object", data)))
         return None
-    fields = attrs.fields(cls)
-    hints = _hints(cls)
-    known = {f.alias for f in fields if f.init}
+    plans, known = _plan(cls)
     start = len(problems)
     kwargs: dict[str, Any] = {}
-    for f in fields:
-        if not f.init:
-            continue
-        fpath = _join(path, f.alias)
-        raw = data.get(f.alias, _MISSING)
+    for plan in plans:
+        f = plan.field
+        fpath = _join(path, plan.alias)
+        raw = data.get(plan.alias, _MISSING)
         if raw is _MISSING:
-            if f.default is attrs.NOTHING:
+            if plan.required:
                 problems.append(Problem(fpath, ProblemCode.MISSING_FIELD))
             continue
-        ok, value = _structure_value(raw, hints[f.name], fpath, problems)
-        if not ok:
-            continue
+        hint, kind = plan.hint, type(raw)
+        # Plain values of their own type need no walk: most fields of most entities.
+        if (hint is int and kind is int) or (hint is bool and kind is bool) or (
+                hint is str and kind is str and text_problem(raw) is None):
+            value = raw
+        else:
+            ok, value = _structure_value(raw, hint, fpath, problems)
+            if not ok:
+                continue
         if f.converter is not None:
             try:
                 value = f.converter(value)
@@ -224,7 +227,7 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
             except (ValueError, TypeError) as e:
                 problems.append(_coded(e, fpath))
                 continue
-        bound = FIELD_BOUNDS.get((cls.__name__, f.alias))
+        bound = plan.bound
         if bound is not None and value is not None:
             outside = _out_of_bound(value, bound)
             if outside:
@@ -233,8 +236,9 @@ def _structure_attrs(data: Any, cls: type, path: str, problems: list[Problem]) -
                                          "bound": str(bound)}))
                 continue
         kwargs[f.alias] = value
-    for key in sorted(set(data) - known, key=str):
-        problems.append(Problem(path, ProblemCode.UNKNOWN_FIELD, {"name": key}))
+    if not known.issuperset(data):
+        for key in sorted(set(data) - known, key=str):
+            problems.append(Problem(path, ProblemCode.UNKNOWN_FIELD, {"name": key}))
     if len(problems) > start:
         return None
     try:
@@ -256,13 +260,14 @@ def _coded(e: ValueError | TypeError, path: str) -> Problem:
 
 def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> tuple[bool, Any]:
     """Type-check and recurse; return (ok, value before the field's converter)."""
-    inner, optional = _unwrap_optional(tp)
+    shape = _shape(tp)
+    inner = shape.inner
     if raw is None:
-        if optional:
+        if shape.optional:
             return True, None
         problems.append(Problem(path, ProblemCode.NULL_VALUE))
         return False, None
-    if attrs.has(inner):
+    if shape.is_attrs:
         start = len(problems)
         v = _structure_attrs(raw, inner, path, problems)
         return len(problems) == start, v
@@ -270,9 +275,11 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
     if wrong:
         problems.append(Problem(path, *wrong))
         return False, None
-    origin = get_origin(inner)
+    if inner is str:
+        return True, raw
+    origin = shape.origin
     if origin in (tuple, frozenset, list, set):
-        elem = _element_type(inner)
+        elem = shape.args[0] if shape.args else Any
         start = len(problems)
         out = []
         for i, item in enumerate(raw):
@@ -281,7 +288,7 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
                 out.append(_convert_leaf(v, elem, f"{path}[{i}]", problems))
         return len(problems) == start, out
     if origin is dict:
-        key_t, val_t = get_args(inner)
+        key_t, val_t = shape.args
         start = len(problems)
         out_d = {}
         for k, v in raw.items():
@@ -290,7 +297,7 @@ def _structure_value(raw: Any, tp: Any, path: str, problems: list[Problem]) -> t
             if ok:
                 out_d[kk] = vv
         return len(problems) == start, out_d
-    if isinstance(inner, type) and issubclass(inner, enum.Enum):
+    if shape.is_enum:
         start = len(problems)
         v = _convert_leaf(raw, inner, path, problems)
         return len(problems) == start, v

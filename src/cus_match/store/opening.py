@@ -21,6 +21,7 @@ is not an SQLite database, so not a cus_match history store (left unchanged)
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -53,12 +54,13 @@ def inspect(path: Path) -> int:
     ------
     StoreError
         The file is a directory, not SQLite, SQLite but not a cus_match store, a store of a
-        newer schema version, or damaged.
+        newer schema version, damaged, read-only, or in a read-only folder.
     """
-    if not path.exists():
-        return 0
     if path.is_dir():
         raise StoreError(path, "is a directory, not a history store file")
+    _check_writable(path)
+    if not path.exists():
+        return 0
     size = path.stat().st_size
     if size == 0:
         return 0
@@ -95,6 +97,21 @@ def inspect(path: Path) -> int:
         raise StoreError(path, "is damaged (integrity check: " + "; ".join(check)
                                + "); left unchanged. Restore it from a backup")
     return int(version)
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse a store SQLite could not write: it would fail later as "damaged" or "locked".
+
+    A store is opened for writing, in WAL mode, which also creates ``-wal`` and ``-shm`` files
+    beside it: the folder must be writable as well as the file.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    if folder.is_dir() and not os.access(folder, os.W_OK):
+        raise StoreError(path, f"is in a read-only folder ({folder}): cus-match cannot write "
+                               "the store there. Copy it to a folder you can write to")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(path, "is a read-only file: cus-match cannot write the store. Make it "
+                               "writable or copy it")
 
 
 def connect(path: str | Path, *, busy_timeout: float = 10.0, create: bool = True

@@ -259,6 +259,7 @@ def read_names(path: str | Path, instance: Instance | None = None) -> dict[str, 
     """
     from cus_match.io.cells import fold
     from cus_match.io.sheets import decode_text
+    from cus_match.limits import text_problem
     from cus_match.model.validators import check_id
 
     p = Path(path)
@@ -296,6 +297,9 @@ def read_names(path: str | Path, instance: Instance | None = None) -> dict[str, 
             continue
         if not name:
             problems.append(Problem(f"{where}.name", ProblemCode.NAMES_NO_NAME, {"id": rid}))
+        elif found := text_problem(name):
+            # Names reach HTML, XLSX and iCalendar files: they obey the instance's text rule.
+            problems.append(Problem(f"{where}.name", *found))
         elif rid in seen:
             problems.append(Problem(f"{where}.id", ProblemCode.NAMES_DUPLICATE_ID,
                                     {"id": rid, "line": seen[rid]}))
