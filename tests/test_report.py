@@ -347,9 +347,13 @@ def test_demo_instance_report():
 
 def test_custom_rule_and_previous_plan_are_reported(evil):
     inst, result = evil
-    custom = attrs.evolve(result, rule="my-weights")
+    # A result from before rule stages were recorded: the name alone says nothing.
+    custom = attrs.evolve(result, rule="my-weights", rule_stages=())
     html = render_report(inst, custom, lang="en", previous=result)
     assert "a custom rule" in html
+    # With its stages recorded, a custom rule is described as optimised.
+    recorded = attrs.evolve(result, rule="my-weights")
+    assert "my-weights: maximise" in render_report(inst, recorded, lang="en")
     pairs = len({(a.need, a.helper) for a in result.assignments})
     assert f"Helper–need pairs kept from the previous plan</th><td>{pairs} of {pairs}" in html
 

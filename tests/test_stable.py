@@ -158,9 +158,11 @@ def test_unknown_proposing_side_raises():
         solve_stable(instance([helper("h1")], [need("n1")]), proposing="coordinators")
 
 
-def test_options_of_other_methods_are_ignored():
+def test_options_of_other_methods_are_refused_not_swallowed():
     inst = instance([helper("h1")], [need("n1")])
-    r = solve_stable(inst, time_limit=5, workers=2, seed=7)
+    with pytest.raises(TypeError, match="time_limit"):
+        solve_stable(inst, time_limit=5, workers=2, seed=7)
+    r = solve_stable(inst, seed=7)
     assert r.seed == 7
     assert pairs(r) == [("n1", "h1")]
 

@@ -49,7 +49,7 @@ def nearest_order(compat: Compat) -> list[int]:
 
 
 def solve_nearest(instance: Instance, *, seed: int = 0, rule: str = "nearest",
-                  compat: Compat | None = None, **_ignored: object) -> Result:
+                  compat: Compat | None = None) -> Result:
     """Plan ``instance`` by the nearest free helper, in order of application.
 
     Parameters
@@ -62,8 +62,6 @@ def solve_nearest(instance: Instance, *, seed: int = 0, rule: str = "nearest",
         Recorded in the result.
     compat : Compat, optional
         A compatibility structure already built for ``instance``.
-    **_ignored
-        Options of other methods (``time_limit``, ``workers`` ...), accepted and ignored.
 
     Returns
     -------

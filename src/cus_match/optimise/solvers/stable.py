@@ -371,7 +371,7 @@ class _Market:
 
 
 def solve_stable(instance: Instance, *, proposing: str | None = None, rule: str | None = None,
-                 seed: int = 0, compat: Compat | None = None, **_ignored: object) -> Result:
+                 seed: int = 0, compat: Compat | None = None) -> Result:
     """Plan ``instance`` by deferred acceptance: a stable plan under every constraint.
 
     Parameters
@@ -389,8 +389,6 @@ def solve_stable(instance: Instance, *, proposing: str | None = None, rule: str 
         Recorded; the algorithm is deterministic.
     compat : Compat, optional
         A compatibility structure already built for ``instance``.
-    **_ignored
-        Options of other methods (``time_limit``, ``workers`` ...), accepted and ignored.
 
     Returns
     -------
