@@ -239,8 +239,8 @@ def english_left(p: Problem) -> set[str]:
     """English words in the Polish text of ``p``, apart from the values it quotes."""
     text = p.text("pl")
     for value in sorted(_arg_texts(p.args), key=len, reverse=True):
-        if value:
-            text = text.replace(value, " ")
+        if value:  # whole words only: a value "d" must not turn "dat" into " at"
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", text)
     text = re.sub(r"'[^']*'|\"[^\"]*\"", " ", text)
     return {w for w in re.findall(r"[a-z]+", text.lower()) if w in ENGLISH}
 
