@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future, as_completed
@@ -242,7 +243,19 @@ def run_task(task_json: str) -> dict[str, Any]:
     if options.get("plan"):
         record["plan"] = dumps_result(result, indent=None)
     record["task_seconds"] = time.perf_counter() - started
+    record["worker"]["peak_rss_mb"] = _peak_rss_mb()
     return record
+
+
+def _peak_rss_mb() -> float | None:
+    """The peak resident memory of this process so far, in MB (None where unknown)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
 
 
 def _check_choice(kind: str, values: Sequence[str], known: Iterable[str]) -> list[str]:
