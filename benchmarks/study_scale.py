@@ -17,6 +17,7 @@ study, to price the whole country (benchmarks/README.md).
     python benchmarks/study_scale.py                          # 40 gminas, scale 0.2
     python benchmarks/study_scale.py --gminas 80 --json out/study_scale.json
     python benchmarks/study_scale.py --calibrate --work-limit 10
+    python benchmarks/study_scale.py --calibrate --profiles city     # one stratum
 """
 
 from __future__ import annotations
@@ -132,6 +133,8 @@ def calibrate(args: argparse.Namespace) -> list[dict[str, Any]]:
     rows = []
     pairs = [(r, m) for r, m in (x.split("/") for x in args.national_rules.split(","))]
     for kind, profile, factor, count in GMINA_STRATA:
+        if args.profiles and profile not in args.profiles.split(","):
+            continue
         inst = generate(profile, seed=1, scale=factor)
         for rule, method in pairs:
             t0, c0 = time.perf_counter(), time.process_time()
@@ -156,6 +159,8 @@ def calibrate(args: argparse.Namespace) -> list[dict[str, Any]]:
     for kind, profile, factor, count in GMINA_STRATA:
         mine = [r for r in rows if (r["kind"], r["profile"], r["scale"]) == (kind, profile,
                                                                             factor)]
+        if not mine:
+            continue
         print(f"| {kind} | {profile} x{factor:g} | {mine[0]['needs']} | {count} | "
               + " | ".join(f"{r['cpu']:.1f}" for r in mine) + " |")
     longest = max(r["cpu"] for r in rows)
@@ -180,6 +185,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--calibrate", action="store_true")
     p.add_argument("--national-rules", default="fifo/greedy,priority/auto,equity/auto")
     p.add_argument("--national-seeds", type=int, default=3)
+    p.add_argument("--profiles", default=None,
+                   help="with --calibrate: only the strata of these profiles (comma-separated)")
     p.add_argument("--json", type=Path, default=None)
     args = p.parse_args(argv)
     args.load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
