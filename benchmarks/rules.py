@@ -5,7 +5,7 @@ prints the table. Deterministic CP-SAT, so the same arguments give the same tabl
 and arguments are recorded in ``results.json``.
 
     python benchmarks/rules.py                                   # rural + town, 3 seeds
-    python benchmarks/rules.py --profiles rural --seeds 1 --time-limit 5 --out /tmp/rules
+    python benchmarks/rules.py --profiles rural --seeds 1 --work-limit 5 --out /tmp/rules
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rules", default=",".join(RULES))
     p.add_argument("--methods", default="greedy,auto")
     p.add_argument("--seeds", default="1,2,3")
-    p.add_argument("--time-limit", type=float, default=10.0)
+    p.add_argument("--work-limit", type=float, default=10.0,
+                   help="deterministic work units per solve (as compare --work-limit)")
     p.add_argument("--scale", type=float, default=1.0)
     p.add_argument("--no-blocking", action="store_true", help="skip blocking-pair counts")
     p.add_argument("--no-plots", action="store_true")
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     study = run_study(profiles=a.profiles.split(","), rules=a.rules.split(","),
                       methods=a.methods.split(","),
-                      seeds=[int(s) for s in a.seeds.split(",")], time_limit=a.time_limit,
+                      seeds=[int(s) for s in a.seeds.split(",")], work_limit=a.work_limit,
                       scale=a.scale, blocking=not a.no_blocking,
                       progress=lambda line: print(line, file=sys.stderr, flush=True))
     files = write_study(study, a.out, plots=not a.no_plots)

@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future, as_completed
@@ -73,7 +74,8 @@ __all__ = ["VOLATILE", "Batch", "Task", "executor_from", "make_tasks", "read_log
 
 #: Record fields that differ between runs of the same task (where, when, how long, on which
 #: versions); everything else is a function of the task in deterministic mode.
-VOLATILE: tuple[str, ...] = ("runtime_seconds", "task_seconds", "worker", "versions")
+VOLATILE: tuple[str, ...] = ("runtime_seconds", "task_seconds", "task_cpu_seconds", "worker",
+                              "versions")
 
 #: The options a task carries, with their defaults.
 _OPTIONS: dict[str, Any] = {"time_limit": None, "work_limit": 10.0, "deterministic": True,
@@ -208,7 +210,7 @@ def run_task(task_json: str) -> dict[str, Any]:
     from cus_match.io.json_format import dumps_result
     from cus_match.plan.check import check
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     task = json.loads(task_json)
     options = task["options"]
     record: dict[str, Any] = {
@@ -241,8 +243,22 @@ def run_task(task_json: str) -> dict[str, Any]:
     record["loads"] = [{"helper": h, "hours": v} for h, v in sorted(m.load_hours.items())]
     if options.get("plan"):
         record["plan"] = dumps_result(result, indent=None)
+    # CPU seconds tell the work from the waiting on a machine shared with others.
     record["task_seconds"] = time.perf_counter() - started
+    record["task_cpu_seconds"] = time.process_time() - cpu
+    record["worker"]["peak_rss_mb"] = _peak_rss_mb()
     return record
+
+
+def _peak_rss_mb() -> float | None:
+    """The peak resident memory of this process so far, in MB (None where unknown)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
 
 
 def _check_choice(kind: str, values: Sequence[str], known: Iterable[str]) -> list[str]:

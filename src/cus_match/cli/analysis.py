@@ -155,7 +155,8 @@ def register(sub: Any) -> dict[str, Handler]:
     cm.add_argument("--instances", nargs="+", type=Path, default=[], metavar="FILE",
                     help="instance JSON files")
     cm.add_argument("--library", nargs="+", default=[], metavar="NAME",
-                    help="library instances (cus-match library --list)")
+                    help="named library instances (cus_match.generate.library.LIBRARY: "
+                         "cus-tiny-1, cus-rural-1, cus-rural-2x-1, cus-town-1, cus-city-1)")
     cm.add_argument("--national", type=int, default=0, metavar="N",
                     help="N gminas drawn in the national proportions of rural, urban-rural "
                          "and urban gminas (docs/generator.md)")
