@@ -203,6 +203,10 @@ def _pair_failures(inst: Instance, helper: Helper, need: Need) -> Iterator[Reaso
         yield _R_NEIGHBOUR_RULES
     if need.required_mode is not None and need.required_mode not in helper.modes:
         yield _R_TRAVEL_MODE
+        # Too far is judged by the required mode, whether the helper has it or not.
+        m = inst.travel.minutes(helper.home, inst.need_place(need), need.required_mode)
+        if m is None or m > helper.max_travel_minutes:
+            yield _R_TOO_FAR
     else:
         t = travel_for(inst, helper, need)
         if t is None or t[0] > helper.max_travel_minutes:

@@ -64,10 +64,12 @@ from cus_match.model.instance import Instance
 from cus_match.plan.result import Assignment, Result
 from cus_match.reasons import Reason
 
-__all__ = ["Violation", "check"]
+__all__ = ["TOLERANCE_MINUTES", "Violation", "check"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_EPS = 1e-6  # tolerance on float minutes (travel times)
+#: Tolerance on float minutes (travel times, caps) when comparing with the plan's numbers.
+TOLERANCE_MINUTES = 1e-6
+_EPS = TOLERANCE_MINUTES
 _REASON_CODES = frozenset(r.value for r in Reason)
 
 _OTHER_CONSTRAINTS = {

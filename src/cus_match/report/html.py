@@ -247,7 +247,8 @@ class _Build:
                 order.append(u.need)
             near = [f"{self.helper(nm.helper)}: {nm.reason.text(lang)}"
                     for nm in u.near_misses]
-            main = u.reasons[0] if u.reasons else None
+            # The most actionable reason (Unmet.main_reason), as explain names it.
+            main = next((rc for rc in u.reasons if rc.reason is u.main_reason), None)
             rows.append([short_date(u.date, lang), self.day(u.date), u.need,
                          self.category(n.category), *self.resident_cols(n.resident),
                          self.place(inst.need_place(n)),

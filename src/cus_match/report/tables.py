@@ -305,7 +305,8 @@ def _unmet(ctx: _Ctx, result: Result) -> Table:
     rows = []
     for u in sorted(result.unmet, key=lambda u: (u.date, u.need)):
         n = inst.need(u.need)
-        main = u.reasons[0] if u.reasons else None
+        # The most actionable reason (Unmet.main_reason), as explain names it.
+        main = next((rc for rc in u.reasons if rc.reason is u.main_reason), None)
         rows.append([
             u.need, u.date, ctx.day(u.date), ctx.category(n.category),
             *ctx.resident_cols(n.resident), ctx.place(u.need), n.priority, ctx.yes(n.required),

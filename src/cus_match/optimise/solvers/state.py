@@ -13,11 +13,11 @@ from datetime import date
 
 from cus_match.clock import from_minutes, iso_week
 from cus_match.compat import Candidate, Compat
+from cus_match.compat.unmet import unmet_of
 from cus_match.model import Need
 from cus_match.plan.result import (
     Assignment,
     DroppedPin,
-    NearMiss,
     ReasonCount,
     Result,
     Status,
@@ -215,37 +215,8 @@ class PlanState:
 
 
 def _unmet(state: PlanState, i: int) -> Unmet:
-    compat = state.compat
-    o = compat.occurrences[i]
-    need = state.needs[i]
-    counts, near = compat.exclusions(i)
-    if not state.inst.helpers:
-        return Unmet(o.need, o.date, (ReasonCount(Reason.NO_HELPERS, 0),))
-    if not state.pus_ok(i, need.helpers_needed):
-        counts[Reason.PUS_LIMIT] += len(compat.candidates[i])
-    available = 0
-    for c in compat.candidates[i]:
-        if not state.hours_ok(c.helper, i):
-            why = Reason.HOURS_CAP
-        elif not state.residents_ok(c.helper, i):
-            why = Reason.MAX_RESIDENTS
-        elif not any(state.resident_free(i, s) and state.helper_free(c.helper, i, s)
-                     for s in c.starts):
-            why = Reason.BUSY
-        else:
-            available += 1
-            continue
-        counts[why] += 1
-        near.append((c.travel, c.helper, why))
-    if available:
-        counts[Reason.NOT_ENOUGH_HELPERS] += available
-    reasons = tuple(ReasonCount(r, n) for r, n in
-                    sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].value)) if n > 0)
-    if not reasons:
-        reasons = (ReasonCount(Reason.NO_HELPERS, 0),)
-    near_misses = tuple(NearMiss(h, r) for _, h, r in
-                        sorted(near, key=lambda x: (x[0], x[1], x[2].value))[:3])
-    return Unmet(o.need, o.date, reasons, near_misses)
+    # Counts and near misses are defined in one place, beside the exclusions they extend.
+    return unmet_of(state.compat, state, i)
 
 
 def assemble(state: PlanState, *, method: str, rule: str, seed: int, runtime: float,
