@@ -307,7 +307,10 @@ def _reference_build(inst: Instance) -> _Ref:
     for n in sorted(inst.needs, key=lambda n: n.id):
         why = _ref_referral(inst, n)
         if why is not None:
-            referrals.append(Referral(n.id, why, why.text("en")))
+            detail = why.text("en")
+            if why is Reason.NO_QUALIFIED_HELPER:
+                detail += ": " + ", ".join(sorted(_ref_quals(inst, n)))
+            referrals.append(Referral(n.id, why, detail))
             continue
         place = inst.need_place(n)
         ok = [h for h in reach.get(place, []) if h.id in agreed[n.category]

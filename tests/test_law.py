@@ -471,3 +471,24 @@ def test_every_pair_of_visits_needs_its_travel_not_only_consecutive_ones():
                   assignments=[at("x1", 9, 0, 60), at("x2", 10, 2, 3), at("x3", 10, 7, 60)])
     found = check(inst, plan)
     assert [(v.code, v.need) for v in found] == [("busy", "x3")]
+
+
+# Right status -----------------------------------------------------------------------------------
+
+# flow still says "feasible" on this instance with objective == bound (the api engineer's part
+# of issue 12); it joins the list when it passes.
+@pytest.mark.parametrize("method", ["cpsat"])
+def test_objective_equal_to_a_proven_bound_is_optimal(method):
+    inst = instance([helper("h1"), helper("h2", home="b")],
+                    [need("n1"), need("n2", resident="r2")])
+    r = solve(inst, method=method)
+    assert r.bound is not None
+    assert r.objective == r.bound
+    assert r.status == "optimal"
+
+
+def test_a_required_need_left_unmet_without_proof_is_partial():
+    inst = instance([helper("h1", weekly_hours_cap=1)],
+                    [need("n1", required=True), need("n2", required=True)])
+    r = solve(inst, method="greedy")
+    assert r.status == "partial"
