@@ -174,7 +174,8 @@ def _ref_dated(inst: Instance, h: Helper, cp: bool, creds: frozenset[str],
         if not ag.covers(day):
             out.append(Reason.AGREEMENT_DATES)
         prior = sorted({d for ps in inst.policy.prior_service if ps.helper == h.id
-                        for d in ps.dates if ag.covers(d)})
+                        for d in ps.dates if ag.covers(d)}
+                       | ({ag.valid_from} if inst.policy.service_since_agreement else set()))
         if not ag.written:
             start = max(inst.policy.period.start, ag.valid_from)
             if prior:
@@ -513,7 +514,8 @@ def test_agreement_filtering_and_unwritten_long_agreement(path):
           helper("h4", agreement=None),
           helper("h5", agreement=Agreement("2026-01-01", written=False,
                                            categories=["shopping"]))]
-    policy = Policy(period=PERIOD, prior_service=[PriorService("h5", ["2026-02-20"])])
+    policy = Policy(period=PERIOD, prior_service=[PriorService("h5", ["2026-02-20"])],
+                    service_since_agreement=False)
     c = assert_same(instance(hs, [need("n1")], policy=policy))
     assert [x.helper for x in c.candidates[0]] == ["h1", "h3"]
     counts, near = c.exclusions(0)

@@ -161,8 +161,10 @@ def test_a_helper_busy_and_over_hours_is_no_near_miss_but_counted_twice():
 def test_near_misses_rank_the_easiest_fix_first_and_explain_says_so():
     # A nearer helper is vetoed (nobody may change that), a farther one lacks insurance.
     near_home = helper("h1")
+    # Agreed five days ago: five days of service, which need insurance.
     far_home = helper("h2", home="b", credentials=evolve(CREDS, nnw_valid_to=None,
-                                                         nnw_valid_from=None))
+                                                         nnw_valid_from=None),
+                      agreement=Agreement("2026-03-20", written=True, categories=["shopping"]))
     inst = instance([near_home, far_home], [need("n1")],
                     residents=[Resident("r1", home="a", vetoes=["h1"]),
                                Resident("r2", home="b")])
@@ -268,8 +270,28 @@ def test_safety_briefing_on_the_visit_day_is_refused_by_default_and_allowed_by_s
 def _oral(prior: list[str] | None = None, **creds: object) -> Instance:
     h = helper("h1", agreement=Agreement("2026-01-01", written=False, categories=["shopping"]),
                credentials=evolve(CREDS, **creds))
-    policy = Policy(period=PERIOD, prior_service=[PriorService("h1", prior)] if prior else [])
+    # The strict reading: only the dates of service known (no start on the agreement's day).
+    policy = Policy(period=PERIOD, prior_service=[PriorService("h1", prior)] if prior else [],
+                    service_since_agreement=False)
     return instance([h], [need("n1")], policy=policy)
+
+
+def test_by_default_service_runs_from_the_agreements_first_day():
+    def oral(since: str) -> Instance:
+        h = helper("h1", agreement=Agreement(since, written=False, categories=["shopping"]))
+        return instance([h], [need("n1")])
+
+    (u,) = solve(oral("2026-01-01"), method="greedy").unmet  # serving since January
+    assert u.main_reason is Reason.AGREEMENT_NOT_WRITTEN
+    assert solve(oral("2026-03-16"), method="greedy").assignments  # nine days of service
+    # Insurance: needed for nine days of service, not for three months.
+    no_nnw = evolve(CREDS, nnw_valid_from=None, nnw_valid_to=None)
+    recent = helper("h1", credentials=no_nnw,
+                    agreement=Agreement("2026-03-16", written=True, categories=["shopping"]))
+    (u,) = solve(instance([recent], [need("n1")]), method="greedy").unmet
+    assert u.main_reason is Reason.ACCIDENT_INSURANCE
+    long_ago = helper("h1", credentials=no_nnw)
+    assert solve(instance([long_ago], [need("n1")]), method="greedy").assignments
 
 
 def test_an_open_ended_oral_agreement_serves_a_week():

@@ -662,6 +662,11 @@ class _Checker:
             h = self.helpers.get(ps.helper)
             if h is not None and h.agreement is not None and ps.helper in dates:
                 dates[ps.helper].update(d for d in ps.dates if h.agreement.covers(d))
+        if self.inst.policy.service_since_agreement:  # the agreement's first day starts it
+            for hid, ds in dates.items():
+                ag = self.helpers[hid].agreement
+                assert ag is not None
+                ds.add(ag.valid_from)
         for hid, ds in sorted(dates.items()):
             h, v = self.helpers[hid], first[hid]
             ag = h.agreement
