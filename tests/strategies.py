@@ -46,6 +46,7 @@ from cus_match.model import (
     Place,
     PlaceKind,
     Policy,
+    PriorService,
     Recurrence,
     Resident,
     TimeWindow,
@@ -260,6 +261,11 @@ def _helper(draw: st.DrawFn, hid: str, ctx: dict[str, Any]) -> Helper:
     valid_to = None if draw(st.booleans()) else end + timedelta(days=draw(st.integers(0, 400)))
     if flaw == "agreement_dates":
         valid_from, valid_to = start + timedelta(days=2), None
+    if flaw == "agreement_not_written":
+        # Oral, and serving since 40 days before the period (the history's approved rounds):
+        # the span of service exceeds 30 days.
+        valid_from = min(valid_from, start - timedelta(days=60))
+        ctx["prior"].append(PriorService(hid, [start - timedelta(days=40)]))
     agreement: Agreement | None = Agreement(
         valid_from, valid_to,
         written=flaw != "agreement_not_written",
@@ -308,6 +314,10 @@ def _helper(draw: st.DrawFn, hid: str, ctx: dict[str, Any]) -> Helper:
         unavailable = [DateRange(a, a + timedelta(days=draw(st.integers(0, 4))))]
 
     residents = ctx["resident_ids"]
+    # Sometimes living with a resident (their household id is "hh-<resident>").
+    household = f"hh-{draw(st.sampled_from(residents))}" if _chance(draw, 10) else None
+    if household is not None:
+        ctx["households"].add(household)
     family = draw(st.sets(st.sampled_from(residents), max_size=1)) if _chance(draw, 15) else set()
     vetoes_res: set[str] = set()
     vetoes_cat: set[str] = set()
@@ -337,6 +347,7 @@ def _helper(draw: st.DrawFn, hid: str, ctx: dict[str, Any]) -> Helper:
         family_of=family,
         vetoes_residents=vetoes_res,
         vetoes_categories=vetoes_cat,
+        household=household,
     )
 
 
@@ -453,6 +464,7 @@ def instances(
         "category_ids": {c.id for c in policy.categories}, "place_ids": place_ids, "far": far,
         "helper_ids": helper_ids, "resident_ids": resident_ids, "flaw_rate": flaw_rate,
         "allow_required": allow_required, "resident_vetoes": {}, "unaccepted": set(),
+        "prior": [], "households": set(),
     }
     if not helper_ids:  # resident vetoes need someone to veto
         ctx["helper_ids"] = []
@@ -473,6 +485,7 @@ def instances(
             previous_helpers=draw(st.sets(st.sampled_from(helper_ids), max_size=2))
             if helper_ids and _chance(draw, 30) else set(),
             accepted_neighbours=accepted,
+            household=f"hh-{rid}" if f"hh-{rid}" in ctx["households"] else None,
         ))
 
     services = []
@@ -487,6 +500,8 @@ def instances(
             covers=draw(st.sets(st.sampled_from(sorted(menu)), max_size=1)),
         ))
 
+    if ctx["prior"]:
+        policy = attrs.evolve(policy, prior_service=ctx["prior"])
     return Instance(
         policy=policy, places=places, helpers=helpers, residents=residents, needs=needs,
         services=services, travel_edges=edges,

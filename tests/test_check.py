@@ -71,7 +71,9 @@ def need(nid: str, resident: str, category: str, day: date | Recurrence, window:
 
 def base_instance() -> Instance:
     return Instance(
-        policy=Policy(period=DateRange(MON, SUN)),
+        # The strict reading of the span of service (only known dates of service); the
+        # default, from the agreement's first day, has its own cases below.
+        policy=Policy(period=DateRange(MON, SUN), service_since_agreement=False),
         places=[Place("a", lat=49.480, lon=22.070), Place("b", lat=49.482, lon=22.072)],
         helpers=[
             make_helper("h1", "a"),
@@ -299,6 +301,12 @@ BROKEN: list[tuple[str, Change, PlanChange, set[str]]] = [
      {"accident_insurance"}),
     ("H3_nnw_ends_inside_the_span", creds("h2", nnw_valid_to=date(2026, 3, 28)), keep,
      {"accident_insurance"}),
+    ("H3_service_since_a_recent_agreement",
+     both(policy_(service_since_agreement=True), agreement("h2", valid_from=date(2026, 3, 10)),
+          creds("h2", nnw_valid_from=None, nnw_valid_to=None)), keep, {"accident_insurance"}),
+    ("H2_oral_since_january", both(policy_(service_since_agreement=True),
+                                   agreement("h2", written=False)), keep,
+     {"agreement_not_written"}),
     ("H3_nnw_starts_late",
      both(agreement("h2", valid_from=date(2026, 3, 10), valid_to=date(2026, 4, 8)),
           creds("h2", nnw_valid_from=date(2026, 3, 27), nnw_valid_to=date(2026, 12, 31))),
@@ -495,6 +503,9 @@ FINE: list[tuple[str, Change, PlanChange]] = [
     ("H2_short_unwritten_with_nnw",
      both(agreement("h2", valid_from=date(2026, 3, 10), valid_to=date(2026, 4, 8), written=False),
           creds("h2", nnw_valid_to=date(2026, 12, 31))), keep),
+    ("H3_not_for_service_since_january",
+     both(policy_(service_since_agreement=True), creds("h1", nnw_valid_to=date(2026, 1, 31))),
+     keep),
     ("H3_not_for_service_over_30_days",
      both(creds("h1", nnw_valid_to=date(2026, 1, 31)), prior("h1", date(2026, 2, 1))), keep),
     ("H3_nnw_over_earlier_service_and_the_week",

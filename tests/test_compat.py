@@ -132,6 +132,9 @@ def _ref_pair(inst: Instance, h: Helper, n: Need) -> Iterator[Reason]:
         yield Reason.NEIGHBOUR_RULES
     if n.required_mode is not None and n.required_mode not in h.modes:
         yield Reason.TRAVEL_MODE
+        m = inst.travel.minutes(h.home, inst.need_place(n), n.required_mode)
+        if m is None or m > h.max_travel_minutes:
+            yield Reason.TOO_FAR
     else:
         t = _ref_travel(inst, h, n)
         if t is None or t[0] > h.max_travel_minutes:
@@ -171,7 +174,8 @@ def _ref_dated(inst: Instance, h: Helper, cp: bool, creds: frozenset[str],
         if not ag.covers(day):
             out.append(Reason.AGREEMENT_DATES)
         prior = sorted({d for ps in inst.policy.prior_service if ps.helper == h.id
-                        for d in ps.dates if ag.covers(d)})
+                        for d in ps.dates if ag.covers(d)}
+                       | ({ag.valid_from} if inst.policy.service_since_agreement else set()))
         if not ag.written:
             start = max(inst.policy.period.start, ag.valid_from)
             if prior:
@@ -249,29 +253,36 @@ class _Ref:
     static: dict[str, dict[str, list[Reason]]] = attrs.field(factory=dict)
 
     def exclusions(self, i: int) -> tuple[Counter[Reason], list[tuple[float, str, Reason]]]:
+        # Every helper, every constraint of one assignment (docs/constraints.md, "Unmet visits").
         inst = self.inst
         occ = self.occurrences[i]
         n = inst.need(occ.need)
         place = inst.need_place(n)
-        near = self.reach.get(place, [])
         counts: Counter[Reason] = Counter()
-        if len(inst.helpers) > len(near):
-            counts[Reason.TOO_FAR] = len(inst.helpers) - len(near)
         chosen = {c[1] for c in self.candidates[i]}
         if n.id not in self.static:
-            self.static[n.id] = {h.id: list(_ref_pair(inst, h, n)) for h in near}
+            self.static[n.id] = {h.id: list(_ref_pair(inst, h, n)) for h in inst.helpers}
         static = self.static[n.id]
+        busy = formal_visits(inst).get(n.resident, []) if n.resident is not None else []
+        full = _ref_starts_in(occ.windows, occ.duration, inst.policy.time_step_minutes)
+        free = [s for s in full
+                if not any(v.start < s + occ.duration and s < v.end for v in busy)]
         one: list[tuple[float, str, Reason]] = []
-        for h in near:
+        for h in sorted(inst.helpers, key=lambda h: h.id):
             if h.id in chosen:
                 continue
-            rs = static[h.id] or _ref_date_reasons(inst, h, n, occ.date) or [
-                Reason.NO_COMMON_TIME]
+            rs = static[h.id] + _ref_date_reasons(inst, h, n, occ.date)
+            # Constraint 15 reads the weekly availability; an absence is constraint 13 alone.
+            windows = helper_windows(inst, attrs.evolve(h, unavailable=()), occ.date)
+            if not _ref_fitting(full, windows, occ.duration):
+                rs.append(Reason.NO_COMMON_TIME)
+            elif not _ref_fitting(free, windows, occ.duration):
+                rs.append(Reason.FORMAL_CLASH)
             counts.update(rs)
             if len(rs) == 1:
                 t = inst.travel.best(h.home, place, h.modes)
                 one.append((t[0] if t else float("inf"), h.id, rs[0]))
-        return counts, sorted(one, key=lambda x: (x[0], x[1], x[2].value))
+        return counts, sorted(one, key=lambda x: (x[2].fix_rank, x[0], x[1]))
 
 
 def _reference_build(inst: Instance) -> _Ref:
@@ -297,7 +308,10 @@ def _reference_build(inst: Instance) -> _Ref:
     for n in sorted(inst.needs, key=lambda n: n.id):
         why = _ref_referral(inst, n)
         if why is not None:
-            referrals.append(Referral(n.id, why, why.text("en")))
+            detail = why.text("en")
+            if why is Reason.NO_QUALIFIED_HELPER:
+                detail += ": " + ", ".join(sorted(_ref_quals(inst, n)))
+            referrals.append(Referral(n.id, why, detail))
             continue
         place = inst.need_place(n)
         ok = [h for h in reach.get(place, []) if h.id in agreed[n.category]
@@ -462,7 +476,7 @@ def test_same_as_reference_over_autumn_dst_and_a_long_period(path):
 # Targeted cases
 
 
-def test_helper_beyond_travel_reach_counts_as_too_far_only(path):
+def test_helper_beyond_travel_reach_is_counted_on_every_constraint(path):
     far = Place("far", "Far away", lat=50.5, lon=23.5)
     hs = [helper("h1"), helper("h2", home="far", agreement=None)]
     inst = instance(hs, [need("n1", required_skills=["nonexistent"])],
@@ -470,8 +484,9 @@ def test_helper_beyond_travel_reach_counts_as_too_far_only(path):
                             Place("b", lat=49.442, lon=22.118)])
     c = assert_same(inst)
     counts, near = c.exclusions(0)
-    # h2 has no agreement either, but beyond reach only "too far" is counted.
-    assert counts == Counter({Reason.TOO_FAR: 1, Reason.SKILL: 1})
+    # h2 is beyond reach, and also has no agreement and lacks the skill: each is counted
+    # (issue 12: helpers pruned by travel used to count as "too far" only).
+    assert counts == Counter({Reason.TOO_FAR: 1, Reason.SKILL: 2, Reason.NO_AGREEMENT: 1})
     assert [(h, r) for _, h, r in near] == [("h1", Reason.SKILL)]
 
 
@@ -499,7 +514,8 @@ def test_agreement_filtering_and_unwritten_long_agreement(path):
           helper("h4", agreement=None),
           helper("h5", agreement=Agreement("2026-01-01", written=False,
                                            categories=["shopping"]))]
-    policy = Policy(period=PERIOD, prior_service=[PriorService("h5", ["2026-02-20"])])
+    policy = Policy(period=PERIOD, prior_service=[PriorService("h5", ["2026-02-20"])],
+                    service_since_agreement=False)
     c = assert_same(instance(hs, [need("n1")], policy=policy))
     assert [x.helper for x in c.candidates[0]] == ["h1", "h3"]
     counts, near = c.exclusions(0)

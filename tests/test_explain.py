@@ -172,7 +172,7 @@ def test_referral_says_why_formal_services():
     assert "„Wsparcie psychologiczne” mogą świadczyć tylko profesjonaliści" in pl
     e = explain(inst, result, "legal", lang="en")
     assert e.visits[0].referral.reason is Reason.NO_QUALIFIED_HELPER
-    assert "Required qualifications: lawyer; no helper holds them all." in e.text
+    assert "Required qualifications: lawyer; no helper who could be matched" in e.text
 
 
 def test_visit_met_by_a_formal_service():

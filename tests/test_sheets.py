@@ -593,7 +593,7 @@ def test_values_outside_the_headed_columns_are_not_dropped_silently(tmp_path):
     f.write_text("\n".join([lines[0], lines[1] + ";;;;;;zapomniana wartość"]) + "\n", "utf-8")
     with pytest.raises(SheetInputError) as e:
         read_instance(tmp_path / "t")
-    assert _where(e) == [("mieszkańcy.csv", 2, "L")]
+    assert _where(e) == [("mieszkańcy.csv", 2, "M")]  # after the household column
     assert "kolumnie bez nagłówka" in e.value.problems[0].message
 
 

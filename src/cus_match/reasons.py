@@ -67,6 +67,21 @@ class Reason(enum.StrEnum):
         """
         return _TEXT[self][0]
 
+    @property
+    def fix_rank(self) -> int:
+        """How easily a coordinator can remove this obstacle: lower is easier.
+
+        0 a date to renew or record (insurance, briefing, checks, agreement); 1 the plan itself
+        (other visits, hours, the PUS budget, another time); 2 travel; 3 what the helper can do
+        (skills, languages, qualifications, neighbour-service conditions); 4 what nobody may
+        change (absences, vetoes, the law on minors, the IPUS, professionals only). Near misses
+        are listed easiest first.
+
+        >>> Reason.ACCIDENT_INSURANCE.fix_rank, Reason.BUSY.fix_rank, Reason.RESIDENT_VETO.fix_rank
+        (0, 1, 4)
+        """
+        return _FIX_RANK.get(self, 4)
+
     def text(self, lang: str = "en") -> str:
         """A plain sentence in ``lang`` (``"en"`` or ``"pl"``).
 
@@ -161,4 +176,17 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
                              "wizyta nie jest już potrzebna"),
     Reason.HELPER_WITHDRAWN: ("re-planning", "the helper is no longer available to the CUS",
                               "pomagający nie jest już dostępny dla CUS"),
+}
+
+
+_FIX_RANK: dict[Reason, int] = {
+    **dict.fromkeys((Reason.ACCIDENT_INSURANCE, Reason.SAFETY_BRIEFING, Reason.CHILD_PROTECTION,
+                     Reason.CREDENTIAL, Reason.AGREEMENT_DATES, Reason.AGREEMENT_CATEGORY,
+                     Reason.AGREEMENT_NOT_WRITTEN, Reason.NO_AGREEMENT, Reason.MINOR_CONSENT),
+                    0),
+    **dict.fromkeys((Reason.BUSY, Reason.HOURS_CAP, Reason.MAX_RESIDENTS, Reason.NO_COMMON_TIME,
+                     Reason.FORMAL_CLASH, Reason.PUS_LIMIT, Reason.NOT_ENOUGH_HELPERS), 1),
+    **dict.fromkeys((Reason.TOO_FAR, Reason.TRAVEL_MODE), 2),
+    **dict.fromkeys((Reason.SKILL, Reason.LANGUAGE, Reason.QUALIFICATION,
+                     Reason.NEIGHBOUR_RULES), 3),
 }

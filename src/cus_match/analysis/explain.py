@@ -41,6 +41,7 @@ from attrs import field, frozen
 
 from cus_match.clock import iso_week
 from cus_match.compat import Candidate, Compat, build_compat
+from cus_match.compat.unmet import plan_failures
 from cus_match.errors import InvalidInputError, InvalidOptionError, Problem
 from cus_match.lang import (
     MODE_WORDS,
@@ -52,7 +53,7 @@ from cus_match.lang import (
     pick,
 )
 from cus_match.model import TravelMode
-from cus_match.model.eligibility import date_reasons, pair_reasons, required_qualifications
+from cus_match.model.eligibility import required_qualifications
 from cus_match.model.instance import Instance
 from cus_match.model.occurrences import need_dates
 from cus_match.model.validators import to_tuple
@@ -274,14 +275,17 @@ _T = {
         NotChosen.NOT_PREFERRED: "free then and as good; the plan as a whole kept the other",
         "unmet": "{day}: unmet. Helpers excluded, by reason:",
         "reason": "    {n}: {text}",
-        "near_head": "  Closest:",
+        "main": "  Main reason (the most actionable): {text}.",
+        "near_head": "  Closest, each failing exactly one constraint (easiest fix first: a date "
+                     "to renew before a rule nobody can change):",
         "near": "    {who} would fit, but for one thing: {text}.",
         "no_near": "  No helper is blocked by a single reason only.",
         "covered": "{day}: met by the formal service {svc}.",
         "missing": "{day}: not in the plan (the method stopped before reaching it).",
         "referred": "Referred to formal services: {text}.",
         "prof": "  The kind of help “{cat}” is for professionals only.",
-        "quals": "  Required qualifications: {quals}; no helper holds them all.",
+        "quals": "  Required qualifications: {quals}; no helper who could be matched (an "
+                 "agreement for this kind of help, present on one of its dates) holds them all.",
         "helper_head": "{who}: {visits}, {hours}.",
         "week": "  Week {year}-W{week:02d}: {used} h of the {cap} h weekly cap{full}.",
         "full": ", cap reached",
@@ -315,14 +319,18 @@ _T = {
                                "zachował inną osobę",
         "unmet": "{day}: bez pomocy. Wykluczeni według przyczyn:",
         "reason": "    {n}: {text}",
-        "near_head": "  Prawie pasujący:",
+        "main": "  Główna przyczyna (na którą można najłatwiej wpłynąć): {text}.",
+        "near_head": "  Prawie pasujący, każdy nie spełnia dokładnie jednego warunku (najpierw "
+                     "najłatwiejsze do zmiany: od daty do odnowienia po regułę, której nikt nie "
+                     "zmieni):",
         "near": "    {who} spełnia wszystkie warunki poza jednym: {text}.",
         "no_near": "  Nikogo nie wyklucza tylko jedna przyczyna.",
         "covered": "{day}: objęta usługą formalną {svc}.",
         "missing": "{day}: brak w planie (metoda zatrzymała się wcześniej).",
         "referred": "Skierowana do usług formalnych: {text}.",
         "prof": "  Rodzaj pomocy „{cat}” mogą świadczyć tylko profesjonaliści.",
-        "quals": "  Wymagane kwalifikacje: {quals}; nikt z pomagających nie ma ich wszystkich.",
+        "quals": "  Wymagane kwalifikacje: {quals}; nie ma ich wszystkich nikt, kogo można "
+                 "przydzielić (porozumienie na ten rodzaj pomocy, obecność w jednym z terminów).",
         "helper_head": "{who}: {visits}, {hours}.",
         "week": "  Tydzień {year}-W{week:02d}: {used} h z tygodniowego limitu {cap} h{full}.",
         "full": ", limit wyczerpany",
@@ -622,6 +630,10 @@ class _Ctx:
         t, lang = self.t, self.lang
         assert v.date is not None
         lines = [t["unmet"].format(day=self.day(v.date))]
+        main = (v.near_misses[0].reason if v.near_misses
+                else v.reasons[0].reason if v.reasons else None)
+        if main is not None:
+            lines.append(t["main"].format(text=main.text(lang)))
         for rc in v.reasons:
             lines.append(t["reason"].format(n=_count(rc.helpers, "helper", lang),
                                             text=rc.reason.text(lang)))
@@ -696,27 +708,20 @@ class _Ctx:
 
     def _miss(self, helper_id: str, need_id: str, d: date,
               unmet_reasons: tuple[ReasonCount, ...]) -> HelperMiss:
-        inst = self.inst
-        h, need = inst.helper(helper_id), inst.need(need_id)
-        reasons = pair_reasons(inst, h, need) + date_reasons(inst, h, need, d)
-        if reasons:
-            return HelperMiss(need_id, d, reasons)
+        # Every constraint the helper fails, as for the near misses of the unmet entry
+        # (compat.unmet): those of one assignment, then the rest of the plan.
+        need = self.inst.need(need_id)
         state = self.state
         i = self.index.get((need_id, d))
         if i is None:  # outside its IPUS: no helper may take it
             return HelperMiss(need_id, d, [rc.reason for rc in unmet_reasons][:1])
-        cand = next((c for c in self.compat.candidates[i] if c.helper == helper_id), None)
-        if cand is None:
-            return HelperMiss(need_id, d, [Reason.NO_COMMON_TIME])
-        if not state.pus_ok(i, need.helpers_needed):
-            return HelperMiss(need_id, d, [Reason.PUS_LIMIT])
-        if not state.hours_ok(helper_id, i):
-            return HelperMiss(need_id, d, [Reason.HOURS_CAP])
-        if not state.residents_ok(helper_id, i):
-            return HelperMiss(need_id, d, [Reason.MAX_RESIDENTS])
-        if not any(state.resident_free(i, s) and state.helper_free(helper_id, i, s)
-                   for s in cand.starts):
-            return HelperMiss(need_id, d, [Reason.BUSY])
-        if need.helpers_needed > 1:
-            return HelperMiss(need_id, d, [Reason.NOT_ENOUGH_HELPERS])
-        return HelperMiss(need_id, d, [])
+        ex = self.compat.need_exclusions(i)
+        own = ex.reasons_of(d, helper_id)
+        timeless = {Reason.NO_COMMON_TIME, Reason.FORMAL_CLASH}
+        fix = next((r for r in own if r in timeless), None)
+        reasons = own + [r for r in plan_failures(
+            self.compat, state, i, helper_id, ex.starts_for(d, helper_id, fix),
+            formal_aside=fix is Reason.FORMAL_CLASH) if r not in own]
+        if not reasons and need.helpers_needed > 1:
+            reasons = [Reason.NOT_ENOUGH_HELPERS]
+        return HelperMiss(need_id, d, reasons)

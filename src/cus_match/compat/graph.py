@@ -34,7 +34,7 @@ from cus_match.compat.tables import (
     start_grid,
 )
 from cus_match.model import Need, TravelMode
-from cus_match.model.eligibility import outside_ipus
+from cus_match.model.eligibility import outside_ipus, required_qualifications
 from cus_match.model.instance import Instance
 from cus_match.model.occurrences import FormalVisit, Occurrence, formal_visits
 from cus_match.plan.result import Covered, Referral
@@ -154,14 +154,18 @@ class Compat:
     def exclusions(self, i: int) -> tuple[Counter[Reason], list[tuple[float, str, Reason]]]:
         """Why helpers are not candidates for occurrence ``i``.
 
-        Returns the helpers excluded per reason (a helper counts under each of its reasons;
-        helpers beyond travel reach count as ``too_far`` only), and the helpers excluded by a
-        single reason as (travel minutes, helper, reason), nearest first. Computed on demand:
-        only unmet occurrences need it.
+        Returns the helpers excluded per reason (every helper is evaluated on every constraint
+        of one assignment and counts under each it fails), and the helpers failing exactly one
+        as (travel minutes, helper, reason), easiest fix first, then nearest
+        (:meth:`NeedExclusions.on <cus_match.compat.tables.NeedExclusions.on>`). Computed on
+        demand: only unmet occurrences need it.
         """
         occ = self.occurrences[i]
-        ex = self._derived.exclusions(self.inst, self.inst.need(occ.need))
-        return ex.on(occ.date, (c.helper for c in self.candidates[i]))
+        return self.need_exclusions(i).on(occ.date, (c.helper for c in self.candidates[i]))
+
+    def need_exclusions(self, i: int) -> NeedExclusions:
+        """What the exclusions of occurrence ``i``'s need share (made once per need)."""
+        return self._derived.exclusions(self.inst, self.inst.need(self.occurrences[i].need))
 
     def graph(self) -> nx.Graph[tuple[object, ...]]:
         """A networkx graph of eligible pairs, for users to inspect.
@@ -306,7 +310,10 @@ def build_compat(inst: Instance) -> Compat:
     for need in sorted(inst.needs, key=lambda n: n.id):
         why = tables.referral(need)
         if why is not None:
-            referrals.append(Referral(need.id, why, why.text("en")))
+            detail = why.text("en")
+            if why is Reason.NO_QUALIFIED_HELPER:  # name the qualification to look for
+                detail += ": " + ", ".join(sorted(required_qualifications(inst, need)))
+            referrals.append(Referral(need.id, why, detail))
             continue
         kept: list[tuple[Occurrence, list[int]]] = []
         for occ in tables.expand(need):

@@ -50,7 +50,13 @@ from cus_match.model.eligibility import (
     required_qualifications,
 )
 from cus_match.model.instance import Instance
-from cus_match.model.occurrences import FormalVisit, Interval, Occurrence, need_dates
+from cus_match.model.occurrences import (
+    FormalVisit,
+    Interval,
+    Occurrence,
+    formal_visits,
+    need_dates,
+)
 from cus_match.reasons import Reason
 
 __all__ = ["Columns", "FitsCache", "GridFits", "HelperTables", "NeedExclusions",
@@ -86,23 +92,24 @@ _REASONS = tuple(Reason)
 _CODE = {r: k for k, r in enumerate(_REASONS)}
 
 
-def _dated_lookup() -> tuple[np.ndarray, np.ndarray]:
-    # For each byte of failed dated checks: which reasons it stands for (no reason at all
-    # leaves "no common time", the one thing still missing), and the reason when it is the only
-    # one.
-    has = np.zeros((1 << _NBITS, len(_DATED) + 1), dtype=np.int64)
-    single = np.full(1 << _NBITS, -1, dtype=np.int16)
-    for f in range(1 << _NBITS):
+def _dated_lookup() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # For each pattern of failed dated checks: which reasons it stands for, how many, and the
+    # reason when it is the only one (-1 otherwise).
+    size = 1 << _NBITS
+    has = np.zeros((size, len(_DATED)), dtype=np.int64)
+    n = np.zeros(size, dtype=np.int16)
+    single = np.full(size, -1, dtype=np.int16)
+    for f in range(size):
         rs = [r for bits, r in _DATED if f & bits]
-        has[f, :-1] = [bool(f & bits) for bits, _ in _DATED]
-        has[f, -1] = not rs
-        if len(rs) <= 1:
-            single[f] = _CODE[rs[0] if rs else Reason.NO_COMMON_TIME]
-    return has, single
+        has[f] = [bool(f & bits) for bits, _ in _DATED]
+        n[f] = len(rs)
+        if len(rs) == 1:
+            single[f] = _CODE[rs[0]]
+    return has, n, single
 
 
-_DATED_HAS, _DATED_SINGLE = _dated_lookup()
-_DATED_REASONS = (*(r for _, r in _DATED), Reason.NO_COMMON_TIME)
+_DATED_HAS, _DATED_N, _DATED_SINGLE = _dated_lookup()
+_DATED_REASONS = tuple(r for _, r in _DATED)
 
 
 def _ordinals(days: Iterable[date | None], missing: int) -> np.ndarray:
@@ -180,6 +187,7 @@ class HelperTables:
         self._patterns()
         self._windows: dict[date, tuple[np.ndarray, np.ndarray, list[list[Interval]]]] = {}
         self._minutes: dict[tuple[date, time], int] = {}
+        self._formal: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
 
     # Helper columns ----------------------------------------------------------------------
     def column(self, kind: str, token: str) -> np.ndarray:
@@ -338,6 +346,17 @@ class HelperTables:
             got = self._minutes[key] = local_to_minutes(day, at, self.inst.policy.timezone)
         return got
 
+    def formal_busy(self, resident: str | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """Starts and ends of the resident's formal visits, absolute minutes (``None``: none)."""
+        if resident is None:
+            return None
+        if self._formal is None:
+            self._formal = {
+                r: (np.array([v.start for v in vs], dtype=np.int64),
+                    np.array([v.end for v in vs], dtype=np.int64))
+                for r, vs in formal_visits(self.inst).items()}
+        return self._formal.get(resident)
+
     def expand(self, need: Need) -> list[Occurrence]:
         """``occurrences.expand(inst, [need])``, with cached time conversions."""
         conv = self.minutes
@@ -434,9 +453,11 @@ class HelperTables:
             k = _MODES.index(need.required_mode)
             able = self.has_mode[k]
             out.append((Reason.TRAVEL_MODE, ~able))
+            # Too far is judged by the required mode for every helper, with it or not: a helper
+            # lacking the car and living too far for it fails both.
+            out.append((Reason.TOO_FAR, ~(self.travel[k, self.home, p] <= self.max_travel)))
             minutes = np.where(able, self.travel[k, self.home, p], np.inf)
             mode = np.full(self.n, k, dtype=np.int8)
-            out.append((Reason.TOO_FAR, able & ~(minutes <= self.max_travel)))
         else:
             minutes, mode, reach = self.place(p)
             out.append((Reason.TOO_FAR, ~reach))
@@ -485,18 +506,23 @@ class HelperTables:
 
 
 class NeedExclusions:
-    """Why helpers are not candidates for the occurrences of one need.
+    """Why helpers are not candidates for the occurrences of one need: every helper, every rule.
 
-    What the need's occurrences share is worked out once: its nearby helpers nearest first,
-    their date-independent reasons, and the dated checks of those that pass them all. The
-    object is not changed after it is made, so one serves every occurrence of the need.
+    Each helper of the instance is evaluated on every constraint of one assignment
+    (``docs/constraints.md``, 1-15, and the resident's formal visits of 18): the
+    date-independent rules once per need (numpy masks over all helpers, travel reach included),
+    the dated checks and the common time per occurrence (one vectorised step over all helpers:
+    their bits of the date, their availability pattern against the occurrence's start grid).
+    The constraints that depend on the rest of the plan (hours, residents, other visits, PUS)
+    are left to :func:`cus_match.compat.unmet.unmet_of`. The object is not changed after it is
+    made (but for its cache of feasible starts), so one serves every occurrence of the need.
 
     Parameters
     ----------
     tables : HelperTables
         The instance's tables.
     need : Need
-        One of its needs.
+        One of its needs (not referred).
 
     Examples
     --------
@@ -510,34 +536,58 @@ class NeedExclusions:
     True
     """
 
-    __slots__ = ("counts", "near", "ok", "ok_bits", "ok_pos", "single", "t", "tables")
-    ok_bits: np.ndarray | int
+    __slots__ = ("bits", "busy", "count", "fits", "need", "occ", "single", "static", "t",
+                 "tables")
+    bits: np.ndarray | int
 
     def __init__(self, tables: HelperTables, need: Need) -> None:
         self.tables = tables
-        p = tables.place_pos[tables.inst.need_place(need)]
-        best, _, reach = tables.place(p)
-        near = np.flatnonzero(reach)
-        # Nearest first, then by id: the order of the near-miss list (ids are unique).
-        near = near[np.lexsort((near, best[near]))]
+        self.need = need
+        inst = tables.inst
+        p = tables.place_pos[inst.need_place(need)]
+        # Travel over the helper's own modes orders the near misses (nearest first).
+        self.t = tables.place(p)[0]
         reasons, _, _ = tables.static_reasons(need)
-        count = np.zeros(len(near), dtype=np.int16)
-        single = np.full(len(near), -1, dtype=np.int16)
-        self.counts: dict[Reason, int] = {}
+        count = np.zeros(tables.n, dtype=np.int16)
+        single = np.full(tables.n, -1, dtype=np.int16)
+        self.static: list[tuple[Reason, np.ndarray]] = []
         for reason, mask in reasons:
-            m = mask[near]
-            c = int(np.count_nonzero(m))
-            if c:
-                self.counts[reason] = c
-                count += m
-                single[m] = _CODE[reason]
+            if mask.any():
+                self.static.append((reason, mask))
+                count += mask
+                single[mask] = _CODE[reason]
         single[count != 1] = -1
-        self.near = near
-        self.t = best[near]
-        self.single = single
-        self.ok_pos = np.flatnonzero(count == 0)
-        self.ok = near[self.ok_pos]
-        self.ok_bits = tables.need_bits(need, self.ok)
+        self.count, self.single = count, single
+        self.bits = tables.need_bits(need, np.arange(tables.n))
+        self.occ = {o.date: o for o in tables.expand(need)}
+        self.busy = tables.formal_busy(need.resident)
+        self.fits: FitsCache = {}
+
+    def _grids(self, day: date) -> tuple[Occurrence, list[int], list[int]]:
+        """The occurrence on ``day``, its full start grid and the grid away from formal visits."""
+        occ = self.occ[day]
+        step = self.tables.inst.policy.time_step_minutes
+        return occ, starts_in(occ.windows, occ.duration, step), start_grid(occ, step, self.busy)
+
+    def _fit(self, day: date, duration: int, grid: list[int]) -> GridFits:
+        key = (day, duration, tuple(grid))
+        got = self.fits.get(key)
+        if got is None:
+            got = self.fits[key] = GridFits(self.tables, day, duration, grid)
+        return got
+
+    def _time(self, day: date) -> tuple[np.ndarray, np.ndarray]:
+        """Per helper: no start fits at all; a start fits, but only over a formal visit."""
+        tables = self.tables
+        occ, full, free = self._grids(day)
+        pats = tables.pattern7[day.weekday()]
+        none = np.zeros(tables.n, dtype=bool)
+        fit_free = self._fit(day, occ.duration, free).check(pats) if free else none
+        if full == free:
+            fit_full = fit_free
+        else:
+            fit_full = self._fit(day, occ.duration, full).check(pats) if full else none
+        return ~fit_full, fit_full & ~fit_free
 
     def on(self, day: date, chosen: Iterable[str]) -> tuple[Counter[Reason],
                                                             list[tuple[float, str, Reason]]]:
@@ -553,39 +603,79 @@ class NeedExclusions:
         Returns
         -------
         counts : Counter of Reason
-            The helpers excluded per reason (a helper counts under each of its reasons; helpers
-            beyond travel reach count as ``too_far`` only).
+            Per reason, the helpers (other than ``chosen``) that fail its constraint; a helper
+            counts under every constraint it fails.
         near : list of (float, str, Reason)
-            The helpers excluded by a single reason, as (travel minutes, helper, reason),
-            nearest first. Both are new objects: the caller may change them.
+            The helpers failing exactly one of these constraints, as (travel minutes, helper,
+            reason), easiest fix first (:attr:`Reason.fix_rank`), then nearest, then by id.
+            They are near misses once the rest of the plan is checked too
+            (:func:`cus_match.compat.unmet.unmet_of`). Both are new objects.
         """
         tables = self.tables
+        flags = tables.flags[tables.day_index(day)] & self.bits
+        no_time, formal = self._time(day)
+        excluded = ~tables.among(list(chosen))
         counts: Counter[Reason] = Counter()
-        if tables.n > len(self.near):
-            counts[Reason.TOO_FAR] = tables.n - len(self.near)
-        counts.update(self.counts)
-        # Helpers passing every date-independent rule: dated checks, else no common time.
-        ids = list(chosen)
-        flags = tables.flags[tables.day_index(day), self.ok] & self.ok_bits
-        single = self.single.copy()
-        if ids:
-            picked = tables.among(ids)[self.ok]
-            live = flags[~picked]
-            single[self.ok_pos] = np.where(picked, -1, _DATED_SINGLE[flags])
-        else:
-            live = flags
-            single[self.ok_pos] = _DATED_SINGLE[flags]
+        for reason, mask in self.static:
+            c = int(np.count_nonzero(mask & excluded))
+            if c:
+                counts[reason] += c
+        live = flags[excluded]
         if len(live):
             for reason, c in zip(_DATED_REASONS,
-                                 (np.bincount(live, minlength=1 << _NBITS)
-                                  @ _DATED_HAS).tolist(),
+                                 (np.bincount(live, minlength=1 << _NBITS) @ _DATED_HAS).tolist(),
                                  strict=True):
                 if c:
                     counts[reason] += c
-        sel = np.flatnonzero(single >= 0)
-        near = list(zip(self.t[sel].tolist(), tables.ids_obj[self.near[sel]].tolist(),
-                        [_REASONS[k] for k in single[sel].tolist()], strict=True))
+        for reason, mask in ((Reason.NO_COMMON_TIME, no_time), (Reason.FORMAL_CLASH, formal)):
+            c = int(np.count_nonzero(mask & excluded))
+            if c:
+                counts[reason] += c
+        total = self.count + _DATED_N[flags] + no_time + formal
+        one = np.flatnonzero((total == 1) & excluded)
+        code = np.where(self.count[one] == 1, self.single[one],
+                        np.where(_DATED_N[flags[one]] == 1, _DATED_SINGLE[flags[one]],
+                                 np.where(no_time[one], _CODE[Reason.NO_COMMON_TIME],
+                                          _CODE[Reason.FORMAL_CLASH])))
+        near = [(t, hid, _REASONS[k]) for t, hid, k in zip(
+            self.t[one].tolist(), tables.ids_obj[one].tolist(), code.tolist(), strict=True)]
+        near.sort(key=lambda x: (x[2].fix_rank, x[0], x[1]))
         return counts, near
+
+    def reasons_of(self, day: date, helper: str) -> list[Reason]:
+        """Every constraint of one assignment ``helper`` fails for the occurrence on ``day``.
+
+        In :class:`~cus_match.reasons.Reason` order; empty: the helper is a candidate.
+        """
+        tables = self.tables
+        k = tables.pos[helper]
+        out = {r for r, mask in self.static if mask[k]}
+        f = int((tables.flags[tables.day_index(day)] & self.bits)[k]) if isinstance(
+            self.bits, np.ndarray) else int(tables.flags[tables.day_index(day), k] & self.bits)
+        out.update(r for bits, r in _DATED if f & bits)
+        no_time, formal = self._time(day)
+        if no_time[k]:
+            out.add(Reason.NO_COMMON_TIME)
+        elif formal[k]:
+            out.add(Reason.FORMAL_CLASH)
+        return [r for r in _REASONS if r in out]
+
+    def starts_for(self, day: date, helper: str, reason: Reason | None) -> tuple[int, ...]:
+        """The starts at which ``helper`` would take the occurrence once ``reason`` is fixed.
+
+        ``NO_COMMON_TIME``: the need's own starts away from formal visits (the helper's
+        availability set aside); ``FORMAL_CLASH``: the helper's starts in the need's windows,
+        formal visits set aside; otherwise (or ``None``) the helper's feasible starts.
+        """
+        tables = self.tables
+        occ, full, free = self._grids(day)
+        if reason is Reason.NO_COMMON_TIME:
+            return tuple(free)
+        grid = full if reason is Reason.FORMAL_CLASH else free
+        if not grid:
+            return ()
+        pat = int(tables.pattern7[day.weekday(), tables.pos[helper]])
+        return self._fit(day, occ.duration, grid).starts_of(pat)
 
 
 class GridFits:

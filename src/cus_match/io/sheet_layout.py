@@ -302,6 +302,9 @@ SHEETS: tuple[Sheet, ...] = (
            "id mieszkańców", "resident ids"),
         _c("vetoes_categories", "odmawia kategorii", "refuses categories", "list",
            "id lub nazwy kategorii", "category ids or names"),
+        _c("household", "gospodarstwo domowe", "household", "id",
+           "id gospodarstwa; ten sam co u mieszkańca: wspólne", "household id; same as a "
+           "resident's: shared"),
     ), fallback={"agreement": "agreement.valid_from", "credentials": "credentials.nnw_valid_to"},
         aliases=("wolontariusze", "volunteers", "pomagajacy")),
     Sheet("residents", "mieszkańcy", "residents", (
@@ -317,6 +320,9 @@ SHEETS: tuple[Sheet, ...] = (
            "id pomagających", "helper ids"),
         _c("accepted_neighbours", "zaakceptowani sąsiedzi", "accepted neighbours", "list",
            "id pomagających (usługi sąsiedzkie)", "helper ids (neighbour service)"),
+        _c("household", "gospodarstwo domowe", "household", "id",
+           "id gospodarstwa; ten sam co u pomagającego: wspólne", "household id; same as a "
+           "helper's: shared"),
     )),
     Sheet("needs", "potrzeby", "needs", (
         _c("id", "id", "id", "id", *_ID_HELP, required=True),

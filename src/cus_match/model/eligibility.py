@@ -53,15 +53,20 @@ def checked_before(inst: Instance, value: date | None, day: date) -> bool:
 
 
 def prior_dates(inst: Instance, helper: Helper) -> tuple[date, ...]:
-    """The helper's dates of approved earlier service under their current agreement, sorted.
+    """The helper's dates of earlier service under their current agreement, sorted.
 
     Dates of :attr:`Policy.prior_service <cus_match.model.policy.Policy.prior_service>` that the
-    agreement covers (service under an earlier agreement is another service).
+    agreement covers (service under an earlier agreement is another service), and the
+    agreement's first day when :attr:`Policy.service_since_agreement
+    <cus_match.model.policy.Policy.service_since_agreement>`.
     """
     ag = helper.agreement
     if ag is None:
         return ()
-    return tuple(d for d in inst.policy.prior_dates(helper.id) if ag.covers(d))
+    got = {d for d in inst.policy.prior_dates(helper.id) if ag.covers(d)}
+    if inst.policy.service_since_agreement:  # the agreement's first day starts the service
+        got.add(ag.valid_from)
+    return tuple(sorted(got))
 
 
 def oral_window(inst: Instance, helper: Helper) -> tuple[date, date] | None:
@@ -203,6 +208,10 @@ def _pair_failures(inst: Instance, helper: Helper, need: Need) -> Iterator[Reaso
         yield _R_NEIGHBOUR_RULES
     if need.required_mode is not None and need.required_mode not in helper.modes:
         yield _R_TRAVEL_MODE
+        # Too far is judged by the required mode, whether the helper has it or not.
+        m = inst.travel.minutes(helper.home, inst.need_place(need), need.required_mode)
+        if m is None or m > helper.max_travel_minutes:
+            yield _R_TOO_FAR
     else:
         t = travel_for(inst, helper, need)
         if t is None or t[0] > helper.max_travel_minutes:

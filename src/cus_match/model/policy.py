@@ -191,6 +191,13 @@ class Policy:
         With them the span of service of the volunteering act (arts. 44 and 46: a written
         agreement beyond 30 days, accident insurance up to 30 days) starts at the first of them
         under the helper's current agreement; without them, in this plan. Default none.
+    service_since_agreement : bool
+        Whether the span of service starts, at the latest, on the agreement's first day
+        (``valid_from``): the agreement states the time of service (volunteering act, art. 44),
+        so a helper agreed since January is taken to have served since January. Default yes.
+        No: only the dates of service known count (this plan's visits and ``prior_service``),
+        the strict reading of "first to last visit" for a CUS whose history store holds every
+        approved round.
     """
 
     period: DateRange
@@ -202,6 +209,7 @@ class Policy:
     time_step_minutes: int = field(default=15, validator=check_positive)
     travel: TravelSettings = field(factory=TravelSettings)
     checks_on_visit_day: bool = field(default=False, metadata=OMIT_IF_DEFAULT)
+    service_since_agreement: bool = field(default=True, metadata=OMIT_IF_DEFAULT)
     prior_service: tuple[PriorService, ...] = field(factory=tuple, converter=to_tuple,
                                                     metadata=OMIT_IF_DEFAULT)
 

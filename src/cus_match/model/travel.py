@@ -35,9 +35,10 @@ from cus_match.model import Place, TravelEdge, TravelMode, TravelSettings
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["TravelTimes", "great_circle_km", "travel_graph"]
+__all__ = ["EARTH_RADIUS_KM", "TravelTimes", "great_circle_km", "travel_graph"]
 
-_EARTH_RADIUS_KM = 6371.0088
+#: Mean Earth radius (IUGG) of the haversine distance, in kilometres (docs/constraints.md).
+EARTH_RADIUS_KM = 6371.0088
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -49,7 +50,7 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def travel_graph(places: Sequence[Place], edges: Iterable[TravelEdge]) -> nx.Graph[str]:

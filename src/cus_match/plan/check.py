@@ -64,10 +64,12 @@ from cus_match.model.instance import Instance
 from cus_match.plan.result import Assignment, Result
 from cus_match.reasons import Reason
 
-__all__ = ["Violation", "check"]
+__all__ = ["TOLERANCE_MINUTES", "Violation", "check"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_EPS = 1e-6  # tolerance on float minutes (travel times)
+#: Tolerance on float minutes (travel times, caps) when comparing with the plan's numbers.
+TOLERANCE_MINUTES = 1e-6
+_EPS = TOLERANCE_MINUTES
 _REASON_CODES = frozenset(r.value for r in Reason)
 
 _OTHER_CONSTRAINTS = {
@@ -660,6 +662,11 @@ class _Checker:
             h = self.helpers.get(ps.helper)
             if h is not None and h.agreement is not None and ps.helper in dates:
                 dates[ps.helper].update(d for d in ps.dates if h.agreement.covers(d))
+        if self.inst.policy.service_since_agreement:  # the agreement's first day starts it
+            for hid, ds in dates.items():
+                ag = self.helpers[hid].agreement
+                assert ag is not None
+                ds.add(ag.valid_from)
         for hid, ds in sorted(dates.items()):
             h, v = self.helpers[hid], first[hid]
             ag = h.agreement

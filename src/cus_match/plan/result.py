@@ -114,9 +114,10 @@ class NearMiss:
 class Unmet:
     """An occurrence of a need left unmet, with the reasons.
 
-    ``reasons`` counts, for each reason, the helpers it excluded (a helper may count under
-    several reasons); the most common reason comes first. ``near_misses`` names up to three
-    helpers blocked by a single reason, nearest first: whom a coordinator could unblock.
+    ``reasons`` counts, for each reason, the helpers it excluded (a helper counts under every
+    constraint it fails; ``docs/constraints.md`` defines the counts); the most common reason
+    comes first. ``near_misses`` names up to three helpers failing exactly one constraint, the
+    rest of the plan included, easiest fix first: whom a coordinator could unblock.
     """
 
     need: str = field(validator=check_id)
@@ -126,7 +127,18 @@ class Unmet:
 
     @property
     def main_reason(self) -> Reason | None:
-        """The reason that excluded the most helpers."""
+        """The most actionable reason: the first near miss's, else the most common one.
+
+        A near miss is one fix away from a met visit, so its reason is what a coordinator can
+        act on; without one, the reason that excluded the most helpers.
+
+        >>> u = Unmet("n1", "2026-03-24", [ReasonCount("too_far", 9)],
+        ...           [NearMiss("h1", "accident_insurance")])
+        >>> u.main_reason
+        <Reason.ACCIDENT_INSURANCE: 'accident_insurance'>
+        """
+        if self.near_misses:
+            return self.near_misses[0].reason
         return self.reasons[0].reason if self.reasons else None
 
 

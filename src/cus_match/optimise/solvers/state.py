@@ -7,7 +7,6 @@ Shared by every method: the greedy builds with it, the optimisers fill and repai
 from __future__ import annotations
 
 import bisect
-import heapq
 import logging
 import time as _time
 from collections import Counter, defaultdict
@@ -16,6 +15,7 @@ from datetime import date
 
 from cus_match.clock import from_minutes, iso_week
 from cus_match.compat import Candidate, Compat
+from cus_match.compat.unmet import unmet_of
 from cus_match.model import Need
 from cus_match.optimise.options import Deadline, ProgressEvent, SolveOptions
 from cus_match.optimise.rules import Rule, rule_stages
@@ -23,7 +23,6 @@ from cus_match.plan.result import (
     Assignment,
     DroppedPin,
     MethodCount,
-    NearMiss,
     PhaseTime,
     ReasonCount,
     Result,
@@ -224,38 +223,8 @@ class PlanState:
 
 
 def _unmet(state: PlanState, i: int) -> Unmet:
-    compat = state.compat
-    o = compat.occurrences[i]
-    need = state.needs[i]
-    counts, near = compat.exclusions(i)
-    if not state.inst.helpers:
-        return Unmet(o.need, o.date, (ReasonCount(Reason.NO_HELPERS, 0),))
-    if not state.pus_ok(i, need.helpers_needed):
-        counts[Reason.PUS_LIMIT] += len(compat.candidates[i])
-    available = 0
-    for c in compat.candidates[i]:
-        if not state.hours_ok(c.helper, i):
-            why = Reason.HOURS_CAP
-        elif not state.residents_ok(c.helper, i):
-            why = Reason.MAX_RESIDENTS
-        elif not any(state.resident_free(i, s) and state.helper_free(c.helper, i, s)
-                     for s in c.starts):
-            why = Reason.BUSY
-        else:
-            available += 1
-            continue
-        counts[why] += 1
-        near.append((c.travel, c.helper, why))
-    if available:
-        counts[Reason.NOT_ENOUGH_HELPERS] += available
-    reasons = tuple(ReasonCount(r, n) for r, n in
-                    sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].value)) if n > 0)
-    if not reasons:
-        reasons = (ReasonCount(Reason.NO_HELPERS, 0),)
-    # The three nearest of what may be thousands of helpers (a city): no full sort.
-    near_misses = tuple(NearMiss(h, r) for _, h, r in
-                        heapq.nsmallest(3, near, key=lambda x: (x[0], x[1], x[2].value)))
-    return Unmet(o.need, o.date, reasons, near_misses)
+    # Counts and near misses are defined in one place, beside the exclusions they extend.
+    return unmet_of(state.compat, state, i)
 
 
 #: Unmet visits explained between two looks at the deadline.
