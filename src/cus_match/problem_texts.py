@@ -871,11 +871,11 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.OPTION_AT_WITHOUT_BY: {
         "en": "--approved-at is given without --approved-by",
         "pl": "podano --approved-at bez --approved-by"},
-    C.OPTION_LAST: {"en": "--last must be a whole number of at least 1, got {value}",
-                    "pl": "--last musi być liczbą całkowitą co najmniej 1, podano {value}"},
+    C.OPTION_LAST: {"en": "--last must be a whole number from 1 to 1000000, got {value}",
+                    "pl": "--last musi być liczbą całkowitą od 1 do 1000000, podano {value}"},
     C.OPTION_RETENTION: {
-        "en": "retention: {value} is not a number of days of at least 1, nor 'off'",
-        "pl": "retention: {value} to nie liczba dni (co najmniej 1) ani 'off'"},
+        "en": "retention: {value} is not a number of days from 1 to 36500, nor 'off'",
+        "pl": "retention: {value} to nie liczba dni (od 1 do 36500) ani 'off'"},
     C.OPTION_BOTH_DATES: {"en": "give both --from and --to",
                           "pl": "podaj zarówno --from, jak i --to"},
     C.OPTION_TO_BEFORE_FROM: {

@@ -250,8 +250,8 @@ LIBRARY_ERRORS: Final[tuple[tuple[re.Pattern[str], ProblemCode], ...]] = tuple(
         (r"(?P<option>approved_by|by) must be 1-(?P<max>\d+) printable characters, got "
          r"(?P<value>.+)", ProblemCode.OPTION_LABEL),
         (r"approved_at is given without approved_by", ProblemCode.OPTION_AT_WITHOUT_BY),
-        (r"last must be a whole number >= 1, got (?P<value>.+)", ProblemCode.OPTION_LAST),
-        (r"retention_days must be a whole number >= 1, got (?P<value>.+)",
+        (r"last must be a whole number in \S+, got (?P<value>.+)", ProblemCode.OPTION_LAST),
+        (r"retention_days must be a whole number of days in \S+, got (?P<value>.+)",
          ProblemCode.OPTION_RETENTION),
         (r"helper " + _Q.format("helper") + r" provides neighbour services.*",
          ProblemCode.OPTION_NEIGHBOUR_CERTIFICATE),

@@ -55,6 +55,7 @@ import attrs
 from attrs import field, frozen
 
 from cus_match.errors import InvalidOptionError
+from cus_match.limits import OPTION_BOUNDS
 
 if TYPE_CHECKING:
     from cus_match.compat import Candidate, Compat
@@ -163,6 +164,9 @@ def _check_weights(rule: str, weights: Mapping[str, object]) -> tuple[tuple[str,
             raise InvalidOptionError(
                 f"rule {rule!r}: the weight of term {name!r} must not be negative, got {w!r} "
                 f"(costs such as travel are minimised by a positive weight)")
+        if not OPTION_BOUNDS["weights"].holds(w):  # 1e308 would overflow the solvers' sums
+            raise InvalidOptionError(f"rule {rule!r}: the weight of term {name!r} must be at "
+                                     f"most {OPTION_BOUNDS['weights'].high}, got {w!r}")
         out.append((name, float(w)))
     if all(w == 0 for _n, w in out):
         raise InvalidOptionError(f"rule {rule!r}: a stage needs at least one positive weight")

@@ -54,6 +54,7 @@ from cus_match.io.json_format import (
     loads_instance,
     loads_result,
 )
+from cus_match.limits import OPTION_BOUNDS
 from cus_match.model import DateRange
 from cus_match.model.instance import Instance
 from cus_match.model.validators import to_date
@@ -433,8 +434,9 @@ class HistoryStore:
         if last is None and before is None:
             return None
         if last is not None and (isinstance(last, bool) or not isinstance(last, int)
-                                 or last < 1):
-            raise InvalidOptionError(f"last must be a whole number >= 1, got {last!r}")
+                                 or not OPTION_BOUNDS["last"].holds(last)):
+            raise InvalidOptionError(f"last must be a whole number in {OPTION_BOUNDS['last']}, "
+                                     f"got {last!r}")
         sql = "SELECT id FROM rounds r WHERE 1"
         args: list[Any] = []
         if approved_only:
@@ -793,8 +795,9 @@ class HistoryStore:
     def set_retention_days(self, days: int | None) -> None:
         """Set (or with ``None`` remove) the retention period, stored in the file."""
         if days is not None and (isinstance(days, bool) or not isinstance(days, int)
-                                 or days < 1):
-            raise InvalidOptionError(f"retention_days must be a whole number >= 1, got {days!r}")
+                                 or not OPTION_BOUNDS["retention"].holds(days)):
+            raise InvalidOptionError(f"retention_days must be a whole number of days in "
+                                     f"{OPTION_BOUNDS['retention']}, got {days!r}")
         with self._write() as conn:
             if days is None:
                 conn.execute("DELETE FROM meta WHERE key = 'retention_days'")
