@@ -497,9 +497,8 @@ def test_every_pair_of_visits_needs_its_travel_not_only_consecutive_ones():
 
 # Right status -----------------------------------------------------------------------------------
 
-# flow still says "feasible" on this instance with objective == bound (the api engineer's part
-# of issue 12); it joins the list when it passes.
-@pytest.mark.parametrize("method", ["cpsat"])
+# flow said "feasible" here before the solve path gave every method the same status rule.
+@pytest.mark.parametrize("method", ["cpsat", "flow", "auto"])
 def test_objective_equal_to_a_proven_bound_is_optimal(method):
     inst = instance([helper("h1"), helper("h2", home="b")],
                     [need("n1"), need("n2", resident="r2")])
