@@ -27,6 +27,7 @@ from cus_match.model import (
     FormalService,
     Policy,
     PriorService,
+    Recurrence,
     Resident,
     TimeWindow,
     WeeklyWindow,
@@ -513,3 +514,37 @@ def test_a_required_need_left_unmet_without_proof_is_partial():
                     [need("n1", required=True), need("n2", required=True)])
     r = solve(inst, method="greedy")
     assert r.status == "partial"
+
+
+def test_solve_and_check_take_the_span_of_service_from_the_history_store(tmp_path, capsys):
+    from cus_match.cli.main import main
+    from cus_match.io.json_format import dump_instance, load_result
+    from cus_match.store import HistoryStore
+
+    inst = _oral()  # an open-ended oral agreement: fine for this week alone
+    feb = _oral()
+    feb = attrs.evolve(feb, policy=attrs.evolve(feb.policy, period=DateRange("2026-02-09",
+                                                                             "2026-02-15")),
+                       needs=[need("n1", recurrence=Recurrence.once("2026-02-10"))])
+    with HistoryStore(tmp_path / "h.sqlite") as store:
+        earlier = solve(feb, method="greedy")
+        assert earlier.assignments  # served on 2026-02-10, in an approved round
+        store.save("w07", feb, earlier, approved_by="k")
+        assert store.prior_service(inst.policy.period.start) == (
+            PriorService("h1", [a.date for a in earlier.assignments]),)
+    dump_instance(inst, tmp_path / "g.json")
+    args = ["solve", str(tmp_path / "g.json"), "--method", "greedy", "--quiet", "-o"]
+    assert main([*args, str(tmp_path / "alone.json")]) == 0
+    assert load_result(tmp_path / "alone.json").assignments
+    # With the history the service runs from February: over 30 days, the agreement must be
+    # written, so the one visit stays unmet, for the reason the law gives.
+    main([*args, str(tmp_path / "with.json"), "--history", str(tmp_path / "h.sqlite")])
+    (u,) = load_result(tmp_path / "with.json").unmet
+    assert u.main_reason is Reason.AGREEMENT_NOT_WRITTEN
+    # The plan made without the history breaks the rule once the history is known.
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "g.json"), str(tmp_path / "alone.json"),
+                 "--history", str(tmp_path / "h.sqlite")]) == 1
+    assert "agreement_not_written" in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "g.json"), str(tmp_path / "with.json"),
+                 "--history", str(tmp_path / "h.sqlite")]) == 0

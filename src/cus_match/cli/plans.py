@@ -34,7 +34,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from cus_match.cli import paths
 from cus_match.cli.common import (
@@ -48,6 +50,9 @@ from cus_match.cli.common import (
 )
 from cus_match.cli.words import count, noun, say
 from cus_match.lang import short_date
+
+if TYPE_CHECKING:
+    from cus_match.model.instance import Instance
 
 __all__ = ["register"]
 
@@ -87,6 +92,9 @@ def register(sub: Any) -> dict[str, Handler]:
     s.add_argument("--workers", type=int, default=1, help="CP-SAT workers per model")
     s.add_argument("--deterministic", action="store_true",
                    help="reproducible search (same input and seed, same plan)")
+    s.add_argument("--history", type=Path, default=None, metavar="STORE",
+                   help="history store: approved earlier visits count in the span of service "
+                        "(written agreement over 30 days, accident insurance up to 30 days)")
     s.add_argument("--quiet", action="store_true", help="print only the summary")
     s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="show the phase, elapsed time, best plan and gap while solving "
@@ -96,6 +104,8 @@ def register(sub: Any) -> dict[str, Handler]:
     c.add_argument("file", type=Path, help="instance JSON")
     c.add_argument("result", type=Path, help="result JSON, or a plan sheet edited in Excel "
                                              "(.xlsx, from export-plan or export --xlsx)")
+    c.add_argument("--history", type=Path, default=None, metavar="STORE",
+                   help="history store the plan was made with (solve --history)")
     return {"solve": _cmd_solve, "check": _cmd_check}
 
 
@@ -109,8 +119,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from cus_match.plan.check import check
     from cus_match.plan.result import Status
 
-    paths.check(args, inputs=("file", "pin", "baseline"), outputs=("output",))
+    paths.check(args, inputs=("file", "pin", "baseline", "history"), outputs=("output",))
     inst = load_instance(args.file)
+    planned = _with_history(inst, args.history)
     rule = args.rule
     if args.weights is not None:
         weights: dict[str, object] = {}
@@ -136,7 +147,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if main_thread else None
     try:
         with Progress(args.time_limit or 30.0, args.lang, enabled=show) as progress:
-            result = solve(inst, rule=rule, method=args.method, time_limit=args.time_limit,
+            result = solve(planned, rule=rule, method=args.method, time_limit=args.time_limit,
                            seed=args.seed, workers=args.workers,
                            deterministic=args.deterministic, pinned=pins, baseline=baseline,
                            progress=progress, stop=stop)
@@ -149,29 +160,45 @@ def _cmd_solve(args: argparse.Namespace) -> int:
               + (f" ({d.detail})" if d.detail else ""))
     if result.changes is not None:
         print(say("changes", args.lang, n=result.changes))
+    if planned is not inst:
+        from cus_match.io.json_format import instance_digest
+
+        # The plan is for the instance file; the history only lengthened the span of service.
+        result = attrs.evolve(result, instance_digest=instance_digest(inst))
     dump_result(result, args.output)
     print_plan(inst, result, args.lang, quiet=args.quiet)
     if inst.services and not args.quiet:
         from cus_match.analysis.complement import formal_gaps
 
         print(formal_gaps(inst, result).text(args.lang))
-    code = report_violations(check(inst, result), args.lang)
+    code = report_violations(check(planned, result), args.lang)
     if result.status in (Status.INFEASIBLE, Status.PARTIAL, Status.NO_SOLUTION):
         return EXIT_INVALID
     return code
 
 
+def _with_history(inst: Instance, store: Path | None) -> Instance:
+    """``inst`` with the approved visits of the history ``store`` as its prior service."""
+    if store is None:
+        return inst
+    from cus_match.store import HistoryStore
+
+    with HistoryStore(store) as h:
+        prior = h.prior_service(inst.policy.period.start)
+    return attrs.evolve(inst, policy=attrs.evolve(inst.policy, prior_service=prior))
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     from cus_match.plan.check import check
 
-    paths.check(args, inputs=("file", "result"))
+    paths.check(args, inputs=("file", "result", "history"))
     if args.result.suffix.lower() in (".xlsx", ".xlsm", ".csv"):  # an edited plan sheet
         from cus_match.cli.plan_sheets import check_plan_sheet
         from cus_match.io.json_format import load_instance
 
         return check_plan_sheet(load_instance(args.file), args.result, args.lang)[1]
     inst, result = load_plan(args.file, args.result)
-    violations = check(inst, result)
+    violations = check(_with_history(inst, args.history), result)
     if not violations:
         print(say("check_ok", args.lang, result=args.result,
                   n=count(len(result.assignments), args.lang, *noun("assignment", args.lang))))

@@ -164,7 +164,7 @@ def _check_weights(rule: str, weights: Mapping[str, object]) -> tuple[tuple[str,
             raise InvalidOptionError(
                 f"rule {rule!r}: the weight of term {name!r} must not be negative, got {w!r} "
                 f"(costs such as travel are minimised by a positive weight)")
-        if not OPTION_BOUNDS["weights"].holds(w):  # 1e308 would overflow the solvers' sums
+        if not OPTION_BOUNDS["weights"].holds(float(w)):  # 1e308 would overflow the solvers' sums
             raise InvalidOptionError(f"rule {rule!r}: the weight of term {name!r} must be at "
                                      f"most {OPTION_BOUNDS['weights'].high}, got {w!r}")
         out.append((name, float(w)))

@@ -57,6 +57,7 @@ from cus_match.io.json_format import (
 from cus_match.limits import OPTION_BOUNDS
 from cus_match.model import DateRange
 from cus_match.model.instance import Instance
+from cus_match.model.policy import PriorService
 from cus_match.model.validators import to_date
 from cus_match.plan.result import Result
 from cus_match.problem_texts import ProblemCode
@@ -582,6 +583,38 @@ class HistoryStore:
         names = self.helper_names(period)
         return [HoursServed(h, n, m, date.fromisoformat(a), date.fromisoformat(b),
                             names.get(h, "")) for h, n, m, a, b in rows]
+
+    def prior_service(self, before: date | str) -> tuple[PriorService, ...]:
+        """Each helper's dates of approved visits before ``before``, for the span of service.
+
+        What :attr:`cus_match.model.policy.Policy.prior_service` needs so that the written
+        agreement and accident insurance rules (volunteering act, arts. 44 and 46) count the
+        service already given in approved rounds, not only this plan's: dates only, nothing of
+        what was done or for whom.
+
+        Examples
+        --------
+        >>> from cus_match import solve
+        >>> from cus_match.generate import generate
+        >>> inst = generate("tiny", seed=2)
+        >>> store = HistoryStore(":memory:")
+        >>> res = solve(inst, method="greedy")
+        >>> _ = store.save("w13", inst, res, approved_by="k")
+        >>> served = store.prior_service("2026-12-31")
+        >>> {p.helper for p in served} == {a.helper for a in res.assignments}
+        True
+        >>> store.prior_service(inst.policy.period.start)
+        ()
+        """
+        day = to_date(before).isoformat()
+        by_helper: dict[str, list[str]] = {}
+        with self._read() as conn:
+            for helper, d in conn.execute(
+                    "SELECT DISTINCT v.helper, v.date FROM visits v JOIN rounds r ON "
+                    "r.id = v.round_id WHERE r.approved_at IS NOT NULL AND v.date < ? "
+                    "ORDER BY v.helper, v.date", (day,)):
+                by_helper.setdefault(str(helper), []).append(str(d))
+        return tuple(PriorService(h, dates) for h, dates in by_helper.items())
 
     def helper_names(self, period: DateRange | None = None) -> dict[str, str]:
         """Helpers' names as stored with the approved rounds (of ``period``; latest wins).
