@@ -16,6 +16,7 @@ from cus_match.optimise.engine.lns import lns
 from cus_match.optimise.engine.lp import solve_lp
 from cus_match.optimise.engine.prep import Prep, prepare
 from cus_match.optimise.engine.problem import GapProblem, GapSolution, relative_gap
+from cus_match.optimise.engine.tabu import tabu_search
 from cus_match.plan.result import Status
 
 __all__ = ["METHODS", "check_options", "solve_gap"]
@@ -28,6 +29,13 @@ PHASE_W = 0.1
 PHASE_A = 0.6
 PHASE_A_LOOSE = 0.1
 PHASE_B = 0.85
+#: Where fixing is loose, phase B runs in this many rounds, each giving this share of its
+#: time to tabu search first (the rest to large-neighbourhood search).
+TABU_ROUNDS = 3
+TABU_SHARE = 0.3
+#: Tabu iterations per second of budget in deterministic mode (about what one core does on
+#: d20100 under load, 2026-12-03).
+TABU_ITERS_PER_SECOND = 1000
 #: Phase A is short when reduced-cost fixing keeps more than this share of the arcs.
 LOOSE = 0.9
 #: Models with at most this many arcs get one CP-SAT worker unless ``workers`` is given.
@@ -290,15 +298,22 @@ def _run_cpsat(prep: Prep, best: _Best, t0: float, deadline: float, time_limit: 
         best.raise_bound(cp.bound)
         return cp.status
 
+    def wall_share(share: float) -> float | None:
+        """Wall-clock end of ``share`` of the time left (None in deterministic mode)."""
+        if deterministic:
+            return None
+        return time.perf_counter() + share * (deadline - time.perf_counter())
+
     # Phase W: a short large-neighbourhood search first. A better incumbent is what makes
     # reduced-cost fixing bite (c20200: 97 % of the arcs survive the rounding's incumbent),
     # so the whole model of phase A is smaller and proves sooner.
-    best.offer(_lns_phase(prep, best, lp, seed, deadline, deterministic, time_limit, PHASE_W))
+    best.offer(_lns_phase(prep, best, lp, seed, wall_share(PHASE_W),
+                          PHASE_W * float(time_limit)))
     if best.proven:
         return _result(prep, best, "cpsat", t0)
     # Phase A: the whole model, which proves small problems optimal quickly. When fixing
     # keeps nearly every arc (type D: the LP says nothing about which arcs to use), CP-SAT on
-    # the whole model stalls and the time goes to the neighbourhood search instead.
+    # the whole model stalls and the time goes to the searches instead.
     loose = _fixing(prep, best, lp).size > LOOSE * prep.k
     if run_global(PHASE_A_LOOSE if loose else PHASE_A) == "infeasible":
         return _result(prep, best, "cpsat", t0, infeasible=True)
@@ -306,28 +321,50 @@ def _run_cpsat(prep: Prep, best: _Best, t0: float, deadline: float, time_limit: 
         if not best.proven and (deterministic or time.perf_counter() < deadline - 0.01):
             run_global(1.0)
         return _result(prep, best, "cpsat", t0)
-    # Phase B: large-neighbourhood search around the incumbent.
-    best.offer(_lns_phase(prep, best, lp, seed + 1, deadline, deterministic, time_limit,
-                          PHASE_B))
-    if best.proven:
-        return _result(prep, best, "cpsat", t0)
+    # Phase B: large-neighbourhood search around the incumbent; where fixing is loose, in
+    # rounds that each start with a tabu search (it walks out of the local optima the
+    # neighbourhoods stop in, through infeasible solutions).
+    rounds = TABU_ROUNDS if loose and TABU_SHARE > 0 else 1
+    end_b = wall_share(PHASE_B)
+    for r in range(rounds):
+        share = 1.0 / (rounds - r)
+        dtime = PHASE_B * (1 - PHASE_A_LOOSE) * float(time_limit) / rounds
+        if rounds > 1:
+            until = None if end_b is None else time.perf_counter() + TABU_SHARE * share * (
+                end_b - time.perf_counter())
+            iters = int(TABU_ITERS_PER_SECOND * TABU_SHARE * dtime) if deterministic else 10**9
+            _tabu_phase(prep, best, seed + 2 * r + 1, until, iters)
+        until = None if end_b is None else time.perf_counter() + share * (
+            end_b - time.perf_counter())
+        best.offer(_lns_phase(prep, best, lp, seed + 2 * r + 2, until,
+                              (1 - TABU_SHARE) * dtime if rounds > 1 else dtime))
+        if best.proven:
+            return _result(prep, best, "cpsat", t0)
     # Phase C: the whole model again, smaller now that the incumbent is better.
     if deterministic or time.perf_counter() < deadline - 0.01:
         run_global(1.0 if not deterministic else (1 - PHASE_A) * (1 - PHASE_B))
     return _result(prep, best, "cpsat", t0)
 
 
-def _lns_phase(prep: Prep, best: _Best, lp: Any, seed: int, deadline: float,
-               deterministic: bool, time_limit: float, share: float) -> np.ndarray | None:
-    """Large-neighbourhood search from the incumbent for ``share`` of the time left."""
+def _lns_phase(prep: Prep, best: _Best, lp: Any, seed: int, until: float | None,
+               dtime: float) -> np.ndarray | None:
+    """Large-neighbourhood search from the incumbent until ``until`` (wall clock).
+
+    With ``until`` None (deterministic mode), for ``dtime`` of CP-SAT's deterministic time.
+    """
     if best.job_arc is None:
         return None
-    return lns(
-        prep, best.job_arc, reduced=lp.reduced, seed=seed % 2**31,
-        deadline=None if deterministic else time.perf_counter()
-        + share * (deadline - time.perf_counter()),
-        dtime_budget=share * float(time_limit) * 0.5 if deterministic else None,
-    )
+    return lns(prep, best.job_arc, reduced=lp.reduced, seed=seed % 2**31, deadline=until,
+               dtime_budget=0.5 * dtime if until is None else None)
+
+
+def _tabu_phase(prep: Prep, best: _Best, seed: int, until: float | None, iters: int) -> None:
+    """Tabu search from the incumbent until ``until`` or for ``iters`` iterations."""
+    if best.job_arc is None or best.proven:
+        return
+    best.offer(tabu_search(prep, best.job_arc, seed=seed % 2**31, deadline=until,
+                           max_iters=iters,
+                           target=None if best.bound is None else int(best.bound)))
 
 
 def _fixing(prep: Prep, best: _Best, lp: Any) -> np.ndarray:
