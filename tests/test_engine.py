@@ -15,11 +15,16 @@ from hypothesis import strategies as st
 from cus_match.errors import InvalidInputError, InvalidOptionError
 from cus_match.optimise.engine import GapProblem, GapSolution, solve_gap, solve_lap
 from cus_match.optimise.engine import gap as engine_solve
+from cus_match.optimise.engine import lap as lap_module
 from cus_match.optimise.engine.cpsat import CpsatResult
 from cus_match.optimise.engine.orlib import read_assign, read_gap
 from cus_match.plan.result import Status
 
-ORLIB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "orlib"
+# The shared data sits beside the main checkout (../shared) or two levels up from a worktree.
+_HERE = Path(__file__).resolve()
+ORLIB = next((p for p in (_HERE.parents[1] / ".." / "shared" / "data" / "orlib",
+                          _HERE.parents[3] / "shared" / "data" / "orlib") if p.is_dir()),
+             _HERE.parents[1] / ".." / "shared" / "data" / "orlib")
 
 
 # ------------------------------------------------------------------------------------------
@@ -188,6 +193,54 @@ def test_lap_equals_brute_force(r, c, data):
     used = s.row_col[s.row_col >= 0]
     assert len(set(used.tolist())) == used.size == min(r, c)
     assert sum(cost[i, j] for i, j in enumerate(s.row_col.tolist()) if j >= 0) == best
+
+
+@pytest.mark.parametrize("backend", ["scipy", "ortools"])
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_sparse_lap_equals_brute_force_on_each_backend(backend, r, c, data):
+    """Both sparse backends (scipy's matching and OR-Tools) agree with brute force, zero and
+    negative costs and repeated pairs (the cheapest counts) included."""
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, r - 1), st.integers(0, c - 1)),
+                               min_size=1, max_size=2 * r * c))
+    cost = np.array(data.draw(st.lists(st.integers(-9, 9), min_size=len(pairs),
+                                       max_size=len(pairs))))
+    sense = data.draw(st.sampled_from(["min", "max"]))
+    rows = np.array([p[0] for p in pairs])
+    cols = np.array([p[1] for p in pairs])
+    pick = min if sense == "min" else max
+    best_of: dict[tuple[int, int], int] = {}
+    for (i, j), v in zip(pairs, cost.tolist(), strict=True):
+        best_of[(i, j)] = pick(best_of.get((i, j), v), v)
+    values = []
+    if r <= c:
+        for perm in itertools.permutations(range(c), r):
+            if all((i, perm[i]) in best_of for i in range(r)):
+                values.append(sum(best_of[(i, perm[i])] for i in range(r)))
+    else:
+        for perm in itertools.permutations(range(r), c):
+            if all((perm[j], j) in best_of for j in range(c)):
+                values.append(sum(best_of[(perm[j], j)] for j in range(c)))
+    threshold = 0 if backend == "scipy" else 10**9
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lap_module, "SPARSE_SCIPY_ARCS_PER_ROW", threshold)
+        s = solve_lap(cost, sense, rows=rows, cols=cols, shape=(r, c))
+    if not values:
+        assert s.status is Status.INFEASIBLE
+        return
+    assert s.status is Status.OPTIMAL
+    assert s.objective == pick(values)
+    used = [(i, j) for i, j in enumerate(s.row_col.tolist()) if j >= 0]
+    assert len(used) == min(r, c) == len({j for _, j in used})
+    assert sum(best_of[p] for p in used) == pick(values)
+
+
+def test_dense_lap_without_scipy_uses_ortools(monkeypatch):
+    """The core-only path (no scipy) gives the same optimum."""
+    monkeypatch.setattr(lap_module, "USE_SCIPY", False)
+    s = solve_lap([[4, 1, 3], [2, 0, 5], [3, 2, 2]])
+    assert (s.row_col.tolist(), s.objective) == ([1, 0, 2], 5)
+    assert solve_lap([[1.5, 9.0]], sense="max").objective == 9.0
 
 
 # ------------------------------------------------------------------------------------------

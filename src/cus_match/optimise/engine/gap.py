@@ -14,8 +14,10 @@ from cus_match.optimise.engine.cpsat import solve_cpsat
 from cus_match.optimise.engine.flow import agent_units, solve_flow
 from cus_match.optimise.engine.lns import lns
 from cus_match.optimise.engine.lp import solve_lp
+from cus_match.optimise.engine.params import GAP_LNS
 from cus_match.optimise.engine.prep import Prep, prepare
 from cus_match.optimise.engine.problem import GapProblem, GapSolution, relative_gap
+from cus_match.optimise.engine.tabu import tabu_search
 from cus_match.plan.result import Status
 
 __all__ = ["METHODS", "check_options", "solve_gap"]
@@ -24,8 +26,19 @@ METHODS = ("auto", "cpsat", "flow", "lp")
 
 #: Shares of the remaining time: CP-SAT on the whole model first (proves small problems),
 #: then large-neighbourhood search, then CP-SAT again with the rest.
+PHASE_W = 0.1
 PHASE_A = 0.6
-PHASE_B = 0.6
+PHASE_A_LOOSE = 0.1
+PHASE_B = 0.85
+#: Where fixing is loose, phase B runs in this many rounds, each giving this share of its
+#: time to tabu search first (the rest to large-neighbourhood search).
+TABU_ROUNDS = 3
+TABU_SHARE = 0.3
+#: Tabu iterations per second of budget in deterministic mode (about what one core does on
+#: d20100 under load, 2026-12-03).
+TABU_ITERS_PER_SECOND = 1000
+#: Phase A is short when reduced-cost fixing keeps more than this share of the arcs.
+LOOSE = 0.9
 #: Models with at most this many arcs get one CP-SAT worker unless ``workers`` is given.
 SMALL_MODEL = 1000
 
@@ -286,27 +299,76 @@ def _run_cpsat(prep: Prep, best: _Best, t0: float, deadline: float, time_limit: 
         best.raise_bound(cp.bound)
         return cp.status
 
-    # Phase A: the whole model, which proves small problems optimal quickly.
-    if run_global(PHASE_A) == "infeasible":
+    def wall_share(share: float) -> float | None:
+        """Wall-clock end of ``share`` of the time left (None in deterministic mode)."""
+        if deterministic:
+            return None
+        return time.perf_counter() + share * (deadline - time.perf_counter())
+
+    # Phase W: a short large-neighbourhood search first. A better incumbent is what makes
+    # reduced-cost fixing bite (c20200: 97 % of the arcs survive the rounding's incumbent),
+    # so the whole model of phase A is smaller and proves sooner.
+    # Small models skip it: CP-SAT proves them at once (gap1-12 in 0.3-0.6 s), and this
+    # search cannot stop on a proof.
+    if prep.k > SMALL_MODEL:
+        best.offer(_lns_phase(prep, best, lp, seed, wall_share(PHASE_W),
+                              PHASE_W * float(time_limit)))
+    if best.proven:
+        return _result(prep, best, "cpsat", t0)
+    # Phase A: the whole model, which proves small problems optimal quickly. When fixing
+    # keeps nearly every arc (type D: the LP says nothing about which arcs to use), CP-SAT on
+    # the whole model stalls and the time goes to the searches instead.
+    loose = _fixing(prep, best, lp).size > LOOSE * prep.k
+    if run_global(PHASE_A_LOOSE if loose else PHASE_A) == "infeasible":
         return _result(prep, best, "cpsat", t0, infeasible=True)
     if best.proven or best.job_arc is None:
         if not best.proven and (deterministic or time.perf_counter() < deadline - 0.01):
             run_global(1.0)
         return _result(prep, best, "cpsat", t0)
-    # Phase B: large-neighbourhood search around the incumbent.
-    improved = lns(
-        prep, best.job_arc, reduced=lp.reduced, seed=seed,
-        deadline=None if deterministic else time.perf_counter()
-        + PHASE_B * (deadline - time.perf_counter()),
-        dtime_budget=(1 - PHASE_A) * PHASE_B * float(time_limit) if deterministic else None,
-    )
-    best.offer(improved)
-    if best.proven:
-        return _result(prep, best, "cpsat", t0)
+    # Phase B: large-neighbourhood search around the incumbent; where fixing is loose, in
+    # rounds that each start with a tabu search (it walks out of the local optima the
+    # neighbourhoods stop in, through infeasible solutions).
+    rounds = TABU_ROUNDS if loose and TABU_SHARE > 0 else 1
+    end_b = wall_share(PHASE_B)
+    for r in range(rounds):
+        share = 1.0 / (rounds - r)
+        dtime = PHASE_B * (1 - PHASE_A_LOOSE) * float(time_limit) / rounds
+        if rounds > 1:
+            until = None if end_b is None else time.perf_counter() + TABU_SHARE * share * (
+                end_b - time.perf_counter())
+            iters = int(TABU_ITERS_PER_SECOND * TABU_SHARE * dtime) if deterministic else 10**9
+            _tabu_phase(prep, best, seed + 2 * r + 1, until, iters)
+        until = None if end_b is None else time.perf_counter() + share * (
+            end_b - time.perf_counter())
+        best.offer(_lns_phase(prep, best, lp, seed + 2 * r + 2, until,
+                              (1 - TABU_SHARE) * dtime if rounds > 1 else dtime))
+        if best.proven:
+            return _result(prep, best, "cpsat", t0)
     # Phase C: the whole model again, smaller now that the incumbent is better.
     if deterministic or time.perf_counter() < deadline - 0.01:
         run_global(1.0 if not deterministic else (1 - PHASE_A) * (1 - PHASE_B))
     return _result(prep, best, "cpsat", t0)
+
+
+def _lns_phase(prep: Prep, best: _Best, lp: Any, seed: int, until: float | None,
+               dtime: float, patience: int = GAP_LNS.patience) -> np.ndarray | None:
+    """Large-neighbourhood search from the incumbent until ``until`` (wall clock).
+
+    With ``until`` None (deterministic mode), for ``dtime`` of CP-SAT's deterministic time.
+    """
+    if best.job_arc is None:
+        return None
+    return lns(prep, best.job_arc, reduced=lp.reduced, seed=seed % 2**31, deadline=until,
+               dtime_budget=0.5 * dtime if until is None else None, patience=patience)
+
+
+def _tabu_phase(prep: Prep, best: _Best, seed: int, until: float | None, iters: int) -> None:
+    """Tabu search from the incumbent until ``until`` or for ``iters`` iterations."""
+    if best.job_arc is None or best.proven:
+        return
+    best.offer(tabu_search(prep, best.job_arc, seed=seed % 2**31, deadline=until,
+                           max_iters=iters,
+                           target=None if best.bound is None else int(best.bound)))
 
 
 def _fixing(prep: Prep, best: _Best, lp: Any) -> np.ndarray:

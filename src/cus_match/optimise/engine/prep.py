@@ -27,7 +27,7 @@ def integer_costs(cost: np.ndarray, limit: float = FLOAT_COST_RANGE) -> tuple[np
     (True, [0.5, 1.25])
     """
     if cost.dtype.kind in "iub":
-        return cost.astype(np.int64), 1.0
+        return cost.astype(np.int64, copy=False), 1.0
     c = np.asarray(cost, np.float64)
     big = float(np.abs(c).max()) if c.size else 0.0
     if big <= limit and np.all(c == np.round(c)):
