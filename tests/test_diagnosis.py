@@ -77,8 +77,9 @@ def test_shortage_cells_name_the_place_time_and_missing_supply(two_gaps):
     assert gap.everyone  # nobody at all has first aid
     shopping = _cell(diag, "b", "shopping")
     [reach] = shopping.gaps
+    # Both fail only the travel limit: near misses now (issue 12), named in the gap.
     assert (reach.kind, reach.value, reach.everyone, reach.helpers) == (
-        GapKind.REACH, "b", True, ())
+        GapKind.REACH, "b", True, ("h1", "h2"))
     assert diag.visits == 2
     assert diag.hours == 3.0
 
@@ -105,8 +106,10 @@ def test_near_miss_helpers_named_with_exactly_what_they_lack():
         [helper("h1", name="Anna", skills=["lifting"]),  # has the skill: assigned
          helper("h2", name="Ola"),  # lacks the skill only
          helper("h3", name="Jan", languages=["pl"])],  # lacks the skill only, too
+        # n2 is another resident's: with n1's resident busy then, the others would fail twice.
         [need("n1", required_skills=["lifting"]),
-         need("n2", required_skills=["lifting"], windows=[TimeWindow("09:00", "10:00")])])
+         need("n2", resident="r2", required_skills=["lifting"],
+              windows=[TimeWindow("09:00", "10:00")])])
     plan = solve(inst, method="greedy")
     diag = shortage(inst, plan)
     assert len(plan.unmet) == 1
@@ -156,7 +159,7 @@ def test_records_and_totals_are_tidy(two_gaps):
         "missing": "credential:first_aid", "near_miss_helpers": 2}
     gaps = diag.gap_records()
     assert [(g["kind"], g["value"], g["helpers"]) for g in gaps] == [
-        ("credential", "first_aid", 2), ("reach", "b", 0)]
+        ("credential", "first_aid", 2), ("reach", "b", 2)]
     assert diag.totals(("weekday", "band")) == [
         {"weekday": "sat", "band": "morning", "visits": 2, "hours": 3.0, "helper_hours": 3.0,
          "weighted_hours": 6.0}]
@@ -200,7 +203,9 @@ def test_empty_shortage_and_foreign_result(two_gaps):
     with pytest.raises(InvalidInputError) as e:
         shortage(inst, foreign)
     paths = {p.path for p in e.value.problems}
-    assert paths == {"unmet[1].need", "unmet[0].near_misses[1].helper"}  # n1, h1 exist
+    # n1 and h1 exist; h2 is a near miss of both visits (beyond reach of b: issue 12)
+    assert paths == {"unmet[1].need", "unmet[0].near_misses[1].helper",
+                     "unmet[1].near_misses[1].helper"}
 
 
 # Changes ------------------------------------------------------------------------------------
