@@ -104,7 +104,9 @@ def test_rural_week_bus_line_unmet_reasons_and_shortage(capsys):
         assert ("ola", Reason.CHILD_PROTECTION) in {(m.helper, m.reason) for m in u.near_misses}
     # Łupków, beyond the bus line: out of reach for everyone but Piotr.
     [remote] = [u for u in plan.unmet if u.need == "comp-09"]
-    assert remote.main_reason is Reason.TOO_FAR
+    assert remote.reasons[0].reason is Reason.TOO_FAR
+    # The main reason is the most actionable one (issue 12): Piotr's agreement, easy to extend.
+    assert remote.main_reason is Reason.AGREEMENT_CATEGORY
     assert story.diagnosis.visits == len(plan.unmet)
     assert "Shortage:" in out
     assert "Łupków" in out
