@@ -64,6 +64,8 @@ def test_explain_by_helper_name_and_ambiguous_names_list_ids(demo, files, capsys
                                         attrs.evolve(inst.helpers[1], id="twin", name=h.name),
                                         *inst.helpers[2:]])
     dump_instance(twins, tmp_path / "g.json")
+    # A plan records its instance's digest: the twins' round needs its own plan.
+    dump_result(solve(twins, method="greedy"), tmp_path / "p.json")
     assert _explain(tmp_path, h.name) == 2
     err = capsys.readouterr().err
     assert "pasuje do kilku osób" in err
