@@ -64,6 +64,8 @@ def test_explain_by_helper_name_and_ambiguous_names_list_ids(demo, files, capsys
                                         attrs.evolve(inst.helpers[1], id="twin", name=h.name),
                                         *inst.helpers[2:]])
     dump_instance(twins, tmp_path / "g.json")
+    # A plan records its instance's digest: the twins' round needs its own plan.
+    dump_result(solve(twins, method="greedy"), tmp_path / "p.json")
     assert _explain(tmp_path, h.name) == 2
     err = capsys.readouterr().err
     assert "pasuje do kilku osób" in err
@@ -92,3 +94,12 @@ def test_export_passes_names_to_the_calendars(demo, files, capsys):
     helpers = {a.helper for a in plan.assignments if inst.need(a.need).resident == resident}
     text = "".join(p.read_text() for p in (tmp_path / "ics").glob("*.ics"))
     assert ("Halina Nowak" in text) == bool(helpers)
+
+
+def test_report_reads_the_names_file_saved_by_polish_excel(demo, files):
+    # The path check at the command's start must not refuse what store.people reads (cp1250).
+    tmp_path, _resident = files
+    out = tmp_path / "raport.html"
+    assert main(["report", str(tmp_path / "g.json"), str(tmp_path / "p.json"), "-o", str(out),
+                 "--names", str(tmp_path / "imiona.csv")]) == 0
+    assert "Halina Nowak" in out.read_text(encoding="utf-8")

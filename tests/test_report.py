@@ -25,10 +25,12 @@ from cus_match.model import (
     TravelEdge,
     WeeklyWindow,
 )
+from cus_match.optimise.rules import rule_as_optimised
 from cus_match.optimise.solve import solve
 from cus_match.plan.check import check
 from cus_match.plan.result import Result
 from cus_match.report import render_report, write_report
+from cus_match.report.words import rule_in_words
 
 XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -351,9 +353,11 @@ def test_custom_rule_and_previous_plan_are_reported(evil):
     custom = attrs.evolve(result, rule="my-weights", rule_stages=())
     html = render_report(inst, custom, lang="en", previous=result)
     assert "a custom rule" in html
-    # With its stages recorded, a custom rule is described as optimised.
+    # With its stages recorded, a custom rule is described as optimised, in words.
     recorded = attrs.evolve(result, rule="my-weights")
-    assert "my-weights: maximise" in render_report(inst, recorded, lang="en")
+    told = render_report(inst, recorded, lang="en")
+    assert rule_in_words(rule_as_optimised(recorded), "en") in told
+    assert "maximise" not in told  # the formula of Rule.describe is for the API, not people
     pairs = len({(a.need, a.helper) for a in result.assignments})
     assert f"Helper–need pairs kept from the previous plan</th><td>{pairs} of {pairs}" in html
 
@@ -401,7 +405,9 @@ def test_plan_quality_is_told_in_words_and_the_solver_values_kept_for_specialist
             assert jargon not in main, jargon
         assert "Dla specjalistów" in tech
         assert "<th scope=\"row\">Metoda</th><td>greedy</td>" in tech
-        assert "fifo: maximise" in tech  # the rule's formula, for whoever wants it
+        # The rule stage by stage, for whoever wants it: in words, not a formula.
+        assert rule_in_words(rule_as_optimised(plan), "pl") in tech
+        assert "maximise" not in tech
     # "At most": never rounded down.
     html = render_report(inst, attrs.evolve(near, objective=9.6999), lang="en")
     assert "this plan is at most 3.1% below the best possible" in html

@@ -110,7 +110,7 @@ def formal_entries(inst: Instance
     """
     from collections import defaultdict
 
-    from cus_match.compat import covering_service
+    from cus_match.compat import covering_service, referral_detail
     from cus_match.model.eligibility import outside_ipus, referral_reason
     from cus_match.model.occurrences import FormalVisit, expand, formal_visits
     from cus_match.plan.result import Covered, Referral
@@ -123,7 +123,7 @@ def formal_entries(inst: Instance
     for need in sorted(inst.needs, key=lambda n: n.id):
         why = referral_reason(inst, need)
         if why is not None:
-            referrals.append(Referral(need.id, why, why.text("en")))
+            referrals.append(Referral(need.id, why, referral_detail(inst, need, why)))
             continue
         for occ in expand(inst, [need]):
             svc = covering_service(inst, need, occ, formal_on)

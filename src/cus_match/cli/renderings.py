@@ -113,8 +113,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from cus_match.io.json_format import load_result
     from cus_match.report import write_report
 
-    paths.check(args, inputs=("file", "result", "previous"), text=("names",), outputs=("output",),
-          extras=((None, "report", "report"),))
+    # The names file is not checked as UTF-8 here: store.people reads Windows-1250 too.
+    paths.check(args, inputs=("file", "result", "previous", "names"), outputs=("output",),
+                extras=((None, "report", "report"),))
     inst, result = load_plan(args.file, args.result)
     names = _read_names(args.names, inst) if args.names else None
     previous = load_result(args.previous) if args.previous else None
@@ -133,9 +134,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise UsageError(ProblemCode.OPTION_EXPORT_NOTHING)
     if args.sheet_per_helper and not args.xlsx:
         raise UsageError(ProblemCode.OPTION_REQUIRES, option="--sheet-per-helper", other="--xlsx")
-    paths.check(args, inputs=("file", "result"), text=("names",), outputs=("xlsx",),
-          folders=("csv", "ics"), extras=(("xlsx", "xlsx", "export --xlsx"),
-                                          ("ics", "ical", "export --ics")))
+    paths.check(args, inputs=("file", "result", "names"), outputs=("xlsx",),
+                folders=("csv", "ics"), extras=(("xlsx", "xlsx", "export --xlsx"),
+                                                ("ics", "ical", "export --ics")))
     inst, result = load_plan(args.file, args.result)
     names = _read_names(args.names, inst) if args.names else None
     if args.xlsx:

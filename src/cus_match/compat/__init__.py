@@ -13,8 +13,14 @@ Examples
 True
 """
 
-from cus_match.compat.graph import Candidate, Compat, build_compat, need_candidates
+from cus_match.compat.graph import (
+    Candidate,
+    Compat,
+    build_compat,
+    need_candidates,
+    referral_detail,
+)
 from cus_match.compat.tables import HelperTables, covering_service, start_grid, starts_in
 
 __all__ = ["Candidate", "Compat", "HelperTables", "build_compat", "covering_service",
-           "need_candidates", "start_grid", "starts_in"]
+           "need_candidates", "referral_detail", "start_grid", "starts_in"]

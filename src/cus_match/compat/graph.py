@@ -43,7 +43,7 @@ from cus_match.reasons import Reason
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Candidate", "Compat", "build_compat", "need_candidates"]
+__all__ = ["Candidate", "Compat", "build_compat", "need_candidates", "referral_detail"]
 
 
 @frozen
@@ -264,6 +264,41 @@ def need_candidates(tables: HelperTables, need: Need, kept: list[tuple[Occurrenc
             for j, cols in enumerate(candidate_columns(tables, need, kept, cache))]
 
 
+def referral_detail(inst: Instance, need: Need, why: Reason) -> str:
+    """The detail of a referral: the reason's text, and the qualification to look for.
+
+    One wording for :func:`build_compat` and whoever finds referrals without building the
+    candidates (the plan sheet's check), so that the two agree.
+
+    Parameters
+    ----------
+    inst : Instance
+        The instance the need belongs to.
+    need : Need
+        The need referred to formal services.
+    why : Reason
+        Why, as :func:`~cus_match.model.eligibility.referral_reason` finds it.
+
+    Returns
+    -------
+    str
+        English text (a record's detail; people read :meth:`Reason.text` in their language).
+
+    Examples
+    --------
+    >>> from cus_match.generate import generate
+    >>> inst = generate("rural", seed=1)
+    >>> print(referral_detail(inst, inst.need("n-00078"), Reason.NO_QUALIFIED_HELPER))
+    no helper who could be matched holds the required qualification: refer to formal services: pjm
+    >>> referral_detail(inst, inst.need("n-00078"), Reason.PROFESSIONAL_ONLY)
+    'only professionals may meet this need: refer to formal services'
+    """
+    detail = why.text("en")
+    if why is Reason.NO_QUALIFIED_HELPER:  # name the qualification to look for
+        detail += ": " + ", ".join(sorted(required_qualifications(inst, need)))
+    return detail
+
+
 def build_compat(inst: Instance) -> Compat:
     """Build the compatibility structure of ``inst`` (deterministic: sorted everywhere).
 
@@ -310,10 +345,7 @@ def build_compat(inst: Instance) -> Compat:
     for need in sorted(inst.needs, key=lambda n: n.id):
         why = tables.referral(need)
         if why is not None:
-            detail = why.text("en")
-            if why is Reason.NO_QUALIFIED_HELPER:  # name the qualification to look for
-                detail += ": " + ", ".join(sorted(required_qualifications(inst, need)))
-            referrals.append(Referral(need.id, why, detail))
+            referrals.append(Referral(need.id, why, referral_detail(inst, need, why)))
             continue
         kept: list[tuple[Occurrence, list[int]]] = []
         for occ in tables.expand(need):

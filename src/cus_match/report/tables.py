@@ -389,9 +389,11 @@ def write_xlsx(inst: Instance, result: Result, path: str | Path, *, lang: str = 
     """Write the plan as an XLSX workbook, one sheet per table, each set up for print.
 
     Text cells are neutralised (:func:`~cus_match.io.safe_cells.neutralise`); numbers are
-    numeric cells, dates and times real date and time cells. Every sheet prints landscape on
-    A4, fitted to the page's width, with its header row repeated on each page (and frozen on
-    screen), an autofilter, and its title and page numbers in the page's header and footer.
+    numeric cells, dates and times real date and time cells. Every printable sheet prints
+    landscape on A4, fitted to the page's width, with its header row repeated on each page
+    (and frozen on screen), an autofilter, and its title and page numbers in the page's header
+    and footer. After them come the editable ``plan`` sheet and its list of helpers
+    (:func:`~cus_match.io.plan_sheet.add_plan_sheet`), to import back.
 
     Parameters
     ----------
@@ -424,8 +426,11 @@ def write_xlsx(inst: Instance, result: Result, path: str | Path, *, lang: str = 
     ...     wb = openpyxl.load_workbook(p)
     >>> wb.sheetnames[:2], wb.worksheets[0].print_title_rows
     (['Harmonogram pomagających', 'Plan mieszkańców'], '$1:$1')
-    >>> len(wb.sheetnames) > len(TABLE_KEYS), wb.worksheets[-1].page_setup.orientation
-    (True, 'landscape')
+    >>> helper_sheet = wb.worksheets[len(TABLE_KEYS)]  # after the tables, one per helper
+    >>> helper_sheet.title, helper_sheet.page_setup.orientation
+    ('Katarzyna H.', 'landscape')
+    >>> wb.sheetnames[-2:]  # last, the plan to edit and import back, and its list of helpers
+    ['plan', '# pomagający']
     """
     from openpyxl import Workbook
 
