@@ -228,3 +228,87 @@ def test_a_fixed_number_of_rounds_repeats_the_plan(rural, cpsat_optimum):
     assert runs[0].chosen == runs[1].chosen
     assert runs[0].bound == runs[1].bound
     assert _violations(inst, compat, _result(compat, _plan(compat, runs[0].chosen))) == []
+
+
+# Through solve(): the registered method -----------------------------------------------------
+
+@settings(max_examples=8, deadline=None)
+@given(tiny())
+def test_solve_with_the_method_agrees_with_brute_force_and_bounds_it(inst):
+    exact = brute_force(inst)
+    r = solve(inst, method="timeindexed", time_limit=10)
+    assert r.method == "timeindexed"
+    assert r.objective == pytest.approx(exact, abs=1e-9)
+    # The bound is proven: never below the best plan there is.
+    assert r.bound >= exact - 1e-9
+    assert r.status in (Status.OPTIMAL, Status.PARTIAL)
+
+
+def test_solve_records_the_method_and_beats_the_greedy_on_rural(rural):
+    inst, _compat = rural
+    r = solve(inst, method="timeindexed", time_limit=20)
+    assert {m.method for m in r.methods} == {"timeindexed"}
+    assert r.objective >= solve(inst, method="greedy").objective
+    assert r.bound == r.objective  # every rural component proven
+
+
+def test_deterministic_mode_repeats_the_plan(rural):
+    inst, _compat = rural
+    a, b = (solve(inst, method="timeindexed", time_limit=5, seed=4, deterministic=True)
+            for _ in range(2))
+    assert a.to_records() == b.to_records()
+    assert (a.objective, a.bound, a.status) == (b.objective, b.bound, b.status)
+
+
+def test_a_process_pool_gives_the_serial_plan(rural):
+    from concurrent.futures import ProcessPoolExecutor
+
+    inst, _compat = rural
+    serial = solve(inst, method="timeindexed", time_limit=10, deterministic=True)
+    with ProcessPoolExecutor(2) as pool:
+        parallel = solve(inst, method="timeindexed", time_limit=10, deterministic=True,
+                         executor=pool)
+    assert parallel.to_records() == serial.to_records()
+    assert (parallel.objective, parallel.bound) == (serial.objective, serial.bound)
+    assert parallel.methods == serial.methods
+
+
+def test_a_stop_returns_the_greedy_plan_stopped(rural):
+    inst, _compat = rural
+    r = solve(inst, method="timeindexed", time_limit=10, stop=lambda: True)
+    assert r.status is Status.STOPPED
+    assert r.objective >= solve(inst, method="greedy").objective
+
+
+def test_a_stop_inside_the_lns_ends_it_with_the_plan_so_far(rural, cpsat_optimum,
+                                                             monkeypatch):
+    # No one-MIP attempt: the LP, then LNS, which looks at the stop before each sub-MIP. A
+    # stop after a few looks ends the search long before its deadline, with a plan at least
+    # as good as the hint.
+    import cus_match.optimise.timeindexed.solve as ti
+
+    monkeypatch.setattr(ti, "MIP_MAX_Z", 0)
+    inst, compat = rural
+    comp, _optimum = cpsat_optimum
+    hint = greedy_state(compat)
+    calls = []
+
+    def stopped():
+        calls.append(1)
+        return len(calls) > 3
+
+    t0 = time.perf_counter()
+    sol = solve_component(compat, comp, hint, rule=FIFO, fixed=None,
+                          options=SolveOptions(time_limit=60, stop=stopped),
+                          deadline=Deadline.after(60), work=60.0)
+    assert time.perf_counter() - t0 < 30
+    assert len(calls) == 4  # the LP, then three LNS rounds, then the stop
+    assert _violations(inst, compat, _result(compat, _plan(compat, sol.chosen))) == []
+    assert PRIMARY.value(compat, sol.chosen) >= PRIMARY.value(
+        compat, {i: v for i, v in hint.chosen.items() if i in set(comp)})
+
+
+def test_solve_refuses_an_equity_rule_before_any_work(rural):
+    inst, _compat = rural
+    with pytest.raises(InvalidOptionError, match="not a linear objective"):
+        solve(inst, method="timeindexed", rule="equity")

@@ -219,7 +219,7 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
                 best, value, how = rounded, stage.value(compat, rounded), "lp"
     if value < bound and (rounds is not None or time.perf_counter() < deadline):
         best, how = _lns(compat, comp, stage, best, fixed, deadline, seed, lns_target,
-                         sub_limit, how, rounds, stopped)
+                         sub_limit, how, rounds, stopped, bound)
         value = stage.value(compat, best)
     bound = max(bound, float(value))
     status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
@@ -300,7 +300,8 @@ def _adult_ok(compat: Compat, i: int, team: Sequence[Candidate]) -> bool:
 def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
          fixed: PlanState | None, deadline: float, seed: int, target: int, sub_limit: float,
          how: str, rounds: int | None = None,
-         stopped: Callable[[], bool] | None = None) -> tuple[Chosen, str]:
+         stopped: Callable[[], bool] | None = None,
+         bound: float = math.inf) -> tuple[Chosen, str]:
     """Large-neighbourhood search: the time-indexed model of a helper group, the rest fixed."""
     rng = random.Random(seed)
     state = fixed.copy() if fixed is not None else PlanState(compat)
@@ -315,8 +316,10 @@ def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
     mine = set(comp)
     improved = False
     done = 0
+    value = stage.value(compat, start)
     while pool and (time.perf_counter() < deadline if rounds is None else done < rounds):
-        if stopped is not None and stopped():
+        # A plan at the bound is optimal: nothing left to search for.
+        if value >= bound or (stopped is not None and stopped()):
             break
         done += 1
         free_h: set[str] = set()
@@ -349,8 +352,9 @@ def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
                               time_limit=max(left, 0.01))
             if out.x is not None:
                 after = decode(compat, model, out.x)
-                if stage.value(compat, after) > stage.value(compat, before):
-                    keep, improved = after, True
+                gain = stage.value(compat, after) - stage.value(compat, before)
+                if gain > 0:
+                    keep, improved, value = after, True, value + gain
             # Grow neighbourhoods that HiGHS proves, shrink those it does not.
             target = min(400, target + 10) if out.proven else max(20, target - 10)
         for i, (s, team) in sorted(keep.items()):
