@@ -181,7 +181,7 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
     comp = sorted(comp)
     mine = set(comp)
     start: Chosen = {i: (s, list(team)) for i, (s, team) in (hint or {}).items() if i in mine}
-    if count_z(compat, comp) > MODEL_MAX_Z:
+    if count_z(compat, comp, limit=MODEL_MAX_Z) > MODEL_MAX_Z:
         return _solve_large(compat, comp, stage, deadline, start, fixed, seed, lns_target,
                             sub_limit, t0, rounds, stopped), None
     model = build_model(compat, comp, fixed=fixed)
@@ -420,7 +420,7 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
     if not isinstance(first, Linear) or not all(isinstance(s, Linear) for s in rule.stages):
         raise InvalidOptionError(f"method 'timeindexed' cannot optimise rule {rule.name!r} "
                                  f"(max-min is not a linear objective); use 'cpsat' or 'auto'")
-    if count_z(compat, comp) > MODEL_MAX_Z:
+    if count_z(compat, comp, limit=MODEL_MAX_Z) > MODEL_MAX_Z:
         # Measured on the city (6 million helper-start columns, 2026-12-03): LNS on sub-MIPs of
         # the time-indexed model did not improve the greedy plan in 60 s, where the CP-SAT
         # method's LNS gains 1.2 %; that method keeps components this large.
@@ -439,7 +439,7 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         hinted = {}
     # Later stages are polished only on models small enough for one MIP; larger ones give
     # the first stage all the time.
-    polish = len(rule.stages) > 1 and count_z(compat, comp) <= MIP_MAX_Z
+    polish = len(rule.stages) > 1 and count_z(compat, comp, limit=MIP_MAX_Z) <= MIP_MAX_Z
     sol, model = _solve(compat, comp, first, t0 + (0.85 if polish else 0.97) * limit,
                         hinted, fixed, options.seed, MIP_MAX_Z, 60, _SUB_LIMIT, rounds,
                         stopped)
