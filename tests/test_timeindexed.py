@@ -312,3 +312,51 @@ def test_solve_refuses_an_equity_rule_before_any_work(rural):
     inst, _compat = rural
     with pytest.raises(InvalidOptionError, match="not a linear objective"):
         solve(inst, method="timeindexed", rule="equity")
+
+
+def test_auto_picks_flow_where_exact_timeindexed_where_it_fits_cpsat_elsewhere(rural,
+                                                                                monkeypatch):
+    import cus_match.optimise.solvers.auto as auto
+
+    inst, compat = rural
+    comps = active_components(compat)
+    picked = {auto.pick(compat, c, FIFO, None).name for c in comps}
+    assert picked <= {"flow", "timeindexed"}
+    assert "timeindexed" in picked
+    # Rules with a max-min stage are CP-SAT's; so are components over the threshold.
+    assert {auto.pick(compat, c, RULES["equity"], None).name for c in comps} <= {"cpsat"}
+    monkeypatch.setattr(auto, "TIMEINDEXED_MAX_Z", 0)
+    assert {auto.pick(compat, c, FIFO, None).name for c in comps} <= {"flow", "cpsat"}
+    r = solve(inst, time_limit=20)
+    assert {m.method for m in r.methods} <= {"flow", "cpsat"}
+
+
+def test_auto_proves_rural_with_the_time_indexed_model(rural):
+    inst, _compat = rural
+    r = solve(inst, time_limit=20)
+    assert {m.method for m in r.methods} <= {"flow", "timeindexed"}
+    assert r.bound == r.objective
+    assert r.objective >= solve(inst, method="greedy").objective
+
+
+def test_deterministic_auto_keeps_cpsat_and_takes_the_tighter_proven_bound(rural,
+                                                                           monkeypatch):
+    # Deterministic mode: CP-SAT plans (its limits count work), the time-indexed LP tightens
+    # its bound. CP-SAT forced to LNS (its weak LP bound) shows it: auto's bound is the least
+    # of the two, and still not below the proven optimum.
+    import cus_match.optimise.solvers.auto as auto
+    import cus_match.optimise.solvers.cpsat as cpsat
+
+    inst, compat = rural
+    assert {auto.pick(compat, c, FIFO, None, deterministic=True).name
+            for c in active_components(compat)} <= {"flow", "cpsat"}
+    optimum = solve(inst, method="timeindexed", time_limit=20)
+    assert optimum.bound == optimum.objective
+    monkeypatch.setattr(cpsat, "LNS_THRESHOLD", 0)
+    lns = solve(inst, method="cpsat", time_limit=2, deterministic=True)
+    r = solve(inst, time_limit=2, deterministic=True)
+    assert {m.method for m in r.methods} <= {"flow", "cpsat-lns"}
+    assert optimum.objective <= r.bound <= lns.bound
+    assert r.bound < lns.bound  # the LP without start times is weaker here
+    again = solve(inst, time_limit=2, deterministic=True)
+    assert again.to_records() == r.to_records()

@@ -50,8 +50,8 @@ from cus_match.optimise.timeindexed.model import (
 )
 from cus_match.plan.result import Status
 
-__all__ = ["MIP_MAX_Z", "MODEL_MAX_Z", "TIMEINDEXED", "TimeIndexed", "TimeIndexedSolution",
-           "solve_component", "solve_timeindexed"]
+__all__ = ["LP_FIXED_SECONDS", "MIP_MAX_Z", "MODEL_MAX_Z", "TIMEINDEXED", "TimeIndexed",
+           "TimeIndexedSolution", "lp_bound", "solve_component", "solve_timeindexed"]
 
 Chosen = dict[int, tuple[int, list[Candidate]]]
 
@@ -224,6 +224,37 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
     bound = max(bound, float(value))
     status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
     return TimeIndexedSolution(best, bound, status, time.perf_counter() - t0, how), model
+
+
+def lp_bound(compat: Compat, comp: Sequence[int], stage: Linear, *,
+             fixed: PlanState | None = None, time_limit: float = 60.0) -> float | None:
+    """The time-indexed LP's bound on ``stage`` over ``comp``, rounded down; None if unsolved.
+
+    A proven upper bound (the LP relaxes the component's exact model, ``fixed`` planned
+    around), and no worse than every visit met at its best. ``None`` when the LP is not
+    solved within ``time_limit`` seconds, or a required visit cannot be met at all.
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.rules import RULES
+    >>> from cus_match.optimise.solvers.components import active_components
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> stage = RULES["fifo"].stages[0]
+    >>> comp = active_components(c)[0]
+    >>> sol = solve_timeindexed(c, comp, stage, deadline=time.perf_counter() + 10)
+    >>> lp_bound(c, comp, stage) >= sol.bound == stage.value(c, sol.chosen)
+    True
+    """
+    model = build_model(compat, sorted(comp), fixed=fixed)
+    if model.unmeetable_required:
+        return None
+    cost = stage_costs(compat, model, stage)
+    lp = lp_solution(model, cost, time_limit=max(time_limit, 0.1))
+    if lp is None:
+        return None
+    return min(_floor_bound(float(np.maximum(cost, 0.0).sum())), _floor_bound(lp[0]))
 
 
 def _solve_large(compat: Compat, comp: list[int], stage: Linear, deadline: float,
@@ -481,6 +512,8 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
 
 #: Seconds per HiGHS sub-MIP of the LNS and per polish in deterministic mode.
 _SUB_LIMIT = 2.0
+#: Seconds for the time-indexed LP where the clock must not decide (deterministic mode).
+LP_FIXED_SECONDS = 60 * _SUB_LIMIT
 
 
 @frozen
