@@ -383,10 +383,11 @@ def solve(
         full model on CP-SAT per connected component, LNS on large ones, hinted by the
         greedy); ``"flow"`` (the capacity core on min-cost flow: exact where no visits can
         clash in time, elsewhere a bound and a repaired plan); ``"auto"`` (``flow`` where it is
-        exact, ``cpsat`` elsewhere); ``"timeindexed"`` (a binary per visit, helper and start
-        per component: one HiGHS MIP where it fits, else the model's LP bound and LNS on
-        sub-MIPs; rules with an equity stage are refused); or a method registered in
-        :data:`REGISTRY`.
+        exact, ``timeindexed`` on components it fits, ``cpsat`` elsewhere and in
+        ``deterministic`` mode, with the least proven bound); ``"timeindexed"`` (a binary per
+        visit, helper and start per component: one HiGHS MIP where it fits, else the model's
+        LP bound and LNS on sub-MIPs; rules with an equity stage are refused); or a method
+        registered in :data:`REGISTRY`.
     time_limit : float, optional
         Seconds for the whole solve, finite and > 0 (default 30): building the compatibility
         graph, searching, assembling the plan and explaining unmet visits. Kept within 5 % and
