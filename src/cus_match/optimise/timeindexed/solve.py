@@ -526,8 +526,7 @@ class TimeIndexed:
 
     Examples
     --------
-    >>> import pickle
-    >>> TIMEINDEXED.name, pickle.loads(pickle.dumps(TIMEINDEXED)) == TIMEINDEXED
+    >>> TIMEINDEXED.name, TIMEINDEXED == TimeIndexed()
     ('timeindexed', True)
     """
 
