@@ -18,12 +18,11 @@ its own process, killed at limit + grace, its plan decoded and checked), as the 
     python benchmarks/scale.py --only rural --seeds 1,2,3,4,5 --methods cpsat,timeindexed \
         --peers                                     # + the issue-11 targets, MET / MISSED
 
-The method ``timeindexed`` is the time-indexed model of ``cus_match.optimise.timeindexed``
-(one HiGHS MIP per component where it fits, else LNS on sub-MIPs of the same model, the bound
-from its LP), run through an experimental driver here (:func:`_solve_timeindexed`: the greedy
-hint, the components, time shared by size, the plans merged and filled as the library's
-driver does) until the solve path registers it. Its record also has ``first_plan_s``, the time
-to its first plan (the compatibility graph and the greedy hint).
+Every method is the library's registered one (``timeindexed`` is the time-indexed model of
+``cus_match.optimise.timeindexed``: one HiGHS MIP per component where it fits, else LNS on
+sub-MIPs of the same model, the bound from its LP). A record also has ``first_plan_s``, the
+time to the first plan (the compatibility graph and the greedy hint: the first ``solve``
+progress event), and ``methods``, what ran on how many components (``Result.methods``).
 
 With ``--peers`` the script ends with the targets of issue 11 for each method but the greedy
 and the peer, as ``orlib.py`` does: MET / MISSED, with the numbers and ratios behind each; a
@@ -47,7 +46,6 @@ SIZES = {  # name -> (profile, scale)
     "city2x": ("city", 2.0), "city4x": ("city", 4.0),
 }
 PEER = "highs-mip"
-TIMEINDEXED = "timeindexed"  # the experimental path, see the module docstring
 
 
 def run_one(name: str, method: str, seed: int, time_limit: float,
@@ -59,7 +57,7 @@ def run_one(name: str, method: str, seed: int, time_limit: float,
     import cus_match
     from cus_match.compat import build_compat
     from cus_match.generate import generate
-    from cus_match.optimise.options import SolveOptions
+    from cus_match.optimise.options import ProgressEvent, SolveOptions
     from cus_match.optimise.solve import METHODS
     from cus_match.plan.check import check
 
@@ -72,13 +70,16 @@ def run_one(name: str, method: str, seed: int, time_limit: float,
     if method == PEER:
         return _run_peer(name, inst, compat, build, seed, time_limit, peer or {})
     t1 = time.perf_counter()
-    first_plan = None
-    if method == TIMEINDEXED:
-        result, first_plan = _solve_timeindexed(inst, compat, seed, time_limit, t0)
-    else:
-        options = SolveOptions(seed=seed, time_limit=time_limit,
-                               deterministic=deterministic and method != "greedy")
-        result = METHODS[method](inst, options=options, compat=compat)
+    first_plan: list[float] = []
+
+    def progress(event: ProgressEvent) -> None:
+        # The first "solve" event carries the greedy hint's plan: the first plan there is.
+        if event.phase == "solve" and not first_plan:
+            first_plan.append(time.perf_counter() - t0)
+
+    options = SolveOptions(seed=seed, time_limit=time_limit, progress=progress,
+                           deterministic=deterministic and method != "greedy")
+    result = METHODS[method](inst, options=options, compat=compat)
     solve = time.perf_counter() - t1
     violations = check(inst, result)
     return {
@@ -91,60 +92,10 @@ def run_one(name: str, method: str, seed: int, time_limit: float,
         "gap_pct": None if result.gap is None else round(100 * result.gap, 3),
         "status": result.status.value, "violations": len(violations),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "first_plan_s": None if first_plan is None else round(first_plan, 3),
+        "first_plan_s": round(first_plan[0], 3) if first_plan else None,
+        "methods": {m.method: m.components for m in result.methods},
         "version": cus_match.__version__,
     }
-
-
-def _solve_timeindexed(inst, compat, seed: int, time_limit: float, t0: float):
-    """The time-indexed method on every component, merged as the library's driver merges.
-
-    An experimental path until ``optimise/solve.py`` registers the method: the same steps as
-    ``solve_by_components`` (FIFO greedy hint, active components, the budget shared by
-    component size, plans merged in component order, then filled where room is left), with
-    ``cus_match.optimise.timeindexed.solve_component`` per component. Returns the result and
-    the seconds from ``t0`` to the first plan (the greedy hint).
-    """
-    from cus_match.optimise.rules import RULES
-    from cus_match.optimise.solvers.components import active_components
-    from cus_match.optimise.solvers.greedy import fifo_order, greedy_state
-    from cus_match.optimise.solvers.state import PlanState, assemble
-    from cus_match.optimise.timeindexed import solve_component
-    from cus_match.plan.result import Status
-
-    rule = RULES["fifo"]
-    t1 = time.perf_counter()
-    hint = greedy_state(compat)
-    first_plan = time.perf_counter() - t0
-    comps = active_components(compat)
-    sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
-    total = float(sum(sizes)) or 1.0
-    remaining = max(time_limit - (time.perf_counter() - t0), 0.1)
-    sols = [solve_component(compat, c, hint, time_limit=max(remaining * sz / total, 0.05),
-                            seed=seed, rule=rule)
-            for c, sz in zip(comps, sizes, strict=True)]
-    state = PlanState(compat)
-    for sol in sols:
-        for i, (s, team) in sorted(sol.chosen.items()):
-            state.add(i, s, team)
-    infeasible = any(sol.status is Status.INFEASIBLE for sol in sols)
-    if infeasible:
-        state = hint
-    before = dict(state.chosen)
-    state.fill(fifo_order(compat))
-    if rule.score(compat, state.chosen) < rule.score(compat, before):
-        state = PlanState(compat)
-        for i, (s, team) in sorted(before.items()):
-            state.add(i, s, team)
-    status = (Status.INFEASIBLE if infeasible else Status.OPTIMAL
-              if all(sol.status is Status.OPTIMAL for sol in sols) else Status.FEASIBLE)
-    value = rule.score(compat, state.chosen)[0]
-    bound = sum(sol.bound_minutes for sol in sols)
-    result = assemble(state, method=TIMEINDEXED, rule=rule.name, seed=seed,
-                      runtime=time.perf_counter() - t1, status=status,
-                      bound=None if infeasible else rule.primary_display(max(bound, value)),
-                      objective=rule.primary_display(value))
-    return result, first_plan
 
 
 def _run_peer(name: str, inst, compat, build: float, seed: int, time_limit: float,

@@ -29,7 +29,7 @@ def broken(inst, **kw):
 
 
 def test_the_default_solvers_are_registered():
-    assert REGISTRY.names() == ("auto", "cpsat", "flow", "greedy")
+    assert REGISTRY.names() == ("auto", "cpsat", "flow", "greedy", "timeindexed")
     assert REGISTRY.names(algorithm=True) == ("nearest", "stable", "stable-helpers")
 
 

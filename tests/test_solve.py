@@ -1,8 +1,8 @@
 """Every option of ``solve()``, validated the same way for every method and algorithmic rule.
 
-A *row* is one way to solve: a method (``greedy``, ``cpsat``, ``flow``, ``auto``) or an
-algorithmic rule (``stable``, ``stable-helpers``, ``nearest``: their own method). A *case* is one
-value of one option. Every row meets every case, from two tables:
+A *row* is one way to solve: a method (``greedy``, ``cpsat``, ``flow``, ``auto``,
+``timeindexed``) or an algorithmic rule (``stable``, ``stable-helpers``, ``nearest``: their own
+method). A *case* is one value of one option. Every row meets every case, from two tables:
 
 - a bad value raises :class:`cus_match.InvalidOptionError` naming the option, from ``solve()``
   itself: the solvers are replaced by a tripwire, so a value refused only once a solver has
@@ -34,7 +34,9 @@ from cus_match.generate import generate
 from cus_match.optimise.rules import RULES, Rule, from_weights
 from cus_match.optimise.solve import REGISTRY
 
-METHODS = ("greedy", "cpsat", "flow", "auto")
+METHODS = ("greedy", "cpsat", "flow", "auto", "timeindexed")
+#: Methods that optimise linear stages only: a max-min (equity) rule is refused.
+LINEAR_ONLY = ("flow", "timeindexed")
 ALGORITHMIC = ("stable", "stable-helpers", "nearest")
 ROWS = METHODS + ALGORITHMIC
 OPTIMISING = tuple(name for name, rule in RULES.items() if rule.algorithm is None)
@@ -57,7 +59,7 @@ def row_kwargs(row: str) -> dict[str, Any]:
 
 def good_cases(row: str) -> list[tuple[str, Any]]:
     if row in METHODS:
-        rules: list[Any] = [r for r in OPTIMISING if not (row == "flow" and r == "equity")]
+        rules: list[Any] = [r for r in OPTIMISING if not (row in LINEAR_ONLY and r == "equity")]
         rules += [RULES["priority"], MINE]
         methods, pins = [row], [(), FromEnv("pins")]
     else:
@@ -78,8 +80,9 @@ def good_cases(row: str) -> list[tuple[str, Any]]:
 
 
 def bad_cases(row: str) -> list[tuple[str, Any]]:
-    # An algorithmic rule cannot keep pins; flow cannot optimise a max-min (equity) rule.
-    own = ([("rule", "equity")] if row == "flow" else []) if row in METHODS else [
+    # An algorithmic rule cannot keep pins; flow and timeindexed cannot optimise a max-min
+    # (equity) rule.
+    own = ([("rule", "equity")] if row in LINEAR_ONLY else []) if row in METHODS else [
         *(("method", m) for m in METHODS if m != "auto"), ("pinned", FromEnv("pins"))]
     return [
         ("rule", "magic"), ("rule", None), ("rule", 3),

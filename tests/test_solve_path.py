@@ -60,7 +60,7 @@ def test_the_result_records_what_ran_per_component_and_keeps_the_asked_name(demo
     assert r.method == "auto"
     assert sum(m.components for m in r.methods) == 4  # the demo has four components
     assert {m.method for m in r.methods} <= {"flow", "cpsat", "cpsat-lns", "flow+repair",
-                                              "greedy"}
+                                              "greedy", "timeindexed"}
 
 
 def test_the_result_records_the_rule_as_optimised():

@@ -64,3 +64,18 @@ def test_input_order_does_not_change_the_plan(inst):
     assert check(shuffled, b) == []
     assert a.to_records() == b.to_records()
     assert a.unmet == b.unmet
+
+
+@settings(max_examples=10)
+@given(instances(max_helpers=4, max_needs=5))
+@pytest.mark.parametrize("method", ["timeindexed", "auto"])
+def test_optimisers_never_fall_below_the_greedy_and_bound_their_plan(method, inst):
+    # The conftest guard checks the plan; here: at least the FIFO greedy's value, a bound
+    # that is not below the plan, and the method recorded per component.
+    r = _solve(inst, method=method, time_limit=5, deterministic=True)
+    g = solve(inst)
+    assert r.objective >= g.objective - 1e-9
+    if r.bound is not None:
+        assert r.bound >= r.objective - 1e-9
+    assert r.method == method
+    assert sum(m.components for m in r.methods) >= (1 if r.assignments else 0)

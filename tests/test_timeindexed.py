@@ -15,8 +15,11 @@ from hypothesis import given, settings
 from cus_match.compat import build_compat
 from cus_match.errors import InvalidOptionError
 from cus_match.generate import generate
+from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import RULES, from_weights
+from cus_match.optimise.solve import solve
 from cus_match.optimise.solvers.components import active_components
+from cus_match.optimise.solvers.cpsat import CPSAT
 from cus_match.optimise.solvers.greedy import greedy_state
 from cus_match.optimise.solvers.state import PlanState, assemble
 from cus_match.optimise.timeindexed import solve_component, solve_timeindexed
@@ -38,16 +41,31 @@ def _plan(compat, chosen, fixed=None):
     return state
 
 
+def _violations(inst, compat, result):
+    """What the checker finds, but a required visit nobody can take (no candidate at all)."""
+    hopeless = {(o.need, o.date) for o, cands in zip(compat.occurrences, compat.candidates,
+                                                     strict=True) if not cands}
+    return [v for v in check(inst, result)
+            if not (v.code == "required_unmet" and (v.need, v.date) in hopeless)]
+
+
 def _result(compat, state):
     return assemble(state, method="timeindexed", rule="fifo", seed=0, runtime=0.0,
                     status=Status.FEASIBLE, bound=None)
+
+
+def _component(compat, comp, hint, *, time_limit=20.0, rule=FIFO, fixed=None, **options):
+    """The component method as the solve driver calls it."""
+    return solve_component(compat, comp, hint, rule=rule, fixed=fixed,
+                           options=SolveOptions(time_limit=time_limit, **options),
+                           deadline=Deadline.after(time_limit), work=time_limit)
 
 
 def _solve_all(compat, **kw):
     hint = greedy_state(compat)
     chosen, bound, statuses = {}, 0.0, []
     for comp in active_components(compat):
-        sol = solve_component(compat, comp, hint, time_limit=kw.pop("time_limit", 20), **kw)
+        sol = _component(compat, comp, hint, **kw)
         chosen.update(sol.chosen)
         bound += sol.bound_minutes
         statuses.append(sol.status)
@@ -61,7 +79,7 @@ def test_optimum_and_bound_agree_with_brute_force(inst):
     exact = brute_force(inst)
     compat = build_compat(inst)
     chosen, bound, statuses = _solve_all(compat)
-    assert check(inst, _result(compat, _plan(compat, chosen))) == []
+    assert _violations(inst, compat, _result(compat, _plan(compat, chosen))) == []
     value = PRIMARY.value(compat, chosen) / 6000
     assert all(s is Status.OPTIMAL for s in statuses)
     assert value == pytest.approx(exact, abs=1e-9)
@@ -77,7 +95,7 @@ def test_optimum_and_bound_agree_with_brute_force(inst):
 def test_tiny_plans_pass_the_checker_and_bound_their_value(inst):
     compat = build_compat(inst)
     chosen, bound, _ = _solve_all(compat)
-    assert check(inst, _result(compat, _plan(compat, chosen))) == []
+    assert _violations(inst, compat, _result(compat, _plan(compat, chosen))) == []
     assert bound >= PRIMARY.value(compat, chosen)
     assert PRIMARY.value(compat, chosen) >= PRIMARY.value(compat, greedy_state(compat).chosen)
 
@@ -88,34 +106,46 @@ def rural():
     return inst, build_compat(inst)
 
 
+@pytest.fixture(scope="module")
+def cpsat_optimum(rural):
+    """CP-SAT's proven optimum of rural seed 1's largest component, and the component."""
+    _inst, compat = rural
+    comp = max(active_components(compat), key=len)
+    sol = CPSAT(compat, comp, greedy_state(compat), rule=FIFO, fixed=None,
+                options=SolveOptions(time_limit=30), deadline=Deadline.after(30), work=30.0)
+    assert sol.status is Status.OPTIMAL
+    return comp, PRIMARY.value(compat, sol.chosen)
+
+
 def test_rural_is_proven_at_the_cpsat_optimum(rural):
     inst, compat = rural
     chosen, bound, statuses = _solve_all(compat, time_limit=30)
-    assert check(inst, _result(compat, _plan(compat, chosen))) == []
+    assert _violations(inst, compat, _result(compat, _plan(compat, chosen))) == []
     assert statuses == [Status.OPTIMAL] * len(statuses)
-    # 358.25 weighted hours: CP-SAT's and the HiGHS peer's proven optimum of rural seed 1
-    # (tests/test_mip_peer.py::test_rural_optimum_equals_cpsat compares the two).
-    assert PRIMARY.value(compat, chosen) == bound == 358.25 * 6000
+    # CP-SAT's proven optimum, by an independent model.
+    cpsat = solve(inst, method="cpsat", time_limit=30)
+    assert cpsat.objective == cpsat.bound
+    assert PRIMARY.value(compat, chosen) == bound == cpsat.objective * 6000
 
 
-def test_lns_alone_keeps_the_hint_and_a_valid_bound(rural):
+def test_lns_alone_keeps_the_hint_and_a_valid_bound(rural, cpsat_optimum):
     # No one-MIP attempt: the search improves the greedy plan by sub-MIPs, rest fixed.
     inst, compat = rural
     hint = greedy_state(compat)
-    comp = active_components(compat)[0]
+    comp, optimum = cpsat_optimum
     sol = solve_timeindexed(compat, comp, PRIMARY, deadline=time.perf_counter() + 1.5,
                             hint=hint.chosen, mip_max_z=0, seed=3)
-    assert check(inst, _result(compat, _plan(compat, sol.chosen))) == []
+    assert _violations(inst, compat, _result(compat, _plan(compat, sol.chosen))) == []
     assert PRIMARY.value(compat, sol.chosen) >= PRIMARY.value(
         compat, {i: v for i, v in hint.chosen.items() if i in set(comp)})
-    assert sol.bound >= 358.25 * 6000
-    assert sol.how in ("lns", "hint")
+    assert sol.bound >= optimum
+    assert sol.how in ("lns", "lp", "hint")
 
 
-def test_fixed_visits_are_planned_around(rural):
+def test_fixed_visits_are_planned_around(rural, cpsat_optimum):
     # Half the greedy plan is kept as it is; the model plans the rest around it.
     inst, compat = rural
-    comp = active_components(compat)[0]
+    comp, optimum = cpsat_optimum
     hint = greedy_state(compat)
     kept = sorted(i for i in comp if i in hint.chosen)[::2]
     fixed = PlanState(compat)
@@ -125,26 +155,26 @@ def test_fixed_visits_are_planned_around(rural):
     sol = solve_timeindexed(compat, free, PRIMARY, deadline=time.perf_counter() + 20,
                             fixed=fixed)
     assert not set(sol.chosen) & set(kept)
-    assert check(inst, _result(compat, _plan(compat, sol.chosen, fixed))) == []
+    assert _violations(inst, compat, _result(compat, _plan(compat, sol.chosen, fixed))) == []
     assert sol.status is Status.OPTIMAL
     # Planning around fixed visits can only lose against planning freely.
     assert PRIMARY.value(compat, sol.chosen) + PRIMARY.value(
-        compat, fixed.chosen) <= 358.25 * 6000
+        compat, fixed.chosen) <= optimum
 
 
 @pytest.mark.slow
-def test_later_stages_keep_the_first_and_pair_terms_count(rural):
+def test_later_stages_keep_the_first_and_pair_terms_count(rural, cpsat_optimum):
     inst, compat = rural
     rule = from_weights("short-trips", {"weighted_coverage": 1, "travel": 1})
     hint = greedy_state(compat)
-    comp = active_components(compat)[0]
-    sol = solve_component(compat, comp, hint, time_limit=30, rule=rule)
-    assert check(inst, _result(compat, _plan(compat, sol.chosen))) == []
+    comp, optimum = cpsat_optimum
+    sol = _component(compat, comp, hint, time_limit=30, rule=rule)
+    assert _violations(inst, compat, _result(compat, _plan(compat, sol.chosen))) == []
     assert sol.bound_minutes >= rule.stages[0].value(compat, sol.chosen)
-    fifo = solve_component(compat, comp, hint, time_limit=30)
-    assert PRIMARY.value(compat, fifo.chosen) == 358.25 * 6000
+    fifo = _component(compat, comp, hint, time_limit=30)
+    assert PRIMARY.value(compat, fifo.chosen) == optimum
     # Lexicographic fifo: polishing the secondary stage kept the primary optimum.
-    assert check(inst, _result(compat, _plan(compat, fifo.chosen))) == []
+    assert _violations(inst, compat, _result(compat, _plan(compat, fifo.chosen))) == []
 
 
 def test_backends_agree_on_a_small_model():
@@ -166,8 +196,8 @@ def test_unknown_backends_and_equity_are_refused(rural):
     m = build_model(compat, comp)
     with pytest.raises(InvalidOptionError, match="unknown backend"):
         run_backend(m, stage_costs(compat, m, PRIMARY), backend="gurobi", time_limit=1)
-    with pytest.raises(InvalidOptionError, match="linear stages only"):
-        solve_component(compat, comp, greedy_state(compat), time_limit=1, rule=RULES["equity"])
+    with pytest.raises(InvalidOptionError, match="not a linear objective"):
+        _component(compat, comp, greedy_state(compat), time_limit=1, rule=RULES["equity"])
 
 
 def test_components_too_large_to_model_go_to_cpsat(monkeypatch):
@@ -179,22 +209,154 @@ def test_components_too_large_to_model_go_to_cpsat(monkeypatch):
     hint = greedy_state(compat)
     chosen = {}
     for comp in active_components(compat):
-        sol = ti.solve_component(compat, comp, hint, time_limit=5)
-        assert sol.method == "cpsat"
+        sol = _component(compat, comp, hint, time_limit=5)
+        assert sol.method in ("cpsat", "cpsat-lns")
         assert sol.bound_minutes >= PRIMARY.value(compat, sol.chosen)
         chosen.update(sol.chosen)
-    assert check(inst, _result(compat, _plan(compat, chosen))) == []
+    assert _violations(inst, compat, _result(compat, _plan(compat, chosen))) == []
 
 
-def test_a_fixed_number_of_rounds_repeats_the_plan(rural):
+def test_a_fixed_number_of_rounds_repeats_the_plan(rural, cpsat_optimum):
     # Deterministic mode: rounds, not the clock, end the search (an already passed deadline
     # does not stop it); the same seed gives the same plan.
     inst, compat = rural
     hint = greedy_state(compat)
-    comp = active_components(compat)[0]
+    comp, _optimum = cpsat_optimum
     runs = [solve_timeindexed(compat, comp, PRIMARY, deadline=time.perf_counter() - 1,
                               hint=hint.chosen, mip_max_z=0, seed=5, rounds=3, sub_limit=30)
             for _ in range(2)]
     assert runs[0].chosen == runs[1].chosen
     assert runs[0].bound == runs[1].bound
-    assert check(inst, _result(compat, _plan(compat, runs[0].chosen))) == []
+    assert _violations(inst, compat, _result(compat, _plan(compat, runs[0].chosen))) == []
+
+
+# Through solve(): the registered method -----------------------------------------------------
+
+@settings(max_examples=8, deadline=None)
+@given(tiny())
+def test_solve_with_the_method_agrees_with_brute_force_and_bounds_it(inst):
+    exact = brute_force(inst)
+    r = solve(inst, method="timeindexed", time_limit=10)
+    assert r.method == "timeindexed"
+    assert r.objective == pytest.approx(exact, abs=1e-9)
+    # The bound is proven: never below the best plan there is.
+    assert r.bound >= exact - 1e-9
+    assert r.status in (Status.OPTIMAL, Status.PARTIAL)
+
+
+def test_solve_records_the_method_and_beats_the_greedy_on_rural(rural):
+    inst, _compat = rural
+    r = solve(inst, method="timeindexed", time_limit=20)
+    assert {m.method for m in r.methods} == {"timeindexed"}
+    assert r.objective >= solve(inst, method="greedy").objective
+    assert r.bound == r.objective  # every rural component proven
+
+
+def test_deterministic_mode_repeats_the_plan(rural):
+    inst, _compat = rural
+    a, b = (solve(inst, method="timeindexed", time_limit=5, seed=4, deterministic=True)
+            for _ in range(2))
+    assert a.to_records() == b.to_records()
+    assert (a.objective, a.bound, a.status) == (b.objective, b.bound, b.status)
+
+
+def test_a_process_pool_gives_the_serial_plan(rural):
+    from concurrent.futures import ProcessPoolExecutor
+
+    inst, _compat = rural
+    serial = solve(inst, method="timeindexed", time_limit=10, deterministic=True)
+    with ProcessPoolExecutor(2) as pool:
+        parallel = solve(inst, method="timeindexed", time_limit=10, deterministic=True,
+                         executor=pool)
+    assert parallel.to_records() == serial.to_records()
+    assert (parallel.objective, parallel.bound) == (serial.objective, serial.bound)
+    assert parallel.methods == serial.methods
+
+
+def test_a_stop_returns_the_greedy_plan_stopped(rural):
+    inst, _compat = rural
+    r = solve(inst, method="timeindexed", time_limit=10, stop=lambda: True)
+    assert r.status is Status.STOPPED
+    assert r.objective >= solve(inst, method="greedy").objective
+
+
+def test_a_stop_inside_the_lns_ends_it_with_the_plan_so_far(rural, cpsat_optimum,
+                                                             monkeypatch):
+    # No one-MIP attempt: the LP, then LNS, which looks at the stop before each sub-MIP. A
+    # stop after a few looks ends the search long before its deadline, with a plan at least
+    # as good as the hint.
+    import cus_match.optimise.timeindexed.solve as ti
+
+    monkeypatch.setattr(ti, "MIP_MAX_Z", 0)
+    inst, compat = rural
+    comp, _optimum = cpsat_optimum
+    hint = greedy_state(compat)
+    calls = []
+
+    def stopped():
+        calls.append(1)
+        return len(calls) > 3
+
+    t0 = time.perf_counter()
+    sol = solve_component(compat, comp, hint, rule=FIFO, fixed=None,
+                          options=SolveOptions(time_limit=60, stop=stopped),
+                          deadline=Deadline.after(60), work=60.0)
+    assert time.perf_counter() - t0 < 30
+    assert len(calls) == 4  # the LP, then three LNS rounds, then the stop
+    assert _violations(inst, compat, _result(compat, _plan(compat, sol.chosen))) == []
+    assert PRIMARY.value(compat, sol.chosen) >= PRIMARY.value(
+        compat, {i: v for i, v in hint.chosen.items() if i in set(comp)})
+
+
+def test_solve_refuses_an_equity_rule_before_any_work(rural):
+    inst, _compat = rural
+    with pytest.raises(InvalidOptionError, match="not a linear objective"):
+        solve(inst, method="timeindexed", rule="equity")
+
+
+def test_auto_picks_flow_where_exact_timeindexed_where_it_fits_cpsat_elsewhere(rural,
+                                                                                monkeypatch):
+    import cus_match.optimise.solvers.auto as auto
+
+    inst, compat = rural
+    comps = active_components(compat)
+    picked = {auto.pick(compat, c, FIFO, None).name for c in comps}
+    assert picked <= {"flow", "timeindexed"}
+    assert "timeindexed" in picked
+    # Rules with a max-min stage are CP-SAT's; so are components over the threshold.
+    assert {auto.pick(compat, c, RULES["equity"], None).name for c in comps} <= {"cpsat"}
+    monkeypatch.setattr(auto, "TIMEINDEXED_MAX_Z", 0)
+    assert {auto.pick(compat, c, FIFO, None).name for c in comps} <= {"flow", "cpsat"}
+    r = solve(inst, time_limit=20)
+    assert {m.method for m in r.methods} <= {"flow", "cpsat"}
+
+
+def test_auto_proves_rural_with_the_time_indexed_model(rural):
+    inst, _compat = rural
+    r = solve(inst, time_limit=20)
+    assert {m.method for m in r.methods} <= {"flow", "timeindexed"}
+    assert r.bound == r.objective
+    assert r.objective >= solve(inst, method="greedy").objective
+
+
+def test_deterministic_auto_keeps_cpsat_and_takes_the_tighter_proven_bound(rural,
+                                                                           monkeypatch):
+    # Deterministic mode: CP-SAT plans (its limits count work), the time-indexed LP tightens
+    # its bound. CP-SAT forced to LNS (its weak LP bound) shows it: auto's bound is the least
+    # of the two, and still not below the proven optimum.
+    import cus_match.optimise.solvers.auto as auto
+    import cus_match.optimise.solvers.cpsat as cpsat
+
+    inst, compat = rural
+    assert {auto.pick(compat, c, FIFO, None, deterministic=True).name
+            for c in active_components(compat)} <= {"flow", "cpsat"}
+    optimum = solve(inst, method="timeindexed", time_limit=20)
+    assert optimum.bound == optimum.objective
+    monkeypatch.setattr(cpsat, "LNS_THRESHOLD", 0)
+    lns = solve(inst, method="cpsat", time_limit=2, deterministic=True)
+    r = solve(inst, time_limit=2, deterministic=True)
+    assert {m.method for m in r.methods} <= {"flow", "cpsat-lns"}
+    assert optimum.objective <= r.bound <= lns.bound
+    assert r.bound < lns.bound  # the LP without start times is weaker here
+    again = solve(inst, time_limit=2, deterministic=True)
+    assert again.to_records() == r.to_records()

@@ -247,6 +247,7 @@ class ProblemCode(enum.StrEnum):
     OPTION_UNKNOWN_RULE = "option_unknown_rule"
     OPTION_UNKNOWN_METHOD = "option_unknown_method"
     OPTION_FLOW_RULE = "option_flow_rule"
+    OPTION_TIMEINDEXED_RULE = "option_timeindexed_rule"
     OPTION_PROCEDURE_PINS = "option_procedure_pins"
     OPTION_UNKNOWN_TERM = "option_unknown_term"
     OPTION_WEIGHT_NOT_NUMBER = "option_weight_not_number"
@@ -839,6 +840,11 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
               "use --method cpsat or auto",
         "pl": "--method flow nie optymalizuje reguły --rule {rule} (max-min to nie cel "
               "przepływu); użyj --method cpsat albo auto"},
+    C.OPTION_TIMEINDEXED_RULE: {
+        "en": "--method timeindexed cannot optimise --rule {rule} (max-min is not a linear "
+              "objective); use --method cpsat or auto",
+        "pl": "--method timeindexed nie optymalizuje reguły --rule {rule} (max-min to nie cel "
+              "liniowy); użyj --method cpsat albo auto"},
     C.OPTION_PROCEDURE_PINS: {
         "en": "--rule {rule} is a matching procedure and cannot keep the visits of --pin; "
               "choose an optimising rule (e.g. --rule repair)",

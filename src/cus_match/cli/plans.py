@@ -86,7 +86,7 @@ def register(sub: Any) -> dict[str, Handler]:
                    help="the plan being re-planned: report how many visits changed (use "
                         "--rule repair to change as few as possible)")
     s.add_argument("--method", default="auto",
-                   help="greedy (FIFO by hand), flow, cpsat or auto (default: auto)")
+                   help="greedy (FIFO by hand), flow, cpsat, timeindexed or auto (default: auto)")
     s.add_argument("--time-limit", type=float, default=None, help="seconds (default 30)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--workers", type=int, default=1, help="CP-SAT workers per model")

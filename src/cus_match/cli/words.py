@@ -233,6 +233,8 @@ LIBRARY_ERRORS: Final[tuple[tuple[re.Pattern[str], ProblemCode], ...]] = tuple(
         (r"unknown method (?P<value>'[^']*'); choose one of: (?P<known>.+)",
          ProblemCode.OPTION_UNKNOWN_METHOD),
         (r"method 'flow' cannot optimise rule '(?P<rule>[^']*)'.*", ProblemCode.OPTION_FLOW_RULE),
+        (r"method 'timeindexed' cannot optimise rule '(?P<rule>[^']*)'.*",
+         ProblemCode.OPTION_TIMEINDEXED_RULE),
         (r"rule '(?P<rule>[^']*)' is a matching procedure and cannot keep pinned visits.*",
          ProblemCode.OPTION_PROCEDURE_PINS),
         (r"unknown term (?P<term>'[^']*') in rule '[^']*'; known terms: (?P<known>.+)",

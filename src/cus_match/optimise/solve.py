@@ -338,6 +338,8 @@ REGISTRY.register("greedy", _greedy)
 for _name in ("cpsat", "flow", "auto"):
     REGISTRY.register(_name, ByComponents(_name, f"cus_match.optimise.solvers.{_name}",
                                           _name.upper()))
+REGISTRY.register("timeindexed", ByComponents(
+    "timeindexed", "cus_match.optimise.timeindexed.solve", "TIMEINDEXED"))
 for _name, _fn in {"stable": _stable, "stable-helpers": _stable, "nearest": _nearest}.items():
     REGISTRY.register(_name, _fn, algorithm=True)
 del _name, _fn
@@ -381,7 +383,11 @@ def solve(
         full model on CP-SAT per connected component, LNS on large ones, hinted by the
         greedy); ``"flow"`` (the capacity core on min-cost flow: exact where no visits can
         clash in time, elsewhere a bound and a repaired plan); ``"auto"`` (``flow`` where it is
-        exact, ``cpsat`` elsewhere); or a method registered in :data:`REGISTRY`.
+        exact, ``timeindexed`` on components it fits, ``cpsat`` elsewhere and in
+        ``deterministic`` mode, with the least proven bound); ``"timeindexed"`` (a binary per
+        visit, helper and start per component: one HiGHS MIP where it fits, else the model's
+        LP bound and LNS on sub-MIPs; rules with an equity stage are refused); or a method
+        registered in :data:`REGISTRY`.
     time_limit : float, optional
         Seconds for the whole solve, finite and > 0 (default 30): building the compatibility
         graph, searching, assembling the plan and explaining unmet visits. Kept within 5 % and
@@ -440,6 +446,9 @@ def solve(
     if method == "flow" and rule_.stages and isinstance(rule_.stages[0], Equity):
         raise InvalidOptionError(f"method 'flow' cannot optimise rule {rule_.name!r} (max-min "
                                  f"is not a flow objective); use 'cpsat' or 'auto'")
+    if method == "timeindexed" and any(isinstance(s, Equity) for s in rule_.stages):
+        raise InvalidOptionError(f"method 'timeindexed' cannot optimise rule {rule_.name!r} "
+                                 f"(max-min is not a linear objective); use 'cpsat' or 'auto'")
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
                            deterministic=deterministic, executor=executor, progress=progress,
                            stop=stop)

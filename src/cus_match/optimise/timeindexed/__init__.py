@@ -5,15 +5,18 @@
 CP-SAT) or its LP relaxation (GLOP, PDLP, HiGHS), and
 :mod:`~cus_match.optimise.timeindexed.solve` is the method: the LP bound, one MIP where it
 fits, large-neighbourhood search on sub-MIPs of the same model elsewhere.
-:func:`~cus_match.optimise.timeindexed.solve.solve_component` is the component method to
-register with the solve driver.
+:data:`~cus_match.optimise.timeindexed.solve.TIMEINDEXED` is the component method registered as
+``solve(method="timeindexed")``.
 """
 
 from cus_match.optimise.timeindexed.solve import (
     MIP_MAX_Z,
+    TIMEINDEXED,
+    TimeIndexed,
     TimeIndexedSolution,
     solve_component,
     solve_timeindexed,
 )
 
-__all__ = ["MIP_MAX_Z", "TimeIndexedSolution", "solve_component", "solve_timeindexed"]
+__all__ = ["MIP_MAX_Z", "TIMEINDEXED", "TimeIndexed", "TimeIndexedSolution", "solve_component",
+           "solve_timeindexed"]

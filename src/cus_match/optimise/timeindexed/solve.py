@@ -15,9 +15,11 @@
    (:func:`solve_component` hands such components to the CP-SAT method instead: measured on
    the city, that pays; ``benchmarks/README.md``).
 
-:func:`solve_component` wraps it as a component method of the solve driver (the signature of
-``cus_match.optimise.solvers.cpsat.solve_component``), the later stages of a lexicographic rule
-polished on the whole model with the earlier stages' values kept, where it is small enough.
+:func:`solve_component` is the component method of the solve driver
+(:class:`~cus_match.optimise.solvers.method.ComponentMethod`; registered as
+``solve(method="timeindexed")`` through :data:`TIMEINDEXED`), the later stages of a
+lexicographic rule polished on the whole model with the earlier stages' values kept, where it
+is small enough.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -34,8 +36,9 @@ from attrs import frozen
 
 from cus_match.compat import Candidate, Compat
 from cus_match.errors import InvalidOptionError
-from cus_match.optimise.rules import RULES, Linear, Rule
-from cus_match.optimise.solvers.components import ComponentSolution
+from cus_match.optimise.options import Deadline, SolveOptions
+from cus_match.optimise.rules import Linear, Rule
+from cus_match.optimise.solvers.method import ComponentSolution
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.optimise.timeindexed.backends import lp_solution, run_backend
 from cus_match.optimise.timeindexed.model import (
@@ -47,8 +50,8 @@ from cus_match.optimise.timeindexed.model import (
 )
 from cus_match.plan.result import Status
 
-__all__ = ["MIP_MAX_Z", "MODEL_MAX_Z", "TimeIndexedSolution", "solve_component",
-           "solve_timeindexed"]
+__all__ = ["LP_FIXED_SECONDS", "MIP_MAX_Z", "MODEL_MAX_Z", "TIMEINDEXED", "TimeIndexed",
+           "TimeIndexedSolution", "lp_bound", "solve_component", "solve_timeindexed"]
 
 Chosen = dict[int, tuple[int, list[Candidate]]]
 
@@ -164,16 +167,23 @@ def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, dea
 def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
            hint: Mapping[int, tuple[int, Sequence[Candidate]]] | None,
            fixed: PlanState | None, seed: int, mip_max_z: int, lns_target: int,
-           sub_limit: float, rounds: int | None = None
+           sub_limit: float, rounds: int | None = None,
+           stopped: Callable[[], bool] | None = None
            ) -> tuple[TimeIndexedSolution, TimeIndexedModel | None]:
-    """:func:`solve_timeindexed`, with the model it built (for later stages)."""
+    """:func:`solve_timeindexed`, with the model it built (for later stages).
+
+    ``stopped``: the caller's stop, looked at before each solver run and each LNS round.
+    """
+    def stop() -> bool:
+        return stopped is not None and stopped()
+
     t0 = time.perf_counter()
     comp = sorted(comp)
     mine = set(comp)
     start: Chosen = {i: (s, list(team)) for i, (s, team) in (hint or {}).items() if i in mine}
-    if count_z(compat, comp) > MODEL_MAX_Z:
+    if count_z(compat, comp, limit=MODEL_MAX_Z) > MODEL_MAX_Z:
         return _solve_large(compat, comp, stage, deadline, start, fixed, seed, lns_target,
-                            sub_limit, t0, rounds), None
+                            sub_limit, t0, rounds, stopped), None
     model = build_model(compat, comp, fixed=fixed)
     if model.unmeetable_required:
         return (TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
@@ -184,7 +194,7 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
     best, how = start, "hint"
     value = stage.value(compat, best)
     z_cols = int((model.kind == 2).sum())
-    if value < bound and z_cols <= mip_max_z:
+    if value < bound and z_cols <= mip_max_z and not stop():
         # A small component is usually proven outright (rural: under a second), and then the
         # LP is not needed; half the time is kept for the LP and LNS when it is not.
         left = (deadline - time.perf_counter()) / 2 if rounds is None else 10 * sub_limit
@@ -199,7 +209,7 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
                 best, value, how = got, stage.value(compat, got), "mip"
             if out.proven:
                 bound = min(bound, _floor_bound(out.bound))
-    if value < bound:
+    if value < bound and not stop():
         left = deadline - time.perf_counter() if rounds is None else 60 * sub_limit
         lp = lp_solution(model, cost, time_limit=max(left, 0.1))
         if lp is not None:
@@ -209,16 +219,48 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
                 best, value, how = rounded, stage.value(compat, rounded), "lp"
     if value < bound and (rounds is not None or time.perf_counter() < deadline):
         best, how = _lns(compat, comp, stage, best, fixed, deadline, seed, lns_target,
-                         sub_limit, how, rounds)
+                         sub_limit, how, rounds, stopped, bound)
         value = stage.value(compat, best)
     bound = max(bound, float(value))
     status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
     return TimeIndexedSolution(best, bound, status, time.perf_counter() - t0, how), model
 
 
+def lp_bound(compat: Compat, comp: Sequence[int], stage: Linear, *,
+             fixed: PlanState | None = None, time_limit: float = 60.0) -> float | None:
+    """The time-indexed LP's bound on ``stage`` over ``comp``, rounded down; None if unsolved.
+
+    A proven upper bound (the LP relaxes the component's exact model, ``fixed`` planned
+    around), and no worse than every visit met at its best. ``None`` when the LP is not
+    solved within ``time_limit`` seconds, or a required visit cannot be met at all.
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.rules import RULES
+    >>> from cus_match.optimise.solvers.components import active_components
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> stage = RULES["fifo"].stages[0]
+    >>> comp = active_components(c)[0]
+    >>> sol = solve_timeindexed(c, comp, stage, deadline=time.perf_counter() + 10)
+    >>> lp_bound(c, comp, stage) >= sol.bound == stage.value(c, sol.chosen)
+    True
+    """
+    model = build_model(compat, sorted(comp), fixed=fixed)
+    if model.unmeetable_required:
+        return None
+    cost = stage_costs(compat, model, stage)
+    lp = lp_solution(model, cost, time_limit=max(time_limit, 0.1))
+    if lp is None:
+        return None
+    return min(_floor_bound(float(np.maximum(cost, 0.0).sum())), _floor_bound(lp[0]))
+
+
 def _solve_large(compat: Compat, comp: list[int], stage: Linear, deadline: float,
                  start: Chosen, fixed: PlanState | None, seed: int, lns_target: int,
-                 sub_limit: float, t0: float, rounds: int | None) -> TimeIndexedSolution:
+                 sub_limit: float, t0: float, rounds: int | None,
+                 stopped: Callable[[], bool] | None = None) -> TimeIndexedSolution:
     """A component too large to model whole: the weak LP bound, and LNS from the hint."""
     from cus_match.optimise.options import Deadline
     from cus_match.optimise.solvers.relaxation import lp_relaxation
@@ -227,7 +269,7 @@ def _solve_large(compat: Compat, comp: list[int], stage: Linear, deadline: float
     bound = _floor_bound(lp_relaxation(compat, comp, stage,
                                        Deadline.after(max(left * 0.3, 0.1)))[0])
     best, how = _lns(compat, comp, stage, start, fixed, deadline, seed, lns_target,
-                     sub_limit, "hint", rounds)
+                     sub_limit, "hint", rounds, stopped)
     value = stage.value(compat, best)
     bound = max(bound, float(value))
     status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
@@ -288,7 +330,9 @@ def _adult_ok(compat: Compat, i: int, team: Sequence[Candidate]) -> bool:
 
 def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
          fixed: PlanState | None, deadline: float, seed: int, target: int, sub_limit: float,
-         how: str, rounds: int | None = None) -> tuple[Chosen, str]:
+         how: str, rounds: int | None = None,
+         stopped: Callable[[], bool] | None = None,
+         bound: float = math.inf) -> tuple[Chosen, str]:
     """Large-neighbourhood search: the time-indexed model of a helper group, the rest fixed."""
     rng = random.Random(seed)
     state = fixed.copy() if fixed is not None else PlanState(compat)
@@ -303,7 +347,11 @@ def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
     mine = set(comp)
     improved = False
     done = 0
+    value = stage.value(compat, start)
     while pool and (time.perf_counter() < deadline if rounds is None else done < rounds):
+        # A plan at the bound is optimal: nothing left to search for.
+        if value >= bound or (stopped is not None and stopped()):
+            break
         done += 1
         free_h: set[str] = set()
         free: set[int] = set()
@@ -335,8 +383,9 @@ def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
                               time_limit=max(left, 0.01))
             if out.x is not None:
                 after = decode(compat, model, out.x)
-                if stage.value(compat, after) > stage.value(compat, before):
-                    keep, improved = after, True
+                gain = stage.value(compat, after) - stage.value(compat, before)
+                if gain > 0:
+                    keep, improved, value = after, True, value + gain
             # Grow neighbourhoods that HiGHS proves, shrink those it does not.
             target = min(400, target + 10) if out.proven else max(20, target - 10)
         for i, (s, team) in sorted(keep.items()):
@@ -345,87 +394,112 @@ def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
     return chosen, ("lns" if improved else how)
 
 
-def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
-                    time_limit: float, seed: int = 0, workers: int = 1,
-                    deterministic: bool = False, rule: Rule | None = None,
-                    fixed: PlanState | None = None) -> ComponentSolution:
-    """The time-indexed method as a component method of the solve driver.
+def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rule: Rule,
+                    fixed: PlanState | None, options: SolveOptions, deadline: Deadline,
+                    work: float) -> ComponentSolution:
+    """Plan one component by the time-indexed model (see :class:`TimeIndexed`).
 
-    Signature: ``solve_component(compat, comp, hint, *, time_limit, seed=0, workers=1,
-    deterministic=False, rule=None, fixed=None) -> ComponentSolution``, as
-    ``cus_match.optimise.solvers.cpsat.solve_component`` (to which it hands components of
-    more than :data:`MODEL_MAX_Z` helper-start columns: ``method`` of the answer ``"cpsat"``,
-    else ``"timeindexed"``). The first stage of ``rule`` (default ``fifo``) is solved by
-    :func:`solve_timeindexed` in 85 % of ``time_limit`` (97 % when nothing will be polished);
-    the later stages are polished with HiGHS on the whole model, each earlier stage's value
-    kept, when it has at most :data:`MIP_MAX_Z` helper-start columns (each in a quarter of the
-    time the first stage took, within ``time_limit``). ``workers`` is unused on the
-    time-indexed path; ``deterministic`` runs ``2 * time_limit`` LNS rounds whatever the clock
-    says, which gives the same plan for the same input and seed as long as every MIP finishes
-    within its limit (HiGHS has no work-based limit).
+    The first stage of ``rule`` is solved by the steps of :func:`solve_timeindexed` in 85 % of
+    the component's time (97 % when nothing will be polished); the later stages are polished
+    with HiGHS on the whole model, each earlier stage's value kept, when it has at most
+    :data:`MIP_MAX_Z` helper-start columns (each in a quarter of the time the first stage
+    took). A component of more than :data:`MODEL_MAX_Z` helper-start columns is handed to the
+    CP-SAT method (``method`` of the answer ``cpsat`` or ``cpsat-lns``, else
+    ``timeindexed``). ``options.workers`` is unused on the time-indexed path (HiGHS runs on one
+    thread here).
+
+    In ``options.deterministic`` mode the clock decides nothing: ``2 * work`` LNS rounds, each
+    sub-MIP, the one-MIP attempt, the LP and each polish with a fixed limit in seconds. The
+    same input and seed then give the same plan as long as every HiGHS run finishes within its
+    limit (HiGHS has no work-based limit; a run that times out returns no solution). A stop
+    (``options.stop``) is looked at before each HiGHS or LP run and each LNS round; a HiGHS run
+    under way finishes first (OR-Tools cannot interrupt HiGHS).
+
+    Parameters
+    ----------
+    compat, comp, hint, rule, fixed, options, deadline, work
+        See :class:`~cus_match.optimise.solvers.method.ComponentMethod`.
+
+    Returns
+    -------
+    ComponentSolution
+        The plan of ``comp``, its status and a proven bound on the first stage over ``comp``.
+
+    Raises
+    ------
+    InvalidOptionError
+        For a rule with a non-linear (equity) stage: ``solve()`` refuses it with this method
+        before any work, and ``auto`` gives such rules to CP-SAT.
 
     Examples
     --------
     >>> from cus_match.compat import build_compat
     >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.rules import RULES
     >>> from cus_match.optimise.solvers.components import active_components
     >>> from cus_match.optimise.solvers.greedy import greedy_state
     >>> c = build_compat(generate("tiny", seed=1))
-    >>> sol = solve_component(c, active_components(c)[0], greedy_state(c), time_limit=10)
-    >>> sol.status.value, sol.bound_minutes >= RULES["fifo"].stages[0].value(c, sol.chosen)
-    ('optimal', True)
+    >>> sol = solve_component(c, active_components(c)[0], greedy_state(c), rule=RULES["fifo"],
+    ...                       fixed=None, options=SolveOptions(), deadline=Deadline.after(10),
+    ...                       work=10.0)
+    >>> sol.status.value, sol.method, sol.bound_minutes >= RULES["fifo"].stages[0].value(
+    ...     c, sol.chosen)
+    ('optimal', 'timeindexed', True)
     """
-    rule = rule or RULES["fifo"]
     t0 = time.perf_counter()
     first = rule.stages[0]
     if not isinstance(first, Linear) or not all(isinstance(s, Linear) for s in rule.stages):
-        raise InvalidOptionError(f"the time-indexed method optimises linear stages only; rule "
-                                 f"{rule.name!r} has an equity stage")
-    if count_z(compat, comp) > MODEL_MAX_Z:
+        raise InvalidOptionError(f"method 'timeindexed' cannot optimise rule {rule.name!r} "
+                                 f"(max-min is not a linear objective); use 'cpsat' or 'auto'")
+    if count_z(compat, comp, limit=MODEL_MAX_Z) > MODEL_MAX_Z:
         # Measured on the city (6 million helper-start columns, 2026-12-03): LNS on sub-MIPs of
         # the time-indexed model did not improve the greedy plan in 60 s, where the CP-SAT
         # method's LNS gains 1.2 %; that method keeps components this large.
         from cus_match.optimise.solvers.cpsat import solve_component as cpsat_component
 
-        big = cpsat_component(compat, comp, hint, time_limit=time_limit, seed=seed,
-                              workers=workers, deterministic=deterministic, rule=rule,
-                              fixed=fixed)
-        return ComponentSolution(big.chosen, big.status, big.bound_minutes, big.seconds,
-                                 "cpsat")
-    del workers  # see the docstring
+        return cpsat_component(compat, comp, hint, rule=rule, fixed=fixed, options=options,
+                               deadline=deadline, work=work)
+    det = options.deterministic
+    limit = work if det else deadline.left()
     # Deterministic: a number of LNS rounds set by the limit, not the clock.
-    rounds = max(1, int(2 * time_limit)) if deterministic else None
+    rounds = max(1, int(2 * work)) if det else None
+    stopped = options.stopped if options.stop is not None else None
     mine = set(comp)
     hinted = {i: v for i, v in hint.chosen.items() if i in mine}
     if rule.score(compat, hinted)[0] < 0:
         hinted = {}
     # Later stages are polished only on models small enough for one MIP; larger ones give
     # the first stage all the time.
-    polish = len(rule.stages) > 1 and count_z(compat, comp) <= MIP_MAX_Z
-    sol, model = _solve(compat, comp, first, t0 + (0.85 if polish else 0.97) * time_limit,
-                        hinted, fixed, seed, MIP_MAX_Z, 60, 2.0, rounds)
+    polish = len(rule.stages) > 1 and count_z(compat, comp, limit=MIP_MAX_Z) <= MIP_MAX_Z
+    sol, model = _solve(compat, comp, first, t0 + (0.85 if polish else 0.97) * limit,
+                        hinted, fixed, options.seed, MIP_MAX_Z, 60, _SUB_LIMIT, rounds,
+                        stopped)
     if sol.status is Status.INFEASIBLE:
         return ComponentSolution({}, Status.INFEASIBLE, 0.0, time.perf_counter() - t0,
                                  "timeindexed")
     chosen = sol.chosen
-    deadline = t0 + time_limit
+    end = t0 + limit
     first_took = time.perf_counter() - t0
     later = [s for s in rule.stages[1:] if isinstance(s, Linear)]
-    if (polish and later and model is not None and time.perf_counter() < deadline
+    if (polish and later and model is not None and (det or time.perf_counter() < end)
             and not model.unmeetable_required and int((model.kind == 2).sum()) <= MIP_MAX_Z):
         floors: list[tuple[npt.NDArray[np.float64], float]] = []
         prev: Linear = first
         for stage in later:
+            if stopped is not None and stopped():
+                break
             floors.append((stage_costs(compat, model, prev), float(prev.value(compat,
                                                                              chosen))))
             # Later stages only polish, in a quarter of what the first took (as the
             # CP-SAT method does): HiGHS returns nothing when stopped, and on rural seed 1
             # the fifo secondary stage is not proven in 3.7 s, so more time buys nothing.
-            left = min(deadline - time.perf_counter(), max(0.2, first_took / 4))
+            # Deterministic: a fixed limit, so that the clock cannot change the plan.
+            left = (_SUB_LIMIT if det
+                    else min(end - time.perf_counter(), max(0.2, first_took / 4)))
             if left <= 0:
                 break
             out = run_backend(model, stage_costs(compat, model, stage), backend="highs",
-                              seed=seed, time_limit=left, floors=floors)
+                              seed=options.seed, time_limit=left, floors=floors)
             if out.x is not None:
                 better = decode(compat, model, out.x)
                 if rule.score(compat, better) >= rule.score(compat, chosen):
@@ -434,3 +508,37 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *,
     return ComponentSolution(chosen, sol.status, max(sol.bound, float(first.value(compat,
                                                                                chosen))),
                              time.perf_counter() - t0, "timeindexed")
+
+
+#: Seconds per HiGHS sub-MIP of the LNS and per polish in deterministic mode.
+_SUB_LIMIT = 2.0
+#: Seconds for the time-indexed LP where the clock must not decide (deterministic mode).
+LP_FIXED_SECONDS = 60 * _SUB_LIMIT
+
+
+@frozen
+class TimeIndexed:
+    """The ``timeindexed`` component method: :func:`solve_component` on each component.
+
+    ``solve(method="timeindexed")`` and ``cus-match solve --method timeindexed`` run it; it is
+    also what ``auto`` runs on components up to
+    :data:`~cus_match.optimise.solvers.auto.TIMEINDEXED_MAX_Z` helper-start columns.
+
+    Examples
+    --------
+    >>> TIMEINDEXED.name, TIMEINDEXED == TimeIndexed()
+    ('timeindexed', True)
+    """
+
+    name: str = "timeindexed"
+
+    def __call__(self, compat: Compat, component: Sequence[int], hint: PlanState, *,
+                 rule: Rule, fixed: PlanState | None, options: SolveOptions,
+                 deadline: Deadline, work: float) -> ComponentSolution:
+        """Plan ``component`` with :func:`solve_component`."""
+        return solve_component(compat, component, hint, rule=rule, fixed=fixed,
+                               options=options, deadline=deadline, work=work)
+
+
+#: The ``timeindexed`` component method.
+TIMEINDEXED = TimeIndexed()
