@@ -81,13 +81,13 @@ _TIME_PER_SOLVE = _t("seconds per solve; wall-clock, so results may vary between
 _WORK_LIMIT = _t("deterministic work units per solve (the default mode, {work_default}): the "
                  "same results on any machine or executor",
                  "deterministyczne jednostki pracy na jedno rozwiązanie (tryb domyślny, "
-                 "{work_default}): te same wyniki na każdym komputerze i wykonawcy")
+                 "{work_default}): te same wyniki na każdym komputerze, lokalnie i w Dask")
 _JOBS = _t("local worker processes (default: 1, in this process)",
            "lokalne procesy robocze (domyślnie: 1, w tym procesie)")
 _SCHEDULER = _t("a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (needs the 'dask' extra); "
                 "instance files are sent as JSON text",
-                "działający planista Dask, np. tcp://10.0.0.5:8786 (wymaga dodatku 'dask'); "
-                "pliki danych są wysyłane jako tekst JSON")
+                "działający planista zadań Dask (scheduler), np. tcp://10.0.0.5:8786 (wymaga "
+                "dodatku 'dask'); pliki danych są wysyłane jako tekst JSON")
 _LOG = _t("JSON-lines log of finished solves (default: OUTPUT/runs.jsonl); a rerun skips what "
           "it holds",
           "dziennik ukończonych rozwiązań, wiersz JSON na rozwiązanie (domyślnie: "
@@ -102,8 +102,9 @@ _WHEN = _t("when (ISO date-time with offset; default now)",
            "kiedy (data i godzina ISO ze strefą czasową; domyślnie teraz)")
 _ROUND = _t("round id or label, e.g. 2026-w13", "identyfikator lub etykieta rundy, np. 2026-w13")
 _PERSON = _t("helper or resident id", "identyfikator pomagającego lub mieszkańca")
-_KIND = _t("whether the id is a helper's or a resident's (default: whichever has it)",
-           "czy to identyfikator pomagającego, czy mieszkańca (domyślnie: ten, kto go ma)")
+_KIND = _t("look only at helpers or only at residents (needed when the id names both)",
+           "szukaj tylko wśród pomagających ('helper') albo tylko wśród mieszkańców ('resident'); "
+           "potrzebne, gdy ten sam identyfikator ma pomagający i mieszkaniec")
 
 #: Every help text: command, then option (or ``help``, ``description``, ``epilog``,
 #: ``group:KEY``), then language.
@@ -419,7 +420,8 @@ HELP: Mapping[str, Mapping[str, _Text]] = {
         "--output": _t("HTML file to write", "plik HTML do zapisania"),
         "--names": _NAMES_IDS,
         "--previous": _t("the previous round's plan (result JSON): pairs kept from it",
-                         "plan poprzedniej rundy (plik JSON): pary z niego zachowane"),
+                         "plan poprzedniej rundy (plik JSON): raport pokaże pary z niego "
+                         "zachowane"),
         "--title": _t("page title", "tytuł strony"),
         "--basemap": _t("roads or boundaries (GeoJSON, longitude/latitude) drawn under the "
                         "map's places",
@@ -576,10 +578,12 @@ HELP: Mapping[str, Mapping[str, _Text]] = {
                    "pseudonimizuj lub usuń dane jednej osoby we wszystkich rundach (art. 17 "
                    "RODO)"),
         "person": _PERSON,
-        "--mode": _t("pseudonymise (default: replace the id everywhere) or erase (remove "
-                     "the person's visits)",
-                     "pseudonymise (domyślnie: zastąp identyfikator wszędzie) lub erase "
-                     "(usuń wizyty tej osoby)"),
+        "--mode": _t("pseudonymise (default: the same new pseudonym in every round, so rounds "
+                     "stay linked) or erase (also empty the personal fields, and a different "
+                     "placeholder in each round)",
+                     "pseudonymise (domyślnie: ten sam nowy pseudonim we wszystkich rundach, "
+                     "więc rundy pozostają powiązane) lub erase (także wyczyść dane osobowe "
+                     "i nadaj w każdej rundzie inny identyfikator zastępczy)"),
         "--kind": _KIND,
         "--yes": _t("confirm: this cannot be undone", "potwierdź: tego nie da się cofnąć"),
         "--lang": _LANG,

@@ -8,6 +8,10 @@ returns their handlers; :func:`main` registers :data:`GROUPS` in order, which is
 ``--help`` lists them in. The command modules import the library only inside their handlers, so
 ``cus-match --help`` and ``--version`` load neither OR-Tools nor pandas.
 
+The parsers are built without help texts and then given them, in the language of the command
+line (known before parsing, like the language of usage errors), from their one home,
+:data:`cus_match.cli.help_words.HELP`: ``cus-match --lang pl solve --help`` is Polish throughout.
+
 Examples
 --------
 >>> main(["validate", "no-such-file.json"])  # the problem goes to stderr
