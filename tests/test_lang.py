@@ -7,6 +7,7 @@ key or a placeholder in one language, fails a test instead of putting English in
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import inspect
 import pkgutil
@@ -25,6 +26,7 @@ from cus_match.analysis.diagnosis.whatif import MetTotals, WhatIf
 from cus_match.analysis.explain import Explanation, explain
 from cus_match.analysis.recommend import Recommendation, Recommender, format_recommendations
 from cus_match.cli import words as cli_words
+from cus_match.cli.help_words import localise_help
 from cus_match.errors import InvalidOptionError
 from cus_match.generate import generate
 from cus_match.model import DateRange, Need, Recurrence, TimeWindow
@@ -40,7 +42,7 @@ from cus_match.store.certificate import Certificate, ServiceLine
 #: The modules this guard reads: the renderings and the words they share.
 PACKAGES = ("cus_match.analysis", "cus_match.report")
 MODULES = ("cus_match.lang", "cus_match.store.certificate", "cus_match.plan.result",
-           "cus_match.cli.words")
+           "cus_match.cli.words", "cus_match.cli.help_words")
 
 
 def _modules() -> list[ModuleType]:
@@ -201,6 +203,8 @@ CALLS = {
         "seed must be an integer, got 'x'", lang),
     "cus_match.cli.words.warsaw_time": lambda c, lang, tmp: cli_words.warsaw_time(
         datetime(2026, 3, 22, 17, 0, tzinfo=UTC), lang),
+    "cus_match.cli.help_words.localise_help": lambda c, lang, tmp: localise_help(
+        argparse.ArgumentParser(prog="cus-match"), lang),
 }
 
 

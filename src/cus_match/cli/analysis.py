@@ -69,107 +69,65 @@ def register(sub: Any) -> dict[str, Handler]:
     dict
         Command name to handler.
     """
-    x = sub.add_parser("explain", help="explain the plan for one need or helper")
-    x.add_argument("file", type=Path, help="instance JSON")
-    x.add_argument("result", type=Path, help="result JSON")
-    x.add_argument("subject", help="a need id, a helper id or name, a resident id, or a "
-                                   "resident's name (with --names)")
-    x.add_argument("--names", type=Path, metavar="FILE",
-                   help="residents' names, one 'id;name' per line: explain by a resident's name")
-    add_lang_option(x, "language of the explanation")
+    x = sub.add_parser("explain")
+    x.add_argument("file", type=Path)
+    x.add_argument("result", type=Path)
+    x.add_argument("subject")
+    x.add_argument("--names", type=Path, metavar="FILE")
+    add_lang_option(x)
 
-    dg = sub.add_parser("diagnose", help="where help is short and what is missing; optionally "
-                                          "whom to recruit or train (what-if re-solves)")
-    dg.add_argument("file", type=Path, help="instance JSON")
-    dg.add_argument("result", type=Path, help="result JSON (the plan to diagnose)")
-    add_lang_option(dg, "language of printed text (default: en)")
-    dg.add_argument("--what-if", action="store_true",
-                    help="propose recruits, training and extra hours, and re-solve with each")
-    dg.add_argument("--top", type=int, default=5, help="suggestions to show (default: 5)")
-    dg.add_argument("--max-cells", type=int, default=20,
-                    help="shortage cells to print (default: 20)")
-    dg.add_argument("--method", default=None,
-                    help="method for the what-if re-solves (default: the result's own)")
-    dg.add_argument("--time-limit", type=float, default=None, help="seconds per re-solve")
-    dg.add_argument("-o", "--output", type=Path,
-                    help="also write the shortage cells, gaps and suggestions as JSON here")
+    dg = sub.add_parser("diagnose")
+    dg.add_argument("file", type=Path)
+    dg.add_argument("result", type=Path)
+    add_lang_option(dg)
+    dg.add_argument("--what-if", action="store_true")
+    dg.add_argument("--top", type=int, default=5)
+    dg.add_argument("--max-cells", type=int, default=20)
+    dg.add_argument("--method", default=None)
+    dg.add_argument("--time-limit", type=float, default=None)
+    dg.add_argument("-o", "--output", type=Path)
 
-    rc = sub.add_parser(
-        "recommend", help="the k best helpers and times for one new need, fitted into the "
-                          "current plan without moving others",
-        description="The new request comes from flags (--resident, --category, --date or "
-                    "--days, --hours, --minutes: Polish or English, e.g. --category zakupy "
-                    "--days pon,śr --hours 8-12), from one row of the needs sheet "
-                    "(--from-sheet gmina.xlsx --row 5), or from a JSON file of one need.")
-    rc.add_argument("file", type=Path, help="instance JSON")
-    rc.add_argument("result", type=Path, help="the current plan (result JSON)")
-    rc.add_argument("need", type=Path, nargs="?", default=None,
-                    help="the new need as a JSON object (or use the flags or --from-sheet)")
-    req = rc.add_argument_group("the new request (instead of a JSON file)")
-    req.add_argument("--resident", help="the resident's id, or name with --names (none: a "
-                                        "group session at --place)")
-    req.add_argument("--names", type=Path, metavar="FILE",
-                     help="residents' names, one 'id;name' per line: --resident by name")
-    req.add_argument("--category", help="category id or name: zakupy, shopping, ...")
-    req.add_argument("--date", default=None, help="a one-off visit's date: 01.04.2026 or "
-                                                  "2026-04-01")
-    req.add_argument("--days", help="weekdays of a weekly need: pon,śr or mon,wed; pon-pt")
-    req.add_argument("--hours", help="when the visit may be: 8-12 or 8:00-12:00; 14-16")
-    req.add_argument("--minutes", help="minutes of one visit")
-    req.add_argument("--place", help="place id or name, when not the resident's home")
-    req.add_argument("--helpers", help="helpers per visit (default 1)")
-    req.add_argument("--priority", help="priority (default 1)")
-    req.add_argument("--applied-on", help="date of the request (default today)")
-    req.add_argument("--id", dest="need_id", help="the new need's id (default: "
-                                                  "<resident>-new-<n>)")
-    req.add_argument("--from-sheet", type=Path, metavar="WORKBOOK",
-                     help="read the request from one row of the needs sheet (potrzeby) of "
-                          "this workbook or CSV folder")
-    req.add_argument("--row", type=int, help="with --from-sheet: the row number as Excel "
-                                             "shows it")
-    rc.add_argument("--k", type=int, default=5, help="options per visit (default: 5)")
-    rc.add_argument("--accept", type=int, default=None, metavar="RANK",
-                    help="add the option of this rank to the plan (of the first visit that "
-                         "has one, or of --visit)")
-    rc.add_argument("--visit", type=date_option, default=None, metavar="DATE",
-                    help="with --accept: the visit date (01.04.2026 or 2026-04-01)")
-    rc.add_argument("--series", action="store_true",
-                    help="with --accept: the same team for every visit it fits (a weekly need "
-                         "gets its helper every week), each at its earliest start")
-    rc.add_argument("--at", default=None, metavar="HH:MM",
-                    help="with --accept: another start the option lists (default its earliest)")
-    rc.add_argument("-o", "--output", type=Path, default=None,
-                    help="with --accept: where to write the updated plan")
-    rc.add_argument("--instance-out", type=Path, default=None,
-                    help="with --accept: where to write the instance with the new need "
-                         "(default: next to the plan, <plan>-instance.json)")
+    rc = sub.add_parser("recommend")
+    rc.add_argument("file", type=Path)
+    rc.add_argument("result", type=Path)
+    rc.add_argument("need", type=Path, nargs="?", default=None)
+    req = rc.add_argument_group("request")  # its title: cli/help_words.py
+    req.add_argument("--resident")
+    req.add_argument("--names", type=Path, metavar="FILE")
+    req.add_argument("--category")
+    req.add_argument("--date", default=None)
+    req.add_argument("--days")
+    req.add_argument("--hours")
+    req.add_argument("--minutes")
+    req.add_argument("--place")
+    req.add_argument("--helpers")
+    req.add_argument("--priority")
+    req.add_argument("--applied-on")
+    req.add_argument("--id", dest="need_id")
+    req.add_argument("--from-sheet", type=Path, metavar="WORKBOOK")
+    req.add_argument("--row", type=int)
+    rc.add_argument("--k", type=int, default=5)
+    rc.add_argument("--accept", type=int, default=None, metavar="RANK")
+    rc.add_argument("--visit", type=date_option, default=None, metavar="DATE")
+    rc.add_argument("--series", action="store_true")
+    rc.add_argument("--at", default=None, metavar="HH:MM")
+    rc.add_argument("-o", "--output", type=Path, default=None)
+    rc.add_argument("--instance-out", type=Path, default=None)
     add_lang_option(rc)
 
-    cm = sub.add_parser("compare", help="research harness: rules x methods x seeds over "
-                                         "generated profiles, instance files, library "
-                                         "instances or a national sample; tidy CSV/JSON, "
-                                         "table with confidence intervals, plots")
-    cm.add_argument("--profiles", default=None,
-                    help="comma-separated generator profiles (default: rural, when no "
-                         "--instances, --library or --national is given)")
-    cm.add_argument("--instances", nargs="+", type=Path, default=[], metavar="FILE",
-                    help="instance JSON files")
-    cm.add_argument("--library", nargs="+", default=[], metavar="NAME",
-                    help="named library instances (cus_match.generate.library.LIBRARY: "
-                         "cus-tiny-1, cus-rural-1, cus-rural-2x-1, cus-town-1, cus-city-1)")
-    cm.add_argument("--national", type=int, default=0, metavar="N",
-                    help="N gminas drawn in the national proportions of rural, urban-rural "
-                         "and urban gminas (docs/generator.md)")
-    cm.add_argument("--national-seed", type=int, default=0, help="seed of that draw")
-    cm.add_argument("--scale", type=float, default=1.0,
-                    help="generator scale of --profiles and --national (default: 1)")
+    cm = sub.add_parser("compare")
+    cm.add_argument("--profiles", default=None)
+    cm.add_argument("--instances", nargs="+", type=Path, default=[], metavar="FILE")
+    cm.add_argument("--library", nargs="+", default=[], metavar="NAME")
+    cm.add_argument("--national", type=int, default=0, metavar="N")
+    cm.add_argument("--national-seed", type=int, default=0)
+    cm.add_argument("--scale", type=float, default=1.0)
     cm.add_argument("--rules", default="fifo,priority,utilitarian,equity,stable,nearest")
     cm.add_argument("--methods", default="greedy,auto")
-    cm.add_argument("--spread", choices=("ci", "range"), default="ci",
-                    help="table cells: mean ± 95%% confidence interval, or min / median / max")
+    cm.add_argument("--spread", choices=("ci", "range"), default="ci")
     add_run_options(cm)
     cm.add_argument("--no-plots", action="store_true")
-    cm.add_argument("-o", "--output", type=Path, required=True, help="folder to write")
+    cm.add_argument("-o", "--output", type=Path, required=True)
     return {"explain": _cmd_explain, "diagnose": _cmd_diagnose, "recommend": _cmd_recommend,
             "compare": _cmd_compare}
 

@@ -55,21 +55,13 @@ def add_run_options(p: argparse.ArgumentParser, *, work_default: float = 10.0) -
     (not reproducible). ``--work-limit`` is CP-SAT's deterministic work units: the default
     mode, in which the same command gives the same plans and tables anywhere.
     """
-    p.add_argument("--seeds", default=None, help="comma-separated solver seeds")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                   help="seconds per solve; wall-clock, so results may vary between runs")
-    p.add_argument("--work-limit", type=float, default=None, metavar="UNITS",
-                   help=f"deterministic work units per solve (the default mode, "
-                        f"{work_default:g}): the same results on any machine or executor")
+    p.add_argument("--seeds", default=None)
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS")
+    p.add_argument("--work-limit", type=float, default=None, metavar="UNITS")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--jobs", type=int, default=1, metavar="N",
-                       help="local worker processes (default: 1, in this process)")
-    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (needs the "
-                            "'dask' extra); instance files are sent as JSON text")
-    p.add_argument("--log", type=Path, default=None,
-                   help="JSON-lines log of finished solves (default: OUTPUT/runs.jsonl); a "
-                        "rerun skips what it holds")
+    where.add_argument("--jobs", type=int, default=1, metavar="N")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS")
+    p.add_argument("--log", type=Path, default=None)
     p.set_defaults(work_default=work_default)
 
 
@@ -120,14 +112,12 @@ def executor_of(args: argparse.Namespace) -> Callable[[], Executor] | None:
 
 def register(sub: Any) -> dict[str, Handler]:
     """Add ``batch`` to ``sub`` (the ``cus-match`` sub-command parsers); return its handler."""
-    b = sub.add_parser("batch", help="plan every instance file of a folder (many gminas), "
-                                      "checked, resumable, on local processes or Dask")
-    b.add_argument("folder", type=Path, help="folder of instance JSON files (*.json)")
-    b.add_argument("--rules", default="fifo", help="comma-separated (default: fifo)")
-    b.add_argument("--methods", default="auto", help="comma-separated (default: auto)")
+    b = sub.add_parser("batch")
+    b.add_argument("folder", type=Path)
+    b.add_argument("--rules", default="fifo")
+    b.add_argument("--methods", default="auto")
     add_run_options(b, work_default=30.0)
-    b.add_argument("-o", "--output", type=Path, required=True,
-                   help="folder to write plans/, summary.csv and runs.jsonl into")
+    b.add_argument("-o", "--output", type=Path, required=True)
     return {"batch": _cmd_batch}
 
 

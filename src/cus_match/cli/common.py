@@ -133,16 +133,16 @@ def default_lang(environ: Mapping[str, str] | None = None) -> str:
     return "en"
 
 
-def add_lang_option(parser: argparse.ArgumentParser, help: str = "language of printed text"
-                    ) -> None:
+def add_lang_option(parser: argparse.ArgumentParser, help: str | None = None) -> None:
     """Let a command take ``--lang`` after its name as well as before it.
 
     Parameters
     ----------
     parser : argparse.ArgumentParser
         The command's own parser.
-    help : str
-        The option's help text.
+    help : str, optional
+        The option's help text; the command line's own come from
+        :data:`cus_match.cli.help_words.HELP`.
 
     Examples
     --------

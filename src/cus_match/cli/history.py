@@ -58,18 +58,15 @@ def _date(text: str) -> date:
 
 
 def _add_selection(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--last", type=int, help="only the last N rounds")
-    p.add_argument("--before", type=_date, help="only rounds that ended before this date")
+    p.add_argument("--last", type=int)
+    p.add_argument("--before", type=_date)
     _add_period(p, required=False)
-    p.add_argument("--include-proposals", action="store_true",
-                   help="count rounds not yet approved too")
+    p.add_argument("--include-proposals", action="store_true")
 
 
 def _add_period(p: argparse.ArgumentParser, *, required: bool) -> None:
-    p.add_argument("--from", dest="start", type=_date, required=required,
-                   help="first date (01.01.2026 or 2026-01-01)")
-    p.add_argument("--to", dest="end", type=_date, required=required,
-                   help="last date (30.06.2026 or 2026-06-30)")
+    p.add_argument("--from", dest="start", type=_date, required=required)
+    p.add_argument("--to", dest="end", type=_date, required=required)
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -85,82 +82,77 @@ def register(sub: Any) -> dict[str, Handler]:
     dict
         Command name to handler.
     """
-    h = sub.add_parser("history", help="the history of planning rounds (an SQLite file)")
-    h.add_argument("store", type=Path, help="the history store file (created if missing)")
+    h = sub.add_parser("history")
+    h.add_argument("store", type=Path)
     hs = h.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    ls = hs.add_parser("list", help="list stored rounds")
-    ls.add_argument("--approved", action="store_true", help="only approved rounds")
+    ls = hs.add_parser("list")
+    ls.add_argument("--approved", action="store_true")
 
-    sv = hs.add_parser("save", help="save a round's instance and result")
-    sv.add_argument("round", help="round id or label, e.g. 2026-w13")
-    sv.add_argument("instance", type=Path, help="instance JSON")
-    sv.add_argument("result", type=Path, help="result JSON")
-    sv.add_argument("--approved-by", help="save it approved by this person")
-    sv.add_argument("--approved-at", help="when (ISO date-time with offset; default now)")
-    sv.add_argument("--replace", action="store_true", help="replace an unapproved round")
+    sv = hs.add_parser("save")
+    sv.add_argument("round")
+    sv.add_argument("instance", type=Path)
+    sv.add_argument("result", type=Path)
+    sv.add_argument("--approved-by")
+    sv.add_argument("--approved-at")
+    sv.add_argument("--replace", action="store_true")
 
-    ap = hs.add_parser("approve", help="record who approved a round's plan")
+    ap = hs.add_parser("approve")
     ap.add_argument("round")
-    ap.add_argument("--by", required=True, help="who approved it")
-    ap.add_argument("--at", help="when (ISO date-time with offset; default now)")
+    ap.add_argument("--by", required=True)
+    ap.add_argument("--at")
 
-    sh = hs.add_parser("show", help="print a round's summary; optionally write its files")
+    sh = hs.add_parser("show")
     sh.add_argument("round")
-    sh.add_argument("--instance-out", type=Path, help="write the round's instance JSON here")
-    sh.add_argument("--result-out", type=Path, help="write the round's result JSON here")
+    sh.add_argument("--instance-out", type=Path)
+    sh.add_argument("--result-out", type=Path)
 
-    pr = hs.add_parser("pairs", help="(resident, helper, need) pairs served: continuity")
+    pr = hs.add_parser("pairs")
     _add_selection(pr)
 
-    ld = hs.add_parser("load", help="hours per helper per round: fair load")
+    ld = hs.add_parser("load")
     _add_selection(ld)
-    ld.add_argument("--names", type=Path, metavar="FILE",
-                    help="names to show beside the ids, one 'id;name' per line")
+    ld.add_argument("--names", type=Path, metavar="FILE")
 
-    hr = hs.add_parser("hours", help="approved hours per helper over a period")
+    hr = hs.add_parser("hours")
     _add_period(hr, required=False)
-    hr.add_argument("--helper", help="only this helper")
-    hr.add_argument("--names", type=Path, metavar="FILE",
-                    help="names to show beside the ids, one 'id;name' per line")
+    hr.add_argument("--helper")
+    hr.add_argument("--names", type=Path, metavar="FILE")
 
-    ex = hs.add_parser("export", help="everything held on one person, as JSON (RODO art. 15)")
-    ex.add_argument("person", help="helper or resident id")
+    ex = hs.add_parser("export")
+    ex.add_argument("person")
     ex.add_argument("--kind", choices=["helper", "resident"])
-    ex.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    ex.add_argument("-o", "--output", type=Path)
 
-    er = hs.add_parser("erase", help="pseudonymise or erase one person everywhere (RODO art. 17)")
-    er.add_argument("person", help="helper or resident id")
+    er = hs.add_parser("erase")
+    er.add_argument("person")
     er.add_argument("--mode", choices=["pseudonymise", "erase"], default="pseudonymise")
     er.add_argument("--kind", choices=["helper", "resident"])
-    er.add_argument("--yes", action="store_true", required=True,
-                    help="confirm: this cannot be undone")
+    er.add_argument("--yes", action="store_true", required=True)
 
-    pu = hs.add_parser("purge", help="delete old rounds")
+    pu = hs.add_parser("purge")
     group = pu.add_mutually_exclusive_group(required=True)
-    group.add_argument("--before", type=_date, help="rounds that ended before this date")
-    group.add_argument("--retention", action="store_true",
-                       help="rounds older than the store's retention period")
-    pu.add_argument("--today", type=_date, help="reference date for --retention")
+    group.add_argument("--before", type=_date)
+    group.add_argument("--retention", action="store_true")
+    pu.add_argument("--today", type=_date)
 
-    rt = hs.add_parser("retention", help="show or set the retention period (days)")
-    rt.add_argument("days", nargs="?", help="days to keep a round after its period, or 'off'")
+    rt = hs.add_parser("retention")
+    rt.add_argument("days", nargs="?")
 
-    c = sub.add_parser("certificate",
-                       help="a volunteer's certificate of services (art. 44 volunteering act)")
-    c.add_argument("store", type=Path, help="the history store file")
-    c.add_argument("helper", help="the volunteer's id")
-    c.add_argument("--organisation", required=True, help="the issuing organisation")
+    c = sub.add_parser("certificate")
+    c.add_argument("store", type=Path)
+    c.add_argument("helper")
+    c.add_argument("--organisation", required=True)
     _add_period(c, required=True)
-    c.add_argument("--name", help="the volunteer's name as it should appear")
-    c.add_argument("--place", default="", help="place of issue")
-    c.add_argument("--issued-on", type=_date, help="date of issue (default today)")
-    c.add_argument("--no-hours", action="store_true", help="state the scope only")
+    c.add_argument("--name")
+    c.add_argument("--place", default="")
+    c.add_argument("--issued-on", type=_date)
+    c.add_argument("--no-hours", action="store_true")
     c.add_argument("--format", choices=["text", "html"], default="text")
     # --language is the option's old name, kept working; --lang is every command's.
     c.add_argument("--language", dest="lang", choices=LANGS, default=argparse.SUPPRESS,
                    help=argparse.SUPPRESS)
-    c.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    c.add_argument("-o", "--output", type=Path)
     return {"history": _cmd_history, "certificate": _cmd_certificate}
 
 

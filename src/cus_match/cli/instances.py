@@ -71,40 +71,34 @@ def register(sub: Any) -> dict[str, Handler]:
     dict
         Command name to handler.
     """
-    d = sub.add_parser("demo", help="solve the bundled rural demo instance and print the plan")
-    d.add_argument("-o", "--output", type=Path, help="also write the result JSON here")
+    d = sub.add_parser("demo")
+    d.add_argument("-o", "--output", type=Path)
 
-    g = sub.add_parser("generate", help="write a synthetic instance")
+    g = sub.add_parser("generate")
     # None marks "not given", so that --demo can refuse them; the defaults are in _cmd_generate.
-    g.add_argument("--profile", default=None, help="tiny, rural (default), town or city")
-    g.add_argument("--seed", type=int, default=None, help="default: 0")
+    g.add_argument("--profile", default=None)
+    g.add_argument("--seed", type=int, default=None)
     g.add_argument("--weeks", type=int, default=None)
-    g.add_argument("--scale", type=float, default=None, help="default: 1")
-    g.add_argument("--demo", action="store_true",
-                   help="the bundled demo instance, generated afresh (to rewrite "
-                        "src/cus_match/generate/data/demo_rural.json after a change to the "
-                        "generator)")
-    g.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    g.add_argument("--scale", type=float, default=None)
+    g.add_argument("--demo", action="store_true")
+    g.add_argument("-o", "--output", type=Path)
 
-    v = sub.add_parser("validate", help="check an instance file and report every problem")
+    v = sub.add_parser("validate")
     v.add_argument("file", type=Path)
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of instance or result files")
+    sc = sub.add_parser("schema")
     sc.add_argument("--kind", choices=["instance", "result"], default="instance")
 
-    t = sub.add_parser("template", help="write a spreadsheet template to fill in (.xlsx or CSV)")
-    t.add_argument("output", type=Path, help="workbook (.xlsx) or folder (CSV) to write")
-    t.add_argument("--format", choices=["xlsx", "csv"], default=None,
-                   help="default: xlsx when OUTPUT ends in .xlsx, else csv")
-    add_lang_option(t, "language of sheets, headers and instructions")
-    t.add_argument("--demo", action="store_true",
-                   help="fill it with the bundled demo instance instead of one example row")
+    t = sub.add_parser("template")
+    t.add_argument("output", type=Path)
+    t.add_argument("--format", choices=["xlsx", "csv"], default=None)
+    add_lang_option(t)
+    t.add_argument("--demo", action="store_true")
 
-    i = sub.add_parser("import", help="read an instance from a spreadsheet (.xlsx or a CSV "
-                                      "folder), report every problem, write instance JSON")
-    i.add_argument("source", type=Path, help="workbook (.xlsx) or folder of CSV files")
-    i.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
-    add_lang_option(i, "language of the problem messages")
+    i = sub.add_parser("import")
+    i.add_argument("source", type=Path)
+    i.add_argument("-o", "--output", type=Path)
+    add_lang_option(i)
     return {"demo": _cmd_demo, "generate": _cmd_generate, "validate": _cmd_validate,
             "schema": _cmd_schema, "template": _cmd_template, "import": _cmd_import}
 

@@ -8,6 +8,10 @@ returns their handlers; :func:`main` registers :data:`GROUPS` in order, which is
 ``--help`` lists them in. The command modules import the library only inside their handlers, so
 ``cus-match --help`` and ``--version`` load neither OR-Tools nor pandas.
 
+The parsers are built without help texts and then given them, in the language of the command
+line (known before parsing, like the language of usage errors), from their one home,
+:data:`cus_match.cli.help_words.HELP`: ``cus-match --lang pl solve --help`` is Polish throughout.
+
 Examples
 --------
 >>> main(["validate", "no-such-file.json"])  # the problem goes to stderr
@@ -33,6 +37,7 @@ from cus_match.cli.common import (
     problems_text,
     setup_console,
 )
+from cus_match.cli.help_words import localise_help
 from cus_match.cli.paths import PathError, extra_for_module
 from cus_match.errors import CusMatchError, InvalidInputError, InvalidOptionError
 from cus_match.problem_texts import ProblemCode
@@ -89,21 +94,15 @@ def _argv_lang(argv: Sequence[str]) -> str:
 def _parser(lang: str = "en") -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     # A class per run (sub-parsers are made of the parser's own class): no global to reset.
     parser_class = type("Parser", (_Parser,), {"lang": lang})
-    p = parser_class(
-        prog="cus-match",
-        description="Match volunteers and neighbours to residents' needs for a Social Services "
-                    "Centre (CUS). Proposals are decision support: people approve them.",
-    )
-    p.add_argument("--lang", choices=LANGS, default=default_lang(),
-                   help="language of printed text, before or after the command (default: "
-                        "Polish when the system locale is Polish, else English)")
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
-                   help="print the version and exit")
+    p = parser_class(prog="cus-match")
+    p.add_argument("--lang", choices=LANGS, default=default_lang())
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     handlers: dict[str, Handler] = {}
     for group in GROUPS:
         handlers.update(group.register(sub))
     add_lang_everywhere(p)
+    localise_help(p, lang)
     return p, handlers
 
 

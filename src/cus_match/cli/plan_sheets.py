@@ -65,25 +65,19 @@ def register(sub: Any) -> dict[str, Handler]:
     dict
         Command name to handler.
     """
-    ex = sub.add_parser("export-plan", help="write the plan as an editable spreadsheet (one "
-                                            "row per visit) to change and import back")
-    ex.add_argument("file", type=Path, help="instance JSON")
-    ex.add_argument("result", type=Path, help="result JSON")
-    ex.add_argument("-o", "--output", type=Path, required=True, help="workbook to write")
-    ex.add_argument("--names", type=Path, metavar="FILE",
-                    help="residents' names, one 'id;name' per line (default: ids only)")
-    add_lang_option(ex, "language of headers and dates")
+    ex = sub.add_parser("export-plan")
+    ex.add_argument("file", type=Path)
+    ex.add_argument("result", type=Path)
+    ex.add_argument("-o", "--output", type=Path, required=True)
+    ex.add_argument("--names", type=Path, metavar="FILE")
+    add_lang_option(ex)
 
-    im = sub.add_parser("import-plan", help="read an edited plan sheet back, check it, and "
-                                            "say what changed and what breaks, cell by cell")
-    im.add_argument("file", type=Path, help="instance JSON")
-    im.add_argument("sheet", type=Path, help="the edited workbook (its 'plan' sheet) or CSV")
-    im.add_argument("--baseline", type=Path, metavar="RESULT", default=None,
-                    help="the original plan (result JSON): list the moved, added and removed "
-                         "visits")
-    im.add_argument("-o", "--output", type=Path, default=None,
-                    help="result JSON to write (only when every constraint holds)")
-    add_lang_option(im, "language of printed text")
+    im = sub.add_parser("import-plan")
+    im.add_argument("file", type=Path)
+    im.add_argument("sheet", type=Path)
+    im.add_argument("--baseline", type=Path, metavar="RESULT", default=None)
+    im.add_argument("-o", "--output", type=Path, default=None)
+    add_lang_option(im)
     return {"export-plan": _cmd_export_plan, "import-plan": _cmd_import_plan}
 
 

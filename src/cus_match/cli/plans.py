@@ -70,42 +70,26 @@ def register(sub: Any) -> dict[str, Handler]:
     dict
         Command name to handler.
     """
-    s = sub.add_parser("solve", help="solve an instance file")
+    s = sub.add_parser("solve")
     s.add_argument("file", type=Path)
-    s.add_argument("-o", "--output", type=Path, required=True, help="result JSON to write")
-    s.add_argument("--rule", default="fifo",
-                   help="matching rule: fifo (default), priority, utilitarian, equity, repair, "
-                        "stable, stable-helpers or nearest")
-    s.add_argument("--weights", default=None, metavar="TERM=W,...",
-                   help="a custom one-stage rule instead of --rule, e.g. "
-                        "'weighted_coverage=1,travel=2,continuity=30'")
-    s.add_argument("--pin", type=Path, default=None, metavar="RESULT",
-                   help="keep every visit of this result JSON (confirmed visits); those the "
-                        "instance no longer allows are dropped and listed with reasons")
-    s.add_argument("--baseline", type=Path, default=None, metavar="RESULT",
-                   help="the plan being re-planned: report how many visits changed (use "
-                        "--rule repair to change as few as possible)")
-    s.add_argument("--method", default="auto",
-                   help="greedy (FIFO by hand), flow, cpsat, timeindexed or auto (default: auto)")
-    s.add_argument("--time-limit", type=float, default=None, help="seconds (default 30)")
+    s.add_argument("-o", "--output", type=Path, required=True)
+    s.add_argument("--rule", default="fifo")
+    s.add_argument("--weights", default=None, metavar="TERM=W,...")
+    s.add_argument("--pin", type=Path, default=None, metavar="RESULT")
+    s.add_argument("--baseline", type=Path, default=None, metavar="RESULT")
+    s.add_argument("--method", default="auto")
+    s.add_argument("--time-limit", type=float, default=None)
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--workers", type=int, default=1, help="CP-SAT workers per model")
-    s.add_argument("--deterministic", action="store_true",
-                   help="reproducible search (same input and seed, same plan)")
-    s.add_argument("--history", type=Path, default=None, metavar="STORE",
-                   help="history store: approved earlier visits count in the span of service "
-                        "(written agreement over 30 days, accident insurance up to 30 days)")
-    s.add_argument("--quiet", action="store_true", help="print only the summary")
-    s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="show the phase, elapsed time, best plan and gap while solving "
-                        "(default: when stderr is a terminal)")
+    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--deterministic", action="store_true")
+    s.add_argument("--history", type=Path, default=None, metavar="STORE")
+    s.add_argument("--quiet", action="store_true")
+    s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
 
-    c = sub.add_parser("check", help="verify a result against its instance (every constraint)")
-    c.add_argument("file", type=Path, help="instance JSON")
-    c.add_argument("result", type=Path, help="result JSON, or a plan sheet edited in Excel "
-                                             "(.xlsx, from export-plan or export --xlsx)")
-    c.add_argument("--history", type=Path, default=None, metavar="STORE",
-                   help="history store the plan was made with (solve --history)")
+    c = sub.add_parser("check")
+    c.add_argument("file", type=Path)
+    c.add_argument("result", type=Path)
+    c.add_argument("--history", type=Path, default=None, metavar="STORE")
     return {"solve": _cmd_solve, "check": _cmd_check}
 
 

@@ -68,39 +68,31 @@ def register(sub: Any) -> dict[str, Handler]:
     dict
         Command name to handler.
     """
-    rp = sub.add_parser("report", help="write a plan as one self-contained HTML page "
-                                        "(charts, map, unmet needs explained)")
-    rp.add_argument("file", type=Path, help="instance JSON")
-    rp.add_argument("result", type=Path, help="result JSON")
-    rp.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    rp = sub.add_parser("report")
+    rp.add_argument("file", type=Path)
+    rp.add_argument("result", type=Path)
+    rp.add_argument("-o", "--output", type=Path, required=True)
     _add_names_option(rp)
-    rp.add_argument("--previous", type=Path, metavar="RESULT", default=None,
-                    help="the previous round's plan (result JSON): pairs kept from it")
-    rp.add_argument("--title", default=None, help="page title")
-    rp.add_argument("--basemap", type=Path, metavar="FILE.geojson", default=None,
-                    help="roads or boundaries (GeoJSON, longitude/latitude) drawn under the "
-                         "map's places")
-    add_lang_option(rp, "language of the report")
+    rp.add_argument("--previous", type=Path, metavar="RESULT", default=None)
+    rp.add_argument("--title", default=None)
+    rp.add_argument("--basemap", type=Path, metavar="FILE.geojson", default=None)
+    add_lang_option(rp)
 
-    e = sub.add_parser("export", help="write a plan as XLSX, CSV files and/or calendars (.ics)")
-    e.add_argument("file", type=Path, help="instance JSON")
-    e.add_argument("result", type=Path, help="result JSON")
-    e.add_argument("--xlsx", type=Path, help="workbook to write")
-    e.add_argument("--csv", type=Path, metavar="FOLDER", help="folder for the CSV files")
-    e.add_argument("--ics", type=Path, metavar="FOLDER",
-                   help="folder for one calendar per helper")
+    e = sub.add_parser("export")
+    e.add_argument("file", type=Path)
+    e.add_argument("result", type=Path)
+    e.add_argument("--xlsx", type=Path)
+    e.add_argument("--csv", type=Path, metavar="FOLDER")
+    e.add_argument("--ics", type=Path, metavar="FOLDER")
     _add_names_option(e)
-    e.add_argument("--sheet-per-helper", action="store_true",
-                   help="in the workbook, also one printable sheet per helper")
-    e.add_argument("--delimiter", choices=[";", ","], default=";",
-                   help="CSV field separator (default ';', for Polish Excel)")
-    add_lang_option(e, "language of headers and words")
+    e.add_argument("--sheet-per-helper", action="store_true")
+    e.add_argument("--delimiter", choices=[";", ","], default=";")
+    add_lang_option(e)
     return {"report": _cmd_report, "export": _cmd_export}
 
 
 def _add_names_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--names", type=Path, metavar="FILE",
-                        help="residents' names, one 'id;name' per line (default: ids only)")
+    parser.add_argument("--names", type=Path, metavar="FILE")
 
 
 def _read_names(path: Path, inst: Instance) -> dict[str, str]:
