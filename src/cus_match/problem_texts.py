@@ -321,6 +321,12 @@ class ProblemCode(enum.StrEnum):
     STORE_READ_ONLY = "store_read_only"
     STORE_PLAN_FOR_OTHER_INSTANCE = "store_plan_for_other_instance"
     FILE_SYSTEM_ERROR = "file_system_error"
+    # Options of compare and batch (cli.batch, cli.analysis) ------------------------------------
+    OPTION_BOTH_LIMITS = "option_both_limits"
+    OPTION_NOT_POSITIVE = "option_not_positive"
+    OPTION_UNKNOWN_CHOICE = "option_unknown_choice"
+    BATCH_NOT_A_FOLDER = "batch_not_a_folder"
+    BATCH_NO_INSTANCES = "batch_no_instances"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -1079,6 +1085,22 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
               "saved with it",
         "pl": "runda {round:q}: wynik to plan dla innych danych, nie dla danych zapisywanych "
               "razem z nim"},
+    # Options of compare and batch.
+    C.OPTION_BOTH_LIMITS: {
+        "en": "give --time-limit (seconds) or --work-limit (deterministic work units), not both",
+        "pl": "podaj --time-limit (sekundy) albo --work-limit (deterministyczne jednostki "
+              "pracy), nie obie opcje naraz"},
+    C.OPTION_NOT_POSITIVE: {"en": "{option} must be positive, got {value}",
+                            "pl": "{option} musi być liczbą dodatnią, podano {value}"},
+    C.OPTION_UNKNOWN_CHOICE: {
+        "en": "{option}: unknown {bad:qlist}; choose from {known:qlist}",
+        "pl": "{option}: nieznane {bad:qlist}; do wyboru: {known:qlist}"},
+    C.BATCH_NOT_A_FOLDER: {
+        "en": "{path} is not a folder: give the folder of instance files (*.json)",
+        "pl": "{path} to nie folder: podaj folder z plikami danych (*.json)"},
+    C.BATCH_NO_INSTANCES: {
+        "en": "no instance files (*.json) in {path}",
+        "pl": "w {path} nie ma plików danych (*.json)"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in

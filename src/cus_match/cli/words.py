@@ -87,6 +87,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "kept_days": "rounds are kept {days} after their period",
         "overlap": "warning: approved rounds {a} and {b} both cover {start} to {end}; hours "
                    "there are counted once, from the later approval ({b})",
+        # batch (the summary's columns are summary.csv's stable ids in English)
+        "batch_header": "| instance | rule | method | seed | status | visits_met | visits | "
+                        "violations |",
+        "batch_done": "{label} {rule}/{method} seed {seed}: {met}/{visits} visits",
+        "batch_run_failed": "{label} {rule}/{method} seed {seed}: failed: {error}",
+        "batch_failed": "failed: {label} {rule}/{method} seed {seed}: {error}",
+        "status_optimal": "optimal", "status_feasible": "feasible",
+        "status_partial": "partial", "status_infeasible": "infeasible",
+        "status_no_solution": "no_solution", "status_stopped": "stopped",
     },
     "pl": {
         "error": "błąd: {text}",
@@ -127,6 +136,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "kept_days": "rundy są przechowywane przez {days} po zakończeniu ich okresu",
         "overlap": "uwaga: zatwierdzone rundy {a} i {b} obejmują te same dni ({start}–{end}); "
                    "godziny z tych dni liczą się raz, według późniejszego zatwierdzenia ({b})",
+        "batch_header": "| dane | reguła | metoda | ziarno | stan | wizyty z pomocą | wizyty "
+                        "łącznie | naruszenia wymogów |",
+        "batch_done": "{label} {rule}/{method} ziarno {seed}: wizyty z pomocą {met}/{visits}",
+        "batch_run_failed": "{label} {rule}/{method} ziarno {seed}: nieudane: {error}",
+        "batch_failed": "nieudane: {label} {rule}/{method} ziarno {seed}: {error}",
+        "status_optimal": "optymalny", "status_feasible": "dopuszczalny",
+        "status_partial": "częściowy", "status_infeasible": "niewykonalny",
+        "status_no_solution": "brak planu", "status_stopped": "przerwany",
     },
 }
 
