@@ -461,3 +461,25 @@ def test_compare_and_batch_errors_name_the_options_typed(tmp_path, capsys):
         assert err.count("\n") == 1, (argv, err)
     assert not (tmp_path / "c").exists()
     assert not (tmp_path / "b").exists()
+
+
+def test_an_unreachable_scheduler_is_told_as_such_and_file_errors_pass(tmp_path):
+    import argparse
+
+    from cus_match.cli.batch import scheduler_reached
+    from cus_match.cli.common import UsageError
+
+    # A real unreachable address takes Dask's connect timeout (tens of seconds): the bare
+    # OSError it then raises is what is simulated here.
+    with pytest.raises(UsageError) as caught, scheduler_reached(
+            argparse.Namespace(scheduler="tcp://10.0.0.5:8786")):
+        raise OSError("Timed out trying to connect to tcp://10.0.0.5:8786 after 30 s")
+    assert caught.value.text("pl") == (
+        "nie można połączyć się z planistą Dask (scheduler) pod adresem tcp://10.0.0.5:8786: "
+        "czy działa i czy adres jest poprawny?")
+    with pytest.raises(OSError, match="disk"), scheduler_reached(
+            argparse.Namespace(scheduler="tcp://10.0.0.5:8786")):
+        raise OSError(28, "disk full", str(tmp_path / "runs.jsonl"))
+    with pytest.raises(OSError, match="refused"), scheduler_reached(
+            argparse.Namespace(scheduler=None)):
+        raise OSError("refused")

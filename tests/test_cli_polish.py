@@ -213,6 +213,13 @@ def _runs(root: Path, name: str, inst, plan) -> list[tuple[list[str], tuple[int,
         (["batch", str(gminy), "--methods", "nope", "-o", str(d / "p2")], usage),
         (["batch", str(gminy), "--seeds", "1,x", "-o", str(d / "p2")], usage),
         (["batch", str(gminy), "--work-limit", "-2", "-o", str(d / "p2")], usage),
+        (["batch", str(gminy), "--jobs", "0", "-o", str(d / "p2")], usage),
+        (["compare", "--profiles", "tiny", "--scale", "2", "-o", str(d / "b2")], usage),
+        (["compare", "--profiles", "rural", "--scale", "0", "-o", str(d / "b2")], usage),
+        (["certificate", store, helper, "--organisation", "CUS", "--from",
+          str(inst.policy.period.end), "--to", str(inst.policy.period.start)], usage),
+        (["certificate", store, "h-99999", "--organisation", "CUS", "--from",
+          str(inst.policy.period.start), "--to", str(inst.policy.period.end)], bad),
     ]
 
 

@@ -327,6 +327,9 @@ class ProblemCode(enum.StrEnum):
     OPTION_UNKNOWN_CHOICE = "option_unknown_choice"
     BATCH_NOT_A_FOLDER = "batch_not_a_folder"
     BATCH_NO_INSTANCES = "batch_no_instances"
+    OPTION_AT_LEAST_ONE = "option_at_least_one"
+    OPTION_FIXED_SCALE = "option_fixed_scale"
+    SCHEDULER_UNREACHABLE = "scheduler_unreachable"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -902,8 +905,8 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.OPTION_EXPORT_NOTHING: {
         "en": "export needs at least one of --xlsx, --csv, --ics",
         "pl": "export wymaga co najmniej jednej z opcji --xlsx, --csv, --ics"},
-    C.OPTION_OUT_OF_RANGE: {"en": "--{option}: {value} is outside {bound}",
-                            "pl": "--{option}: {value} jest poza zakresem {bound}"},
+    C.OPTION_OUT_OF_RANGE: {"en": "{option}: {value} is outside {bound}",
+                            "pl": "{option}: {value} jest poza zakresem {bound}"},
     C.OPTION_REQUIRES: {"en": "{option} needs {other}", "pl": "{option} wymaga {other}"},
     C.OPTION_SEEDS: {"en": "--seeds must be whole numbers separated by commas, got {value:q}",
                      "pl": "--seeds to liczby całkowite rozdzielone przecinkami, podano "
@@ -1101,6 +1104,17 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.BATCH_NO_INSTANCES: {
         "en": "no instance files (*.json) in {path}",
         "pl": "w {path} nie ma plików danych (*.json)"},
+    C.OPTION_AT_LEAST_ONE: {
+        "en": "{option} must be a whole number of at least 1, got {value}",
+        "pl": "{option} musi być liczbą całkowitą co najmniej 1, podano {value}"},
+    C.OPTION_FIXED_SCALE: {
+        "en": "--scale: the {profile:q} profile has fixed sizes; give --scale 1, not {value}",
+        "pl": "--scale: profil {profile:q} ma stałe rozmiary; podaj --scale 1, nie {value}"},
+    C.SCHEDULER_UNREACHABLE: {
+        "en": "cannot reach the Dask scheduler at {address}: is it running, and is the address "
+              "right?",
+        "pl": "nie można połączyć się z planistą Dask (scheduler) pod adresem {address}: czy "
+              "działa i czy adres jest poprawny?"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in

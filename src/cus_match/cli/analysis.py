@@ -41,6 +41,7 @@ from cus_match.cli.batch import (
     choices_of,
     executor_of,
     limits_of,
+    scheduler_reached,
     seeds_of,
 )
 from cus_match.cli.common import (
@@ -425,14 +426,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.national < 0:
         raise UsageError(ProblemCode.OPTION_NOT_NEGATIVE, option="--national",
                          value=args.national)
-    study = run_study(profiles=profiles, instances=args.instances, library=args.library,
-                      national=args.national, national_seed=args.national_seed,
-                      scale=args.scale, rules=rules, methods=methods,
-                      seeds=seeds_of(args, "1,2,3"), executor=executor_of(args),
-                      log=args.log or args.output / "runs.jsonl",
-                      ship="json" if args.scheduler else "path",
-                      progress=lambda line: print(line, file=sys.stderr, flush=True),
-                      lang=args.lang, **limits)
+    seeds, executor = seeds_of(args, "1,2,3"), executor_of(args)
+    with scheduler_reached(args):
+        study = run_study(profiles=profiles, instances=args.instances, library=args.library,
+                          national=args.national, national_seed=args.national_seed,
+                          scale=args.scale, rules=rules, methods=methods, seeds=seeds,
+                          executor=executor, log=args.log or args.output / "runs.jsonl",
+                          ship="json" if args.scheduler else "path",
+                          progress=lambda line: print(line, file=sys.stderr, flush=True),
+                          lang=args.lang, **limits)
     write_study(study, args.output, plots=not args.no_plots)
     print(study_markdown(study, spread=args.spread, lang=args.lang))
     return EXIT_OK

@@ -38,8 +38,9 @@ import argparse
 import csv
 import io
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ from cus_match.cli.words import error_text, say
 from cus_match.problem_texts import ProblemCode
 
 __all__ = ["SUMMARY", "add_run_options", "choices_of", "executor_of", "limits_of", "register",
-           "seeds_of"]
+           "scheduler_reached", "seeds_of"]
 
 #: Columns of ``summary.csv`` and of the printed table.
 SUMMARY = ("instance", "rule", "method", "seed", "status", "visits_met", "visits",
@@ -145,10 +146,38 @@ def limits_of(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def executor_of(args: argparse.Namespace) -> Callable[[], Executor] | None:
-    """The executor factory ``--jobs``/``--scheduler`` ask for (None: in this process)."""
+    """The executor factory ``--jobs``/``--scheduler`` ask for (None: in this process).
+
+    Raises
+    ------
+    UsageError
+        When ``--jobs`` is below 1.
+    """
     from cus_match.analysis.batch import executor_from
 
+    if args.jobs < 1:
+        raise UsageError(ProblemCode.OPTION_AT_LEAST_ONE, option="--jobs", value=args.jobs)
     return executor_from(args.jobs, args.scheduler)
+
+
+@contextmanager
+def scheduler_reached(args: argparse.Namespace) -> Iterator[None]:
+    """Tell a Dask scheduler that cannot be reached as such, not as a file system error.
+
+    Dask raises a bare :class:`OSError` (no file name) when it cannot connect; an
+    :class:`OSError` naming a file (the log, a plan) is left to the command line's handler.
+
+    Raises
+    ------
+    UsageError
+        When ``--scheduler`` was given and connecting to it failed.
+    """
+    try:
+        yield
+    except OSError as e:
+        if args.scheduler is None or e.filename is not None:
+            raise
+        raise UsageError(ProblemCode.SCHEDULER_UNREACHABLE, address=args.scheduler) from e
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -199,13 +228,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     rules = choices_of(args.rules, "--rules", list(RULES))
     methods = choices_of(args.methods, "--methods", list(METHODS))
     log = args.log or args.output / "runs.jsonl"
-    batch = solve_many(files, rules=rules, methods=methods,
-                       seeds=seeds_of(args, "0"), blocking=False, plans=True,
-                       executor=executor_of(args), log=log,
-                       ship="json" if args.scheduler else "path",
-                       progress=lambda r: print(_run_line(r, lang), file=sys.stderr,
-                                                flush=True),
-                       **limits)
+    seeds, executor = seeds_of(args, "0"), executor_of(args)
+    with scheduler_reached(args):
+        batch = solve_many(files, rules=rules, methods=methods, seeds=seeds, blocking=False,
+                           plans=True, executor=executor, log=log,
+                           ship="json" if args.scheduler else "path",
+                           progress=lambda r: print(_run_line(r, lang), file=sys.stderr,
+                                                    flush=True),
+                           **limits)
     plans = args.output / "plans"
     plans.mkdir(parents=True, exist_ok=True)
     for r in batch.records:

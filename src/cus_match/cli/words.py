@@ -244,6 +244,9 @@ LIBRARY_ERRORS: Final[tuple[tuple[re.Pattern[str], ProblemCode], ...]] = tuple(
          ProblemCode.OPTION_OUT_OF_RANGE),
         (r"seed must be an integer, got (?P<value>.+)", ProblemCode.OPTION_SEED),
         (r"workers must be an integer >= 1, got (?P<value>.+)", ProblemCode.OPTION_WORKERS),
+        # cus_match.generate, for --scale of the tiny profile (generate, compare)
+        (r"the " + _Q.format("profile") + r" profile has fixed sizes: scale must be 1, got "
+         r"(?P<value>.+)", ProblemCode.OPTION_FIXED_SCALE),
         (r"k must be a positive integer or None, got (?P<value>.+)", ProblemCode.OPTION_K),
         (r"unknown rule (?P<value>'[^']*'); choose one of: (?P<known>.+), or pass a "
          r"cus_match\.optimise\.rules\.Rule", ProblemCode.OPTION_UNKNOWN_RULE),
