@@ -382,6 +382,14 @@ def test_library_errors_are_told_in_option_names():
                       "cus_match.optimise.rules.Rule", "en")
     assert "cus_match" not in rule
     assert "--weights" in rule
+    failed = ("1 of 4 runs failed, the first gmina-1 seed 2 fifo/greedy: workers must be an "
+              "integer >= 1, got 0; the finished runs are kept in out/runs.jsonl")
+    assert error_text(failed, "en") == failed.replace(
+        "workers must be an integer >= 1", "--workers must be a whole number of at least 1")
+    assert error_text(failed, "pl") == (
+        "nieudane przebiegi: 1 z 4; pierwszy: gmina-1 ziarno 2 fifo/greedy: --workers musi być "
+        "liczbą całkowitą co najmniej 1, podano 0; ukończone przebiegi zachowano w "
+        "out/runs.jsonl")
     # A message no pattern knows: Python names still become options.
     assert error_text("seed is odd: pass seed=3", "en") == "--seed is odd: give --seed 3"
 

@@ -330,6 +330,7 @@ class ProblemCode(enum.StrEnum):
     OPTION_AT_LEAST_ONE = "option_at_least_one"
     OPTION_FIXED_SCALE = "option_fixed_scale"
     SCHEDULER_UNREACHABLE = "scheduler_unreachable"
+    STUDY_RUNS_FAILED = "study_runs_failed"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -1115,6 +1116,11 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
               "right?",
         "pl": "nie można połączyć się z planistą Dask (scheduler) pod adresem {address}: czy "
               "działa i czy adres jest poprawny?"},
+    C.STUDY_RUNS_FAILED: {
+        "en": "{failed} of {total} runs failed, the first {label} seed {seed} {rule}/{method}: "
+              "{error}; the finished runs are kept in {log}",
+        "pl": "nieudane przebiegi: {failed} z {total}; pierwszy: {label} ziarno {seed} "
+              "{rule}/{method}: {error}; ukończone przebiegi zachowano w {log}"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in

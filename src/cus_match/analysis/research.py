@@ -20,6 +20,10 @@ arguments give byte-identical tables wherever the solves ran. :func:`write_study
 - ``frontier.svg``, ``places.svg``, ``loads.svg`` (with the ``report`` extra): coverage
   against travel per rule, coverage by place, and the helper-load distribution.
 
+The files are for scripts and keep stable English ids in any language; what a person reads
+on the terminal (the table ``compare`` prints, the progress lines) follows ``lang``
+(``study_markdown(..., lang="pl")``, ``run_study(..., lang="pl")``).
+
 Examples
 --------
 >>> study = run_study(profiles=["tiny"], rules=["fifo", "nearest"], methods=["greedy"],

@@ -244,6 +244,10 @@ LIBRARY_ERRORS: Final[tuple[tuple[re.Pattern[str], ProblemCode], ...]] = tuple(
          ProblemCode.OPTION_OUT_OF_RANGE),
         (r"seed must be an integer, got (?P<value>.+)", ProblemCode.OPTION_SEED),
         (r"workers must be an integer >= 1, got (?P<value>.+)", ProblemCode.OPTION_WORKERS),
+        # cus_match.analysis.research.run_study; the run's own error is told in turn
+        (r"(?P<failed>\d+) of (?P<total>\d+) runs failed, the first (?P<label>\S+) seed "
+         r"(?P<seed>\d+) (?P<rule>[^/\s]+)/(?P<method>\S+): (?P<error>.+); the finished "
+         r"runs are kept in (?P<log>.+)", ProblemCode.STUDY_RUNS_FAILED),
         # cus_match.generate, for --scale of the tiny profile (generate, compare)
         (r"the " + _Q.format("profile") + r" profile has fixed sizes: scale must be 1, got "
          r"(?P<value>.+)", ProblemCode.OPTION_FIXED_SCALE),
@@ -370,6 +374,8 @@ def error_text(message: str, lang: str) -> str:
             if "option" in args:
                 name = str(args["option"])
                 args = {**args, "option": OPTION_NAMES.get(name, f"--{name}")}
+            if "error" in args:  # a message within the message (a failed run's)
+                args = {**args, "error": error_text(str(args["error"]), lang)}
             return code.text(lang, args)
     return _PYTHON_NAME.sub(_option, message.replace("pass ", "give "))
 
