@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -34,6 +35,7 @@ from cus_match.analysis.research import (
     study_markdown,
     write_study,
 )
+from cus_match.cli.batch import SUMMARY
 from cus_match.cli.main import main
 from cus_match.errors import InvalidInputError, InvalidOptionError, SolverError
 from cus_match.generate import generate, national_sample
@@ -393,3 +395,91 @@ def test_batch_plans_a_folder_and_resumes(tmp_path, capsys):
                  str(out)]) == 0
     assert capsys.readouterr().out == table
     assert len((out / "runs.jsonl").read_text().splitlines()) == 4  # nothing solved again
+
+
+def test_batch_and_compare_speak_polish_and_keep_their_files_in_ids(tmp_path, capsys):
+    from cus_match.cli.words import say
+
+    # The English header is summary.csv's: one list of ids, told twice.
+    assert say("batch_header", "en") == "| " + " | ".join(SUMMARY) + " |"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _files(folder, 1)
+    out = {}
+    for lang in ("en", "pl"):
+        assert main(["--lang", lang, "batch", str(folder), "--methods", "greedy", "-o",
+                     str(tmp_path / f"b-{lang}")]) == 0
+        out[lang] = capsys.readouterr()
+    assert out["pl"].out.splitlines()[0] == (
+        "| dane | reguła | metoda | ziarno | stan | wizyty z pomocą | wizyty łącznie | "
+        "naruszenia wymogów |")
+    assert "| gmina-1 | fifo | greedy | 0 | dopuszczalny |" in out["pl"].out
+    assert "ziarno 0: wizyty z pomocą " in out["pl"].err
+    assert "seed 0: " in out["en"].err
+    assert " visits" in out["en"].err
+    # summary.csv is for scripts: the same bytes in either language.
+    assert ((tmp_path / "b-pl" / "summary.csv").read_bytes()
+            == (tmp_path / "b-en" / "summary.csv").read_bytes())
+    assert (tmp_path / "b-pl" / "summary.csv").read_text().startswith(",".join(SUMMARY))
+    args = ["compare", "--profiles", "tiny", "--rules", "fifo", "--methods", "greedy",
+            "--seeds", "1", "--work-limit", "0.1", "--no-plots"]
+    for lang in ("en", "pl"):
+        assert main(["--lang", lang, *args, "-o", str(tmp_path / f"c-{lang}")]) == 0
+        out[lang] = capsys.readouterr()
+    assert out["en"].out.startswith("| profile | rule | method | runs | visits_share |")
+    assert out["pl"].out.startswith("| profil | reguła | metoda | przebiegi | odsetek wizyt ")
+    assert re.search(r"^tiny ziarno 1 fifo/greedy: wizyty z pomocą \d+/\d+, \d+,\d s$",
+                     out["pl"].err, re.MULTILINE)
+    # The same numbers, with a decimal comma in Polish.
+    assert re.search(r"\d\.\d", out["en"].out)
+    assert not re.search(r"\d\.\d", out["pl"].out)
+    assert out["pl"].out.splitlines()[2:] == [
+        line.replace(".", ",") for line in out["en"].out.splitlines()[2:]]
+    # table.md, like results.csv, is the same file whatever the language of the terminal.
+    for name in ("table.md", "results.csv"):
+        assert ((tmp_path / "c-pl" / name).read_bytes()
+                == (tmp_path / "c-en" / name).read_bytes())
+
+
+def test_compare_and_batch_errors_name_the_options_typed(tmp_path, capsys):
+    cases = [
+        (["compare", "--rules", "fifo,fast", "-o", str(tmp_path / "c")],
+         "--rules: nieznane 'fast'; do wyboru: 'fifo', "),
+        (["compare", "--profiles", "tiny", "--work-limit", "0", "-o", str(tmp_path / "c")],
+         "--work-limit musi być liczbą dodatnią, podano 0"),
+        (["compare", "--seeds", "1,x", "-o", str(tmp_path / "c")],
+         "--seeds to liczby całkowite rozdzielone przecinkami, podano '1,x'"),
+        (["batch", str(tmp_path / "brak"), "-o", str(tmp_path / "b")],
+         f"{tmp_path / 'brak'} to nie folder: podaj folder z plikami danych (*.json)"),
+        (["batch", str(tmp_path), "-o", str(tmp_path / "b")],
+         f"w {tmp_path} nie ma plików danych (*.json)"),
+    ]
+    for argv, text in cases:
+        assert main(["--lang", "pl", *argv]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"błąd: {text}"), (argv, err)
+        assert err.count("\n") == 1, (argv, err)
+    assert not (tmp_path / "c").exists()
+    assert not (tmp_path / "b").exists()
+
+
+def test_an_unreachable_scheduler_is_told_as_such_and_file_errors_pass(tmp_path):
+    import argparse
+
+    from cus_match.cli.batch import scheduler_reached
+    from cus_match.cli.common import UsageError
+
+    # A real unreachable address takes Dask's connect timeout (tens of seconds): the bare
+    # OSError it then raises is what is simulated here.
+    with pytest.raises(UsageError) as caught, scheduler_reached(
+            argparse.Namespace(scheduler="tcp://10.0.0.5:8786")):
+        raise OSError("Timed out trying to connect to tcp://10.0.0.5:8786 after 30 s")
+    assert caught.value.text("pl") == (
+        "nie można połączyć się z planistą Dask (scheduler) pod adresem tcp://10.0.0.5:8786: "
+        "czy działa i czy adres jest poprawny?")
+    with pytest.raises(OSError, match="disk"), scheduler_reached(
+            argparse.Namespace(scheduler="tcp://10.0.0.5:8786")):
+        raise OSError(28, "disk full", str(tmp_path / "runs.jsonl"))
+    with pytest.raises(OSError, match="refused"), scheduler_reached(
+            argparse.Namespace(scheduler=None)):
+        raise OSError("refused")

@@ -50,7 +50,7 @@ ics html json h min s off on
 """
 ALLOWED = frozenset(_ALLOWED.split())
 COMMANDS = ("demo", "generate", "validate", "schema", "template", "import", "solve", "check",
-            "explain", "diagnose", "recommend", "compare", "report", "export", "history",
+            "explain", "diagnose", "recommend", "compare", "batch", "report", "export", "history",
             "certificate", "list", "save", "show", "pairs", "load", "hours", "erase", "purge",
             "retention", "approve")
 
@@ -126,6 +126,13 @@ def _runs(root: Path, name: str, inst, plan) -> list[tuple[list[str], tuple[int,
     helper, need = first.helper, first.need  # a volunteer: certificates are for volunteers
     names = d / "imiona.csv"
     names.write_text(f"id;name\n{helper};Олена Шевченко\n", encoding="utf-8")
+    gminy, pusty, obce = d / "gminy", d / "pusty", d / "obce"
+    for folder in (gminy, pusty, obce):
+        folder.mkdir(exist_ok=True)
+    (gminy / "gmina-a.json").write_bytes(Path(f).read_bytes())
+    (obce / "wynik.json").write_bytes(Path(p).read_bytes())  # a plan, not an instance
+    study = ["compare", "--profiles", "tiny", "--rules", "fifo", "--methods", "greedy",
+             "--seeds", "1", "--work-limit", "0.1", "--no-plots"]
     ok, bad, usage = (0,), (1,), (2,)
     return [
         (["generate", "--profile", "tiny", "--seed", "3", "-o", str(d / "g.json")], ok),
@@ -161,6 +168,9 @@ def _runs(root: Path, name: str, inst, plan) -> list[tuple[list[str], tuple[int,
         (["history", store, "export", helper, "-o", str(d / "eksport.json")], ok),
         (["history", store, "erase", helper, "--yes"], ok),
         (["history", store, "purge", "--before", "2000-01-01"], ok),
+        ([*study, "-o", str(d / "badanie")], ok),
+        (["batch", str(gminy), "--methods", "greedy", "--work-limit", "0.1", "-o",
+          str(d / "partia")], ok),
         # Error paths.
         (["check", f, str(root / "other-plan.json")], bad),
         (["check", p, p], bad),
@@ -189,6 +199,27 @@ def _runs(root: Path, name: str, inst, plan) -> list[tuple[list[str], tuple[int,
         (["solve", f, "-o", str(d / "x.json"), "--workers", "0"], usage),
         (["history", store, "load", "--last", "0"], usage),
         (["generate", "--demo", "--seed", "3"], usage),
+        (["schema", "--kind", "nope"], usage),
+        ([*study[:4], "nope", *study[5:], "-o", str(d / "b2")], usage),
+        ([*study, "--time-limit", "1", "-o", str(d / "b2")], usage),
+        ([*study[:8], "x", *study[9:], "-o", str(d / "b2")], usage),
+        (["compare", "--profiles", "nope", "--work-limit", "0", "-o", str(d / "b2")], usage),
+        (["compare", "--library", "nope", "-o", str(d / "b2")], usage),
+        (["compare", "--methods", "greedy,nope", "-o", str(d / "b2")], usage),
+        (["compare", "--national", "-1", "-o", str(d / "b2")], usage),
+        (["batch", str(d / "brak"), "-o", str(d / "p2")], usage),
+        (["batch", str(pusty), "-o", str(d / "p2")], usage),
+        (["batch", str(obce), "--methods", "greedy", "-o", str(d / "p2")], bad),
+        (["batch", str(gminy), "--methods", "nope", "-o", str(d / "p2")], usage),
+        (["batch", str(gminy), "--seeds", "1,x", "-o", str(d / "p2")], usage),
+        (["batch", str(gminy), "--work-limit", "-2", "-o", str(d / "p2")], usage),
+        (["batch", str(gminy), "--jobs", "0", "-o", str(d / "p2")], usage),
+        (["compare", "--profiles", "tiny", "--scale", "2", "-o", str(d / "b2")], usage),
+        (["compare", "--profiles", "rural", "--scale", "0", "-o", str(d / "b2")], usage),
+        (["certificate", store, helper, "--organisation", "CUS", "--from",
+          str(inst.policy.period.end), "--to", str(inst.policy.period.start)], usage),
+        (["certificate", store, "h-99999", "--organisation", "CUS", "--from",
+          str(inst.policy.period.start), "--to", str(inst.policy.period.end)], bad),
     ]
 
 
@@ -207,7 +238,7 @@ def test_every_command_speaks_polish(files, name, capsys):
         # A Polish number takes a decimal comma: "1,5 h", never "1.5 h" or "2.0 h".
         words |= {f"decimal point: {m}" for m in _DECIMAL_POINT.findall(text)}
         if words:
-            found[" ".join(argv[:3])] = (sorted(words), text[:600])
+            found[f"{k} " + " ".join(argv[:3])] = (sorted(words), text[:600])
     assert not found, "\n\n".join(f"{k}: {w}\n{t}" for k, (w, t) in found.items())
 
 
@@ -351,6 +382,14 @@ def test_library_errors_are_told_in_option_names():
                       "cus_match.optimise.rules.Rule", "en")
     assert "cus_match" not in rule
     assert "--weights" in rule
+    failed = ("1 of 4 runs failed, the first gmina-1 seed 2 fifo/greedy: workers must be an "
+              "integer >= 1, got 0; the finished runs are kept in out/runs.jsonl")
+    assert error_text(failed, "en") == failed.replace(
+        "workers must be an integer >= 1", "--workers must be a whole number of at least 1")
+    assert error_text(failed, "pl") == (
+        "nieudane przebiegi: 1 z 4; pierwszy: gmina-1 ziarno 2 fifo/greedy: --workers musi być "
+        "liczbą całkowitą co najmniej 1, podano 0; ukończone przebiegi zachowano w "
+        "out/runs.jsonl")
     # A message no pattern knows: Python names still become options.
     assert error_text("seed is odd: pass seed=3", "en") == "--seed is odd: give --seed 3"
 

@@ -25,6 +25,7 @@ from cus_match.analysis.diagnosis import shortage as shortage_map
 from cus_match.analysis.diagnosis.whatif import MetTotals, WhatIf
 from cus_match.analysis.explain import Explanation, explain
 from cus_match.analysis.recommend import Recommendation, Recommender, format_recommendations
+from cus_match.analysis.research import Study, run_study, study_markdown
 from cus_match.cli import words as cli_words
 from cus_match.cli.help_words import localise_help
 from cus_match.errors import InvalidOptionError
@@ -174,6 +175,11 @@ CALLS = {
         c.what_if.to_record(c.inst, lang)),
     "cus_match.analysis.diagnosis.whatif.format_what_if": lambda c, lang, tmp: format_what_if(
         c.inst, [], lang),
+    "cus_match.analysis.research.run_study": lambda c, lang, tmp: run_study(
+        profiles=["tiny"], rules=["fifo"], methods=["greedy"], seeds=[1], work_limit=0.1,
+        lang=lang),
+    "cus_match.analysis.research.study_markdown": lambda c, lang, tmp: study_markdown(
+        Study([], [], [], {}), lang=lang),
     "cus_match.report.text.format_plan": lambda c, lang, tmp: format_plan(
         c.inst, c.result, lang=lang),
     "cus_match.report.tables.plan_tables": lambda c, lang, tmp: plan_tables(
@@ -320,6 +326,7 @@ def test_the_word_tables_are_found():
         "cus_match.cli.words.MESSAGES", "cus_match.report.words.TERM_WORDS",
         "cus_match.report.words.STAGE_WORDS", "cus_match.cli.words.NOUNS",
         "cus_match.cli.words.CONSTRAINTS", "cus_match.cli.words.CHECK_CODES",
+        "cus_match.analysis.research._WORDS",
     }
     assert expected <= set(_word_tables()), sorted(expected - set(_word_tables()))
 

@@ -322,6 +322,16 @@ class ProblemCode(enum.StrEnum):
     STORE_READ_ONLY = "store_read_only"
     STORE_PLAN_FOR_OTHER_INSTANCE = "store_plan_for_other_instance"
     FILE_SYSTEM_ERROR = "file_system_error"
+    # Options of compare and batch (cli.batch, cli.analysis) ------------------------------------
+    OPTION_BOTH_LIMITS = "option_both_limits"
+    OPTION_NOT_POSITIVE = "option_not_positive"
+    OPTION_UNKNOWN_CHOICE = "option_unknown_choice"
+    BATCH_NOT_A_FOLDER = "batch_not_a_folder"
+    BATCH_NO_INSTANCES = "batch_no_instances"
+    OPTION_AT_LEAST_ONE = "option_at_least_one"
+    OPTION_FIXED_SCALE = "option_fixed_scale"
+    SCHEDULER_UNREACHABLE = "scheduler_unreachable"
+    STUDY_RUNS_FAILED = "study_runs_failed"
 
     def text(self, lang: str = "en", args: Mapping[str, Any] | None = None) -> str:
         """The problem in words, in ``lang``, with ``args`` filled in.
@@ -902,8 +912,8 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
     C.OPTION_EXPORT_NOTHING: {
         "en": "export needs at least one of --xlsx, --csv, --ics",
         "pl": "export wymaga co najmniej jednej z opcji --xlsx, --csv, --ics"},
-    C.OPTION_OUT_OF_RANGE: {"en": "--{option}: {value} is outside {bound}",
-                            "pl": "--{option}: {value} jest poza zakresem {bound}"},
+    C.OPTION_OUT_OF_RANGE: {"en": "{option}: {value} is outside {bound}",
+                            "pl": "{option}: {value} jest poza zakresem {bound}"},
     C.OPTION_REQUIRES: {"en": "{option} needs {other}", "pl": "{option} wymaga {other}"},
     C.OPTION_SEEDS: {"en": "--seeds must be whole numbers separated by commas, got {value:q}",
                      "pl": "--seeds to liczby całkowite rozdzielone przecinkami, podano "
@@ -1085,6 +1095,38 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
               "saved with it",
         "pl": "runda {round:q}: wynik to plan dla innych danych, nie dla danych zapisywanych "
               "razem z nim"},
+    # Options of compare and batch.
+    C.OPTION_BOTH_LIMITS: {
+        "en": "give --time-limit (seconds) or --work-limit (deterministic work units), not both",
+        "pl": "podaj --time-limit (sekundy) albo --work-limit (deterministyczne jednostki "
+              "pracy), nie obie opcje naraz"},
+    C.OPTION_NOT_POSITIVE: {"en": "{option} must be positive, got {value}",
+                            "pl": "{option} musi być liczbą dodatnią, podano {value}"},
+    C.OPTION_UNKNOWN_CHOICE: {
+        "en": "{option}: unknown {bad:qlist}; choose from {known:qlist}",
+        "pl": "{option}: nieznane {bad:qlist}; do wyboru: {known:qlist}"},
+    C.BATCH_NOT_A_FOLDER: {
+        "en": "{path} is not a folder: give the folder of instance files (*.json)",
+        "pl": "{path} to nie folder: podaj folder z plikami danych (*.json)"},
+    C.BATCH_NO_INSTANCES: {
+        "en": "no instance files (*.json) in {path}",
+        "pl": "w {path} nie ma plików danych (*.json)"},
+    C.OPTION_AT_LEAST_ONE: {
+        "en": "{option} must be a whole number of at least 1, got {value}",
+        "pl": "{option} musi być liczbą całkowitą co najmniej 1, podano {value}"},
+    C.OPTION_FIXED_SCALE: {
+        "en": "--scale: the {profile:q} profile has fixed sizes; give --scale 1, not {value}",
+        "pl": "--scale: profil {profile:q} ma stałe rozmiary; podaj --scale 1, nie {value}"},
+    C.SCHEDULER_UNREACHABLE: {
+        "en": "cannot reach the Dask scheduler at {address}: is it running, and is the address "
+              "right?",
+        "pl": "nie można połączyć się z planistą Dask (scheduler) pod adresem {address}: czy "
+              "działa i czy adres jest poprawny?"},
+    C.STUDY_RUNS_FAILED: {
+        "en": "{failed} of {total} runs failed, the first {label} seed {seed} {rule}/{method}: "
+              "{error}; the finished runs are kept in {log}",
+        "pl": "nieudane przebiegi: {failed} z {total}; pierwszy: {label} ziarno {seed} "
+              "{rule}/{method}: {error}; ukończone przebiegi zachowano w {log}"},
 }
 
 #: table -> language -> value -> word, for ``{x:w:table}`` and ``{x:lead:table}``. A value not in

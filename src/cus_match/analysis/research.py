@@ -20,6 +20,10 @@ arguments give byte-identical tables wherever the solves ran. :func:`write_study
 - ``frontier.svg``, ``places.svg``, ``loads.svg`` (with the ``report`` extra): coverage
   against travel per rule, coverage by place, and the helper-load distribution.
 
+The files are for scripts and keep stable English ids in any language; what a person reads
+on the terminal (the table ``compare`` prints, the progress lines) follows ``lang``
+(``study_markdown(..., lang="pl")``, ``run_study(..., lang="pl")``).
+
 Examples
 --------
 >>> study = run_study(profiles=["tiny"], rules=["fifo", "nearest"], methods=["greedy"],
@@ -59,6 +63,7 @@ from cus_match.analysis.metrics import SCALARS
 from cus_match.errors import InvalidOptionError, SolverError
 from cus_match.generate import PROFILES, generate, national_sample
 from cus_match.io.json_format import instance_digest as digest
+from cus_match.lang import number, pick
 from cus_match.optimise.rules import RULES
 
 __all__ = ["TABLE_METRICS", "Study", "confidence_interval", "run_study", "study_markdown",
@@ -71,6 +76,34 @@ TABLE_METRICS: tuple[str, ...] = (
 
 #: Fields of a run that describe its group in tables and per-place rows.
 _KEY = ("profile", "scale", "seed", "rule", "method")
+
+#: What a person reads of a study: the table's headers and the progress lines. English keeps
+#: the metric ids as headers (the ids researchers' scripts and the tidy CSV use); Polish names
+#: them, and a metric without a name here is shown by its id.
+_WORDS: dict[str, dict[str, Any]] = {
+    "en": {
+        "head": ("profile", "rule", "method", "runs"),
+        "metrics": {name: name for name in TABLE_METRICS},
+        "done": "{label} seed {seed} {rule}/{method}: {met}/{visits} visits, {seconds} s",
+        "failed": "{label} seed {seed} {rule}/{method}: failed: {error}",
+    },
+    "pl": {
+        "head": ("profil", "reguła", "metoda", "przebiegi"),
+        "metrics": {
+            "visits_share": "odsetek wizyt z pomocą",
+            "weighted_hours_met": "ważone godziny pomocy",
+            "min_place_share": "najniższy odsetek w miejscowości",
+            "travel_per_visit": "dojazd na wizytę (min)",
+            "load_gini": "nierówność obciążenia (Gini)",
+            "continuity_share": "odsetek ciągłości",
+            "locality_share": "odsetek pomocy na miejscu",
+            "blocking_pairs": "pary blokujące",
+        },
+        "done": "{label} ziarno {seed} {rule}/{method}: wizyty z pomocą {met}/{visits}, "
+                "{seconds} s",
+        "failed": "{label} ziarno {seed} {rule}/{method}: nieudane: {error}",
+    },
+}
 
 
 @frozen
@@ -142,7 +175,7 @@ def run_study(*, profiles: Sequence[str] | None = None, instances: Sequence[str 
               work_limit: float = 10.0, scale: float = 1.0, deterministic: bool = True,
               blocking: bool = True, executor: ExecutorLike | None = None,
               log: str | Path | None = None, ship: str = "path",
-              progress: Callable[[str], None] | None = None) -> Study:
+              progress: Callable[[str], None] | None = None, lang: str = "en") -> Study:
     """Solve and measure every (instance, seed, rule, method).
 
     Rules that are procedures (``stable``, ``stable-helpers``, ``nearest``) run once per
@@ -183,6 +216,8 @@ def run_study(*, profiles: Sequence[str] | None = None, instances: Sequence[str 
         How instance files reach workers.
     progress : callable, optional
         Called with a line of text after each run.
+    lang : {"en", "pl"}
+        Language of the progress lines.
 
     Returns
     -------
@@ -193,6 +228,7 @@ def run_study(*, profiles: Sequence[str] | None = None, instances: Sequence[str 
     SolverError
         When a run failed (its error is named; the finished runs are in ``log``).
     """
+    words = pick(_WORDS, lang)
     if profiles is None:
         profiles = [] if (instances or library or national) else ["rural"]
     profiles = _check_choice("profile", profiles, list(PROFILES)) if profiles else []
@@ -211,13 +247,14 @@ def run_study(*, profiles: Sequence[str] | None = None, instances: Sequence[str 
     def report(rec: dict[str, Any]) -> None:
         if progress is None:
             return
+        fields = {k: rec[k] for k in ("label", "seed", "rule", "method")}
         if "error" in rec:
-            progress(f"{rec['label']} seed {rec['seed']} {rec['rule']}/{rec['method']}: "
-                     f"failed: {rec['error']}")
+            progress(words["failed"].format(**fields, error=rec["error"]))
         else:
-            progress(f"{rec['label']} seed {rec['seed']} {rec['rule']}/{rec['method']}: "
-                     f"{rec['visits_met']}/{rec['visits']} visits, "
-                     f"{rec['runtime_seconds']:.1f} s")
+            progress(words["done"].format(**fields, met=rec["visits_met"],
+                                          visits=rec["visits"],
+                                          seconds=number(rec["runtime_seconds"], lang,
+                                                         fixed=True)))
 
     batch = solve_many(tasks=tasks, executor=executor, log=log, progress=report)
     if batch.failed:
@@ -274,17 +311,20 @@ def confidence_interval(values: Sequence[float]) -> tuple[float, float]:
     return mean, t * statistics.stdev(values) / math.sqrt(n)
 
 
-def _cell(vals: list[float], spread: str) -> str:
+def _cell(vals: list[float], spread: str, lang: str) -> str:
     if not vals:
         return "–"
     if spread == "range":
-        return (f"{min(vals):.4g} / {statistics.median(vals):.4g} / {max(vals):.4g}")
-    mean, half = confidence_interval(vals)
-    return f"{mean:.4g}" if len(vals) < 2 else f"{mean:.4g} ± {half:.2g}"
+        text = f"{min(vals):.4g} / {statistics.median(vals):.4g} / {max(vals):.4g}"
+    else:
+        mean, half = confidence_interval(vals)
+        text = f"{mean:.4g}" if len(vals) < 2 else f"{mean:.4g} ± {half:.2g}"
+    # Four significant digits in both languages; Polish writes them with a decimal comma.
+    return text.replace(".", ",") if lang == "pl" else text
 
 
 def study_markdown(study: Study, metrics: Sequence[str] = TABLE_METRICS, *,
-                   spread: str = "ci") -> str:
+                   spread: str = "ci", lang: str = "en") -> str:
     """Per (profile, rule, method): mean and spread over seeds (and gminas), as Markdown.
 
     Parameters
@@ -295,6 +335,9 @@ def study_markdown(study: Study, metrics: Sequence[str] = TABLE_METRICS, *,
     spread : {"ci", "range"}
         ``"ci"``: mean ± half-width of the 95 % confidence interval (Student's t);
         ``"range"``: min / median / max.
+    lang : {"en", "pl"}
+        Language of the headers and numbers. English headers are the metric ids (as in
+        ``results.csv``); Polish ones name the metrics, and numbers take a decimal comma.
 
     Examples
     --------
@@ -304,16 +347,21 @@ def study_markdown(study: Study, metrics: Sequence[str] = TABLE_METRICS, *,
     | profile | rule | method | runs | visits_share |
     |---|---|---|---|---|
     | tiny | fifo | greedy | 2 | ... |
+    >>> print(study_markdown(study, ["visits_share"], lang="pl"))  # doctest: +ELLIPSIS
+    | profil | reguła | metoda | przebiegi | odsetek wizyt z pomocą |
+    |---|---|---|---|---|
+    | tiny | fifo | greedy | 2 | 0,... |
     """
+    words = pick(_WORDS, lang)
     if spread not in ("ci", "range"):
         raise InvalidOptionError(f"spread must be 'ci' or 'range', got {spread!r}")
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in study.records:
         groups[(r["profile"], r["rule"], r["method"])].append(r)
-    lines = ["| profile | rule | method | runs | " + " | ".join(metrics) + " |",
-             "|---" * (4 + len(metrics)) + "|"]
+    head = [*words["head"], *(words["metrics"].get(name, name) for name in metrics)]
+    lines = ["| " + " | ".join(head) + " |", "|---" * (4 + len(metrics)) + "|"]
     for (profile, rule, method), rows in groups.items():
-        cells = [_cell([r[name] for r in rows if r.get(name) is not None], spread)
+        cells = [_cell([r[name] for r in rows if r.get(name) is not None], spread, lang)
                  for name in metrics]
         lines.append(f"| {profile} | {rule} | {method} | {len(rows)} | " + " | ".join(cells)
                      + " |")

@@ -36,7 +36,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cus_match.cli import paths
-from cus_match.cli.batch import add_run_options, executor_of, limits_of, seeds_of
+from cus_match.cli.batch import (
+    add_run_options,
+    choices_of,
+    executor_of,
+    limits_of,
+    scheduler_reached,
+    seeds_of,
+)
 from cus_match.cli.common import (
     EXIT_OK,
     Handler,
@@ -357,18 +364,35 @@ _T = {
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from cus_match.analysis.research import run_study, study_markdown, write_study
+    from cus_match.generate import PROFILES
+    from cus_match.generate.library import LIBRARY
+    from cus_match.optimise.rules import RULES
+    from cus_match.optimise.solve import METHODS
 
     paths.check(args, folders=("output",), extras=((None, "report", "compare"),)
           if not args.no_plots else ())
-    study = run_study(profiles=args.profiles.split(",") if args.profiles else None,
-                      instances=args.instances, library=args.library, national=args.national,
-                      national_seed=args.national_seed, scale=args.scale,
-                      rules=args.rules.split(","), methods=args.methods.split(","),
-                      seeds=seeds_of(args, "1,2,3"), executor=executor_of(args),
-                      log=args.log or args.output / "runs.jsonl",
-                      ship="json" if args.scheduler else "path",
-                      progress=lambda line: print(line, file=sys.stderr, flush=True),
-                      **limits_of(args))
+    # Checked here, before any work, so that the error names the option typed (--rules).
+    limits = limits_of(args)
+    profiles = choices_of(args.profiles, "--profiles", list(PROFILES)) if args.profiles \
+        else None
+    rules = choices_of(args.rules, "--rules", list(RULES))
+    methods = choices_of(args.methods, "--methods", list(METHODS))
+    unknown = [name for name in args.library if name not in LIBRARY]
+    if unknown:
+        raise UsageError(ProblemCode.OPTION_UNKNOWN_CHOICE, option="--library", bad=unknown,
+                         known=sorted(LIBRARY))
+    if args.national < 0:
+        raise UsageError(ProblemCode.OPTION_NOT_NEGATIVE, option="--national",
+                         value=args.national)
+    seeds, executor = seeds_of(args, "1,2,3"), executor_of(args)
+    with scheduler_reached(args):
+        study = run_study(profiles=profiles, instances=args.instances, library=args.library,
+                          national=args.national, national_seed=args.national_seed,
+                          scale=args.scale, rules=rules, methods=methods, seeds=seeds,
+                          executor=executor, log=args.log or args.output / "runs.jsonl",
+                          ship="json" if args.scheduler else "path",
+                          progress=lambda line: print(line, file=sys.stderr, flush=True),
+                          lang=args.lang, **limits)
     write_study(study, args.output, plots=not args.no_plots)
-    print(study_markdown(study, spread=args.spread))
+    print(study_markdown(study, spread=args.spread, lang=args.lang))
     return EXIT_OK

@@ -87,6 +87,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "kept_days": "rounds are kept {days} after their period",
         "overlap": "warning: approved rounds {a} and {b} both cover {start} to {end}; hours "
                    "there are counted once, from the later approval ({b})",
+        # batch (the summary's columns are summary.csv's stable ids in English)
+        "batch_header": "| instance | rule | method | seed | status | visits_met | visits | "
+                        "violations |",
+        "batch_done": "{label} {rule}/{method} seed {seed}: {met}/{visits} visits",
+        "batch_run_failed": "{label} {rule}/{method} seed {seed}: failed: {error}",
+        "batch_failed": "failed: {label} {rule}/{method} seed {seed}: {error}",
+        "status_optimal": "optimal", "status_feasible": "feasible",
+        "status_partial": "partial", "status_infeasible": "infeasible",
+        "status_no_solution": "no_solution", "status_stopped": "stopped",
     },
     "pl": {
         "error": "błąd: {text}",
@@ -127,6 +136,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "kept_days": "rundy są przechowywane przez {days} po zakończeniu ich okresu",
         "overlap": "uwaga: zatwierdzone rundy {a} i {b} obejmują te same dni ({start}–{end}); "
                    "godziny z tych dni liczą się raz, według późniejszego zatwierdzenia ({b})",
+        "batch_header": "| dane | reguła | metoda | ziarno | stan | wizyty z pomocą | wizyty "
+                        "łącznie | naruszenia wymogów |",
+        "batch_done": "{label} {rule}/{method} ziarno {seed}: wizyty z pomocą {met}/{visits}",
+        "batch_run_failed": "{label} {rule}/{method} ziarno {seed}: nieudane: {error}",
+        "batch_failed": "nieudane: {label} {rule}/{method} ziarno {seed}: {error}",
+        "status_optimal": "optymalny", "status_feasible": "dopuszczalny",
+        "status_partial": "częściowy", "status_infeasible": "niewykonalny",
+        "status_no_solution": "brak planu", "status_stopped": "przerwany",
     },
 }
 
@@ -227,6 +244,13 @@ LIBRARY_ERRORS: Final[tuple[tuple[re.Pattern[str], ProblemCode], ...]] = tuple(
          ProblemCode.OPTION_OUT_OF_RANGE),
         (r"seed must be an integer, got (?P<value>.+)", ProblemCode.OPTION_SEED),
         (r"workers must be an integer >= 1, got (?P<value>.+)", ProblemCode.OPTION_WORKERS),
+        # cus_match.analysis.research.run_study; the run's own error is told in turn
+        (r"(?P<failed>\d+) of (?P<total>\d+) runs failed, the first (?P<label>\S+) seed "
+         r"(?P<seed>\d+) (?P<rule>[^/\s]+)/(?P<method>\S+): (?P<error>.+); the finished "
+         r"runs are kept in (?P<log>.+)", ProblemCode.STUDY_RUNS_FAILED),
+        # cus_match.generate, for --scale of the tiny profile (generate, compare)
+        (r"the " + _Q.format("profile") + r" profile has fixed sizes: scale must be 1, got "
+         r"(?P<value>.+)", ProblemCode.OPTION_FIXED_SCALE),
         (r"k must be a positive integer or None, got (?P<value>.+)", ProblemCode.OPTION_K),
         (r"unknown rule (?P<value>'[^']*'); choose one of: (?P<known>.+), or pass a "
          r"cus_match\.optimise\.rules\.Rule", ProblemCode.OPTION_UNKNOWN_RULE),
@@ -352,6 +376,8 @@ def error_text(message: str, lang: str) -> str:
             if "option" in args:
                 name = str(args["option"])
                 args = {**args, "option": OPTION_NAMES.get(name, f"--{name}")}
+            if "error" in args:  # a message within the message (a failed run's)
+                args = {**args, "error": error_text(str(args["error"]), lang)}
             return code.text(lang, args)
     return _PYTHON_NAME.sub(_option, message.replace("pass ", "give "))
 
