@@ -469,3 +469,21 @@ def test_cli_report_rejects_names_of_unknown_residents(evil, tmp_path, capsys):
                  "-o", str(tmp_path / "r.html"), "--names", str(names)]) == 1
     assert "r9" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+# The plain-text plan (cus-match solve) -------------------------------------------------------
+
+def test_text_plan_cuts_no_word_and_needs_no_locative():
+    from cus_match.report.text import format_plan
+
+    inst = generate("rural", seed=3)
+    text = format_plan(inst, solve(inst, method="greedy"), lang="pl", max_rows=400)
+    assert "grupa w " not in text  # "w" would need the locative of every place's name
+    groups = [ln for ln in text.splitlines() if "grupa — miejsce: " in ln]
+    assert groups
+    assert any("grupa — miejsce: Szkoła Podstawowa (Bukowsko)" in ln for ln in groups)
+    names = {p.name for p in inst.places} | {c.name_pl for c in inst.policy.categories}
+    for line in text.splitlines():
+        for cut in re.findall(r"(\S+)…", line):  # a shortened name ends at a whole word
+            assert any(re.search(re.escape(cut) + r"(?!\w)", name) for name in names), \
+                (cut, line)

@@ -18,13 +18,13 @@ _T = {
     "en": {
         "plan": "Proposed visits (to approve)", "unmet": "Unmet visits and why",
         "ref": "Referred to formal services", "cov": "Already met by formal services",
-        "helpers_excluded": "helpers", "group": "group at", "none": "  (none)",
+        "helpers_excluded": "helpers", "group": "group — place:", "none": "  (none)",
         "more": "  ... and {n} more", "near": "would fit but",
     },
     "pl": {
         "plan": "Proponowane wizyty (do zatwierdzenia)", "unmet": "Wizyty bez pomocy i dlaczego",
         "ref": "Skierowane do usług formalnych", "cov": "Objęte usługami formalnymi",
-        "helpers_excluded": "pomagających", "group": "grupa w", "none": "  (brak)",
+        "helpers_excluded": "pomagających", "group": "grupa — miejsce:", "none": "  (brak)",
         "more": "  ... i {n} więcej", "near": "pasuje, ale",
     },
 }
@@ -41,6 +41,25 @@ def _who(inst: Instance, need_id: str, lang: str) -> str:
     if n.resident is None:
         return f"{_T[lang]['group']} {place.name or place.id}"
     return f"{n.resident} ({place.name or place.id})"
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` in a column of ``width``: padded, or cut at a word's end with an ellipsis.
+
+    A name cut inside a word (``Szkoła Podstawowa (B``) reads as a different word.
+
+    >>> _fit("grupa — miejsce: Szkoła Podstawowa (Bukowsko)", 28)
+    'grupa — miejsce: Szkoła…    '
+    >>> _fit("Zakupy", 10)
+    'Zakupy    '
+    """
+    if len(text) <= width:
+        return text.ljust(width)
+    cut = text[:width - 1]
+    space = cut.rfind(" ")
+    if space > 0:
+        cut = cut[:space]
+    return (cut.rstrip(" —–-:,(") + "…").ljust(width)
 
 
 def _category(inst: Instance, cat_id: str, lang: str) -> str:
@@ -95,8 +114,8 @@ def format_plan(inst: Instance, result: Result, *, lang: str = "en",
             f"{inst.helper(x.helper).name or x.helper} [{modes[x.mode]} {x.travel_minutes:.0f}']"
             for x in team)
         rows.append(f"  {_day(a.start, lang)} {a.start:%H:%M}-{a.end:%H:%M}  "
-                    f"{_category(inst, inst.need(need_id).category, lang):<28.28} "
-                    f"{_who(inst, need_id, lang):<28.28} <- {helpers}")
+                    f"{_fit(_category(inst, inst.need(need_id).category, lang), 28)} "
+                    f"{_fit(_who(inst, need_id, lang), 48)} <- {helpers}")
     lines += _cap(rows, max_rows, t)
     lines += ["", t["unmet"]]
     rows = []
@@ -104,14 +123,14 @@ def format_plan(inst: Instance, result: Result, *, lang: str = "en",
         n = inst.need(u.need)
         why = "; ".join(f"{rc.reason.text(lang)} ({rc.helpers} {t['helpers_excluded']})"
                         for rc in u.reasons[:2])
-        rows.append(f"  {_day(u.date, lang)}  {_category(inst, n.category, lang):<28.28} "
-                    f"{_who(inst, u.need, lang):<28.28} {why}")
+        rows.append(f"  {_day(u.date, lang)}  {_fit(_category(inst, n.category, lang), 28)} "
+                    f"{_fit(_who(inst, u.need, lang), 48)} {why}")
         for nm in u.near_misses:
             h = inst.helper(nm.helper)
             rows.append(f"      {t['near']}: {h.name or h.id} — {nm.reason.text(lang)}")
     lines += _cap(rows, max_rows, t)
     lines += ["", t["ref"]]
-    rows = [f"  {r.need}  {_category(inst, inst.need(r.need).category, lang):<28.28} "
+    rows = [f"  {r.need}  {_fit(_category(inst, inst.need(r.need).category, lang), 28)} "
             f"{r.reason.text(lang)}" for r in result.referrals]
     lines += _cap(rows, max_rows, t)
     if result.covered:
