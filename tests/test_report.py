@@ -487,3 +487,22 @@ def test_text_plan_cuts_no_word_and_needs_no_locative():
         for cut in re.findall(r"(\S+)…", line):  # a shortened name ends at a whole word
             assert any(re.search(re.escape(cut) + r"(?!\w)", name) for name in names), \
                 (cut, line)
+
+
+def test_polish_numbers_take_a_decimal_comma_everywhere_even_in_charts():
+    inst = instance([helper("h1", weekly_hours_cap=1.5)],
+                    [need("n1", duration_minutes=45), need("n2", duration_minutes=50,
+                                                           recurrence=Recurrence.once(
+                                                               "2026-03-25"))])
+    result = solve(inst, method="greedy")
+    html = render_report(inst, result, lang="pl")
+    text = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+    svg_text = re.findall(r"<text[^>]*>([^<]*)</text>", text)
+    page_text = re.sub(r"<svg.*?</svg>", "", text, flags=re.S)
+    page_text = re.sub(r"<[^>]+>", " ", page_text)
+    for t in (*svg_text, page_text):
+        points = [x for x in re.findall(r"(?<![\d.])\d+\.\d+(?![\d.])", t)
+                  if not re.fullmatch(r"\d\d\.\d\d", x)]  # 24.03 is a day, not a number
+        assert not points, (points, t[:200])
+    assert re.search(r"\b\d+,\d+\b", page_text)  # 0,8 h and the like, with a comma
+    assert not re.search(r"\b\d+,0 h\b", page_text)  # 2 h, not 2,0 h

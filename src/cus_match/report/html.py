@@ -294,7 +294,8 @@ class _Build:
         top = items[:charts.MAX_BARS]
         chart = charts.load_bars("chart-load", [self.helper(h) for h, *_ in top],
                                   [b for _, _, b, _ in top], [c for *_, c in top],
-                                  w["chart_load_x"], w["chart_cap"]) if top else None
+                                  w["chart_load_x"], w["chart_cap"],
+                                  lambda x: _num(x, lang)) if top else None
         gini = w["gini"].format(g=number(m.load_gini, lang, 2)) if m.load_gini is not None \
             else ""
         top_note = w["top_shown"].format(n=len(top)) if len(items) > len(top) else ""
