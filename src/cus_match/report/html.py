@@ -361,8 +361,9 @@ class _Build:
         shown = ", ".join(dates[:_MAX_DATES])
         if len(dates) > _MAX_DATES:
             shown += " " + w["dates_more"].format(n=len(dates) - _MAX_DATES)
-        # The main reason is the plan's (Unmet.main_reason), visit by visit; with its count of
-        # helpers it excluded on that date.
+        # The main reason is the plan's own pick (Unmet.main_reason), visit by visit. A reason's
+        # count is the most helpers it excluded on one date: the dates of a weekly need share
+        # their helpers, so a sum would count the same people again.
         mains: dict[Reason, list[date]] = defaultdict(list)
         excluded: dict[Reason, int] = {}
         for u in unmet:
@@ -389,7 +390,8 @@ class _Build:
                      for (h, reason), k in sorted(near.items(),
                                                   key=lambda kv: (-kv[1], kv[0][0],
                                                                   kv[0][1].value))]
-        first = mains and max(mains.items(), key=lambda kv: (len(kv[1]), kv[0].value))[0]
+        first = max(mains.items(), key=lambda kv: (len(kv[1]), kv[0].value))[0] if mains \
+            else None
         tags = []
         if n.required:
             tags.append(w["required_need"])
