@@ -506,3 +506,18 @@ def test_polish_numbers_take_a_decimal_comma_everywhere_even_in_charts():
         assert not points, (points, t[:200])
     assert re.search(r"\b\d+,\d+\b", page_text)  # 0,8 h and the like, with a comma
     assert not re.search(r"\b\d+,0 h\b", page_text)  # 2 h, not 2,0 h
+
+
+def test_the_shortage_diagnosis_appears_once_as_a_table(evil):
+    from cus_match.analysis.diagnosis import shortage
+
+    inst, result = evil
+    html = render_report(inst, result, lang="pl")
+    assert "<pre" not in html  # no terminal dump anywhere
+    diag = shortage(inst, result)
+    assert diag.text("pl", max_cells=5).splitlines()[0] not in html
+    section = html[html.index('id="shortage"'):html.index('id="referrals"')]
+    assert section.count("<table") == 1
+    assert "cus-match diagnose --what-if" in section
+    rows = re.findall(r"<tr>.*?</tr>", section, flags=re.S)
+    assert len(rows) == 1 + len(diag.cells)  # the header and one row a cell
