@@ -374,6 +374,12 @@ def test_long_lists_are_grouped_capped_and_counted_in_visits():
     needs = len(by_need) - 3
     assert (f"… i jeszcze {left} {visits} bez pomocy ({needs} potrzeb" in html), left
     assert "arkusz „Wizyty bez pomocy”" in html
+    # The week grid is capped too; the helpers' pages by the number of helpers.
+    week = html[html.index('id="week"'):html.index('id="schedule"')]
+    assert week.count("<tbody>") == 2  # two calendar weeks in the period
+    assert len(re.findall(r'<tr><th scope="row">', week)) == 4
+    assert html.count('<details class="helper-page"') == 2
+    assert "… i jeszcze " in html[html.index('id="schedule"'):]
     # A weekly need is one line with its dates, however many weeks it is unmet.
     for nid in shown:
         assert html.count(f'id="unmet-{nid}"') == 1

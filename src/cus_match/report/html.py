@@ -479,11 +479,12 @@ class _Build:
                 if minutes:
                     rows.append({"id": hid, "helper": self.helper(hid), "cells": cells,
                                  "hours": _num(minutes / 60, lang)})
+            more = len(rows) - self.max_rows
             weeks.append({
                 "title": w["week_of"].format(days=_day_range(days[0], days[-1], lang)),
                 "days": [{"label": day_date(d, lang),
                           "out": not (period.start <= d <= period.end)} for d in days],
-                "rows": rows})
+                "rows": rows[:self.max_rows], "more": _more(more, lang) if more > 0 else ""})
             monday += timedelta(days=7)
         return weeks
 
