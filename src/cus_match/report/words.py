@@ -269,7 +269,7 @@ WORDS: dict[str, dict[str, str]] = {
         "group": "grupa",
         "main_reason": "Główna przyczyna",
         "excluded": "Wykluczeni z tej przyczyny",
-        "near": "Pasowaliby, gdyby nie jedna przeszkoda",
+        "near": "Osoby, którym brakuje tylko jednego warunku",
         "weekday": "Dzień",
         "band": "Pora dnia",
         "missing": "Czego brakuje",
@@ -310,7 +310,7 @@ WORDS: dict[str, dict[str, str]] = {
         "place_is": "miejsce",
         "required_need": "obowiązkowa",
         "priority_n": "priorytet {p}",
-        "excluded_n": "wykluczeni z tej przyczyny",
+        "excluded_n": "wykluczone z tej przyczyny",
         "other_reasons": "Inne przyczyny (liczba wykluczonych)",
         "nobody": "nikt",
         "explain_cmd": "Pełne wyjaśnienie: cus-match --lang pl explain DANE.json PLAN.json "
