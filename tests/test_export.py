@@ -221,6 +221,21 @@ def test_xlsx_one_sheet_per_helper_on_request(evil, tmp_path):
     assert any("Anna && Jan (h1)" in ws.oddHeader.left.text for ws in wb.worksheets)
 
 
+def test_xlsx_holds_every_unmet_visit_the_report_leaves_out(tmp_path):
+    inst = generate("rural", seed=3)
+    result = solve(inst, method="greedy")
+    wb = openpyxl.load_workbook(write_xlsx(inst, result, tmp_path / "plan.xlsx", lang="pl"))
+    ws = wb["Wizyty bez pomocy"]
+    heads = [c.value for c in ws[1]]
+    got = sorted((r[heads.index("Potrzeba (id)")].value, r[heads.index("Data")].value.date())
+                 for r in ws.iter_rows(min_row=2))
+    assert got == sorted((u.need, u.date) for u in result.unmet)
+    # The main reason is the plan's own pick.
+    first = min(result.unmet, key=lambda u: (u.date, u.need))
+    assert ws.cell(2, heads.index("Główna przyczyna") + 1).value == \
+        first.main_reason.text("pl")
+
+
 def test_xlsx_shows_residents_by_id_unless_names_given(evil, tmp_path):
     inst, result = evil
     _wb, cells = _cells(write_xlsx(inst, result, tmp_path / "a.xlsx"))

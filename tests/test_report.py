@@ -178,7 +178,7 @@ def test_unmet_visit_is_explained_with_reasons_and_near_misses(evil):
     assert "Tue 24.03" in group  # its date, as lang writes a day
     main = next(rc for rc in u.reasons if rc.reason == u.main_reason)
     helpers = "1 helper" if main.helpers == 1 else f"{main.helpers} helpers"
-    assert f"helpers it excluded: {helpers}" in group
+    assert f"excluded: {helpers}" in group
     for nm in u.near_misses:  # whom the coordinator could unblock, with the one thing
         assert f"({nm.helper}): {nm.reason.text('en')}" in group
     assert "cus-match explain INSTANCE.json PLAN.json n2" in group
@@ -382,6 +382,12 @@ def test_long_lists_are_grouped_capped_and_counted_in_visits():
     needs = len(by_need) - 3
     assert (f"… i jeszcze {left} {visits} bez pomocy ({needs} potrzeb" in html), left
     assert "arkusz „Wizyty bez pomocy”" in html
+    # The week grid is capped too; the helpers' pages by the number of helpers.
+    week = html[html.index('id="week"'):html.index('id="schedule"')]
+    assert week.count("<tbody>") == 2  # two calendar weeks in the period
+    assert len(re.findall(r'<tr><th scope="row">', week)) == 4
+    assert html.count('<details class="helper-page"') == 2
+    assert "… i jeszcze " in html[html.index('id="schedule"'):]
     # A weekly need is one line with its dates, however many weeks it is unmet.
     for nid in shown:
         assert html.count(f'id="unmet-{nid}"') == 1
@@ -479,3 +485,55 @@ def test_cli_report_rejects_names_of_unknown_residents(evil, tmp_path, capsys):
                  "-o", str(tmp_path / "r.html"), "--names", str(names)]) == 1
     assert "r9" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+# The plain-text plan (cus-match solve) -------------------------------------------------------
+
+def test_text_plan_cuts_no_word_and_needs_no_locative():
+    from cus_match.report.text import format_plan
+
+    inst = generate("rural", seed=3)
+    text = format_plan(inst, solve(inst, method="greedy"), lang="pl", max_rows=400)
+    assert "grupa w " not in text  # "w" would need the locative of every place's name
+    groups = [ln for ln in text.splitlines() if "grupa: " in ln]
+    assert groups
+    assert any("grupa: Szkoła Podstawowa (Bukowsko)" in ln for ln in groups)
+    names = {p.name for p in inst.places} | {c.name_pl for c in inst.policy.categories}
+    for line in text.splitlines():
+        for cut in re.findall(r"(\S+)…", line):  # a shortened name ends at a whole word
+            assert any(re.search(re.escape(cut) + r"(?!\w)", name) for name in names), \
+                (cut, line)
+
+
+def test_polish_numbers_take_a_decimal_comma_everywhere_even_in_charts():
+    inst = instance([helper("h1", weekly_hours_cap=1.5)],
+                    [need("n1", duration_minutes=45), need("n2", duration_minutes=50,
+                                                           recurrence=Recurrence.once(
+                                                               "2026-03-25"))])
+    result = solve(inst, method="greedy")
+    html = render_report(inst, result, lang="pl")
+    text = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+    svg_text = re.findall(r"<text[^>]*>([^<]*)</text>", text)
+    page_text = re.sub(r"<svg.*?</svg>", "", text, flags=re.S)
+    page_text = re.sub(r"<[^>]+>", " ", page_text)
+    for t in (*svg_text, page_text):
+        points = [x for x in re.findall(r"(?<![\d.])\d+\.\d+(?![\d.])", t)
+                  if not re.fullmatch(r"\d\d\.\d\d", x)]  # 24.03 is a day, not a number
+        assert not points, (points, t[:200])
+    assert re.search(r"\b\d+,\d+\b", page_text)  # 0,8 h and the like, with a comma
+    assert not re.search(r"\b\d+,0 h\b", page_text)  # 2 h, not 2,0 h
+
+
+def test_the_shortage_diagnosis_appears_once_as_a_table(evil):
+    from cus_match.analysis.diagnosis import shortage
+
+    inst, result = evil
+    html = render_report(inst, result, lang="pl")
+    assert "<pre" not in html  # no terminal dump anywhere
+    diag = shortage(inst, result)
+    assert diag.text("pl", max_cells=5).splitlines()[0] not in html
+    section = html[html.index('id="shortage"'):html.index('id="referrals"')]
+    assert section.count("<table") == 1
+    assert "cus-match diagnose --what-if" in section
+    rows = re.findall(r"<tr>.*?</tr>", section, flags=re.S)
+    assert len(rows) == 1 + len(diag.cells)  # the header and one row a cell

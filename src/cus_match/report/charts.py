@@ -91,8 +91,13 @@ def share_bars(key: str, labels: Sequence[str], shares: Sequence[float | None],
 
 
 def load_bars(key: str, labels: Sequence[str], hours: Sequence[float],
-              caps: Sequence[float], xlabel: str, cap_label: str) -> str:
-    """Horizontal bars of hours with a tick at each helper's cap."""
+              caps: Sequence[float], xlabel: str, cap_label: str,
+              number_text: Callable[[float], str] | None = None) -> str:
+    """Horizontal bars of hours with a tick at each helper's cap.
+
+    ``number_text`` writes the axis' numbers (a decimal comma in Polish); matplotlib's own
+    formatter writes a point.
+    """
     n = len(labels)
     with _figure(7.0, 1.0 + 0.2 * max(n, 1)) as fig:
         ax = fig.add_subplot()
@@ -104,6 +109,10 @@ def load_bars(key: str, labels: Sequence[str], hours: Sequence[float],
                    label=cap_label, zorder=3)
         ax.set_yticks(ys, list(labels), fontsize=8)
         ax.set_xlim(0, max([*hours, *caps, 1.0]) * 1.08)
+        if number_text is not None:
+            from matplotlib.ticker import FuncFormatter
+
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: number_text(x)))
         ax.set_xlabel(xlabel)
         # Outside the axes: inside, it would hide a bar or a cap.
         fig.legend(loc="outside upper right", fontsize=8, frameon=False)

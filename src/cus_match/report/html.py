@@ -300,7 +300,8 @@ class _Build:
         top = items[:charts.MAX_BARS]
         chart = charts.load_bars("chart-load", [self.helper(h) for h, *_ in top],
                                   [b for _, _, b, _ in top], [c for *_, c in top],
-                                  w["chart_load_x"], w["chart_cap"]) if top else None
+                                  w["chart_load_x"], w["chart_cap"],
+                                  lambda x: _num(x, lang)) if top else None
         gini = w["gini"].format(g=number(m.load_gini, lang, 2)) if m.load_gini is not None \
             else ""
         top_note = w["top_shown"].format(n=len(top)) if len(items) > len(top) else ""
@@ -366,8 +367,9 @@ class _Build:
         shown = ", ".join(dates[:_MAX_DATES])
         if len(dates) > _MAX_DATES:
             shown += " " + w["dates_more"].format(n=len(dates) - _MAX_DATES)
-        # The main reason is the plan's (Unmet.main_reason), visit by visit; with its count of
-        # helpers it excluded on that date.
+        # The main reason is the plan's own pick (Unmet.main_reason), visit by visit. A reason's
+        # count is the most helpers it excluded on one date: the dates of a weekly need share
+        # their helpers, so a sum would count the same people again.
         mains: dict[Reason, list[date]] = defaultdict(list)
         excluded: dict[Reason, int] = {}
         for u in unmet:
@@ -394,7 +396,8 @@ class _Build:
                      for (h, reason), k in sorted(near.items(),
                                                   key=lambda kv: (-kv[1], kv[0][0],
                                                                   kv[0][1].value))]
-        first = mains and max(mains.items(), key=lambda kv: (len(kv[1]), kv[0].value))[0]
+        first = max(mains.items(), key=lambda kv: (len(kv[1]), kv[0].value))[0] if mains \
+            else None
         tags = []
         if n.required:
             tags.append(w["required_need"])
@@ -482,11 +485,12 @@ class _Build:
                 if minutes:
                     rows.append({"id": hid, "helper": self.helper(hid), "cells": cells,
                                  "hours": _num(minutes / 60, lang)})
+            more = len(rows) - self.max_rows
             weeks.append({
                 "title": w["week_of"].format(days=_day_range(days[0], days[-1], lang)),
                 "days": [{"label": day_date(d, lang),
                           "out": not (period.start <= d <= period.end)} for d in days],
-                "rows": rows})
+                "rows": rows[:self.max_rows], "more": _more(more, lang) if more > 0 else ""})
             monday += timedelta(days=7)
         return weeks
 

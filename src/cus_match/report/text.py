@@ -42,7 +42,15 @@ _COLUMN, _WHO = 28, 40
 
 
 def _fit(text: str, width: int = _COLUMN) -> str:
-    """``text`` padded to ``width``, or cut at a word's end with an ellipsis (never mid-word)."""
+    """``text`` padded to ``width``, or cut at a word's end with an ellipsis (never mid-word).
+
+    A name cut inside a word (``Szkoła Podstawowa (B``) reads as a different word.
+
+    >>> _fit("grupa: Szkoła Podstawowa (Bukowsko)", 28)
+    'grupa: Szkoła Podstawowa…   '
+    >>> _fit("Zakupy", 10)
+    'Zakupy    '
+    """
     if len(text) <= width:
         return text.ljust(width)
     cut = text[:width - 1]

@@ -146,14 +146,14 @@ WORDS: dict[str, dict[str, str]] = {
         # Unmet, need by need
         "unmet_lead": "Without help: {visits} ({needs}). One line per need, required and higher "
                       "priority first; open a line for its dates, reasons and who nearly fits.",
-        "unmet_more": "… and {visits} more without help ({needs}): the full list is in the "
-                      "workbook (cus-match export --xlsx, sheet “Unmet visits”).",
+        "unmet_more": "… and another {visits} without help ({needs}): the full list is in "
+                      "the workbook (cus-match export --xlsx, sheet “Unmet visits”).",
         "unmet_dates": "Dates without help",
         "dates_more": "and {n} more",
         "place_is": "place",
         "required_need": "required",
         "priority_n": "priority {p}",
-        "excluded_n": "helpers it excluded",
+        "excluded_n": "excluded",
         "other_reasons": "Other reasons (helpers excluded)",
         "nobody": "nobody",
         "explain_cmd": "Full explanation: cus-match explain INSTANCE.json PLAN.json {need}",
@@ -161,8 +161,8 @@ WORDS: dict[str, dict[str, str]] = {
         "shortage_lead": "Where and when help is missing, most unmet hours first, and what is "
                          "missing there. Whom to recruit or train, and what it would change: "
                          "cus-match diagnose --what-if.",
-        "shortage_more": "… and {visits} more without help in {cells} other combinations of "
-                         "place, kind of help, day and time of day (cus-match diagnose lists "
+        "shortage_more": "… and another {visits} without help in {cells} other combinations "
+                         "of place, kind of help, day and time of day (cus-match diagnose lists "
                          "them all).",
         # Week grid and helper pages
         "sec_week": "Week by week",
@@ -274,7 +274,7 @@ WORDS: dict[str, dict[str, str]] = {
         "group": "grupa",
         "main_reason": "Główna przyczyna",
         "excluded": "Wykluczeni z tej przyczyny",
-        "near": "Pasowaliby, gdyby nie jedna przeszkoda",
+        "near": "Osoby, którym brakuje tylko jednego warunku",
         "weekday": "Dzień",
         "band": "Pora dnia",
         "missing": "Czego brakuje",
@@ -315,7 +315,7 @@ WORDS: dict[str, dict[str, str]] = {
         "place_is": "miejsce",
         "required_need": "obowiązkowa",
         "priority_n": "priorytet {p}",
-        "excluded_n": "wykluczeni z tej przyczyny",
+        "excluded_n": "wykluczone z tej przyczyny",
         "other_reasons": "Inne przyczyny (liczba wykluczonych)",
         "nobody": "nikt",
         "explain_cmd": "Pełne wyjaśnienie: cus-match --lang pl explain DANE.json PLAN.json "
