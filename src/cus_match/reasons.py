@@ -113,7 +113,8 @@ _TEXT: dict[Reason, tuple[str, str, str]] = {
         "żaden pomagający, którego można przydzielić, nie ma wymaganych kwalifikacji: "
         "skierować do usług formalnych"),
     Reason.CHILD_PROTECTION: (
-        "H1", "lacks the child-protection checks (RSPS register, criminal record) dated before",
+        "H1", "lacks the child-protection checks (RSPS register, criminal record) dated before "
+              "the visit day",
         "brak sprawdzenia w RSPS lub informacji z KRK sprzed dnia wizyty (ochrona małoletnich)"),
     Reason.NO_AGREEMENT: ("H2", "has no agreement with the CUS",
                           "brak porozumienia z CUS"),
