@@ -64,15 +64,26 @@ def test_demo_instance_round_trips(tmp_path, lang, fmt):
 @settings(max_examples=25)
 @given(inst=instances(max_helpers=3, max_needs=3))
 def test_generated_instances_round_trip_through_csv(tmp_path_factory, inst):
+    inst = _sheetable(inst, tmp_path_factory.mktemp("refused"))
     for lang in ("pl", "en"):
         folder = tmp_path_factory.mktemp("csv")
         write_instance_csv(inst, folder, lang)
         assert read_instance(folder, lang) == inst
 
 
+def _sheetable(inst, folder):
+    """``inst`` without the history's prior service, after checking a writer refuses it."""
+    if not inst.policy.prior_service:
+        return inst
+    with pytest.raises(InvalidOptionError, match="prior_service"):
+        write_instance_csv(inst, folder, "pl")
+    return evolve(inst, policy=evolve(inst.policy, prior_service=()))
+
+
 @settings(max_examples=5)
 @given(inst=instances(max_helpers=3, max_needs=3))
 def test_generated_instances_round_trip_through_xlsx(tmp_path_factory, inst):
+    inst = _sheetable(inst, tmp_path_factory.mktemp("refused"))
     path = tmp_path_factory.mktemp("xlsx") / "gmina.xlsx"
     write_instance_xlsx(inst, path, "pl")
     assert read_instance(path) == inst
@@ -722,3 +733,21 @@ def test_one_row_of_the_needs_sheet_with_its_problems_at_its_cells(tmp_path):
     need = read_need_row(path, 2, inst)
     assert need.category == "shopping"
     assert sorted(d.value for d in need.recurrence.days) == ["mon", "wed"]
+
+
+@pytest.mark.parametrize("name", ["gmina.xlsx", "csv"])
+def test_the_law_switches_of_the_policy_round_trip_and_prior_service_is_refused(tmp_path, name):
+    from cus_match.model import PriorService
+
+    base = instance([helper("h1")], [need("n1")])
+    inst = evolve(base, policy=evolve(base.policy, checks_on_visit_day=True,
+                                      service_since_agreement=False))
+    write_instance(inst, tmp_path / name)
+    back = read_instance(tmp_path / name)
+    assert (back.policy.checks_on_visit_day, back.policy.service_since_agreement) == (True, False)
+    assert back == inst
+    served = evolve(inst, policy=evolve(inst.policy, prior_service=[PriorService(
+        "h1", ["2026-02-10"])]))
+    with pytest.raises(InvalidOptionError, match="history store"):
+        write_instance(served, tmp_path / f"other-{name}")
+    assert not (tmp_path / f"other-{name}").exists()  # nothing half-written

@@ -194,6 +194,18 @@ SHEETS: tuple[Sheet, ...] = (
         _c("policy.minors_solo_personal_care", "małoletni sami przy opiece osobistej",
            "minors alone in personal care", "bool", help_pl="tak/nie, domyślnie nie (H6)",
            help_en="yes/no, default no (H6)"),
+        _c("policy.checks_on_visit_day", "sprawdzenia z dnia wizyty",
+           "checks on the visit day", "bool",
+           help_pl="tak/nie, domyślnie nie: sprawdzenie w RSPS, KRK i szkolenie BHP muszą być "
+                   "sprzed dnia wizyty (H1, H5)",
+           help_en="yes/no, default no: the RSPS, criminal-record checks and the safety "
+                   "briefing must be dated before the visit day (H1, H5)"),
+        _c("policy.service_since_agreement", "świadczenia od początku porozumienia",
+           "service since the agreement", "bool",
+           help_pl="tak/nie, domyślnie tak: okres świadczeń liczony najpóźniej od pierwszego "
+                   "dnia porozumienia (H2, H3)",
+           help_en="yes/no, default yes: the span of service starts at the latest on the "
+                   "agreement's first day (H2, H3)"),
         _c("policy.time_step_minutes", "krok czasu (min)", "time step (min)", "number",
            help_pl="co ile minut proponować godziny, domyślnie 15",
            help_en="granularity of start times, default 15"),

@@ -907,6 +907,13 @@ def _cell(col: Column, value: Any, lang: Lang, where: str) -> Any:
 
 def _table_rows(inst: Instance, lang: Lang) -> dict[str, list[list[Any]]]:
     """Sheet key -> rows of cell values (without headers)."""
+    if inst.policy.prior_service:
+        # The dates of earlier service come from the history store (solve --history), not from
+        # a coordinator's sheet: refused rather than silently left out of the file.
+        raise InvalidOptionError(
+            "the instance carries earlier service from the history store (policy.prior_service), "
+            "which the sheets have no place for: write it as JSON, or give the store to solve "
+            "with --history")
     doc = unstructure(inst)
     out: dict[str, list[list[Any]]] = {}
     for sheet in SHEETS:
@@ -1013,8 +1020,8 @@ def write_instance_csv(inst: Instance, folder: str | Path, lang: str = "pl") -> 
         if other:
             raise InvalidOptionError(f"{folder} already holds other CSV files ({', '.join(other)})"
                                      "; write to an empty folder")
+    rows = _table_rows(inst, lang)  # refuses before any file is made
     folder.mkdir(parents=True, exist_ok=True)
-    rows = _table_rows(inst, lang)
     delimiter = ";" if lang == "pl" else ","
     for sheet in SHEETS:
         buf = io.StringIO(newline="")
