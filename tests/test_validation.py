@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import re
@@ -70,7 +71,8 @@ BASE: Doc = {
 # ---------------------------------------------------------------------------------------------
 # Paths: "needs[3].windows[0].end" <-> a place in a JSON document.
 
-_TOKEN = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]")
+# A key that is no identifier is written as its repr in brackets: speeds_kmh['0'].
+_TOKEN = re.compile(r"\.?([^.\[\]]+)|\[(\d+)\]|\[('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")\]")
 
 
 def parse_path(path: str) -> list[str | int]:
@@ -80,7 +82,10 @@ def parse_path(path: str) -> list[str | int]:
     while pos < len(path):
         m = _TOKEN.match(path, pos)
         assert m is not None, f"unparsable path {path!r} at {pos}"
-        tokens.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
+        if m.group(3) is not None:
+            tokens.append(ast.literal_eval(m.group(3)))
+        else:
+            tokens.append(m.group(1) if m.group(1) is not None else int(m.group(2)))
         pos = m.end()
     return tokens
 
