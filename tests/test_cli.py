@@ -175,3 +175,35 @@ def test_generate_demo_rewrites_the_bundled_file_byte_for_byte(tmp_path):
 def test_generate_demo_refuses_other_options(capsys):
     assert main(["generate", "--demo", "--seed", "3", "--scale", "2"]) == 2
     assert "--demo has fixed options: drop --seed, --scale" in capsys.readouterr().err
+
+
+def test_solve_takes_the_time_reading_the_files_took_off_its_limit(tmp_path, monkeypatch):
+    import time
+
+    import cus_match.io.json_format as jf
+    import cus_match.optimise.solve as solve_module
+    from cus_match.generate import generate
+
+    path = tmp_path / "tiny.json"
+    jf.dump_instance(generate("tiny", seed=1), path)
+    slow_load = jf.load_instance
+
+    def load(p, *a, **k):
+        time.sleep(0.5)  # a large instance file
+        return slow_load(p, *a, **k)
+
+    asked: list[float] = []
+    real = solve_module.solve
+
+    def spy(*a, **k):
+        asked.append(k["time_limit"])
+        return real(*a, **k)
+
+    monkeypatch.setattr(jf, "load_instance", load)
+    monkeypatch.setattr(solve_module, "solve", spy)
+    assert main(["solve", str(path), "-o", str(tmp_path / "r.json"), "--time-limit", "5",
+                 "--method", "greedy", "--quiet"]) == 0
+    assert asked and asked[0] <= 4.5  # the command keeps the limit, not only the solve
+    assert main(["solve", str(path), "-o", str(tmp_path / "d.json"), "--time-limit", "5",
+                 "--method", "greedy", "--quiet", "--deterministic"]) == 0
+    assert asked[1] == 5  # work units are not seconds: left whole
