@@ -70,7 +70,7 @@ from cus_match.plan.result import Result
 from cus_match.problem_texts import ProblemCode
 
 __all__ = ["VOLATILE", "Batch", "Task", "executor_from", "make_tasks", "read_log",
-           "record_key", "run_task", "solve_call", "solve_many", "sources_from"]
+           "record_key", "run_task", "solve_call", "solve_many", "sources_from", "versions"]
 
 #: Record fields that differ between runs of the same task (where, when, how long, on which
 #: versions); everything else is a function of the task in deterministic mode.
@@ -82,7 +82,12 @@ _OPTIONS: dict[str, Any] = {"time_limit": None, "work_limit": 10.0, "determinist
                             "blocking": True, "plan": False}
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
+    """The versions a record names: Python and the packages that decide a plan.
+
+    >>> sorted(versions())[:3]
+    ['attrs', 'cattrs', 'cus-match']
+    """
     out = {"python": platform.python_version()}
     for pkg in ("cus-match", "ortools", "networkx", "numpy", "attrs", "cattrs"):
         try:
@@ -219,7 +224,7 @@ def run_task(task_json: str) -> dict[str, Any]:
         "rule": task["rule"], "method": task["method"], "seed": task["seed"],
         "options": options,
         "worker": {"host": socket.gethostname(), "pid": os.getpid()},
-        "versions": _versions()}
+        "versions": versions()}
     try:
         inst = _load(task["source"])
         got = instance_digest(inst)

@@ -45,7 +45,6 @@ import statistics
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +57,7 @@ from cus_match.analysis.batch import (
     make_tasks,
     solve_many,
     sources_from,
+    versions,
 )
 from cus_match.analysis.metrics import SCALARS
 from cus_match.errors import InvalidOptionError, SolverError
@@ -119,16 +119,6 @@ class Study:
     loads: list[dict[str, Any]]
     meta: dict[str, Any]
     runs: list[dict[str, Any]] = field(factory=list)
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version(), "platform": platform.platform()}
-    for pkg in ("cus-match", "ortools", "networkx", "numpy", "attrs", "cattrs"):
-        try:
-            out[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:  # pragma: no cover - run from a source tree
-            out[pkg] = "unknown"
-    return out
 
 
 def _check_choice(kind: str, values: Sequence[str], known: Sequence[str]) -> list[str]:
@@ -282,7 +272,8 @@ def run_study(*, profiles: Sequence[str] | None = None, instances: Sequence[str 
             "library": list(library), "national": national, "national_seed": national_seed,
             "rules": rules, "methods": list(methods), "seeds": list(seeds),
             "time_limit": time_limit, "work_limit": work_limit, "scale": scale,
-            "deterministic": deterministic, "blocking": blocking, "versions": _versions(),
+            "deterministic": deterministic, "blocking": blocking,
+            "versions": {**versions(), "platform": platform.platform()},
             "argv": sys.argv, "resumed": batch.skipped, "restarts": batch.restarts}
     return Study(records, places, loads, meta, runs)
 
