@@ -177,6 +177,25 @@ def test_generate_demo_refuses_other_options(capsys):
     assert "--demo has fixed options: drop --seed, --scale" in capsys.readouterr().err
 
 
+def test_generate_library_writes_the_published_instance(tmp_path):
+    from cus_match.generate.library import LIBRARY, digest
+    from cus_match.io.json_format import load_instance
+
+    out = tmp_path / "rural.json"
+    assert main(["generate", "--library", "cus-rural-1", "-o", str(out)]) == 0
+    assert digest(load_instance(out)) == LIBRARY["cus-rural-1"].sha256
+
+
+def test_generate_library_refuses_unknown_names_and_other_options(capsys):
+    assert main(["generate", "--library", "cus-nope-9"]) == 2
+    err = capsys.readouterr().err
+    assert "--library" in err and "cus-nope-9" in err and "cus-rural-1" in err
+    assert main(["generate", "--library", "cus-rural-1", "--seed", "3"]) == 2
+    assert "drop --seed" in capsys.readouterr().err
+    assert main(["generate", "--library", "cus-rural-1", "--demo"]) == 2
+    assert "drop --library" in capsys.readouterr().err
+
+
 def test_solve_takes_the_time_reading_the_files_took_off_its_limit(tmp_path, monkeypatch):
     import time
 

@@ -263,6 +263,7 @@ class ProblemCode(enum.StrEnum):
     OPTION_TO_BEFORE_FROM = "option_to_before_from"
     OPTION_NOT_A_CLI_DATE = "option_not_a_cli_date"
     OPTION_DEMO_FIXED = "option_demo_fixed"
+    OPTION_LIBRARY_FIXED = "option_library_fixed"
     OPTION_NOT_NEGATIVE = "option_not_negative"
     OPTION_ACCEPT_NEEDS = "option_accept_needs"
     OPTION_NO_SUCH_RANK = "option_no_such_rank"
@@ -902,6 +903,9 @@ TEXTS: Final[dict[ProblemCode, dict[str, str]]] = {
         "pl": "{value:q} to nie data (24.03.2026 lub 2026-03-24)"},
     C.OPTION_DEMO_FIXED: {"en": "--demo has fixed options: drop {options}",
                           "pl": "--demo ma ustalone opcje: usuń {options}"},
+    C.OPTION_LIBRARY_FIXED: {"en": "a library instance is fixed by its name: drop {options}",
+                             "pl": "przykład z biblioteki jest ustalony przez nazwę: "
+                                   "usuń {options}"},
     C.OPTION_NOT_NEGATIVE: {"en": "{option} must be 0 or more, got {value}",
                             "pl": "{option} musi wynosić co najmniej 0, podano {value}"},
     C.OPTION_ACCEPT_NEEDS: {"en": "--accept needs --date and --output",

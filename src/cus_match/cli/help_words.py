@@ -145,6 +145,10 @@ HELP: Mapping[str, Mapping[str, _Text]] = {
                      "generator)",
                      "dołączony przykład, wygenerowany od nowa (aby odświeżyć "
                      "src/cus_match/generate/data/demo_rural.json po zmianie generatora)"),
+        "--library": _t("a named benchmark instance (cus-rural-1, cus-town-1, ...), checked "
+                        "against its published digest",
+                        "nazwany przykład do porównań (cus-rural-1, cus-town-1, ...), sprawdzony "
+                        "z opublikowanym skrótem"),
         "--output": _STDOUT,
         "--lang": _LANG,
     },

@@ -81,6 +81,7 @@ def register(sub: Any) -> dict[str, Handler]:
     g.add_argument("--weeks", type=int, default=None)
     g.add_argument("--scale", type=float, default=None)
     g.add_argument("--demo", action="store_true")
+    g.add_argument("--library", default=None, metavar="NAME")
     g.add_argument("-o", "--output", type=Path)
 
     v = sub.add_parser("validate")
@@ -134,11 +135,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     paths.check(args, outputs=("output",))
-    if args.demo:
+    given = [f"--{name}" for name in ("profile", "seed", "weeks", "scale")
+             if getattr(args, name) is not None]
+    if args.demo and args.library is not None:
+        raise UsageError(ProblemCode.OPTION_DEMO_FIXED, options="--library")
+    if args.library is not None:
+        from cus_match.generate.library import LIBRARY, load
+
+        if args.library not in LIBRARY:
+            raise UsageError(ProblemCode.OPTION_UNKNOWN_CHOICE, option="--library",
+                             bad=[args.library], known=sorted(LIBRARY))
+        if given:
+            raise UsageError(ProblemCode.OPTION_LIBRARY_FIXED, options=", ".join(given))
+        # load() checks the digest, so the file written is the one the name is cited with.
+        inst = load(args.library)
+    elif args.demo:
         from cus_match.generate import build_demo
 
-        given = [f"--{name}" for name in ("profile", "seed", "weeks", "scale")
-                 if getattr(args, name) is not None]
         if given:
             raise UsageError(ProblemCode.OPTION_DEMO_FIXED, options=", ".join(given))
         inst = build_demo()

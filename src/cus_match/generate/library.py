@@ -6,7 +6,7 @@ checked on every load: if a change to the generator alters an instance, loading 
 instead of silently giving other data under the same name — the generator change must then
 publish the new data under a new version (``cus-rural-1`` becomes ``cus-rural-2``) and keep
 the old entry loadable from its JSON file. Cite an instance as ``cus_match <name>`` with its
-hash; write it out with ``cus-match library NAME`` to share the exact file.
+hash; write it out with ``cus-match generate --library NAME`` to share the exact file.
 
 Examples
 --------
