@@ -28,7 +28,7 @@ from cus_match.io.json_format import (
     load_result,
     loads_result,
 )
-from cus_match.model import Resident, TravelMode
+from cus_match.model import Recurrence, Resident, TravelMode
 from cus_match.optimise.rules import RULES, from_weights, lexicographic, rule_stages
 from cus_match.optimise.solve import solve
 from cus_match.plan.check import check
@@ -74,7 +74,7 @@ def test_fifo_plan_judges_the_local_helper_worse_on_continuity(two):
     assert c.score == (30 - h1_travel,)
     assert alt.terms.score == (10 - h2_travel,)
     assert e.scoring.stages == ((("continuity", 30.0), ("locality", 10.0), ("travel", -1.0)),)
-    assert "compared by the rule “fifo” as optimised: 30 × continuity + 10 × locality − " \
+    assert "compared by the rule “fifo” the plan was made for: 30 × continuity + 10 × locality − " \
            "travel minutes." in e.text
     assert "Bartek (h2) — free then, but a worse score on continuity (score " in e.text
 
@@ -89,19 +89,22 @@ def test_travel_heavy_plan_judges_the_known_helper_worse_on_travel(two):
     assert c.score == (-5 * c.value("travel"),)
     assert alt.terms.score == (-5 * alt.terms.value("travel"),)
     assert alt.terms.score < c.score
-    assert "the rule “trips” as optimised: −5 × travel minutes." in e.text
+    assert "the rule “trips” the plan was made for: −5 × travel minutes." in e.text
     assert "Anna (h1) — free then, but a worse score on travel minutes (score -" in e.text
 
 
 def test_the_judgement_follows_the_recorded_stages_not_the_plan(two):
     # The trips plan with fifo's stages written in: by fifo, h1 (the other) is the better one,
-    # so it is not "worse"; the plan as a whole kept h2.
+    # and the explanation says the plan could have had it.
     inst, _, trips = two
     as_fifo = attrs.evolve(trips, rule="fifo", rule_stages=rule_stages(RULES["fifo"]))
-    _, v = _visit(inst, as_fifo)
-    assert _why(v) == {"h1": NotChosen.NOT_PREFERRED}
+    e, v = _visit(inst, as_fifo)
+    assert _why(v) == {"h1": NotChosen.BETTER_SCORE}
     (alt,) = v.alternatives
     assert alt.terms.score > v.chosen[0].score
+    assert "Anna (h1) — free then and better on the rule's terms, yet not chosen" in e.text
+    pl = explain(inst, as_fifo, "n1", "pl").text
+    assert "Anna (h1) — ma wtedy czas i wyższą ocenę według reguły, a jednak nie" in pl
 
 
 def test_lexicographic_stages_compare_stage_by_stage(two):
@@ -115,7 +118,7 @@ def test_lexicographic_stages_compare_stage_by_stage(two):
     assert len(c.score) == 2
     assert c.score[1] == 100
     assert alt.terms.score[1] == 0
-    assert _why(v) == {"h2": NotChosen.NOT_PREFERRED}  # better on the first stage
+    assert _why(v) == {"h2": NotChosen.BETTER_SCORE}  # better on the first stage
     assert "−travel minutes; then 100 × continuity" in e.text
     # And the other way round: continuity first, h2 worse on continuity alone.
     rule = lexicographic("lex2", [{"continuity": 1}, {"travel": 1}])
@@ -160,7 +163,7 @@ def test_a_result_without_stages_falls_back_and_says_so(two):
     assert (s.source, s.stages) == ("fallback", scoring_of(
         attrs.evolve(trips, rule="fifo", rule_stages=rule_stages(RULES["fifo"]))).stages)
     e, v = _visit(inst, old)
-    assert _why(v) == {"h1": NotChosen.NOT_PREFERRED}  # by fifo h1 is the better one
+    assert _why(v) == {"h1": NotChosen.BETTER_SCORE}  # by fifo h1 is the better one
     assert "does not record the stages of its rule “trips”" in e.text
     assert "nie zapisuje etapów swojej reguły „trips”" in explain(inst, old, "n1", "pl").text
     # A built-in name without stages: that rule as defined today.
@@ -207,11 +210,11 @@ def test_kept_is_judged_only_with_the_baseline(two):
 def test_polish_words_for_the_rule_and_the_deciding_term(two):
     inst, fifo, trips = two
     pl = explain(inst, trips, "n1", "pl").text
-    assert "według reguły „trips”, tak jak ją optymalizowano: −5 × minuty dojazdu." in pl
+    assert "według reguły „trips”, dla której powstał plan: −5 × minuty dojazdu." in pl
     assert "Anna (h1) — ma wtedy czas, ale niższą ocenę, ze względu na: minuty dojazdu" in pl
     pl = explain(inst, fifo, "n1", "pl").text
     assert "ze względu na: ciągłość (ocena " in pl
-    for word in ("score", "travel minutes", "continuity", "as optimised", "worse"):
+    for word in ("score", "travel minutes", "continuity", "made for", "worse"):
         assert word not in pl
 
 
@@ -250,11 +253,11 @@ def test_cli_explain_names_the_rule(two, tmp_path, capsys):
     dump_result(trips, fr)
     assert main(["explain", str(fi), str(fr), "n1"]) == 0
     out = capsys.readouterr().out
-    assert "the rule “trips” as optimised: −5 × travel minutes." in out
+    assert "the rule “trips” the plan was made for: −5 × travel minutes." in out
     assert "worse score on travel minutes" in out
     assert main(["--lang", "pl", "explain", str(fi), str(fr), "n1"]) == 0
     out = capsys.readouterr().out
-    assert "według reguły „trips”, tak jak ją optymalizowano: −5 × minuty dojazdu." in out
+    assert "według reguły „trips”, dla której powstał plan: −5 × minuty dojazdu." in out
 
 
 def test_cli_explain_with_the_baseline(two, tmp_path, capsys):
@@ -271,3 +274,34 @@ def test_cli_explain_with_the_baseline(two, tmp_path, capsys):
     assert "worse score on keeping the baseline plan" in out
     assert main(["explain", str(fi), str(fr), "n1", "--baseline", str(tmp_path / "no")]) == 1
     assert "no: no such file" in capsys.readouterr().err
+
+
+def test_the_greedy_is_said_not_to_optimise_the_rule(two):
+    inst = two[0]
+    greedy = solve(inst, rule=TRIPS, method="greedy")  # the greedy's own order: h1
+    assert [a.helper for a in greedy.assignments] == ["h1"]
+    e, v = _visit(inst, greedy)
+    assert _why(v) == {"h2": NotChosen.BETTER_SCORE}
+    assert "The greedy method does not optimise the rule" in e.text
+    assert "Metoda zachłanna (greedy) nie optymalizuje reguły" in explain(
+        inst, greedy, "n1", "pl").text
+    assert "greedy method" not in explain(inst, two[2], "n1").text
+
+
+def test_continuity_by_serving_the_need_is_not_the_rules():
+    # h1 serves both visits of n1 (Tue, Wed) but r1 never had it before: the plan calls that
+    # continuity, the rule's continuity term does not count it.
+    inst = instance([helper("h1"), helper("h2", home="b")],
+                    [need("n1", recurrence=Recurrence.weekly("tue", "wed"))])
+    fifo = solve(inst, method="cpsat")
+    assert check(inst, fifo) == []
+    assert {a.helper for a in fifo.assignments} == {"h1"}
+    assert all(a.continuity for a in fifo.assignments)
+    e = explain(inst, fifo, "n1")
+    for v in e.visits:
+        (c,) = v.chosen
+        assert (c.continuity, c.known) == (True, False)
+        assert c.score == (10 - c.value("travel"),)  # locality, no 30 for continuity
+    assert "keeps this need's other visits (the rule's continuity counts only" in e.text
+    assert "prowadzi inne wizyty tej potrzeby (ciągłość w regule" in explain(
+        inst, fifo, "n1", "pl").text

@@ -2,13 +2,25 @@
 
 :func:`explain` answers a coordinator's questions about a proposed plan:
 
-* for a **need**, visit by visit: who was proposed and why (the score terms: continuity,
-  locality, travel minutes, the need's priority), and what became of the other eligible helpers
-  (busy then, outside their hours, weekly hours used up, or a worse score); for an unmet visit,
+* for a **need**, visit by visit: who was proposed and why (the soft terms: continuity,
+  locality, travel minutes, the need's priority, and the score on the rule the plan was made
+  for), and what became of the other eligible helpers (busy then, outside their hours, weekly
+  hours used up, or a worse score, naming the terms that decided); for an unmet visit,
   how many helpers each rule excluded and who would fit but for one thing (near misses); for a
   visit met by a formal service, which one; for a referred need, why it goes to formal services;
 * for a **helper**: their visits, hours against their weekly cap per week, and why they were not
   used more (for each unmet visit, what keeps this helper from it).
+
+**Scores follow the rule as optimised.** Helpers at a visit are compared on the stages
+recorded in ``result.rule_stages`` (:func:`scoring_of`): of each stage, only the terms counted
+per helper visit (:data:`PAIR_TERMS`: continuity, locality, travel, kept) tell two helpers at
+one visit apart, and stages compare in the rule's order. For ``fifo`` that is one value, ``30``
+for continuity (the resident had the helper before) ``+ 10`` for locality ``-`` the travel
+minutes; for a travel-heavy rule of one's own, mostly travel; a rule with no such term (pure
+coverage or equity) scores no one, and any free helper is as good. A result recording no
+stages (a file from before they were recorded) is judged by the built-in rule of its name, an
+algorithmic rule (``stable``, ``nearest``) by the order it prefers helpers in, anything else by
+``fifo``: the text says which.
 
 The answer is a frozen :class:`Explanation` with structured fields, and ``.text``: plain
 sentences in the chosen language (Polish with its plural forms: 1 wizyta, 2 wizyty, 5 wizyt).
@@ -129,8 +141,10 @@ class NotChosen(enum.StrEnum):
     UNAVAILABLE = "unavailable"  # the visit's time is outside their availability
     HOURS_CAP = "hours_cap"  # the visit would exceed their weekly hours
     MAX_RESIDENTS = "max_residents"  # they already help the most residents agreed
-    WORSE_SCORE = "worse_score"  # free, but less continuity / locality / more travel
+    WORSE_SCORE = "worse_score"  # free, but a lower score on the rule's terms
     NOT_PREFERRED = "not_preferred"  # free and as good on these terms: the plan kept the other
+    # Free and better on the rule's terms: a method that stopped short, or a pinned visit.
+    BETTER_SCORE = "better_score"
 
 
 @frozen
@@ -149,6 +163,9 @@ class ScoreTerms:
     locality: bool
     travel_minutes: float
     mode: TravelMode
+    #: Whether the resident had this helper before: the rule's continuity term (``None``: as
+    #: ``continuity``, which also holds for a helper kept for this need's other visits).
+    known: bool | None = None
     #: Whether the baseline plan had this helper on this visit (``None``: no baseline given).
     kept: bool | None = None
     score: tuple[float, ...] = field(factory=tuple, converter=to_tuple)
@@ -167,7 +184,7 @@ class ScoreTerms:
         if term == "travel":
             return float(math.ceil(self.travel_minutes - 1e-9))
         if term == "continuity":
-            return float(self.continuity)
+            return float(self.continuity if self.known is None else self.known)
         if term == "locality":
             return float(self.locality)
         if term == "kept":
@@ -438,8 +455,8 @@ _T = {
         "planned": "{day} {start}-{end}: {helpers}.",
         "why": "  Why: {terms}; score {score}.",
         "why_plain": "  Why: {terms}.",
-        "scored": "  Helpers at a visit are compared by the rule “{rule}” as optimised: "
-                  "{stages}.",
+        "scored": "  Helpers at a visit are compared by the rule “{rule}” the plan was made "
+                  "for: {stages}.",
         "scored_named": "  Helpers at a visit are compared by the rule “{rule}” as it is "
                         "defined today (the plan does not record its stages): {stages}.",
         "scored_algorithm": "  The rule “{rule}” is a procedure, not a sum of terms; helpers at "
@@ -453,7 +470,9 @@ _T = {
                     "given: helpers are compared only up to that stage.",
         "then": "; then ", "on": " on {terms}", "kept": "kept from the baseline plan",
         "not_kept": "not in the baseline plan",
-        "cont": "continuity (knows the resident or keeps this need's visits)",
+        "cont": "continuity (knows the resident)",
+        "serving": "keeps this need's other visits (the rule's continuity counts only a "
+                   "helper the resident had before)",
         "no_cont": "no continuity", "loc": "lives in the same place",
         "no_loc": "lives elsewhere", "travel": "travel {min} min ({mode})",
         "alts": "  Other eligible helpers:", "no_alts": "  No other helper was eligible.",
@@ -464,6 +483,12 @@ _T = {
         NotChosen.MAX_RESIDENTS: "already helps the most residents agreed",
         NotChosen.WORSE_SCORE: "free then, but a worse score",
         NotChosen.NOT_PREFERRED: "free then and as good; the plan as a whole kept the other",
+        NotChosen.BETTER_SCORE: "free then and better on the rule's terms, yet not chosen: the "
+                                "method may have stopped short of the best plan, or the visit "
+                                "was pinned",
+        "greedy": "  The greedy method does not optimise the rule: it takes helpers in its own "
+                  "order (one already serving the need, one the resident knows, one from the "
+                  "same place, the nearest); the scores show how each fares on the rule.",
         "unmet": "{day}: unmet. Helpers excluded, by reason:",
         "reason": "    {n}: {text}",
         "main": "  Main reason (the most actionable): {text}.",
@@ -496,8 +521,8 @@ _T = {
         "planned": "{day} {start}-{end}: {helpers}.",
         "why": "  Dlaczego: {terms}; ocena {score}.",
         "why_plain": "  Dlaczego: {terms}.",
-        "scored": "  Osoby pomagające przy wizycie porównano według reguły „{rule}”, tak jak "
-                  "ją optymalizowano: {stages}.",
+        "scored": "  Osoby pomagające przy wizycie porównano według reguły „{rule}”, dla "
+                  "której powstał plan: {stages}.",
         "scored_named": "  Osoby pomagające przy wizycie porównano według reguły „{rule}” w jej "
                         "dzisiejszym brzmieniu (plan nie zapisuje jej etapów): {stages}.",
         "scored_algorithm": "  Reguła „{rule}” jest procedurą, a nie sumą składników; osoby "
@@ -513,7 +538,9 @@ _T = {
                     "podano: osoby porównano tylko do tego etapu.",
         "then": "; potem ", "on": ", ze względu na: {terms}",
         "kept": "zachowana z planu bazowego", "not_kept": "spoza planu bazowego",
-        "cont": "ciągłość (zna osobę lub prowadzi inne wizyty tej potrzeby)",
+        "cont": "ciągłość (zna osobę)",
+        "serving": "prowadzi inne wizyty tej potrzeby (ciągłość w regule liczy tylko osobę, "
+                   "która pomagała już mieszkańcowi)",
         "no_cont": "bez ciągłości", "loc": "mieszka w tej samej miejscowości",
         "no_loc": "mieszka gdzie indziej", "travel": "dojazd {min} min ({mode})",
         "alts": "  Pozostałe osoby spełniające warunki:",
@@ -524,6 +551,13 @@ _T = {
         NotChosen.HOURS_CAP: "wizyta przekroczyłaby tygodniowy limit godzin",
         NotChosen.MAX_RESIDENTS: "pomaga już maksymalnej liczbie osób",
         NotChosen.WORSE_SCORE: "ma wtedy czas, ale niższą ocenę",
+        NotChosen.BETTER_SCORE: "ma wtedy czas i wyższą ocenę według reguły, a jednak nie "
+                                "została wybrana: metoda mogła nie dojść do najlepszego planu "
+                                "albo wizyta była przypięta",
+        "greedy": "  Metoda zachłanna (greedy) nie optymalizuje reguły: wybiera osoby we "
+                  "własnej kolejności (prowadząca już tę potrzebę, znana mieszkańcowi, z tej "
+                  "samej miejscowości, najbliższa); oceny pokazują, jak każda wypada według "
+                  "reguły.",
         NotChosen.NOT_PREFERRED: "ma wtedy czas i równie dobrą ocenę; plan jako całość "
                                "zachował inną osobę",
         "unmet": "{day}: bez pomocy. Wykluczeni według przyczyn:",
@@ -731,7 +765,8 @@ class _Ctx:
     def terms_text(self, s: ScoreTerms) -> str:
         t = self.t
         parts = [
-            t["cont"] if s.continuity else t["no_cont"], t["loc"] if s.locality else t["no_loc"],
+            t["cont"] if s.value("continuity") else t["serving"] if s.continuity
+            else t["no_cont"], t["loc"] if s.locality else t["no_loc"],
             t["travel"].format(min=number(round(s.travel_minutes), self.lang),
                                mode=pick(MODE_WORDS, self.lang)[s.mode])]
         if s.kept is not None and any(n == "kept" for st in self.scoring.stages for n, _ in st):
@@ -758,10 +793,10 @@ class _Ctx:
             rule=sc.rule, stages=stages)
         return line + ("\n" + t["unjudged"] if sc.unjudged is not None else "")
 
-    def terms_of(self, helper: str, d: date, need: str, continuity: bool, locality: bool,
-                 travel: float, mode: TravelMode) -> ScoreTerms:
+    def terms_of(self, helper: str, d: date, need: str, continuity: bool, known: bool,
+                 locality: bool, travel: float, mode: TravelMode) -> ScoreTerms:
         kept = None if self.baseline is None else (need, d, helper) in self.baseline
-        terms = ScoreTerms(helper, continuity, locality, travel, mode, kept)
+        terms = ScoreTerms(helper, continuity, locality, travel, mode, known=known, kept=kept)
         return attrs.evolve(terms, score=self.scoring.score(terms))
 
     # Needs ---------------------------------------------------------------------------------
@@ -788,6 +823,8 @@ class _Ctx:
         dates = sorted(set(need_dates(inst, need)) | set(planned) | set(unmet) | set(covered))
         if planned:
             lines.append(self.scoring_line())
+            if r.method == "greedy" and self.scoring.stages:
+                lines.append(t["greedy"])
         for d in dates:
             if d in planned:
                 v = self._planned(need_id, d, planned[d], value)
@@ -827,8 +864,13 @@ class _Ctx:
         state, need = self.state, self.inst.need(need_id)
         i = self.index[(need_id, d)]
         team = sorted(team, key=lambda a: a.helper)
-        chosen = tuple(self.terms_of(a.helper, d, need_id, a.continuity, a.locality,
-                                     a.travel_minutes, a.mode) for a in team)
+        listed = {c.helper: c for c in self.compat.candidates[i]}
+        # The rule's continuity is the graph's (the resident had the helper before); a helper
+        # the graph does not list (a plan edited by hand) keeps the plan's own flag.
+        chosen = tuple(self.terms_of(
+            a.helper, d, need_id, a.continuity,
+            listed[a.helper].continuity if a.helper in listed else a.continuity, a.locality,
+            a.travel_minutes, a.mode) for a in team)
         s = _abs_minutes(team[0].start)
         taken = {a.helper for a in team}
         # Helpers serving this need's other visits count as continuity, as in the result.
@@ -842,7 +884,7 @@ class _Ctx:
                 if c.helper in taken:
                     continue
                 terms = self.terms_of(c.helper, d, need_id, c.continuity or c.helper in serving,
-                                      c.locality, c.travel, c.mode)
+                                      c.continuity, c.locality, c.travel, c.mode)
                 if not state.hours_ok(c.helper, i):
                     why = NotChosen.HOURS_CAP
                 elif not state.residents_ok(c.helper, i):
@@ -853,6 +895,8 @@ class _Ctx:
                     why = NotChosen.BUSY
                 elif terms.score < worst:
                     why = NotChosen.WORSE_SCORE
+                elif terms.score > worst:
+                    why = NotChosen.BETTER_SCORE
                 else:
                     why = NotChosen.NOT_PREFERRED
                 alts.append(Alternative(terms, why))
