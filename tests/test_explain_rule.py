@@ -195,13 +195,21 @@ def test_kept_is_judged_only_with_the_baseline(two):
     assert e.scoring.unjudged == "kept"
     assert e.scoring.stages == ()
     assert _why(v) == {"h1": NotChosen.NOT_PREFERRED}
-    assert "baseline plan, which was not given" in e.text
+    assert "The rule “repair” first tells helpers at a visit apart by the visits kept" in e.text
+    assert "Anna (h1) — free then and as good up to the stage of visits kept" in e.text
+    assert "osób nie porównano" in explain(inst, repair, "n1", "pl").text
+    # A rule with a stage before kept: compared up to it.
+    lex = lexicographic("lex", [{"travel": 1}, {"kept": 1}])
+    e, v = _visit(inst, attrs.evolve(trips, rule="lex", rule_stages=rule_stages(lex)))
+    assert e.scoring.stages == ((("travel", -1.0),),)
+    assert _why(v) == {"h1": NotChosen.WORSE_SCORE}
+    assert "helpers are compared only up to that stage" in e.text
     e, v = _visit(inst, repair, baseline=trips)
     assert e.scoring.unjudged is None
     assert (v.chosen[0].kept, v.alternatives[0].terms.kept) == (True, False)
     assert _why(v) == {"h1": NotChosen.WORSE_SCORE}
     assert "worse score on keeping the baseline plan (score 0 / " in e.text
-    assert "kept from the baseline plan" in e.text
+    assert "visit kept from the baseline plan" in e.text
     pl = explain(inst, repair, "n1", "pl", baseline=trips).text
     assert "zgodność z planem bazowym" in pl
     assert "zachowana z planu bazowego" in pl
@@ -268,7 +276,7 @@ def test_cli_explain_with_the_baseline(two, tmp_path, capsys):
     dump_result(repair, fr)
     dump_result(trips, fb)
     assert main(["explain", str(fi), str(fr), "n1"]) == 0
-    assert "which was not given" in capsys.readouterr().out
+    assert "which was not given" in capsys.readouterr().out  # and --baseline gives it:
     assert main(["explain", str(fi), str(fr), "n1", "--baseline", str(fb)]) == 0
     out = capsys.readouterr().out
     assert "worse score on keeping the baseline plan" in out

@@ -467,8 +467,14 @@ _T = {
                     "counts met visits, or how they spread across places, whoever helps): any "
                     "free helper is as good.",
         "unjudged": "  The rule then counts visits kept from the baseline plan, which was not "
-                    "given: helpers are compared only up to that stage.",
-        "then": "; then ", "on": " on {terms}", "kept": "kept from the baseline plan",
+                    "given: helpers are compared only up to that stage (pass the baseline plan "
+                    "to compare them on it too).",
+        "unjudged_first": "  The rule “{rule}” first tells helpers at a visit apart by the "
+                          "visits kept from the baseline plan, which was not given: they are "
+                          "not compared (pass the baseline plan to compare them).",
+        "undecided": "free then and as good up to the stage of visits kept from the baseline "
+                     "plan, which needs that plan",
+        "then": "; then ", "on": " on {terms}", "kept": "visit kept from the baseline plan",
         "not_kept": "not in the baseline plan",
         "cont": "continuity (knows the resident)",
         "serving": "keeps this need's other visits (the rule's continuity counts only a "
@@ -535,9 +541,15 @@ _T = {
                     "miejscowościami, bez względu na to, kto pomaga): każda wolna osoba jest "
                     "równie dobra.",
         "unjudged": "  Dalej reguła liczy wizyty zachowane z planu bazowego, którego nie "
-                    "podano: osoby porównano tylko do tego etapu.",
+                    "podano: osoby porównano tylko do tego etapu (podaj plan bazowy, by "
+                    "porównać je i pod tym względem).",
+        "unjudged_first": "  Reguła „{rule}” najpierw odróżnia osoby pomagające przy wizycie "
+                          "według wizyt zachowanych z planu bazowego, którego nie podano: osób "
+                          "nie porównano (podaj plan bazowy, by je porównać).",
+        "undecided": "ma wtedy czas i równie dobrą ocenę do etapu wizyt zachowanych z planu "
+                     "bazowego, do którego ten plan jest potrzebny",
         "then": "; potem ", "on": ", ze względu na: {terms}",
-        "kept": "zachowana z planu bazowego", "not_kept": "spoza planu bazowego",
+        "kept": "wizyta zachowana z planu bazowego", "not_kept": "spoza planu bazowego",
         "cont": "ciągłość (zna osobę)",
         "serving": "prowadzi inne wizyty tej potrzeby (ciągłość w regule liczy tylko osobę, "
                    "która pomagała już mieszkańcowi)",
@@ -786,9 +798,10 @@ class _Ctx:
 
     def scoring_line(self) -> str:
         sc, t = self.scoring, self.t
-        if not sc.stages and sc.unjudged is None:
-            return t["no_terms"].format(rule=sc.rule)
-        stages = t["then"].join(self.stage_text(st) for st in sc.stages) or "—"
+        if not sc.stages:
+            return t["no_terms" if sc.unjudged is None else "unjudged_first"].format(
+                rule=sc.rule)
+        stages = t["then"].join(self.stage_text(st) for st in sc.stages)
         line = t[f"scored_{sc.source}" if sc.source != "recorded" else "scored"].format(
             rule=sc.rule, stages=stages)
         return line + ("\n" + t["unjudged"] if sc.unjudged is not None else "")
@@ -933,6 +946,8 @@ class _Ctx:
             if alt.why is NotChosen.WORSE_SCORE:
                 decided = self.scoring.decided_by(worst, alt.terms)
                 why += t["on"].format(terms=", ".join(nouns[n] for n in decided))
+            elif alt.why is NotChosen.NOT_PREFERRED and self.scoring.unjudged is not None:
+                why = t["undecided"]
             line = t["alt" if alt.terms.score else "alt_plain"].format(
                 who=self.who(alt.terms.helper), why=why, score=self.score_text(alt.terms))
             lines.append(line)
