@@ -2,13 +2,25 @@
 
 :func:`explain` answers a coordinator's questions about a proposed plan:
 
-* for a **need**, visit by visit: who was proposed and why (the score terms: continuity,
-  locality, travel minutes, the need's priority), and what became of the other eligible helpers
-  (busy then, outside their hours, weekly hours used up, or a worse score); for an unmet visit,
+* for a **need**, visit by visit: who was proposed and why (the soft terms: continuity,
+  locality, travel minutes, the need's priority, and the score on the rule the plan was made
+  for), and what became of the other eligible helpers (busy then, outside their hours, weekly
+  hours used up, or a worse score, naming the terms that decided); for an unmet visit,
   how many helpers each rule excluded and who would fit but for one thing (near misses); for a
   visit met by a formal service, which one; for a referred need, why it goes to formal services;
 * for a **helper**: their visits, hours against their weekly cap per week, and why they were not
   used more (for each unmet visit, what keeps this helper from it).
+
+**Scores follow the rule as optimised.** Helpers at a visit are compared on the stages
+recorded in ``result.rule_stages`` (:func:`scoring_of`): of each stage, only the terms counted
+per helper visit (:data:`PAIR_TERMS`: continuity, locality, travel, kept) tell two helpers at
+one visit apart, and stages compare in the rule's order. For ``fifo`` that is one value, ``30``
+for continuity (the resident had the helper before) ``+ 10`` for locality ``-`` the travel
+minutes; for a travel-heavy rule of one's own, mostly travel; a rule with no such term (pure
+coverage or equity) scores no one, and any free helper is as good. A result recording no
+stages (a file from before they were recorded) is judged by the built-in rule of its name, an
+algorithmic rule (``stable``, ``nearest``) by the order it prefers helpers in, anything else by
+``fifo``: the text says which.
 
 The answer is a frozen :class:`Explanation` with structured fields, and ``.text``: plain
 sentences in the chosen language (Polish with its plural forms: 1 wizyta, 2 wizyty, 5 wizyt).
@@ -37,6 +49,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 from typing import Literal
 
+import attrs
 from attrs import field, frozen
 
 from cus_match.clock import iso_week
@@ -57,7 +70,7 @@ from cus_match.model.eligibility import required_qualifications
 from cus_match.model.instance import Instance
 from cus_match.model.occurrences import need_dates
 from cus_match.model.validators import to_tuple
-from cus_match.optimise.rules import SECONDARY_WEIGHTS
+from cus_match.optimise.rules import RULES, TERMS, Linear
 from cus_match.optimise.solvers.state import PlanState, primary_value
 from cus_match.plan.references import check_result
 from cus_match.plan.result import Assignment, NearMiss, ReasonCount, Referral, Result
@@ -65,22 +78,33 @@ from cus_match.problem_texts import ProblemCode
 from cus_match.reasons import Reason
 
 __all__ = [
+    "PAIR_TERMS",
     "Alternative",
     "Explanation",
     "HelperMiss",
     "NotChosen",
     "Outcome",
     "ScoreTerms",
+    "Scoring",
     "VisitExplanation",
     "WeekLoad",
     "explain",
+    "scoring_of",
 ]
 
 
-# The score of a helper at a visit: the fifo rule's secondary stage (continuity, locality, less
-# travel minutes), also the greedy's order of preference.
-CONTINUITY_WEIGHT = round(SECONDARY_WEIGHTS["continuity"])
-LOCALITY_WEIGHT = round(SECONDARY_WEIGHTS["locality"])
+# The order in which the algorithmic rules prefer helpers at a visit (they optimise no stages):
+# ``stable`` ranks as the compatibility graph lists candidates (continuity, locality, travel,
+# optimise/solvers/stable.py), ``nearest`` by travel alone (optimise/solvers/nearest.py).
+_ALGORITHM_STAGES: dict[str, tuple[tuple[tuple[str, float], ...], ...]] = {
+    "stable": ((("continuity", 1.0),), (("locality", 1.0),), (("travel", -1.0),)),
+    "stable-helpers": ((("continuity", 1.0),), (("locality", 1.0),), (("travel", -1.0),)),
+    "nearest": ((("travel", -1.0),),),
+}
+
+#: Terms counted once per helper on a visit: the only ones that tell two helpers at one visit
+#: apart (the others count met visits, or their spread across places, whoever helps).
+PAIR_TERMS: tuple[str, ...] = tuple(sorted(n for n, t in TERMS.items() if t.level == "pair"))
 
 
 # Words for counts: the forms lang.plural wants (English two, Polish three).
@@ -117,17 +141,21 @@ class NotChosen(enum.StrEnum):
     UNAVAILABLE = "unavailable"  # the visit's time is outside their availability
     HOURS_CAP = "hours_cap"  # the visit would exceed their weekly hours
     MAX_RESIDENTS = "max_residents"  # they already help the most residents agreed
-    WORSE_SCORE = "worse_score"  # free, but less continuity / locality / more travel
+    WORSE_SCORE = "worse_score"  # free, but a lower score on the rule's terms
     NOT_PREFERRED = "not_preferred"  # free and as good on these terms: the plan kept the other
+    # Free and better on the rule's terms: a method that stopped short, or a pinned visit.
+    BETTER_SCORE = "better_score"
 
 
 @frozen
 class ScoreTerms:
-    """The soft terms of one helper at one visit.
+    """The soft terms of one helper at one visit, and its score on the rule's terms.
 
-    ``score`` is the secondary objective of the optimiser per helper visit: ``30`` for
-    continuity, ``10`` for locality, less the travel minutes rounded up (the greedy prefers in
-    the same order: continuity, locality, shorter travel).
+    ``score`` holds one value per stage of :class:`Scoring` (the per-assignment part of each
+    stage of the rule as optimised that counts a term per helper visit), compared
+    lexicographically, higher is better. For the ``fifo`` rule that is one value: ``30`` for
+    continuity, ``10`` for locality, less the travel minutes rounded up. Empty when the rule
+    has no such stage: then every free helper is as good.
     """
 
     helper: str
@@ -135,12 +163,173 @@ class ScoreTerms:
     locality: bool
     travel_minutes: float
     mode: TravelMode
+    #: Whether the resident had this helper before: the rule's continuity term (``None``: as
+    #: ``continuity``, which also holds for a helper kept for this need's other visits).
+    known: bool | None = None
+    #: Whether the baseline plan had this helper on this visit (``None``: no baseline given).
+    kept: bool | None = None
+    score: tuple[float, ...] = field(factory=tuple, converter=to_tuple)
 
-    @property
-    def score(self) -> int:
-        """Continuity and locality bonuses less travel minutes (higher is better)."""
-        return (CONTINUITY_WEIGHT * self.continuity + LOCALITY_WEIGHT * self.locality
-                - math.ceil(self.travel_minutes - 1e-9))
+    def value(self, term: str) -> float:
+        """The unit count of one per-assignment term, as the rules count it.
+
+        Travel minutes are rounded up, as in the optimiser's objective; a ``kept`` unknown
+        (no baseline) counts 0.
+
+        Examples
+        --------
+        >>> ScoreTerms("h1", True, False, 12.2, TravelMode.WALK).value("travel")
+        13.0
+        """
+        if term == "travel":
+            return float(math.ceil(self.travel_minutes - 1e-9))
+        if term == "continuity":
+            return float(self.continuity if self.known is None else self.known)
+        if term == "locality":
+            return float(self.locality)
+        if term == "kept":
+            return float(bool(self.kept))
+        raise InvalidOptionError(f"{term!r} is not a per-assignment term; those are: "
+                                 f"{', '.join(PAIR_TERMS)}")
+
+
+@frozen
+class Scoring:
+    """How :func:`explain` compares helpers at one visit: the rule the plan was made for.
+
+    Only the terms counted per helper on a visit (:data:`PAIR_TERMS`: continuity, locality,
+    travel, kept) tell two helpers at one visit apart; coverage terms count the visit whoever
+    meets it, and equity counts places. So each stage of the rule with such a term gives one
+    value of a helper's score, in the rule's order, and scores compare stage by stage
+    (lexicographically), as the optimiser kept each stage's optimum before the next.
+
+    Attributes
+    ----------
+    rule : str
+        The rule's name, as the result records it.
+    source : {"recorded", "named", "algorithm", "fallback"}
+        Where the stages come from: the result's ``rule_stages`` (the rule as optimised);
+        the built-in rule of that name (a result written before stages were recorded); the
+        order an algorithmic rule (``stable``, ``stable-helpers``, ``nearest``) prefers
+        helpers in; or, for a result with neither (an old file of a custom rule), the
+        ``fifo`` rule.
+    stages : tuple of tuple of (str, float)
+        Per stage compared, its per-assignment terms with signed weights (costs negative).
+    unjudged : str, optional
+        A term the comparison stopped before: ``"kept"`` when the rule counts visits kept
+        from a baseline plan and none was given (the stages from it on are not compared).
+    """
+
+    rule: str
+    source: str
+    stages: tuple[tuple[tuple[str, float], ...], ...] = field(converter=to_tuple)
+    unjudged: str | None = None
+
+    def score(self, terms: ScoreTerms) -> tuple[float, ...]:
+        """The helper's value on each stage (higher is better).
+
+        Examples
+        --------
+        >>> s = Scoring("fifo", "recorded", [(("continuity", 30.0), ("travel", -1.0))])
+        >>> s.score(ScoreTerms("h1", True, False, 12.2, TravelMode.WALK))
+        (17.0,)
+        """
+        return tuple(round(sum(w * terms.value(n) for n, w in stage), 9)
+                     for stage in self.stages)
+
+    def decided_by(self, better: ScoreTerms, worse: ScoreTerms) -> tuple[str, ...]:
+        """The terms of the first stage on which ``worse`` scores below ``better``.
+
+        Those of its terms on which ``worse`` counts less (empty when it does not score
+        below).
+
+        Examples
+        --------
+        >>> s = Scoring("x", "recorded", [(("locality", 10.0), ("travel", -1.0))])
+        >>> a = ScoreTerms("a", False, True, 5, TravelMode.WALK)
+        >>> b = ScoreTerms("b", False, False, 9, TravelMode.WALK)
+        >>> s.decided_by(a, b)
+        ('locality', 'travel')
+        """
+        for stage, x, y in zip(self.stages, self.score(better), self.score(worse),
+                               strict=True):
+            if x != y:
+                if y > x:
+                    return ()
+                return tuple(n for n, w in stage if w * worse.value(n) < w * better.value(n))
+        return ()
+
+
+def scoring_of(result: Result, *, baseline: bool = False) -> Scoring:
+    """The stages :func:`explain` compares helpers at a visit by, for ``result``.
+
+    Parameters
+    ----------
+    result : Result
+        The plan. Its ``rule_stages`` (the rule as optimised) are used; a result without them
+        falls back to the built-in rule of its name, the order of an algorithmic rule, or
+        else the ``fifo`` rule (:attr:`Scoring.source` says which).
+    baseline : bool
+        Whether a baseline plan is known (for the ``kept`` term of re-planning rules).
+
+    Raises
+    ------
+    InvalidInputError
+        When a recorded stage names a term that is not one of :data:`TERMS
+        <cus_match.optimise.rules.TERMS>` (a result edited by hand).
+
+    Examples
+    --------
+    >>> from cus_match.optimise.rules import RULES, rule_stages
+    >>> from cus_match.plan.result import Result, RuleStage
+    >>> trips = Result("feasible", "cpsat", "trips",
+    ...                rule_stages=[RuleStage("linear", {"coverage": 1, "travel": 2})])
+    >>> scoring_of(trips).stages
+    ((('travel', -2.0),),)
+    >>> scoring_of(Result("optimal", "cpsat", "priority")).source  # an old file
+    'named'
+    >>> old = scoring_of(Result("optimal", "cpsat", "mine"))  # a custom rule, no stages
+    >>> old.source, old.stages
+    ('fallback', ((('continuity', 30.0), ('locality', 10.0), ('travel', -1.0)),))
+    >>> only = Result("optimal", "cpsat", "cover", rule_stages=[RuleStage("equity")])
+    >>> scoring_of(only).stages
+    ()
+    >>> repair = Result("optimal", "cpsat", "repair", rule_stages=rule_stages(RULES["repair"]))
+    >>> s = scoring_of(repair)
+    >>> s.stages, s.unjudged
+    ((), 'kept')
+    >>> len(scoring_of(repair, baseline=True).stages)
+    2
+    """
+    weights: list[dict[str, float]]
+    if result.rule_stages:
+        source = "recorded"
+        problems = [Problem(f"rule_stages[{k}].weights", ProblemCode.NOT_ONE_OF,
+                            {"value": n, "allowed": sorted(TERMS)})
+                    for k, s in enumerate(result.rule_stages) for n in sorted(s.weights)
+                    if n not in TERMS]
+        if problems:
+            raise InvalidInputError(problems, source="result")
+        weights = [dict(s.weights) for s in result.rule_stages if s.kind == "linear"]
+    elif result.rule in _ALGORITHM_STAGES:
+        return Scoring(result.rule, "algorithm", _ALGORITHM_STAGES[result.rule])
+    elif result.rule in RULES and RULES[result.rule].stages:
+        source = "named"
+        weights = [dict(s.weights) for s in RULES[result.rule].stages
+                   if isinstance(s, Linear)]
+    else:
+        source = "fallback"
+        weights = [dict(s.weights) for s in RULES["fifo"].stages if isinstance(s, Linear)]
+    stages: list[tuple[tuple[str, float], ...]] = []
+    for w in weights:
+        pairs = tuple((n, TERMS[n].sense * float(w[n])) for n in sorted(w)
+                      if TERMS[n].level == "pair" and w[n])
+        if not pairs:
+            continue
+        if not baseline and any(n == "kept" for n, _w in pairs):
+            return Scoring(result.rule, source, stages, unjudged="kept")
+        stages.append(pairs)
+    return Scoring(result.rule, source, stages)
 
 
 @frozen
@@ -239,6 +428,8 @@ class Explanation:
         Helper: minutes per ISO week of the period against the cap.
     missed : tuple of HelperMiss
         Helper: each unmet visit and what keeps them from it.
+    scoring : Scoring, optional
+        Need: how helpers at a visit were compared (the rule as optimised).
     """
 
     subject: str
@@ -249,6 +440,7 @@ class Explanation:
     assignments: tuple[Assignment, ...] = field(factory=tuple, converter=to_tuple)
     weeks: tuple[WeekLoad, ...] = field(factory=tuple, converter=to_tuple)
     missed: tuple[HelperMiss, ...] = field(factory=tuple, converter=to_tuple)
+    scoring: Scoring | None = None
 
     def __str__(self) -> str:
         return self.text
@@ -262,17 +454,47 @@ _T = {
         "group": "group session", "resident": "resident {r}",
         "planned": "{day} {start}-{end}: {helpers}.",
         "why": "  Why: {terms}; score {score}.",
-        "cont": "continuity (knows the resident or keeps this need's visits)",
+        "why_plain": "  Why: {terms}.",
+        "scored": "  Helpers at a visit are compared by the rule “{rule}” the plan was made "
+                  "for: {stages}.",
+        "scored_named": "  Helpers at a visit are compared by the rule “{rule}” as it is "
+                        "defined today (the plan does not record its stages): {stages}.",
+        "scored_algorithm": "  The rule “{rule}” is a procedure, not a sum of terms; helpers at "
+                            "a visit are compared in the order it prefers them: {stages}.",
+        "scored_fallback": "  The plan does not record the stages of its rule “{rule}”: helpers "
+                           "at a visit are compared by those of the fifo rule: {stages}.",
+        "no_terms": "  The rule “{rule}” has no term that tells helpers at one visit apart (it "
+                    "counts met visits, or how they spread across places, whoever helps): any "
+                    "free helper is as good.",
+        "unjudged": "  The rule then counts visits kept from the baseline plan, which was not "
+                    "given: helpers are compared only up to that stage (pass the baseline plan "
+                    "to compare them on it too).",
+        "unjudged_first": "  The rule “{rule}” first tells helpers at a visit apart by the "
+                          "visits kept from the baseline plan, which was not given: they are "
+                          "not compared (pass the baseline plan to compare them).",
+        "undecided": "free then and as good up to the stage of visits kept from the baseline "
+                     "plan, which needs that plan",
+        "then": "; then ", "on": " on {terms}", "kept": "visit kept from the baseline plan",
+        "not_kept": "not in the baseline plan",
+        "cont": "continuity (knows the resident)",
+        "serving": "keeps this need's other visits (the rule's continuity counts only a "
+                   "helper the resident had before)",
         "no_cont": "no continuity", "loc": "lives in the same place",
         "no_loc": "lives elsewhere", "travel": "travel {min} min ({mode})",
         "alts": "  Other eligible helpers:", "no_alts": "  No other helper was eligible.",
-        "alt": "    {who} — {why} (score {score}).",
+        "alt": "    {who} — {why} (score {score}).", "alt_plain": "    {who} — {why}.",
         NotChosen.BUSY: "busy with another visit or the travel to it at that time",
         NotChosen.UNAVAILABLE: "not available at that time",
         NotChosen.HOURS_CAP: "the visit would exceed their weekly hours",
         NotChosen.MAX_RESIDENTS: "already helps the most residents agreed",
         NotChosen.WORSE_SCORE: "free then, but a worse score",
         NotChosen.NOT_PREFERRED: "free then and as good; the plan as a whole kept the other",
+        NotChosen.BETTER_SCORE: "free then and better on the rule's terms, yet not chosen: the "
+                                "method may have stopped short of the best plan, or the visit "
+                                "was pinned",
+        "greedy": "  The greedy method does not optimise the rule: it takes helpers in its own "
+                  "order (one already serving the need, one the resident knows, one from the "
+                  "same place, the nearest); the scores show how each fares on the rule.",
         "unmet": "{day}: unmet. Helpers excluded, by reason:",
         "reason": "    {n}: {text}",
         "main": "  Main reason (the most actionable): {text}.",
@@ -304,17 +526,50 @@ _T = {
         "group": "zajęcia grupowe", "resident": "mieszkaniec {r}",
         "planned": "{day} {start}-{end}: {helpers}.",
         "why": "  Dlaczego: {terms}; ocena {score}.",
-        "cont": "ciągłość (zna osobę lub prowadzi inne wizyty tej potrzeby)",
+        "why_plain": "  Dlaczego: {terms}.",
+        "scored": "  Osoby pomagające przy wizycie porównano według reguły „{rule}”, dla "
+                  "której powstał plan: {stages}.",
+        "scored_named": "  Osoby pomagające przy wizycie porównano według reguły „{rule}” w jej "
+                        "dzisiejszym brzmieniu (plan nie zapisuje jej etapów): {stages}.",
+        "scored_algorithm": "  Reguła „{rule}” jest procedurą, a nie sumą składników; osoby "
+                            "pomagające przy wizycie porównano w kolejności, w jakiej je "
+                            "wybiera: {stages}.",
+        "scored_fallback": "  Plan nie zapisuje etapów swojej reguły „{rule}”: osoby pomagające "
+                           "przy wizycie porównano według etapów reguły fifo: {stages}.",
+        "no_terms": "  Reguła „{rule}” nie ma składnika, który odróżnia osoby pomagające przy "
+                    "jednej wizycie (liczy zaplanowane wizyty albo ich rozkład między "
+                    "miejscowościami, bez względu na to, kto pomaga): każda wolna osoba jest "
+                    "równie dobra.",
+        "unjudged": "  Dalej reguła liczy wizyty zachowane z planu bazowego, którego nie "
+                    "podano: osoby porównano tylko do tego etapu (podaj plan bazowy, by "
+                    "porównać je i pod tym względem).",
+        "unjudged_first": "  Reguła „{rule}” najpierw odróżnia osoby pomagające przy wizycie "
+                          "według wizyt zachowanych z planu bazowego, którego nie podano: osób "
+                          "nie porównano (podaj plan bazowy, by je porównać).",
+        "undecided": "ma wtedy czas i równie dobrą ocenę do etapu wizyt zachowanych z planu "
+                     "bazowego, do którego ten plan jest potrzebny",
+        "then": "; potem ", "on": ", ze względu na: {terms}",
+        "kept": "wizyta zachowana z planu bazowego", "not_kept": "spoza planu bazowego",
+        "cont": "ciągłość (zna osobę)",
+        "serving": "prowadzi inne wizyty tej potrzeby (ciągłość w regule liczy tylko osobę, "
+                   "która pomagała już mieszkańcowi)",
         "no_cont": "bez ciągłości", "loc": "mieszka w tej samej miejscowości",
         "no_loc": "mieszka gdzie indziej", "travel": "dojazd {min} min ({mode})",
         "alts": "  Pozostałe osoby spełniające warunki:",
         "no_alts": "  Nikt inny nie spełniał warunków.",
-        "alt": "    {who} — {why} (ocena {score}).",
+        "alt": "    {who} — {why} (ocena {score}).", "alt_plain": "    {who} — {why}.",
         NotChosen.BUSY: "w tym czasie ma inną wizytę lub dojazd",
         NotChosen.UNAVAILABLE: "ten termin jest poza godzinami dostępności",
         NotChosen.HOURS_CAP: "wizyta przekroczyłaby tygodniowy limit godzin",
         NotChosen.MAX_RESIDENTS: "pomaga już maksymalnej liczbie osób",
         NotChosen.WORSE_SCORE: "ma wtedy czas, ale niższą ocenę",
+        NotChosen.BETTER_SCORE: "ma wtedy czas i wyższą ocenę według reguły, a jednak nie "
+                                "została wybrana: metoda mogła nie dojść do najlepszego planu "
+                                "albo wizyta była przypięta",
+        "greedy": "  Metoda zachłanna (greedy) nie optymalizuje reguły: wybiera osoby we "
+                  "własnej kolejności (prowadząca już tę potrzebę, znana mieszkańcowi, z tej "
+                  "samej miejscowości, najbliższa); oceny pokazują, jak każda wypada według "
+                  "reguły.",
         NotChosen.NOT_PREFERRED: "ma wtedy czas i równie dobrą ocenę; plan jako całość "
                                "zachował inną osobę",
         "unmet": "{day}: bez pomocy. Wykluczeni według przyczyn:",
@@ -346,6 +601,14 @@ _T = {
     },
 }
 
+# The per-assignment terms in the words of a score ("30 × continuity + 10 × locality - ...").
+_TERM_NOUNS: dict[str, dict[str, str]] = {
+    "en": {"continuity": "continuity", "locality": "locality", "travel": "travel minutes",
+           "kept": "keeping the baseline plan"},
+    "pl": {"continuity": "ciągłość", "locality": "lokalność", "travel": "minuty dojazdu",
+           "kept": "zgodność z planem bazowym"},
+}
+
 _MAX_LINES = 10  # alternatives, near misses and visits listed per section before "and N more"
 
 
@@ -353,8 +616,15 @@ _MAX_LINES = 10  # alternatives, near misses and visits listed per section befor
 
 def explain(instance: Instance, result: Result, subject: str, lang: str = "en", *,
             kind: Literal["need", "helper"] | None = None,
-            compat: Compat | None = None) -> Explanation:
+            compat: Compat | None = None, baseline: Result | None = None) -> Explanation:
     """Explain the plan for one need or one helper.
+
+    Helpers at a planned visit are compared by the rule the plan was made for: the stages in
+    ``result.rule_stages`` (:func:`scoring_of`), on the terms they count per helper visit
+    (continuity, locality, travel, kept). A result that records no stages (a file written
+    before they were recorded) is judged by the built-in rule of its name, an algorithmic
+    rule by the order it prefers helpers in, and anything else by the ``fifo`` rule; the text
+    says which.
 
     Parameters
     ----------
@@ -371,6 +641,9 @@ def explain(instance: Instance, result: Result, subject: str, lang: str = "en", 
     compat : Compat, optional
         The compatibility graph of ``instance``, when already built: explaining many subjects
         of a large instance then builds it once (:func:`cus_match.compat.build_compat`).
+    baseline : Result, optional
+        The plan ``result`` re-planned (``solve(..., baseline=...)``), for rules that count
+        visits kept from it (``repair``); without it those stages are not compared.
 
     Returns
     -------
@@ -419,7 +692,7 @@ def explain(instance: Instance, result: Result, subject: str, lang: str = "en", 
     elif subject not in (needs if kind == "need" else helpers):
         raise InvalidOptionError(_unknown(subject, needs if kind == "need" else set(),
                                           helpers if kind == "helper" else set()))
-    ctx = _Ctx(instance, result, lang, compat)
+    ctx = _Ctx(instance, result, lang, compat, baseline)
     if kind == "need":
         return ctx.explain_need(subject)
     return ctx.explain_helper(subject)
@@ -442,9 +715,12 @@ class _Ctx:
     """The plan rebuilt as a :class:`PlanState` over the compatibility graph, and the words."""
 
     def __init__(self, inst: Instance, result: Result, lang: str,
-                 compat: Compat | None) -> None:
+                 compat: Compat | None, baseline: Result | None) -> None:
         self.inst, self.result, self.lang = inst, result, lang
         self._compat = compat
+        self.scoring = scoring_of(result, baseline=baseline is not None)
+        self.baseline = (None if baseline is None else
+                         frozenset((a.need, a.date, a.helper) for a in baseline.assignments))
         self.t = pick(_T, lang)
         self.tz = inst.policy.timezone
         self._state: PlanState | None = None
@@ -500,10 +776,41 @@ class _Ctx:
 
     def terms_text(self, s: ScoreTerms) -> str:
         t = self.t
-        return ", ".join([
-            t["cont"] if s.continuity else t["no_cont"], t["loc"] if s.locality else t["no_loc"],
+        parts = [
+            t["cont"] if s.value("continuity") else t["serving"] if s.continuity
+            else t["no_cont"], t["loc"] if s.locality else t["no_loc"],
             t["travel"].format(min=number(round(s.travel_minutes), self.lang),
-                               mode=pick(MODE_WORDS, self.lang)[s.mode])])
+                               mode=pick(MODE_WORDS, self.lang)[s.mode])]
+        if s.kept is not None and any(n == "kept" for st in self.scoring.stages for n, _ in st):
+            parts.append(t["kept"] if s.kept else t["not_kept"])
+        return ", ".join(parts)
+
+    def score_text(self, s: ScoreTerms) -> str:
+        return " / ".join(number(round(v, 2), self.lang, 2, trim=True) for v in s.score)
+
+    def stage_text(self, stage: tuple[tuple[str, float], ...]) -> str:
+        nouns, out = pick(_TERM_NOUNS, self.lang), ""
+        for k, (n, w) in enumerate(stage):
+            size = "" if abs(w) == 1 else f"{number(abs(w), self.lang, 2, trim=True)} × "
+            sign = ("−" if w < 0 else "") if k == 0 else (" − " if w < 0 else " + ")
+            out += f"{sign}{size}{nouns[n]}"
+        return out
+
+    def scoring_line(self) -> str:
+        sc, t = self.scoring, self.t
+        if not sc.stages:
+            return t["no_terms" if sc.unjudged is None else "unjudged_first"].format(
+                rule=sc.rule)
+        stages = t["then"].join(self.stage_text(st) for st in sc.stages)
+        line = t[f"scored_{sc.source}" if sc.source != "recorded" else "scored"].format(
+            rule=sc.rule, stages=stages)
+        return line + ("\n" + t["unjudged"] if sc.unjudged is not None else "")
+
+    def terms_of(self, helper: str, d: date, need: str, continuity: bool, known: bool,
+                 locality: bool, travel: float, mode: TravelMode) -> ScoreTerms:
+        kept = None if self.baseline is None else (need, d, helper) in self.baseline
+        terms = ScoreTerms(helper, continuity, locality, travel, mode, known=known, kept=kept)
+        return attrs.evolve(terms, score=self.scoring.score(terms))
 
     # Needs ---------------------------------------------------------------------------------
     def explain_need(self, need_id: str) -> Explanation:
@@ -527,6 +834,10 @@ class _Ctx:
         unmet = {u.date: u for u in r.unmet if u.need == need_id}
         covered = {c.date: c for c in r.covered if c.need == need_id}
         dates = sorted(set(need_dates(inst, need)) | set(planned) | set(unmet) | set(covered))
+        if planned:
+            lines.append(self.scoring_line())
+            if r.method == "greedy" and self.scoring.stages:
+                lines.append(t["greedy"])
         for d in dates:
             if d in planned:
                 v = self._planned(need_id, d, planned[d], value)
@@ -548,7 +859,8 @@ class _Ctx:
                 v = VisitExplanation(need_id, d, Outcome.NOT_IN_PLAN, need.priority, value)
                 lines.append(t["missing"].format(day=self.day(d)))
             visits.append(v)
-        return Explanation(need_id, "need", self.lang, "\n".join(lines), visits=visits)
+        return Explanation(need_id, "need", self.lang, "\n".join(lines), visits=visits,
+                           scoring=self.scoring)
 
     def _referral_lines(self, ref: Referral) -> list[str]:
         t, need = self.t, self.inst.need(ref.need)
@@ -565,8 +877,13 @@ class _Ctx:
         state, need = self.state, self.inst.need(need_id)
         i = self.index[(need_id, d)]
         team = sorted(team, key=lambda a: a.helper)
-        chosen = tuple(ScoreTerms(a.helper, a.continuity, a.locality, a.travel_minutes, a.mode)
-                       for a in team)
+        listed = {c.helper: c for c in self.compat.candidates[i]}
+        # The rule's continuity is the graph's (the resident had the helper before); a helper
+        # the graph does not list (a plan edited by hand) keeps the plan's own flag.
+        chosen = tuple(self.terms_of(
+            a.helper, d, need_id, a.continuity,
+            listed[a.helper].continuity if a.helper in listed else a.continuity, a.locality,
+            a.travel_minutes, a.mode) for a in team)
         s = _abs_minutes(team[0].start)
         taken = {a.helper for a in team}
         # Helpers serving this need's other visits count as continuity, as in the result.
@@ -579,8 +896,8 @@ class _Ctx:
             for c in self.compat.candidates[i]:
                 if c.helper in taken:
                     continue
-                terms = ScoreTerms(c.helper, c.continuity or c.helper in serving, c.locality,
-                                   c.travel, c.mode)
+                terms = self.terms_of(c.helper, d, need_id, c.continuity or c.helper in serving,
+                                      c.continuity, c.locality, c.travel, c.mode)
                 if not state.hours_ok(c.helper, i):
                     why = NotChosen.HOURS_CAP
                 elif not state.residents_ok(c.helper, i):
@@ -591,6 +908,8 @@ class _Ctx:
                     why = NotChosen.BUSY
                 elif terms.score < worst:
                     why = NotChosen.WORSE_SCORE
+                elif terms.score > worst:
+                    why = NotChosen.BETTER_SCORE
                 else:
                     why = NotChosen.NOT_PREFERRED
                 alts.append(Alternative(terms, why))
@@ -599,7 +918,7 @@ class _Ctx:
             state.add(i, s, [by_helper.get(a.helper) or Candidate(
                 i, a.helper, a.travel_minutes, a.mode, a.continuity, a.locality, ())
                 for a in team])
-        alts.sort(key=lambda x: (-x.terms.score, x.terms.helper))
+        alts.sort(key=lambda x: (tuple(-v for v in x.terms.score), x.terms.helper))
         return VisitExplanation(need_id, d, Outcome.PLANNED, need.priority, value,
                                 start=team[0].start, end=team[0].end, chosen=chosen,
                                 alternatives=alts)
@@ -614,14 +933,24 @@ class _Ctx:
                                      helpers=", ".join(self.who(c.helper) for c in v.chosen))]
         for c in v.chosen:
             prefix = "" if len(v.chosen) == 1 else f"{self.who(c.helper)}: "
-            lines.append(t["why"].format(terms=prefix + self.terms_text(c), score=c.score))
+            lines.append(t["why" if c.score else "why_plain"].format(
+                terms=prefix + self.terms_text(c), score=self.score_text(c)))
+        worst = min(v.chosen, key=lambda c: c.score)
         if not v.alternatives:
             lines.append(t["no_alts"])
             return lines
         lines.append(t["alts"])
+        nouns = pick(_TERM_NOUNS, self.lang)
         for alt in v.alternatives[:_MAX_LINES]:
-            lines.append(t["alt"].format(who=self.who(alt.terms.helper), why=t[alt.why],
-                                         score=alt.terms.score))
+            why = t[alt.why]
+            if alt.why is NotChosen.WORSE_SCORE:
+                decided = self.scoring.decided_by(worst, alt.terms)
+                why += t["on"].format(terms=", ".join(nouns[n] for n in decided))
+            elif alt.why is NotChosen.NOT_PREFERRED and self.scoring.unjudged is not None:
+                why = t["undecided"]
+            line = t["alt" if alt.terms.score else "alt_plain"].format(
+                who=self.who(alt.terms.helper), why=why, score=self.score_text(alt.terms))
+            lines.append(line)
         if len(v.alternatives) > _MAX_LINES:
             lines.append(t["more"].format(n=len(v.alternatives) - _MAX_LINES))
         return lines

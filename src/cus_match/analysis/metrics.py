@@ -3,7 +3,8 @@
 :func:`compute_metrics` measures one :class:`~cus_match.plan.result.Result` against its instance:
 coverage (overall, per place, per category), travel, helpers' load and its fairness,
 continuity, locality, stability (blocking pairs), why visits stay unmet, referrals, formal
-cover and runtime. :func:`metrics_table` turns labelled metrics into tidy records (one value a
+cover, runtime, and the plan's value on each stage of the rule it was optimised for.
+:func:`metrics_table` turns labelled metrics into tidy records (one value a
 row) and :func:`metrics_markdown` into a side-by-side Markdown table.
 
 Terms used in the definitions:
@@ -42,13 +43,13 @@ from typing import Any
 
 from attrs import field, frozen
 
-from cus_match.compat import Compat, build_compat
+from cus_match.compat import Candidate, Compat, build_compat
 from cus_match.model.instance import Instance
 from cus_match.plan.references import check_result
 from cus_match.plan.result import Result
 
 __all__ = ["SCALARS", "Coverage", "Metrics", "compute_metrics", "gini", "metrics_markdown",
-           "metrics_table"]
+           "metrics_table", "rule_values"]
 
 _DIGITS = 6  # floats in dicts and tables are rounded, so reports do not show float noise
 
@@ -205,6 +206,15 @@ class Metrics:
     blocking_pairs : int or None
         Number of :func:`cus_match.optimise.solvers.stable.blocking_pairs` (``None`` when not
         computed): (visit, helper) pairs that would both rather be matched to each other.
+    rule_values : dict of str to float or None
+        The plan's value on each stage of the rule as optimised (``result.rule_stages``; for a
+        result without them, the built-in rule of its name), keyed by stage number from
+        ``"1"``, recomputed from the assignments: a linear stage as its weighted sum (the
+        terms in their units: minutes, visits, helper visits; costs such as travel
+        subtracted), an equity stage as the worst place's share of meetable minutes met
+        (0-1, in thousandths). ``None`` for a stage counting visits kept from a baseline
+        (``kept``) when no ``previous`` plan is given; empty for the algorithmic rules and for
+        a result of an unknown rule that records no stages.
     unmet_by_reason : dict of str to int
         Unmet visits per main reason (the first, most common, of each ``Unmet``; ``"none"``
         when an unmet entry gives no reason).
@@ -247,6 +257,7 @@ class Metrics:
     previous_pairs_share: float | None
     locality_share: float | None
     blocking_pairs: int | None
+    rule_values: dict[str, float | None] = field(converter=_dict, hash=False)
     unmet_by_reason: dict[str, int] = field(converter=_dict, hash=False)
     referrals: int
     covered: int
@@ -270,7 +281,7 @@ class Metrics:
             v = getattr(self, name)
             if name in ("by_place", "by_category"):
                 v = {k: c.to_dict() for k, c in v.items()}
-            elif name in ("travel_by_helper", "load_hours"):
+            elif name in ("travel_by_helper", "load_hours", "rule_values"):
                 v = {k: _round(x) for k, x in v.items()}
             elif isinstance(v, float):
                 v = _round(v)
@@ -288,7 +299,8 @@ SCALARS: tuple[str, ...] = (
     "previous_pairs_kept", "previous_pairs_share", "locality_share", "blocking_pairs",
     "referrals", "covered", "runtime_seconds",
 )
-_GROUPED = ("by_place", "by_category", "travel_by_helper", "load_hours", "unmet_by_reason")
+_GROUPED = ("by_place", "by_category", "travel_by_helper", "load_hours", "rule_values",
+            "unmet_by_reason")
 
 
 def compute_metrics(instance: Instance, result: Result, previous: Result | None = None, *,
@@ -303,7 +315,8 @@ def compute_metrics(instance: Instance, result: Result, previous: Result | None 
         The plan (from any method; check it with :func:`cus_match.plan.check.check` first, metrics
         do not re-verify constraints).
     previous : Result, optional
-        The plan of the previous planning round, for continuity across rounds.
+        The plan of the previous planning round, for continuity across rounds (and the
+        baseline of a re-planning rule's ``kept`` term in ``rule_values``).
     compat : Compat, optional
         A compatibility structure already built for ``instance`` (built when needed).
     blocking : bool
@@ -422,10 +435,72 @@ def compute_metrics(instance: Instance, result: Result, previous: Result | None 
         previous_pairs_share=None if prev_pairs is None else _share(prev_kept or 0, prev_pairs),
         locality_share=_share(local, n_assign),
         blocking_pairs=blocking_count,
+        rule_values=rule_values(compat, result, previous),
         unmet_by_reason=dict(reasons),
         referrals=len(result.referrals), covered=len(result.covered),
         runtime_seconds=result.runtime_seconds,
     )
+
+
+def rule_values(compat: Compat, result: Result,
+                previous: Result | None = None) -> dict[str, float | None]:
+    """The plan's value on each stage of the rule it was optimised for (see :class:`Metrics`).
+
+    Parameters
+    ----------
+    compat : Compat
+        The compatibility structure of the plan's instance.
+    result : Result
+        The plan; its ``rule_stages`` say what is counted.
+    previous : Result, optional
+        The baseline plan, for a ``kept`` term (``None`` for such a stage without it).
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.solve import solve
+    >>> inst = generate("tiny", seed=1)
+    >>> plan = solve(inst, method="greedy")
+    >>> values = rule_values(build_compat(inst), plan)
+    >>> sorted(values), round(values["1"] / 60, 6) == round(plan.objective, 6)
+    (['1', '2'], True)
+    """
+    from cus_match.errors import InvalidOptionError
+    from cus_match.optimise.rules import (
+        EQUITY_RESOLUTION,
+        SCALE,
+        TERMS,
+        Linear,
+        rule_as_optimised,
+    )
+
+    try:
+        rule = rule_as_optimised(result)
+    except InvalidOptionError:  # a custom rule's name, and no stages recorded: nothing known
+        return {}
+    if previous is not None:
+        rule = rule.with_baseline((a.need, a.date, a.helper) for a in previous.assignments)
+    index = {o.key: i for i, o in enumerate(compat.occurrences)}
+    teams: dict[int, list[Candidate]] = defaultdict(list)
+    for a in result.assignments:
+        i = index.get((a.need, a.date))
+        if i is None:  # outside the visits the graph knows: no stage counts it
+            continue
+        # A helper the graph does not list (a plan edited by hand) counts by its own terms.
+        c = next((c for c in compat.candidates[i] if c.helper == a.helper), None)
+        teams[i].append(c or Candidate(i, a.helper, a.travel_minutes, a.mode, a.continuity,
+                                       a.locality, ()))
+    chosen = {i: (0, tuple(team)) for i, team in sorted(teams.items())}
+    out: dict[str, float | None] = {}
+    for k, stage in enumerate(rule.stages, start=1):
+        if isinstance(stage, Linear):
+            unknown = previous is None and any(
+                n == "kept" and w for n, w in stage.weights if TERMS[n].level == "pair")
+            out[str(k)] = None if unknown else stage.value(compat, chosen) / SCALE
+        else:
+            out[str(k)] = stage.value(compat, chosen) / EQUITY_RESOLUTION
+    return out
 
 
 def metrics_table(rows: Sequence[tuple[str, Metrics]]) -> list[dict[str, Any]]:

@@ -49,6 +49,7 @@ from cus_match.cli.common import (
     Handler,
     UsageError,
     add_lang_option,
+    check_plan_source,
     date_option,
     load_plan,
     write_text,
@@ -81,6 +82,7 @@ def register(sub: Any) -> dict[str, Handler]:
     x.add_argument("result", type=Path)
     x.add_argument("subject")
     x.add_argument("--names", type=Path, metavar="FILE")
+    x.add_argument("--baseline", type=Path, default=None, metavar="RESULT")
     add_lang_option(x)
 
     dg = sub.add_parser("diagnose")
@@ -178,8 +180,14 @@ def _subjects(inst: Instance, subject: str, names: dict[str, str], lang: str
 def _cmd_explain(args: argparse.Namespace) -> int:
     from cus_match.analysis.explain import explain
 
-    paths.check(args, inputs=("file", "result"))
+    paths.check(args, inputs=("file", "result", "baseline"))
     inst, result = load_plan(args.file, args.result)
+    baseline = None
+    if args.baseline is not None:
+        from cus_match.io.json_format import load_result
+
+        baseline = load_result(args.baseline)
+        check_plan_source("--baseline", baseline, args.baseline, inst, args.file)
     names: dict[str, str] = {}
     if args.names:
         from cus_match.store.people import read_names
@@ -191,7 +199,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     for k, (kind, ident) in enumerate(subjects):
         if k:
             print()
-        print(explain(inst, result, ident, lang=args.lang, kind=kind).text)
+        print(explain(inst, result, ident, lang=args.lang, kind=kind, baseline=baseline).text)
     return EXIT_OK
 
 

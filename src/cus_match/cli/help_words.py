@@ -257,6 +257,11 @@ HELP: Mapping[str, Mapping[str, _Text]] = {
         "--names": _t("residents' names, one 'id;name' per line: explain by a resident's name",
                       "imiona i nazwiska mieszkańców, jeden wiersz 'id;nazwa' na osobę: "
                       "wyjaśnienie według nazwiska mieszkańca"),
+        "--baseline": _t("the plan this one re-planned (solve --baseline): compare helpers "
+                         "on visits kept from it too, as --rule repair does",
+                         "plan, który ten plan zmieniał (solve --baseline): porównaj osoby "
+                         "pomagające także pod względem wizyt z niego zachowanych, jak "
+                         "--rule repair"),
         "--lang": _t("language of the explanation", "język wyjaśnienia"),
     },
     "diagnose": {
