@@ -200,3 +200,62 @@ def test_the_summary_says_a_cut_plan_is_not_reproducible_in_both_languages():
 def test_the_mark_survives_a_json_round_trip():
     r = attrs.evolve(solve(generate("tiny", seed=1), method="greedy"), cut_by_clock=True)
     assert loads_result(dumps_result(r)).cut_by_clock
+
+
+# ---------------------------------------------------------------------------------------------
+# The compatibility build under a deadline.
+
+
+def test_a_build_past_its_time_lists_the_rest_as_unexamined():
+    from cus_match.compat import build_compat
+
+    inst = generate("rural", seed=1)
+    whole = build_compat(inst)
+    late = build_compat(inst, until=0.0)
+    assert late.occurrences == []
+    assert late.unexamined == whole.occurrences
+    # What costs little is still sorted out.
+    assert late.referrals == whole.referrals
+    assert late.covered == whole.covered
+    assert late.outside_ipus == whole.outside_ipus
+
+
+def test_a_build_with_time_left_is_the_whole_build():
+    from cus_match.compat import build_compat
+
+    inst = generate("rural", seed=1)
+    assert build_compat(inst, until=time.monotonic() + 3600) == build_compat(inst)
+
+
+def test_a_build_stopped_midway_keeps_whole_needs(monkeypatch):
+    # A clock that passes the deadline after the first look: the first chunk of needs is
+    # built, the rest is not, and no need is split.
+    from cus_match.compat import graph
+
+    inst = generate("town", seed=1)
+    looks = iter([0.0] + [10.0] * 10_000)
+    monkeypatch.setattr(graph.time, "monotonic", lambda: next(looks))
+    part = graph.build_compat(inst, until=5.0)
+    built = {o.need for o in part.occurrences}
+    left = {o.need for o in part.unexamined}
+    assert built
+    assert left
+    assert not built & left
+    assert len(built) <= graph.UNTIL_CHECK_EVERY
+
+
+def test_a_solve_whose_build_ran_out_says_so_and_claims_nothing():
+    inst = generate("rural", seed=1)
+    r = solve(inst, time_limit=0.05)  # less than the reserve: no time for candidates at all
+    assert r.unexamined > 0
+    assert r.bound is None
+    assert r.status is not Status.OPTIMAL
+    assert "not examined" in r.summary("en")
+    assert "niezbadane" in r.summary("pl")
+    assert not r.cut_by_clock  # outside deterministic mode the clock always decides
+
+
+def test_a_deterministic_solve_whose_build_ran_out_is_cut():
+    r = solve(generate("rural", seed=1), time_limit=0.05, deterministic=True)
+    assert r.unexamined > 0
+    assert r.cut_by_clock

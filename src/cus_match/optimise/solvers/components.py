@@ -164,7 +164,10 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
     t0 = _time.perf_counter()
     options.report(ProgressEvent("build", elapsed=deadline.elapsed()))
     _LOG.info("build: compatibility graph")
-    compat = compat if compat is not None else build_compat(inst)
+    # The build stops working out candidates where the components' time ends: the needs
+    # left are listed as not examined (Result.unexamined), not built past the limit.
+    compat = (compat if compat is not None
+              else build_compat(inst, until=components_end(deadline, options)))
     fixed, dropped = place_pins(compat, pinned) if pinned else (None, [])
     hint = greedy_state(compat, fixed)
     comps = active_components(compat)
@@ -224,6 +227,9 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
         status = Status.INFEASIBLE
     elif stopped:
         status = Status.STOPPED
+    elif compat.unexamined:
+        # Visits never examined may hold value: nothing is proven, and no bound is known.
+        status = Status.FEASIBLE
     elif value >= bound - 1e-6 or all(sol.status is Status.OPTIMAL for sol in sols):
         # Optimal whenever the plan reaches a proven bound, whichever method got there.
         status = Status.OPTIMAL
@@ -236,7 +242,8 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
     merging = _time.perf_counter() - t_solve
     return assemble(state, method=name or method.name, rule=rule, seed=options.seed,
                     runtime=_time.perf_counter() - t0, status=status,
-                    bound=None if infeasible else rule.primary_display(max(bound, value)),
+                    bound=None if infeasible or compat.unexamined
+                    else rule.primary_display(max(bound, value)),
                     objective=rule.primary_display(value), dropped_pins=dropped,
                     methods=dict(ran), phases=phases, deadline=deadline, options=options,
                     assembling=merging, cut_by_clock=cut)

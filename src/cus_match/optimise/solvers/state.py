@@ -289,6 +289,11 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
                      unexplained, len(missing))
     unmet += [Unmet(o.need, o.date, (ReasonCount(Reason.OUTSIDE_IPUS, len(inst.helpers)),))
               for o in compat.outside_ipus]
+    # The build ran out of time before their candidates: unmet, with no reasons to give.
+    unmet += [Unmet(o.need, o.date, ()) for o in compat.unexamined]
+    if compat.unexamined:
+        _LOG.warning("build: time limit reached, %d visits not examined",
+                     len(compat.unexamined))
     required_missing = any(
         inst.need(u.need).required for u in unmet) or any(
         inst.need(r.need).required for r in compat.referrals)
@@ -315,8 +320,10 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
             assembling + t1 - t0 + _time.perf_counter() - t2, 6)),
                 PhaseTime("explain", round(t2 - t1, 6))],
         unexplained=unexplained,
+        unexamined=len(compat.unexamined),
         cut_by_clock=cut_by_clock or bool(
-            unexplained and options is not None and options.deterministic),
+            (unexplained or compat.unexamined) and options is not None
+            and options.deterministic),
     )
     _LOG.info("done: %s, %d visits planned, %d unmet", result.status.value,
               len(result.assignments), len(result.unmet))
