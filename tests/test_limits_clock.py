@@ -259,3 +259,22 @@ def test_a_deterministic_solve_whose_build_ran_out_is_cut():
     r = solve(generate("rural", seed=1), time_limit=0.05, deterministic=True)
     assert r.unexamined > 0
     assert r.cut_by_clock
+
+
+def test_the_trivial_bound_without_pair_terms_is_the_priced_one():
+    # The shortcut for a first stage without helper terms gives what pricing every
+    # candidate at 0 gives.
+    from cus_match.compat import build_compat
+    from cus_match.optimise.rules import Linear, get_rule
+    from cus_match.optimise.solvers.method import trivial_bound
+
+    compat = build_compat(generate("rural", seed=1))
+    comp = list(range(len(compat.occurrences)))
+    fifo = get_rule("fifo")
+    first = fifo.stages[0]
+    assert isinstance(first, Linear)
+    assert not first.has_pairs
+    priced = sum(max(first.visit_coef(compat, i) + sum(sorted(
+        (first.pair_coef(compat, c) for c in compat.candidates[i]), reverse=True)[
+            :compat.inst.need(compat.occurrences[i].need).helpers_needed]), 0) for i in comp)
+    assert trivial_bound(compat, comp, fifo) == priced
