@@ -71,6 +71,7 @@ def good_cases(row: str) -> list[tuple[str, Any]]:
         ("seed", 0), ("seed", 7), ("seed", 2**31 - 1),
         ("workers", 1), ("workers", 2),
         ("deterministic", False), ("deterministic", True),
+        ("work_limit", None),  # a work limit needs deterministic=True: tests/test_limits_clock.py
         ("executor", None), ("executor", FromEnv("executor")),
         ("progress", None), ("progress", print_nothing),
         ("stop", None), ("stop", threading.Event()), ("stop", never),
@@ -93,6 +94,8 @@ def bad_cases(row: str) -> list[tuple[str, Any]]:
         ("seed", None),
         ("workers", 0), ("workers", 1.5), ("workers", True), ("workers", "2"),
         ("deterministic", "no"),
+        ("work_limit", 0), ("work_limit", math.inf), ("work_limit", "1"),
+        ("work_limit", 1.0),  # without deterministic=True
         ("executor", "pool"),
         ("progress", "bar"), ("stop", "now"),
         ("pinned", 3), ("pinned", ["x"]),

@@ -170,11 +170,11 @@ def solve_call(inst: Instance, *, rule: str, method: str, seed: int,
     'greedy'
     """
     deterministic = bool(options.get("deterministic", _OPTIONS["deterministic"]))
-    limit = (options.get("work_limit", _OPTIONS["work_limit"]) if deterministic
-             else options.get("time_limit"))
+    work = options.get("work_limit", _OPTIONS["work_limit"]) if deterministic else None
     algorithm = get_rule(rule).algorithm
-    return solve(inst, rule=rule, method="auto" if algorithm else method, time_limit=limit,
-                 seed=seed, workers=1, deterministic=deterministic)
+    return solve(inst, rule=rule, method="auto" if algorithm else method,
+                 time_limit=None if deterministic else options.get("time_limit"),
+                 work_limit=work, seed=seed, workers=1, deterministic=deterministic)
 
 
 def _load(source: Mapping[str, Any]) -> Instance:

@@ -54,7 +54,16 @@ from cus_match.lang import short_date
 if TYPE_CHECKING:
     from cus_match.model.instance import Instance
 
-__all__ = ["register"]
+__all__ = ["register", "solve_share"]
+
+#: Seconds that writing, printing and checking the plan take per second that reading the
+#: instance took: both grow with the instance and slow down alike on a loaded machine
+#: (measured 2026-12-03: 0.8-0.9 on the city, 1.0-1.3 on the town; the larger is kept).
+AFTER_PER_LOAD = 1.3
+#: The least reserve for what follows the solve, and the largest share of the limit it takes.
+AFTER_MIN, AFTER_MAX_SHARE = 0.05, 0.25
+#: The least time the solve is given, whatever was spent before it (a share of the limit).
+SOLVE_MIN_SHARE = 0.02
 
 
 def register(sub: Any) -> dict[str, Handler]:
@@ -93,6 +102,43 @@ def register(sub: Any) -> dict[str, Handler]:
     return {"solve": _cmd_solve, "check": _cmd_check}
 
 
+def solve_share(limit: float, spent: float, loading: float) -> float:
+    """Seconds of the command's time ``limit`` that are left for :func:`solve`.
+
+    The limit is the whole command's (after the interpreter has started): what reading the
+    files took (``spent`` seconds so far) comes off, and so does a reserve for what follows
+    the solve -- writing the plan, printing it and the independent ``check()`` -- estimated
+    as :data:`AFTER_PER_LOAD` times the ``loading`` seconds reading the instance took (at
+    least :data:`AFTER_MIN`, at most :data:`AFTER_MAX_SHARE` of the limit). The solve always
+    gets at least :data:`SOLVE_MIN_SHARE` of the limit.
+
+    Parameters
+    ----------
+    limit : float
+        The command's ``--time-limit`` (seconds, > 0).
+    spent : float
+        Seconds since the command started.
+    loading : float
+        Seconds reading the instance took (part of ``spent``).
+
+    Returns
+    -------
+    float
+        Seconds for ``solve(time_limit=...)``.
+
+    Examples
+    --------
+    >>> solve_share(20.0, 1.0, 0.8)  # the city: 1 s spent, reading it took 0.8 s
+    17.96
+    >>> solve_share(20.0, 1.0, 100.0)  # the reserve is at most a quarter of the limit
+    14.0
+    >>> solve_share(1.0, 5.0, 4.0)  # reading took longer than the limit
+    0.02
+    """
+    reserve = min(max(AFTER_PER_LOAD * loading, AFTER_MIN), AFTER_MAX_SHARE * limit)
+    return round(max(limit - spent - reserve, SOLVE_MIN_SHARE * limit), 6)
+
+
 def _cmd_solve(args: argparse.Namespace) -> int:
     import signal
     import threading
@@ -101,13 +147,16 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     started = time.monotonic()  # the time limit is the command's: reading the files counts
 
     from cus_match.io.json_format import dump_result, load_instance, load_result
+    from cus_match.optimise.options import DEFAULT_TIME_LIMIT, default_work
     from cus_match.optimise.rules import from_weights
     from cus_match.optimise.solve import solve
     from cus_match.plan.check import check
     from cus_match.plan.result import Status
 
     paths.check(args, inputs=("file", "pin", "baseline", "history"), outputs=("output",))
+    loading = time.monotonic()
     inst = load_instance(args.file)
+    loading = time.monotonic() - loading
     planned = _with_history(inst, args.history)
     rule = args.rule
     if args.weights is not None:
@@ -134,17 +183,15 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set()) if main_thread else None
     try:
         with Progress(args.time_limit or 30.0, args.lang, enabled=show) as progress:
-            left = None
-            if args.time_limit is not None and args.time_limit > 0 and not args.deterministic:
-                # What loading the instance and plans took comes off the solve's share; the
-                # deterministic budget is work, not seconds, so it is left whole.
-                left = max(args.time_limit - (time.monotonic() - started),
-                           min(args.time_limit, 0.1))
-            result = solve(planned, rule=rule, method=args.method,
-                           time_limit=args.time_limit if left is None else left,
+            limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
+            left = solve_share(limit, time.monotonic() - started, loading)
+            # In deterministic mode the work comes from the limit asked for, never from the
+            # clock (the same plan on any machine); the seconds left only cap it.
+            work = default_work(limit) if args.deterministic else None
+            result = solve(planned, rule=rule, method=args.method, time_limit=left,
                            seed=args.seed, workers=args.workers,
-                           deterministic=args.deterministic, pinned=pins, baseline=baseline,
-                           progress=progress, stop=stop)
+                           deterministic=args.deterministic, work_limit=work, pinned=pins,
+                           baseline=baseline, progress=progress, stop=stop)
     finally:
         if main_thread:
             signal.signal(signal.SIGINT, previous)

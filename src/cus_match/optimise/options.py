@@ -36,7 +36,8 @@ from attrs import field, frozen
 
 from cus_match.errors import InvalidOptionError
 
-__all__ = ["DEFAULT_TIME_LIMIT", "SEED_MAX", "Deadline", "ProgressEvent", "SolveOptions"]
+__all__ = ["DEFAULT_TIME_LIMIT", "SEED_MAX", "WORK_CAP_FACTOR", "WORK_PER_SECOND", "ClockCap",
+           "Deadline", "ProgressEvent", "SolveOptions", "default_work"]
 
 #: The largest seed: CP-SAT's ``random_seed`` is a signed 32-bit integer, and every other
 #: backend (numpy, :mod:`random`) takes any value in ``0..SEED_MAX``.
@@ -44,6 +45,17 @@ SEED_MAX = 2**31 - 1
 
 #: Seconds an optimising method spends when no ``time_limit`` is given.
 DEFAULT_TIME_LIMIT = 30.0
+
+#: Deterministic work units (CP-SAT's deterministic time, and the LNS rounds counted from it)
+#: per second of time limit, in ``deterministic`` mode when no ``work_limit`` is given.
+#: Calibrated 2026-12-03 (benchmarks/README.md, "Deterministic mode under a wall-clock cap"):
+#: one unit took 4-7 s of wall time on the town (load 0-3 on 2 cores), so at this rate a
+#: deterministic run spends about half its time limit on a quiet machine and the limit, a hard
+#: cap, is rarely what ends it.
+WORK_PER_SECOND = 0.08
+#: With a ``work_limit`` and no ``time_limit``, the wall-clock cap is this many times the
+#: seconds the work takes at :data:`WORK_PER_SECOND` (room for a loaded machine).
+WORK_CAP_FACTOR = 4.0
 
 #: Phases a solve goes through, in order (see :class:`ProgressEvent`).
 PHASES = ("build", "solve", "assemble", "explain", "done")
@@ -84,6 +96,30 @@ def _to_bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise InvalidOptionError(f"deterministic must be True or False, got {value!r}")
     return value
+
+
+def _to_work_limit(value: Any) -> float | None:
+    if value is None:
+        return None
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+            or not math.isfinite(float(value)) or not float(value) > 0):
+        raise InvalidOptionError(f"work_limit must be a finite number of work units > 0, "
+                                 f"got {value!r}")
+    return float(value)
+
+
+def default_work(time_limit: float | None) -> float:
+    """Deterministic work units for a time limit (seconds): :data:`WORK_PER_SECOND` of each.
+
+    Examples
+    --------
+    >>> default_work(20)
+    1.6
+    >>> default_work(None) == default_work(DEFAULT_TIME_LIMIT)
+    True
+    """
+    seconds = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
+    return round(seconds * WORK_PER_SECOND, 9)
 
 
 def _check_executor(_inst: object, _attr: object, value: Executor | None) -> None:
@@ -162,9 +198,15 @@ class SolveOptions:
     workers : int
         CP-SAT search workers per model (>= 1).
     deterministic : bool
-        Reproducible search: one worker, work-based (not wall-clock) limits scaled from the
-        time limit, so the same input and seed give the same plan on any machine; the wall
-        time then follows the work done and may exceed the limit.
+        Reproducible search: one worker and work-based (not wall-clock) limits, so the same
+        input and seed give the same plan on any machine. The work is ``work_limit`` units,
+        or :data:`WORK_PER_SECOND` per second of the time limit; the time limit stays a hard
+        wall-clock cap: a run it cuts short returns its best plan marked
+        ``Result.cut_by_clock`` (not reproducible).
+    work_limit : float, optional
+        Deterministic work units (CP-SAT's deterministic time) for the whole solve; only with
+        ``deterministic``. Without a ``time_limit`` the cap is then :data:`WORK_CAP_FACTOR`
+        times the seconds it takes at :data:`WORK_PER_SECOND`.
     executor : concurrent.futures.Executor, optional
         Solve independent components on it (threads or processes); the plan is the serial one.
     progress : callable, optional
@@ -194,16 +236,50 @@ class SolveOptions:
     seed: int = field(default=0, converter=_to_seed)
     workers: int = field(default=1, converter=_to_workers)
     deterministic: bool = field(default=False, converter=_to_bool)
+    work_limit: float | None = field(default=None, converter=_to_work_limit)
     executor: Executor | None = field(default=None, validator=_check_executor, eq=False)
     progress: Callable[[ProgressEvent], None] | None = field(
         default=None, validator=_check_progress, eq=False)
     stop: threading.Event | Callable[[], bool] | None = field(
         default=None, validator=_check_stop, eq=False)
 
+    def __attrs_post_init__(self) -> None:
+        if self.work_limit is not None and not self.deterministic:
+            raise InvalidOptionError("work_limit counts deterministic work: give it with "
+                                     "deterministic=True, or give time_limit (seconds)")
+
     @property
     def budget(self) -> float:
-        """Seconds the solve may take: the time limit, or :data:`DEFAULT_TIME_LIMIT`."""
-        return DEFAULT_TIME_LIMIT if self.time_limit is None else self.time_limit
+        """Seconds the solve may take (the wall-clock cap).
+
+        The time limit; else, for a ``work_limit`` alone, :data:`WORK_CAP_FACTOR` times its
+        calibrated seconds; else :data:`DEFAULT_TIME_LIMIT`.
+
+        Examples
+        --------
+        >>> SolveOptions(deterministic=True, work_limit=2).budget
+        100.0
+        """
+        if self.time_limit is not None:
+            return self.time_limit
+        if self.work_limit is not None:
+            return WORK_CAP_FACTOR * self.work_limit / WORK_PER_SECOND
+        return DEFAULT_TIME_LIMIT
+
+    @property
+    def work(self) -> float:
+        """Deterministic work units of the whole solve (used in ``deterministic`` mode).
+
+        Examples
+        --------
+        >>> SolveOptions(time_limit=10, deterministic=True).work
+        0.8
+        >>> SolveOptions(time_limit=10, deterministic=True, work_limit=3).work
+        3.0
+        """
+        if self.work_limit is not None:
+            return self.work_limit
+        return default_work(self.time_limit)
 
     def stopped(self) -> bool:
         """Whether the caller asked to stop."""
@@ -218,6 +294,17 @@ class SolveOptions:
         if self.progress is not None:
             self.progress(event)
 
+    def capped(self, deadline: Deadline) -> SolveOptions:
+        """A copy whose stop also fires when ``deadline`` passes (deterministic mode's cap).
+
+        Every place that honours a stop (the component driver, LNS rounds, a running CP-SAT
+        search) then ends at the wall-clock cap too; outside ``deterministic`` mode the
+        deadline already bounds them and ``self`` is returned.
+        """
+        if not self.deterministic:
+            return self
+        return attrs.evolve(self, stop=ClockCap(deadline.end, self.stop))
+
     def portable(self, *, keep_stop: bool = False) -> SolveOptions:
         """A copy for a component solved on the executor.
 
@@ -225,8 +312,43 @@ class SolveOptions:
         calling thread). The stop goes along only with ``keep_stop`` (threads); it cannot
         cross to another process, where a component runs to its own deadline.
         """
-        return attrs.evolve(self, executor=None, progress=None,
-                            stop=self.stop if keep_stop else None)
+        stop = self.stop
+        if isinstance(stop, ClockCap):
+            # The cap is a point on the system-wide clock: it crosses to a process; the
+            # caller's own stop inside it only to a thread.
+            stop = stop if keep_stop else ClockCap(stop.end, None)
+        elif not keep_stop:
+            stop = None
+        return attrs.evolve(self, executor=None, progress=None, stop=stop)
+
+
+@frozen(eq=False)
+class ClockCap:
+    """A stop that fires at a point of the monotonic clock, or when the caller's stop does.
+
+    Picklable (a worker process reads the same system-wide clock) as long as ``inner`` is.
+
+    Examples
+    --------
+    >>> import time
+    >>> ClockCap(time.monotonic() + 60, None)(), ClockCap(time.monotonic() - 1, None)()
+    (False, True)
+    >>> ClockCap(time.monotonic() + 60, lambda: True)()
+    True
+    """
+
+    end: float
+    inner: threading.Event | Callable[[], bool] | None
+
+    def __call__(self) -> bool:
+        """Whether the cap has passed or the caller asked to stop."""
+        if time.monotonic() >= self.end:
+            return True
+        if self.inner is None:
+            return False
+        if isinstance(self.inner, threading.Event):
+            return self.inner.is_set()
+        return bool(self.inner())
 
 
 @frozen

@@ -357,6 +357,7 @@ def solve(
     seed: int = 0,
     workers: int = 1,
     deterministic: bool = False,
+    work_limit: float | None = None,
     executor: Executor | None = None,
     progress: Callable[[ProgressEvent], None] | None = None,
     stop: threading.Event | Callable[[], bool] | None = None,
@@ -390,15 +391,22 @@ def solve(
         registered in :data:`REGISTRY`.
     time_limit : float, optional
         Seconds for the whole solve, finite and > 0 (default 30): building the compatibility
-        graph, searching, assembling the plan and explaining unmet visits. Kept within 5 % and
-        a second outside ``deterministic`` mode.
+        graph, searching, assembling the plan and explaining unmet visits; kept within 5 %
+        and a second, in ``deterministic`` mode too (there a cap on the work).
     seed : int
         Random seed, in ``0..2**31-1`` (what every backend accepts).
     workers : int
         Search workers per CP-SAT model (at least 1; 1 is fastest on these models).
     deterministic : bool
-        Reproducible search: one worker and work-based limits scaled from the time limit
-        (same input and seed, same plan, on any machine; the wall time may then differ).
+        Reproducible search: one worker and work-based limits (same input and seed, same
+        plan, on any machine): ``work_limit`` units, or
+        :data:`~cus_match.optimise.options.WORK_PER_SECOND` per second of the time limit.
+        The time limit stays a hard wall-clock cap; a run it cuts short keeps its best plan
+        and is marked ``Result.cut_by_clock`` (not reproducible).
+    work_limit : float, optional
+        Deterministic work units of the whole solve (CP-SAT's deterministic time); only with
+        ``deterministic``. Without ``time_limit``, the cap is
+        :data:`~cus_match.optimise.options.WORK_CAP_FACTOR` times its calibrated seconds.
     executor : concurrent.futures.Executor, optional
         Solve independent components in parallel on it (threads or processes); the plan is
         the one a serial solve gives.
@@ -450,8 +458,8 @@ def solve(
         raise InvalidOptionError(f"method 'timeindexed' cannot optimise rule {rule_.name!r} "
                                  f"(max-min is not a linear objective); use 'cpsat' or 'auto'")
     options = SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
-                           deterministic=deterministic, executor=executor, progress=progress,
-                           stop=stop)
+                           deterministic=deterministic, work_limit=work_limit,
+                           executor=executor, progress=progress, stop=stop)
     if time_limit is None:
         deadline = Deadline(deadline.start, deadline.start + options.budget)
     if pinned is None:
@@ -465,7 +473,8 @@ def solve(
     if baseline is not None and not isinstance(baseline, Result):
         raise InvalidOptionError(f"baseline must be a Result, got {type(baseline).__name__}")
     _LOG.info("solve: method %s, rule %s, time limit %.1f s%s", method, rule_.name,
-              options.budget, ", deterministic" if options.deterministic else "")
+              options.budget, f", deterministic, {options.work:g} work units"
+              if options.deterministic else "")
     if rule_.algorithm is not None:
         if pins:
             raise InvalidOptionError(f"rule {rule_.name!r} is a matching procedure and cannot "
@@ -491,8 +500,8 @@ def solve(
 
 
 #: The keywords of :func:`solve`, for the message naming an unknown one.
-_OPTIONS = ("rule", "method", "time_limit", "seed", "workers", "deterministic", "executor",
-            "progress", "stop", "pinned", "baseline")
+_OPTIONS = ("rule", "method", "time_limit", "seed", "workers", "deterministic", "work_limit",
+            "executor", "progress", "stop", "pinned", "baseline")
 
 
 def _is_finite_positive(value: object) -> bool:

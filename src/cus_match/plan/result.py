@@ -253,6 +253,14 @@ class Result:
     unexplained : int
         Unmet visits whose reasons were not worked out within the time limit (their
         ``reasons`` are empty); 0 when every unmet visit is explained.
+    unexamined : int
+        Visits wanting helpers whose candidates the time limit left no time to work out
+        (building the compatibility graph ran out of it): listed in ``unmet`` with no
+        reasons. 0 when the whole instance was examined.
+    cut_by_clock : bool
+        A deterministic solve that its time limit (a hard wall-clock cap there) ended before
+        its work limit: the plan is the best found by then and may differ between runs.
+        ``False`` outside deterministic mode, where the clock always decides.
     instance_digest : str, optional
         The SHA-256 of the instance's canonical JSON
         (:func:`cus_match.io.json_format.instance_digest`), so that a plan given with another
@@ -280,6 +288,8 @@ class Result:
     phases: tuple[PhaseTime, ...] = field(factory=tuple, converter=to_tuple, eq=False)
     unexplained: int = field(default=0, validator=check_non_negative)
     instance_digest: str | None = None
+    unexamined: int = field(default=0, validator=check_non_negative)
+    cut_by_clock: bool = False
 
     @property
     def gap(self) -> float | None:
@@ -331,6 +341,10 @@ class Result:
         lines.append(t["referred"].format(n=len(self.referrals)))
         if self.unexplained:
             lines.append(t["unexplained"].format(n=self.unexplained))
+        if self.unexamined:
+            lines.append(t["unexamined"].format(n=self.unexamined))
+        if self.cut_by_clock:
+            lines.append(t["cut_by_clock"])
         if self.objective is not None:
             bound = ("" if self.bound is None
                      else t["bound"].format(bound=number(self.bound, lang, 2, fixed=True)))
@@ -367,6 +381,10 @@ _SUMMARY: dict[str, dict[str, Any]] = {
         "bound": ", bound: {bound}",
         "gap": ", gap: {gap} %",
         "unexplained": "  unmet visits not explained within the time limit: {n}",
+        "unexamined": "  visits not examined: the time limit ran out while building the "
+                      "compatibility graph (give a longer one): {n}",
+        "cut_by_clock": "  the time limit ended the deterministic search before its work "
+                        "limit: this plan is not reproducible",
         "status": {s.value: s.value.replace("_", " ") for s in Status},
     },
     "pl": {
@@ -379,6 +397,10 @@ _SUMMARY: dict[str, dict[str, Any]] = {
         "bound": ", ograniczenie: {bound}",
         "gap": ", luka: {gap} %",
         "unexplained": "  wizyty bez pomocy niewyjaśnione w limicie czasu: {n}",
+        "unexamined": "  wizyty niezbadane: limit czasu skończył się podczas budowy grafu "
+                      "zgodności (podaj dłuższy): {n}",
+        "cut_by_clock": "  limit czasu przerwał wyszukiwanie deterministyczne przed limitem "
+                        "pracy: tego planu nie da się odtworzyć",
         "status": {"optimal": "optymalny", "feasible": "dopuszczalny", "partial": "częściowy",
                    "infeasible": "niewykonalny", "no_solution": "brak planu w zadanym czasie",
                    "stopped": "przerwany"},

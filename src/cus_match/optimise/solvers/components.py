@@ -10,8 +10,11 @@ Time: one :class:`~cus_match.optimise.options.Deadline` for the whole solve. The
 share what is left of it after the compatibility graph and a reserve for assembling the plan,
 smallest first, each getting its size's share of what is still left (a component proven
 quickly hands its unused time on); a component whose share has run out keeps the greedy's
-plan. In ``deterministic`` mode each component's share is fixed in advance from the time
-limit alone, so the plan repeats on any machine.
+plan. In ``deterministic`` mode each component's share of work units is fixed in advance
+(:attr:`SolveOptions.work <cus_match.optimise.options.SolveOptions.work>`), so the plan repeats
+on any machine; the deadline is then a hard wall-clock cap (every stop check fires at it), and a
+run it cuts short is marked ``Result.cut_by_clock``: its plan is the best found by then, not a
+reproducible one.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from cus_match.optimise.solvers.pins import place_pins
 from cus_match.optimise.solvers.state import PlanState, assemble
 from cus_match.plan.result import Assignment, PhaseTime, Result, Status
 
-__all__ = ["active_components", "solve_by_components", "value_minutes"]
+__all__ = ["active_components", "components_end", "solve_by_components", "value_minutes"]
 
 _LOG = logging.getLogger("cus_match")
 
@@ -92,6 +95,16 @@ def active_components(compat: Compat) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
+def components_end(deadline: Deadline, options: SolveOptions) -> float:
+    """When the components must be done (monotonic seconds): the deadline less a reserve.
+
+    The reserve, for assembling the plan and explaining unmet visits, is ``_RESERVE`` of the
+    budget, at least ``_RESERVE_MIN`` and at most ``_RESERVE_MAX`` seconds.
+    """
+    reserve = min(max(_RESERVE * options.budget, _RESERVE_MIN), _RESERVE_MAX)
+    return deadline.end - reserve
+
+
 def run_component(method: ComponentMethod, compat: Compat, comp: list[int], hint: PlanState,
                   rule: Rule, fixed: PlanState | None, options: SolveOptions, end: float,
                   share: float, work: float) -> ComponentSolution:
@@ -102,6 +115,10 @@ def run_component(method: ComponentMethod, compat: Compat, comp: list[int], hint
     """
     now = _time.monotonic()
     deadline = Deadline(now, min(end, now + share))
+    if options.deterministic and options.stopped():
+        # The wall-clock cap (or the caller) stopped the run before this component's turn.
+        return GREEDY(compat, comp, hint, rule=rule, fixed=fixed, options=options,
+                      deadline=deadline, work=work)
     if not options.deterministic and deadline.left() < _SHORTEST:
         return GREEDY(compat, comp, hint, rule=rule, fixed=fixed, options=options,
                       deadline=deadline, work=work)
@@ -147,7 +164,10 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
     t0 = _time.perf_counter()
     options.report(ProgressEvent("build", elapsed=deadline.elapsed()))
     _LOG.info("build: compatibility graph")
-    compat = compat if compat is not None else build_compat(inst)
+    # The build stops working out candidates where the components' time ends: the needs
+    # left are listed as not examined (Result.unexamined), not built past the limit.
+    compat = (compat if compat is not None
+              else build_compat(inst, until=components_end(deadline, options)))
     fixed, dropped = place_pins(compat, pinned) if pinned else (None, [])
     hint = greedy_state(compat, fixed)
     comps = active_components(compat)
@@ -165,11 +185,18 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
     got = _solve_all(method, compat, comps, sizes, floor, ceiling, hint, rule, fixed, options,
                      deadline)
     t_solve = _time.perf_counter()
+    # Deterministic mode: the clock reached the components' cap (before the work was all
+    # done, or so close to it that it may have been), and it was not the caller's stop.
+    cut = (options.deterministic and not options.stopped()
+           and _time.monotonic() >= components_end(deadline, options))
+    if cut:
+        _LOG.warning("solve: the time limit cut the deterministic search short; the plan is "
+                     "the best found by then and may differ between runs")
     options.report(ProgressEvent("assemble", len(comps), len(comps), elapsed=deadline.elapsed()))
     _LOG.info("assemble: merging %d components", len(comps))
     state = fixed.copy() if fixed is not None else PlanState(compat)
     # A component the stop left unsolved keeps the greedy's plan.
-    stopped = any(sol is None for sol in got) or options.stopped()
+    stopped = options.stopped() or (not cut and any(sol is None for sol in got))
     sols = [sol if sol is not None else GREEDY(compat, c, hint, rule=rule, fixed=fixed,
                                                options=options, deadline=deadline, work=0.0)
             for sol, c in zip(got, comps, strict=True)]
@@ -200,6 +227,9 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
         status = Status.INFEASIBLE
     elif stopped:
         status = Status.STOPPED
+    elif compat.unexamined:
+        # Visits never examined may hold value: nothing is proven, and no bound is known.
+        status = Status.FEASIBLE
     elif value >= bound - 1e-6 or all(sol.status is Status.OPTIMAL for sol in sols):
         # Optimal whenever the plan reaches a proven bound, whichever method got there.
         status = Status.OPTIMAL
@@ -212,10 +242,11 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
     merging = _time.perf_counter() - t_solve
     return assemble(state, method=name or method.name, rule=rule, seed=options.seed,
                     runtime=_time.perf_counter() - t0, status=status,
-                    bound=None if infeasible else rule.primary_display(max(bound, value)),
+                    bound=None if infeasible or compat.unexamined
+                    else rule.primary_display(max(bound, value)),
                     objective=rule.primary_display(value), dropped_pins=dropped,
                     methods=dict(ran), phases=phases, deadline=deadline, options=options,
-                    assembling=merging)
+                    assembling=merging, cut_by_clock=cut)
 
 
 def _solve_all(method: ComponentMethod, compat: Compat, comps: list[list[int]],
@@ -226,12 +257,14 @@ def _solve_all(method: ComponentMethod, compat: Compat, comps: list[list[int]],
 
     Smallest first, serially or on the executor; progress after each.
     """
-    budget = options.budget
-    reserve = min(max(_RESERVE * budget, _RESERVE_MIN), _RESERVE_MAX)
-    end = deadline.end - reserve
+    end = components_end(deadline, options)
     total = float(sum(sizes)) or 1.0
-    # Deterministic shares depend on the time limit alone, never on the clock.
-    work = [max(budget * sz / total, _DETERMINISTIC_FLOOR) for sz in sizes]
+    # Deterministic shares depend on the work limit alone, never on the clock; the clock
+    # only caps them: every stop check (between components, LNS rounds, inside CP-SAT) fires
+    # at the components' end.
+    det = options.deterministic
+    work = [max(options.work * sz / total, _DETERMINISTIC_FLOOR) for sz in sizes]
+    options = options.capped(Deadline(deadline.start, end))
     order = sorted(range(len(comps)), key=lambda k: (sizes[k], k))
     done: dict[int, ComponentSolution] = {}
     incumbent, bound = list(floor), list(ceiling)
@@ -257,9 +290,10 @@ def _solve_all(method: ComponentMethod, compat: Compat, comps: list[list[int]],
                 break
             left = max(end - _time.monotonic(), 0.0)
             # Its size's share of what is left, but a small component gets a little more: it
-            # is proven in a fraction of that, and what it does not use passes on.
-            share = max(left * sizes[k] / left_size,
-                        min(_SMALL_SHARE, left / (len(comps) - len(done))))
+            # is proven in a fraction of that, and what it does not use passes on. In
+            # deterministic mode its work decides, and the cap is the components' end.
+            share = left if det else max(left * sizes[k] / left_size,
+                                         min(_SMALL_SHARE, left / (len(comps) - len(done))))
             left_size -= sizes[k]
             record(k, run_component(method, compat, comps[k], hint, rule, fixed, options, end,
                                     share, work[k]))
@@ -268,7 +302,7 @@ def _solve_all(method: ComponentMethod, compat: Compat, comps: list[list[int]],
         futures: dict[Future[ComponentSolution], int] = {}
         for k in order:
             # Each starts its own clock when it runs; a queued one waits within ``end``.
-            share = max(end - _time.monotonic(), 0.0) * sizes[k] / total
+            share = max(end - _time.monotonic(), 0.0) * (1.0 if det else sizes[k] / total)
             futures[executor.submit(run_component, method, compat, comps[k], hint, rule,
                                     fixed, portable, end, share, work[k])] = k
         for f in as_completed(futures):

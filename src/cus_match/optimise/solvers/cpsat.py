@@ -63,11 +63,12 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
     hinted = drop_unprofitable(compat, rule,
                                {i: hint.chosen[i] for i in comp if i in hint.chosen})
     if pairs > LNS_THRESHOLD:
-        # The LP gives the bound and the start; given half the time at most (none of the
-        # clock in deterministic mode, where the plan must not depend on the machine), and
-        # when it does not fit, the greedy starts the search alone with the trivial bound.
+        # The LP gives the bound and the start; given half the time at most (in deterministic
+        # mode, where the plan must not depend on the machine, all it needs up to the cap: a
+        # run the cap cuts is marked as such), and when it does not fit, the greedy starts the
+        # search alone with the trivial bound.
         relaxation = lp_relaxation(compat, comp, first,
-                                   None if det else deadline.sooner(0.5 * deadline.left()))
+                                   deadline if det else deadline.sooner(0.5 * deadline.left()))
         bound = relaxation[0]
         start = fixed.copy() if fixed is not None else PlanState(compat)
         for i, (s, team) in sorted(lp_guided(compat, comp, hint, rule, fixed,

@@ -127,6 +127,10 @@ def trivial_bound(compat: Compat, component: Sequence[int], rule: Rule) -> float
     first = rule.stages[0]
     if not isinstance(first, Linear):
         return float(EQUITY_RESOLUTION)
+    if not first.has_pairs:
+        # Every helper's coefficient is 0 (fifo's coverage stage): no need to price the city's
+        # 800,000 candidates (0.35 s of its build phase on a quiet machine, 1.2 s loaded).
+        return float(sum(max(first.visit_coef(compat, i), 0) for i in component))
     return float(sum(max(first.visit_coef(compat, i)
                          + sum(sorted((first.pair_coef(compat, c) for c in compat.candidates[i]),
                                       reverse=True)[:compat.inst.need(

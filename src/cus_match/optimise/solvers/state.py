@@ -238,13 +238,16 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
              status: Status, bound: float | None, objective: float | None = None,
              dropped_pins: Sequence[DroppedPin] = (), methods: Mapping[str, int] | None = None,
              phases: Sequence[PhaseTime] = (), deadline: Deadline | None = None,
-             options: SolveOptions | None = None, assembling: float = 0.0) -> Result:
+             options: SolveOptions | None = None, assembling: float = 0.0,
+             cut_by_clock: bool = False) -> Result:
     """Turn a plan state into a :class:`Result`, explaining every unmet occurrence.
 
-    With a ``deadline`` (and not in deterministic ``options``), the unmet visits are explained
-    until it passes (with a little of the overrun the limit allows); those left get no reasons
-    and are counted in ``Result.unexplained``, so a plan says plainly that its explanations
-    were cut short. ``runtime`` is then the time since
+    With a ``deadline``, the unmet visits are explained until it passes (with a little of the
+    overrun the limit allows); those left get no reasons and are counted in
+    ``Result.unexplained``, so a plan says plainly that its explanations were cut short (in
+    deterministic ``options`` that also marks the result ``cut_by_clock``, as does
+    ``cut_by_clock`` given: the time limit, a hard cap there, ended work the work limit had
+    left). ``runtime`` is then the time since
     the deadline was made (the whole solve), and ``phases`` gains ``assemble`` (with the
     ``assembling`` seconds the caller spent merging before) and ``explain``.
     """
@@ -268,7 +271,7 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
     if options is not None:
         options.report(ProgressEvent("explain", elapsed=deadline.elapsed() if deadline else 0.0))
     _LOG.info("explain: %d unmet visits", len(missing))
-    budgeted = deadline is not None and not (options is not None and options.deterministic)
+    budgeted = deadline is not None
     explain_by = (deadline.later(_GRACE * (options.budget if options else 0.0) + _GRACE_SECONDS)
                   if deadline is not None else None)
     unmet: list[Unmet] = []
@@ -286,6 +289,11 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
                      unexplained, len(missing))
     unmet += [Unmet(o.need, o.date, (ReasonCount(Reason.OUTSIDE_IPUS, len(inst.helpers)),))
               for o in compat.outside_ipus]
+    # The build ran out of time before their candidates: unmet, with no reasons to give.
+    unmet += [Unmet(o.need, o.date, ()) for o in compat.unexamined]
+    if compat.unexamined:
+        _LOG.warning("build: time limit reached, %d visits not examined",
+                     len(compat.unexamined))
     required_missing = any(
         inst.need(u.need).required for u in unmet) or any(
         inst.need(r.need).required for r in compat.referrals)
@@ -312,6 +320,10 @@ def assemble(state: PlanState, *, method: str, rule: Rule | str, seed: int, runt
             assembling + t1 - t0 + _time.perf_counter() - t2, 6)),
                 PhaseTime("explain", round(t2 - t1, 6))],
         unexplained=unexplained,
+        unexamined=len(compat.unexamined),
+        cut_by_clock=cut_by_clock or bool(
+            (unexplained or compat.unexamined) and options is not None
+            and options.deterministic),
     )
     _LOG.info("done: %s, %d visits planned, %d unmet", result.status.value,
               len(result.assignments), len(result.unmet))

@@ -1,0 +1,280 @@
+"""Time limits kept: the command's budget, and deterministic mode's wall-clock cap (issue 11.3).
+
+No test here is timed: each asserts the budget arithmetic, or a cap so short that no machine
+finishes the work before it.
+"""
+
+from __future__ import annotations
+
+import pickle
+import time
+
+import attrs
+import pytest
+
+from cus_match.cli import plans
+from cus_match.cli.main import main
+from cus_match.errors import InvalidOptionError
+from cus_match.generate import generate
+from cus_match.io.json_format import dump_instance, dumps_result, loads_result
+from cus_match.optimise.options import (
+    DEFAULT_TIME_LIMIT,
+    WORK_CAP_FACTOR,
+    WORK_PER_SECOND,
+    ClockCap,
+    Deadline,
+    SolveOptions,
+    default_work,
+)
+from cus_match.optimise.solve import solve
+from cus_match.plan.result import Status
+
+# ---------------------------------------------------------------------------------------------
+# The command's budget: the solve gets the limit less what came before and a reserve after.
+
+
+def test_the_solve_gets_the_limit_less_the_time_spent_and_the_reserve():
+    # 1.2 s spent (0.8 of it reading the instance): the reserve is 1.3 x 0.8.
+    assert plans.solve_share(20.0, 1.2, 0.8) == pytest.approx(20.0 - 1.2 - 1.3 * 0.8)
+
+
+def test_the_reserve_has_a_floor():
+    assert plans.solve_share(10.0, 0.0, 0.0) == pytest.approx(10.0 - plans.AFTER_MIN)
+
+
+def test_the_reserve_is_at_most_a_quarter_of_the_limit():
+    assert plans.solve_share(10.0, 1.0, 50.0) == pytest.approx(10.0 - 1.0 - 2.5)
+
+
+def test_the_solve_keeps_a_share_when_reading_took_the_whole_limit():
+    assert plans.solve_share(2.0, 5.0, 4.0) == pytest.approx(plans.SOLVE_MIN_SHARE * 2.0)
+
+
+def _spy_solve(monkeypatch):
+    import cus_match.optimise.solve as solve_module
+
+    asked: list[dict[str, object]] = []
+    real = solve_module.solve
+
+    def spy(*a, **k):
+        asked.append(k)
+        return real(*a, **k)
+
+    monkeypatch.setattr(solve_module, "solve", spy)
+    return asked
+
+
+def test_the_command_passes_its_share_measured_on_its_clock(tmp_path, monkeypatch):
+    # The share is computed from the measured times: a spy on solve_share sees them, and
+    # solve receives exactly what it returned.
+    path = tmp_path / "tiny.json"
+    dump_instance(generate("tiny", seed=1), path)
+    shares: list[tuple[float, float, float, float]] = []
+    real_share = plans.solve_share
+
+    def share(limit, spent, loading):
+        got = real_share(limit, spent, loading)
+        shares.append((limit, spent, loading, got))
+        return got
+
+    monkeypatch.setattr(plans, "solve_share", share)
+    asked = _spy_solve(monkeypatch)
+    assert main(["solve", str(path), "-o", str(tmp_path / "r.json"), "--time-limit", "7",
+                 "--method", "greedy", "--quiet"]) == 0
+    (limit, spent, loading, got), = shares
+    assert limit == 7
+    assert 0 <= loading <= spent
+    assert asked[0]["time_limit"] == got
+    assert asked[0]["work_limit"] is None
+
+
+def test_without_a_limit_the_command_budgets_the_default(tmp_path, monkeypatch):
+    path = tmp_path / "tiny.json"
+    dump_instance(generate("tiny", seed=1), path)
+    asked = _spy_solve(monkeypatch)
+    assert main(["solve", str(path), "-o", str(tmp_path / "r.json"), "--method", "greedy",
+                 "--quiet"]) == 0
+    assert asked[0]["time_limit"] < DEFAULT_TIME_LIMIT
+
+
+def test_deterministic_work_comes_from_the_limit_asked_for(tmp_path, monkeypatch):
+    # Not from the share left after reading: that depends on the machine.
+    path = tmp_path / "tiny.json"
+    dump_instance(generate("tiny", seed=1), path)
+    asked = _spy_solve(monkeypatch)
+    assert main(["solve", str(path), "-o", str(tmp_path / "r.json"), "--time-limit", "7",
+                 "--deterministic", "--quiet"]) == 0
+    assert asked[0]["work_limit"] == default_work(7)
+    assert asked[0]["time_limit"] < 7
+
+
+# ---------------------------------------------------------------------------------------------
+# Deterministic mode: work decides, the clock caps.
+
+
+def test_work_follows_the_time_limit_at_the_calibrated_rate():
+    assert SolveOptions(time_limit=20, deterministic=True).work == pytest.approx(
+        20 * WORK_PER_SECOND)
+
+
+def test_an_explicit_work_limit_wins():
+    assert SolveOptions(time_limit=20, deterministic=True, work_limit=3).work == 3.0
+
+
+def test_a_work_limit_alone_caps_the_wall_at_a_multiple_of_its_seconds():
+    opts = SolveOptions(deterministic=True, work_limit=2)
+    assert opts.budget == pytest.approx(WORK_CAP_FACTOR * 2 / WORK_PER_SECOND)
+
+
+def test_a_work_limit_without_deterministic_is_refused():
+    with pytest.raises(InvalidOptionError, match="work_limit counts deterministic work"):
+        SolveOptions(work_limit=2)
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("inf"), float("nan"), "2", True])
+def test_a_bad_work_limit_is_refused(bad):
+    with pytest.raises(InvalidOptionError, match="work_limit must be"):
+        SolveOptions(deterministic=True, work_limit=bad)
+
+
+def test_the_cap_is_a_stop_only_in_deterministic_mode():
+    d = Deadline(0.0, 0.0)  # long past
+    assert SolveOptions(deterministic=True).capped(d).stopped()
+    free = SolveOptions()
+    assert free.capped(d) is free
+
+
+def test_the_cap_keeps_the_callers_stop():
+    opts = SolveOptions(deterministic=True, stop=lambda: True).capped(Deadline.after(60))
+    assert opts.stopped()
+
+
+def test_the_cap_crosses_to_a_process_without_the_callers_stop():
+    import threading
+
+    opts = SolveOptions(deterministic=True, stop=threading.Event()).capped(Deadline.after(60))
+    far = opts.portable(keep_stop=False)
+    assert isinstance(far.stop, ClockCap)
+    assert far.stop.inner is None
+    assert pickle.loads(pickle.dumps(far.stop)).end == far.stop.end
+    assert opts.portable(keep_stop=True).stop is opts.stop
+
+
+def test_a_deterministic_run_within_its_cap_repeats_and_is_not_marked():
+    inst = generate("rural", seed=2)
+    a = solve(inst, deterministic=True, time_limit=60, work_limit=0.5, seed=3)
+    b = solve(inst, deterministic=True, time_limit=60, work_limit=0.5, seed=3)
+    assert not a.cut_by_clock
+    assert not b.cut_by_clock
+    assert a.assignments == b.assignments
+    assert a.status is b.status
+
+
+def test_a_deterministic_run_its_cap_cuts_keeps_its_best_plan_and_says_so():
+    inst = generate("town", seed=1)
+    t0 = time.monotonic()
+    r = solve(inst, deterministic=True, time_limit=1.0, work_limit=500.0)
+    wall = time.monotonic() - t0
+    assert r.cut_by_clock
+    # The clock, not the caller, stopped it: the status says how good the plan is.
+    assert r.status in (Status.FEASIBLE, Status.OPTIMAL, Status.PARTIAL)
+    assert r.assignments  # never less than the greedy's plan
+    # 500 work units take an hour; the cap ended it (a generous margin for a loaded machine).
+    assert wall < 60
+
+
+def test_the_caller_stopping_a_deterministic_run_is_a_stop_not_a_cut():
+    r = solve(generate("rural", seed=1), deterministic=True, time_limit=60, stop=lambda: True)
+    assert r.status is Status.STOPPED
+    assert not r.cut_by_clock
+
+
+def test_the_summary_says_a_cut_plan_is_not_reproducible_in_both_languages():
+    r = solve(generate("tiny", seed=1), method="greedy")
+    cut = attrs.evolve(r, cut_by_clock=True)
+    assert "not reproducible" in cut.summary("en")
+    assert "nie da się odtworzyć" in cut.summary("pl")
+    assert "reproducible" not in r.summary("en")
+
+
+def test_the_mark_survives_a_json_round_trip():
+    r = attrs.evolve(solve(generate("tiny", seed=1), method="greedy"), cut_by_clock=True)
+    assert loads_result(dumps_result(r)).cut_by_clock
+
+
+# ---------------------------------------------------------------------------------------------
+# The compatibility build under a deadline.
+
+
+def test_a_build_past_its_time_lists_the_rest_as_unexamined():
+    from cus_match.compat import build_compat
+
+    inst = generate("rural", seed=1)
+    whole = build_compat(inst)
+    late = build_compat(inst, until=0.0)
+    assert late.occurrences == []
+    assert late.unexamined == whole.occurrences
+    # What costs little is still sorted out.
+    assert late.referrals == whole.referrals
+    assert late.covered == whole.covered
+    assert late.outside_ipus == whole.outside_ipus
+
+
+def test_a_build_with_time_left_is_the_whole_build():
+    from cus_match.compat import build_compat
+
+    inst = generate("rural", seed=1)
+    assert build_compat(inst, until=time.monotonic() + 3600) == build_compat(inst)
+
+
+def test_a_build_stopped_midway_keeps_whole_needs(monkeypatch):
+    # A clock that passes the deadline after the first look: the first chunk of needs is
+    # built, the rest is not, and no need is split.
+    from cus_match.compat import graph
+
+    inst = generate("town", seed=1)
+    looks = iter([0.0] + [10.0] * 10_000)
+    monkeypatch.setattr(graph.time, "monotonic", lambda: next(looks))
+    part = graph.build_compat(inst, until=5.0)
+    built = {o.need for o in part.occurrences}
+    left = {o.need for o in part.unexamined}
+    assert built
+    assert left
+    assert not built & left
+    assert len(built) <= graph.UNTIL_CHECK_EVERY
+
+
+def test_a_solve_whose_build_ran_out_says_so_and_claims_nothing():
+    inst = generate("rural", seed=1)
+    r = solve(inst, time_limit=0.05)  # less than the reserve: no time for candidates at all
+    assert r.unexamined > 0
+    assert r.bound is None
+    assert r.status is not Status.OPTIMAL
+    assert "not examined" in r.summary("en")
+    assert "niezbadane" in r.summary("pl")
+    assert not r.cut_by_clock  # outside deterministic mode the clock always decides
+
+
+def test_a_deterministic_solve_whose_build_ran_out_is_cut():
+    r = solve(generate("rural", seed=1), time_limit=0.05, deterministic=True)
+    assert r.unexamined > 0
+    assert r.cut_by_clock
+
+
+def test_the_trivial_bound_without_pair_terms_is_the_priced_one():
+    # The shortcut for a first stage without helper terms gives what pricing every
+    # candidate at 0 gives.
+    from cus_match.compat import build_compat
+    from cus_match.optimise.rules import Linear, get_rule
+    from cus_match.optimise.solvers.method import trivial_bound
+
+    compat = build_compat(generate("rural", seed=1))
+    comp = list(range(len(compat.occurrences)))
+    fifo = get_rule("fifo")
+    first = fifo.stages[0]
+    assert isinstance(first, Linear)
+    assert not first.has_pairs
+    priced = sum(max(first.visit_coef(compat, i) + sum(sorted(
+        (first.pair_coef(compat, c) for c in compat.candidates[i]), reverse=True)[
+            :compat.inst.need(compat.occurrences[i].need).helpers_needed]), 0) for i in comp)
+    assert trivial_bound(compat, comp, fifo) == priced
