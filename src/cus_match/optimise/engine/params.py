@@ -33,8 +33,10 @@ __all__ = [
     "DOMAIN_LINEARIZATION",
     "DOMAIN_LNS",
     "GAP_LNS",
+    "HIGHS_ABS_GAP",
     "LP_MIN_SECONDS",
     "MIN_CPSAT_SECONDS",
+    "STOP_POLL_SECONDS",
     "DomainLns",
     "GapLns",
     "cpsat_solver",
@@ -48,6 +50,14 @@ DOMAIN_LINEARIZATION = 2
 
 #: The shortest CP-SAT call worth making, in seconds: below it a model is only loaded.
 MIN_CPSAT_SECONDS = 0.01
+
+#: Absolute optimality gap of the MIP solvers (HiGHS, SCIP). Objective coefficients are whole
+#: numbers, so a gap below 1 proves optimality, where their default relative gaps (1e-4) would
+#: stop short of it; the relative gap is set to 0.
+HIGHS_ABS_GAP = 0.99
+
+#: Seconds between two looks at a caller's stop during a solver run.
+STOP_POLL_SECONDS = 0.1
 
 #: The shortest LP time limit passed to GLOP (it refuses 0), in seconds.
 LP_MIN_SECONDS = 0.01
@@ -174,7 +184,7 @@ def cpsat_solver(*, time_limit: float, seed: int, workers: int | None, determini
 
 @contextmanager
 def stop_search_when(solver: cp_model.CpSolver, stopped: Callable[[], bool] | None,
-                     every: float = 0.1) -> Iterator[None]:
+                     every: float = STOP_POLL_SECONDS) -> Iterator[None]:
     """Inside the block, stop ``solver``'s search once ``stopped()`` is true.
 
     A caller's stop must not wait for a long CP-SAT call to time out: a watcher thread looks
