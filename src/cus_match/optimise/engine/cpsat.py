@@ -35,6 +35,7 @@ def solve_cpsat(
     deterministic: bool,
     jobs: np.ndarray | None = None,
     cap: np.ndarray | None = None,
+    cuts: list[tuple[np.ndarray, np.ndarray, int]] | None = None,
 ) -> CpsatResult:
     """Solve with CP-SAT using only the kept arcs listed in ``arcs``.
 
@@ -55,6 +56,9 @@ def solve_cpsat(
         ``job_arc`` is -1 for them. All jobs by default.
     cap : array of int, optional
         Capacities to use instead of the problem's (what the fixed jobs leave).
+    cuts : list of (arcs, coefficients, rhs), optional
+        Valid inequalities ``sum coefficients x[arcs] <= rhs`` over kept arcs (arcs outside
+        ``arcs`` are 0 and left out), e.g. the Lagrangian knapsack cuts.
     """
     n = prep.n
     cap = prep.cap if cap is None else cap
@@ -95,6 +99,15 @@ def solve_cpsat(
         ct.linear.vars.extend(vs[pos].tolist())
         ct.linear.coeffs.extend(ws[pos].tolist())
         ct.linear.domain.extend((0, int(cap[i])))
+    if cuts:
+        pos_in = np.full(prep.k, -1, np.int64)
+        pos_in[arcs] = np.arange(nv)
+        for cut_arcs, coeffs, rhs in cuts:
+            at = pos_in[cut_arcs]
+            ct = proto.constraints.add()
+            ct.linear.vars.extend(at[at >= 0].tolist())
+            ct.linear.coeffs.extend(np.asarray(coeffs)[at >= 0].tolist())
+            ct.linear.domain.extend((-(2**62), int(rhs)))
     # Minimise the total cost (profits are negated in the solver form).
     proto.objective.vars.extend(range(nv))
     proto.objective.coeffs.extend(prep.c[arcs].tolist())

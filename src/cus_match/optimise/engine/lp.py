@@ -21,6 +21,7 @@ class LpResult:
     bound: float  # valid lower bound (Lagrangian of the capacity constraints)
     reduced: np.ndarray  # reduced cost of each kept arc, >= 0
     solver: str
+    duals: np.ndarray | None = None  # capacity multipliers v <= 0 behind ``bound``
 
 
 def lagrangian(prep: Prep, v: np.ndarray) -> tuple[float, np.ndarray]:
@@ -95,4 +96,4 @@ def solve_lp(prep: Prep, time_limit: float, solver: str = "glop", params: str = 
             v[i] = duals[row]
     bound, reduced = lagrangian(prep, v)
     infeasible = status in (mbh.SolveStatus.INFEASIBLE,)
-    return LpResult(solved, infeasible, x, bound, reduced, name)
+    return LpResult(solved, infeasible, x, bound, reduced, name, np.minimum(v, 0.0))
