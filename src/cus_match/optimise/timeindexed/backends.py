@@ -321,7 +321,11 @@ def _highs(model: TimeIndexedModel, cost: npt.NDArray[np.float64], time_limit: f
     if hint is not None:
         h = hints.solution_hints.add()
         h.variable_values.ids[:] = range(model.num_cols)
-        h.variable_values.values[:] = np.asarray(hint, dtype=np.float64).round().tolist()
+        # HiGHS fails outright (kError) on a start outside a column's bounds (a required
+        # visit the plan leaves out): keep the start within them; rows it breaks HiGHS
+        # checks itself and then ignores the start.
+        start = np.clip(np.asarray(hint, dtype=np.float64).round(), model.lower, model.upper)
+        h.variable_values.values[:] = start.tolist()
     left = max(time_limit - (time.perf_counter() - t0), 0.01)
     params = mathopt.SolveParameters(time_limit=timedelta(seconds=left),
                                      relative_gap_tolerance=0.0,
