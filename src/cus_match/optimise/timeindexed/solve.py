@@ -1,16 +1,22 @@
-"""One component on the time-indexed model: an exact MIP where it fits, else LNS on sub-MIPs.
+"""One component on the time-indexed model: HiGHS MIPs, the LP, and LNS on sub-MIPs.
 
 :func:`solve_timeindexed` is the whole method for one stage of a rule:
 
-1. a component small enough (at most ``mip_max_z`` helper-start columns) is solved as one MIP
-   by HiGHS (bundled in OR-Tools) in at most half the time; proven optimal, it is the answer;
-2. otherwise (or when HiGHS runs out of time: OR-Tools then returns no solution), the
-   time-indexed LP (GLOP) gives the bound, and its solution rounded a start better than the
+1. a component of at most :data:`POLISH_MAX_Z` helper-start columns is solved as one MIP by
+   HiGHS (bundled in OR-Tools, through MathOpt) in at most half the time; proven optimal, it
+   is the answer;
+2. the time-indexed LP (GLOP) gives a bound, and its solution rounded a start better than the
    hint, where it is;
 3. large-neighbourhood search: a group of helpers linked by shared candidate visits is freed,
-   and the same model over their visits, with the rest of the plan fixed, is solved exactly
-   by HiGHS; a better plan is kept;
-4. a component of more than :data:`MODEL_MAX_Z` helper-start columns is not modelled whole:
+   and the same model over their visits, with the rest of the plan fixed, is solved by HiGHS
+   (hinted with the visits as they were); a better plan is kept;
+4. on a component of at most :data:`MIP_MAX_Z` (the town's), the whole-model HiGHS MIP,
+   hinted, gives its dual bound (a proven upper bound even when its time limit stops it) and
+   its plan where better: with two or more workers on a second thread beside steps 2-3
+   (:data:`PARALLEL_STRATEGY`); on one worker not at all (:data:`STRATEGY`: measured on the
+   town, sharing one core's time between LNS and HiGHS's root costs more plan than the bound
+   gains; ``benchmarks/README.md``). The reported bound is the least of the LP's and HiGHS's;
+5. a component of more than :data:`MODEL_MAX_Z` helper-start columns is not modelled whole:
    the bound is the CP-SAT method's LP without start times, and the search LNS alone
    (:func:`solve_component` hands such components to the CP-SAT method instead: measured on
    the city, that pays; ``benchmarks/README.md``).
@@ -274,8 +280,7 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
     # and then neither the LP nor LNS is needed. On larger ones HiGHS's presolve alone takes
     # 5 s (town), so a short try is time lost.
     small = z_cols <= POLISH_MAX_Z
-    first_share = (0.5 if small or strategy in ("lns", "parallel")
-                   else MIP_FIRST_SHARE if strategy == "mip-lns" else 0.0)
+    first_share = 0.5 if small else MIP_FIRST_SHARE if strategy == "mip-lns" else 0.0
     if value < bound and fits and first_share > 0 and not stop() and not mip(first_share):
         return infeasible()
     background: threading.Thread | None = None
