@@ -49,7 +49,7 @@ PEER = "highs-mip"
 
 
 def run_one(name: str, method: str, seed: int, time_limit: float,
-            peer: dict | None = None, deterministic: bool = False) -> dict:
+            peer: dict | None = None, deterministic: bool = False, workers: int = 1) -> dict:
     """Generate, build, solve and check one instance (runs inside the child process).
 
     ``method`` ``highs-mip`` runs the MIP peer with the options in ``peer``.
@@ -78,7 +78,8 @@ def run_one(name: str, method: str, seed: int, time_limit: float,
             first_plan.append(time.perf_counter() - t0)
 
     options = SolveOptions(seed=seed, time_limit=time_limit, progress=progress,
-                           deterministic=deterministic and method != "greedy")
+                           deterministic=deterministic and method != "greedy",
+                           workers=workers)
     result = METHODS[method](inst, options=options, compat=compat)
     solve = time.perf_counter() - t1
     violations = check(inst, result)
@@ -130,7 +131,7 @@ def _child(args: argparse.Namespace) -> None:
     peer = {"grace": args.peer_grace, "memory_gb": args.peer_memory_gb,
             "max_z": args.peer_max_z}
     print(json.dumps(run_one(args.child, args.methods, args.seed, args.time_limit, peer,
-                             args.deterministic)))
+                             args.deterministic, args.workers)))
 
 
 def _ratio(a: float | None, b: float | None, digits: int) -> float | None:
@@ -172,6 +173,9 @@ def main() -> None:
     ap.add_argument("--deterministic", action="store_true",
                     help="reproducible search: --time-limit is then CP-SAT work units, and "
                          "the objectives repeat on any machine load")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="SolveOptions.workers (timeindexed: 2+ runs the whole-model HiGHS "
+                         "MIP beside LNS)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -226,6 +230,8 @@ def _run_instance(args: argparse.Namespace, name: str, seed: int, methods: list[
                "--seed", str(seed), "--time-limit", str(args.time_limit)]
         if args.deterministic:
             cmd.append("--deterministic")
+        if args.workers != 1:
+            cmd += ["--workers", str(args.workers)]
         for opt in ("peer_grace", "peer_memory_gb", "peer_max_z"):
             if getattr(args, opt) is not None:
                 cmd += ["--" + opt.replace("_", "-"), str(getattr(args, opt))]

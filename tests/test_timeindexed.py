@@ -302,7 +302,8 @@ def test_a_stop_inside_the_lns_ends_it_with_the_plan_so_far(rural, cpsat_optimum
                           options=SolveOptions(time_limit=60, stop=stopped),
                           deadline=Deadline.after(60), work=60.0)
     assert time.perf_counter() - t0 < 30
-    assert len(calls) == 4  # the LP, then three LNS rounds, then the stop
+    # The LP, then three LNS rounds, then the stop (also looked at during each sub-MIP).
+    assert len(calls) >= 4
     assert _violations(inst, compat, _result(compat, _plan(compat, sol.chosen))) == []
     assert PRIMARY.value(compat, sol.chosen) >= PRIMARY.value(
         compat, {i: v for i, v in hint.chosen.items() if i in set(comp)})

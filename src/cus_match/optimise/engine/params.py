@@ -33,7 +33,6 @@ __all__ = [
     "DOMAIN_LINEARIZATION",
     "DOMAIN_LNS",
     "GAP_LNS",
-    "HIGHS_ABS_GAP",
     "LP_MIN_SECONDS",
     "MIN_CPSAT_SECONDS",
     "STOP_POLL_SECONDS",
@@ -50,11 +49,6 @@ DOMAIN_LINEARIZATION = 2
 
 #: The shortest CP-SAT call worth making, in seconds: below it a model is only loaded.
 MIN_CPSAT_SECONDS = 0.01
-
-#: Absolute optimality gap of the MIP solvers (HiGHS, SCIP). Objective coefficients are whole
-#: numbers, so a gap below 1 proves optimality, where their default relative gaps (1e-4) would
-#: stop short of it; the relative gap is set to 0.
-HIGHS_ABS_GAP = 0.99
 
 #: Seconds between two looks at a caller's stop during a solver run.
 STOP_POLL_SECONDS = 0.1

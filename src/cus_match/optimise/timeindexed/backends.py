@@ -22,6 +22,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -29,11 +30,19 @@ import numpy.typing as npt
 from attrs import frozen
 
 from cus_match.errors import InvalidOptionError
-from cus_match.optimise.engine.params import HIGHS_ABS_GAP, STOP_POLL_SECONDS
 from cus_match.optimise.timeindexed.model import TimeIndexedModel
 
-__all__ = ["BACKENDS", "LP_SOLVERS", "Outcome", "lp_solution", "lp_value", "model_proto",
-           "run_backend"]
+__all__ = ["BACKENDS", "LP_SOLVERS", "MIP_ABS_GAP", "STOP_POLL_SECONDS", "Outcome", "lp_solution",
+           "lp_value", "model_proto", "run_backend"]
+
+#: Absolute optimality gap of the MIP backends (HiGHS, SCIP). Objective coefficients are whole
+#: numbers, so a gap below 1 proves optimality, where their default relative gaps (1e-4) would
+#: stop short of it; the relative gap is set to 0. (Here, not in ``engine.params``: importing
+#: the engine package loads CP-SAT, 0.7 s and 40 MB that a rural time-indexed solve of 1-2 s
+#: measurably paid.)
+MIP_ABS_GAP = 0.99
+#: Seconds between two looks at a caller's stop during a HiGHS run.
+STOP_POLL_SECONDS = 0.1
 
 #: Backends of :func:`run_backend`.
 BACKENDS = ("cpsat", "highs", "scip")
@@ -101,12 +110,12 @@ def run_backend(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *, backe
     floors : sequence of (ndarray, float)
         Earlier stages' objectives and the values to keep.
     stopped : callable, optional
-        The caller's stop, looked at every :data:`~cus_match.optimise.engine.params.
-        STOP_POLL_SECONDS` during a CP-SAT or HiGHS run. CP-SAT stops and returns its best
-        solution. HiGHS under MathOpt ignores an interrupt (OR-Tools 9.15, measured: sent at
-        3, 5 and 12 s into a 30 s run, it ran 30 s), so on a stop the call returns at once
-        with no solution and leaves the HiGHS run to end at its own limit in a background
-        thread (never later than this call's deadline; its answer is dropped).
+        The caller's stop, looked at every :data:`STOP_POLL_SECONDS` during a CP-SAT or HiGHS
+        run. CP-SAT stops and returns its best solution. HiGHS under MathOpt ignores an
+        interrupt (OR-Tools 9.15, measured: sent at 3, 5 and 12 s into a 30 s run, it ran
+        30 s), so on a stop the call returns at once with no solution and leaves the HiGHS
+        run to end at its own limit in a background thread (never later than this call's
+        deadline; its answer is dropped).
 
     Returns
     -------
@@ -238,7 +247,7 @@ def _helper(model: TimeIndexedModel, cost: npt.NDArray[np.float64],
 # Objective coefficients are whole numbers: an absolute gap below 1 proves optimality, where the
 # solvers' default relative gaps (1e-4) would stop short of it.
 _PARAMS: Mapping[str, str] = {
-    "scip": f"limits/gap = 0\nlimits/absgap = {HIGHS_ABS_GAP}\n"
+    "scip": f"limits/gap = 0\nlimits/absgap = {MIP_ABS_GAP}\n"
             "randomization/randomseedshift = {seed}",
 }
 
@@ -308,12 +317,19 @@ def _highs(model: TimeIndexedModel, cost: npt.NDArray[np.float64], time_limit: f
            seed: int, hint: npt.NDArray[np.float64] | None,
            floors: Sequence[tuple[npt.NDArray[np.float64], float]], t0: float,
            stopped: Callable[[], bool] | None) -> Outcome:
-    """HiGHS through MathOpt's solve on the proto (no Python ``Model`` of 65,000 objects)."""
-    from datetime import timedelta
+    """HiGHS through MathOpt's solve on the protos.
 
-    from ortools.math_opt import model_parameters_pb2, result_pb2, solution_pb2
+    Protos only, no ``mathopt`` Python package: no ``Model`` of 65,000 Python objects, and
+    0.3 s less import (what a rural solve of 1-2 s notices).
+    """
+    from ortools.math_opt import (
+        callback_pb2,
+        model_parameters_pb2,
+        parameters_pb2,
+        result_pb2,
+        solution_pb2,
+    )
     from ortools.math_opt.core.python import solver as core
-    from ortools.math_opt.python import mathopt
     from ortools.util.python import solve_interrupter
 
     proto = model_proto(model, cost, floors=floors)
@@ -321,22 +337,25 @@ def _highs(model: TimeIndexedModel, cost: npt.NDArray[np.float64], time_limit: f
     if hint is not None:
         h = hints.solution_hints.add()
         h.variable_values.ids[:] = range(model.num_cols)
-        h.variable_values.values[:] = np.asarray(hint, dtype=np.float64).round().tolist()
+        # HiGHS fails outright (kError) on a start outside a column's bounds (a required
+        # visit the plan leaves out): keep the start within them; rows it breaks HiGHS
+        # checks itself and then ignores the start.
+        start = np.clip(np.asarray(hint, dtype=np.float64).round(), model.lower, model.upper)
+        h.variable_values.values[:] = start.tolist()
     left = max(time_limit - (time.perf_counter() - t0), 0.01)
-    params = mathopt.SolveParameters(time_limit=timedelta(seconds=left),
-                                     relative_gap_tolerance=0.0,
-                                     absolute_gap_tolerance=HIGHS_ABS_GAP,
-                                     random_seed=int(seed)).to_proto()
+    params = parameters_pb2.SolveParametersProto(relative_gap_tolerance=0.0,
+                                                 absolute_gap_tolerance=MIP_ABS_GAP,
+                                                 random_seed=int(seed))
+    params.time_limit.FromTimedelta(timedelta(seconds=left))
     interrupter = solve_interrupter.SolveInterrupter()
     box: dict[str, Any] = {}
 
     def run() -> None:
         try:
             box["result"] = core.solve(
-                proto, mathopt.SolverType.HIGHS.value,
-                mathopt.StreamableSolverInitArguments().to_proto(), params, hints, None,
-                mathopt.CallbackRegistration().to_proto(), None,
-                interrupter.pybind_interrupter)
+                proto, parameters_pb2.SOLVER_TYPE_HIGHS,
+                parameters_pb2.SolverInitializerProto(), params, hints, None,
+                callback_pb2.CallbackRegistrationProto(), None, interrupter.pybind_interrupter)
         except Exception as exc:  # re-raised in the caller's thread below
             box["error"] = exc
 

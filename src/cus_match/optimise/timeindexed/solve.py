@@ -1,16 +1,22 @@
-"""One component on the time-indexed model: an exact MIP where it fits, else LNS on sub-MIPs.
+"""One component on the time-indexed model: HiGHS MIPs, the LP, and LNS on sub-MIPs.
 
 :func:`solve_timeindexed` is the whole method for one stage of a rule:
 
-1. a component small enough (at most ``mip_max_z`` helper-start columns) is solved as one MIP
-   by HiGHS (bundled in OR-Tools) in at most half the time; proven optimal, it is the answer;
-2. otherwise (or when HiGHS runs out of time: OR-Tools then returns no solution), the
-   time-indexed LP (GLOP) gives the bound, and its solution rounded a start better than the
+1. a component of at most :data:`POLISH_MAX_Z` helper-start columns is solved as one MIP by
+   HiGHS (bundled in OR-Tools, through MathOpt) in at most half the time; proven optimal, it
+   is the answer;
+2. the time-indexed LP (GLOP) gives a bound, and its solution rounded a start better than the
    hint, where it is;
 3. large-neighbourhood search: a group of helpers linked by shared candidate visits is freed,
-   and the same model over their visits, with the rest of the plan fixed, is solved exactly
-   by HiGHS; a better plan is kept;
-4. a component of more than :data:`MODEL_MAX_Z` helper-start columns is not modelled whole:
+   and the same model over their visits, with the rest of the plan fixed, is solved by HiGHS
+   (hinted with the visits as they were); a better plan is kept;
+4. on a component of at most :data:`MIP_MAX_Z` (the town's), the whole-model HiGHS MIP,
+   hinted, gives its dual bound (a proven upper bound even when its time limit stops it) and
+   its plan where better: with two or more workers on a second thread beside steps 2-3
+   (:data:`PARALLEL_STRATEGY`); on one worker not at all (:data:`STRATEGY`: measured on the
+   town, sharing one core's time between LNS and HiGHS's root costs more plan than the bound
+   gains; ``benchmarks/README.md``). The reported bound is the least of the LP's and HiGHS's;
+5. a component of more than :data:`MODEL_MAX_Z` helper-start columns is not modelled whole:
    the bound is the CP-SAT method's LP without start times, and the search LNS alone
    (:func:`solve_component` hands such components to the CP-SAT method instead: measured on
    the city, that pays; ``benchmarks/README.md``).
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -40,7 +47,7 @@ from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import Linear, Rule
 from cus_match.optimise.solvers.method import ComponentSolution
 from cus_match.optimise.solvers.state import PlanState
-from cus_match.optimise.timeindexed.backends import lp_solution, run_backend
+from cus_match.optimise.timeindexed.backends import Outcome, lp_solution, run_backend
 from cus_match.optimise.timeindexed.model import (
     TimeIndexedModel,
     build_model,
@@ -50,13 +57,39 @@ from cus_match.optimise.timeindexed.model import (
 )
 from cus_match.plan.result import Status
 
-__all__ = ["LP_FIXED_SECONDS", "MIP_MAX_Z", "MODEL_MAX_Z", "TIMEINDEXED", "TimeIndexed",
-           "TimeIndexedSolution", "lp_bound", "solve_component", "solve_timeindexed"]
+__all__ = ["LP_FIXED_SECONDS", "MIP_MAX_Z", "MODEL_MAX_Z", "PARALLEL_STRATEGY", "POLISH_MAX_Z",
+           "STRATEGIES", "STRATEGY", "TIMEINDEXED", "TimeIndexed", "TimeIndexedSolution",
+           "lp_bound", "plan_vector", "solve_component", "solve_timeindexed"]
 
 Chosen = dict[int, tuple[int, list[Candidate]]]
 
-#: Components with at most this many helper-start columns are tried as one MIP first.
-MIP_MAX_Z = 20_000
+#: Components with at most this many helper-start columns are solved as one HiGHS MIP (with LP
+#: and LNS around it, by :data:`STRATEGY`). The town's largest component has 54,000 (65,000
+#: columns in all); HiGHS through MathOpt returns its incumbent and dual bound on a time-out.
+MIP_MAX_Z = 200_000
+#: Later stages of a rule are polished by one HiGHS MIP only on models this small (a quarter of
+#: the first stage's time: on the town that would be taken from the first stage for little).
+POLISH_MAX_Z = 20_000
+#: What runs on a component of at most ``MIP_MAX_Z``: ``"lns"`` (MIP in half the time, LP,
+#: LNS), ``"mip"`` (LP, then one MIP hinted with the LP's rounding for the rest),
+#: ``"mip-lns"`` (MIP first for :data:`MIP_FIRST_SHARE`, then LNS from the better plan),
+#: ``"parallel"`` (the MIP on a second thread, to the deadline, alongside LP and LNS),
+#: ``"lns-mip"`` (LP, LNS, then a MIP hinted with the LNS plan for the last
+#: :data:`LAST_MIP_SHARE`). Components of at most ``POLISH_MAX_Z`` are tried as one MIP in
+#: half the time first in every strategy.
+STRATEGIES = ("lns", "mip", "mip-lns", "lns-mip", "parallel")
+#: The strategy on one worker (``options.workers == 1``), and on two or more.
+STRATEGY = "lns"
+PARALLEL_STRATEGY = "parallel"
+#: Share of the time of the MIP of ``"mip-lns"``.
+MIP_FIRST_SHARE = 0.5
+#: Share of the time left after the LP for the last MIP of ``"lns-mip"``.
+LAST_MIP_SHARE = 0.5
+#: The last MIP of ``"lns-mip"`` and the MIP of ``"parallel"`` run only with this many seconds
+#: or more: HiGHS's presolve of the town's component alone takes 5 s, its root 20 s.
+LAST_MIP_MIN_SECONDS = 15.0
+#: The background MIP of ``"parallel"`` stops this many seconds before the deadline.
+_PARALLEL_MARGIN = 0.5
 #: Components with more are not modelled whole (the generated city has 6 million: the peer's
 #: model of it took 19 GB to build): the bound is then the CP-SAT method's LP without start
 #: times, and the search LNS alone.
@@ -105,8 +138,8 @@ def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, dea
                       hint: Mapping[int, tuple[int, Sequence[Candidate]]] | None = None,
                       fixed: PlanState | None = None, seed: int = 0,
                       mip_max_z: int = MIP_MAX_Z, lns_target: int = 60,
-                      sub_limit: float = 2.0, rounds: int | None = None
-                      ) -> TimeIndexedSolution:
+                      sub_limit: float = 2.0, rounds: int | None = None,
+                      strategy: str | None = None, workers: int = 1) -> TimeIndexedSolution:
     """Solve one component for one linear stage of a rule, by the time-indexed model.
 
     Parameters
@@ -136,7 +169,14 @@ def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, dea
         Deterministic mode: exactly this many LNS rounds whatever the clock says, the one-MIP
         attempt limited to ``10 * sub_limit`` seconds and the LP to ``60 * sub_limit`` instead
         of the deadline. The same input and seed then give the same plan as long as every MIP
-        and the LP finish within their limits (HiGHS has no work-based limit).
+        and the LP finish within their limits (HiGHS has no work-based limit); an unproven
+        HiGHS answer is dropped there.
+    strategy : str, optional
+        One of :data:`STRATEGIES`: the order of LP, LNS and the one HiGHS MIP on a component
+        of at most ``mip_max_z`` helper-start columns (default :data:`STRATEGY`, and
+        :data:`PARALLEL_STRATEGY` with two or more ``workers``).
+    workers : int
+        Threads the search may use (two or more: the whole-model MIP runs beside LNS).
 
     Returns
     -------
@@ -161,22 +201,30 @@ def solve_timeindexed(compat: Compat, comp: Sequence[int], stage: Linear, *, dea
         raise InvalidOptionError("the time-indexed model optimises linear stages only; "
                                  f"got {type(stage).__name__}")
     return _solve(compat, comp, stage, deadline, hint, fixed, seed, mip_max_z, lns_target,
-                  sub_limit, rounds)[0]
+                  sub_limit, rounds, strategy=strategy, workers=workers)[0]
 
 
 def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
            hint: Mapping[int, tuple[int, Sequence[Candidate]]] | None,
            fixed: PlanState | None, seed: int, mip_max_z: int, lns_target: int,
            sub_limit: float, rounds: int | None = None,
-           stopped: Callable[[], bool] | None = None
-           ) -> tuple[TimeIndexedSolution, TimeIndexedModel | None]:
+           stopped: Callable[[], bool] | None = None, strategy: str | None = None,
+           workers: int = 1) -> tuple[TimeIndexedSolution, TimeIndexedModel | None]:
     """:func:`solve_timeindexed`, with the model it built (for later stages).
 
-    ``stopped``: the caller's stop, looked at before each solver run and each LNS round.
+    ``stopped``: the caller's stop, looked at before each solver run and each LNS round, and
+    during each HiGHS run. ``strategy``: one of :data:`STRATEGIES` (default :data:`STRATEGY`,
+    :data:`PARALLEL_STRATEGY` with two or more ``workers``), for components of at most
+    ``mip_max_z`` helper-start columns.
     """
     def stop() -> bool:
         return stopped is not None and stopped()
 
+    if strategy is None:
+        strategy = STRATEGY if workers < 2 else PARALLEL_STRATEGY
+    if strategy not in STRATEGIES:
+        raise InvalidOptionError(f"unknown strategy {strategy!r}; known: "
+                                 f"{', '.join(STRATEGIES)}")
     t0 = time.perf_counter()
     comp = sorted(comp)
     mine = set(comp)
@@ -194,36 +242,143 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
     best, how = start, "hint"
     value = stage.value(compat, best)
     z_cols = int((model.kind == 2).sum())
-    if value < bound and z_cols <= mip_max_z and not stop():
-        # A small component is usually proven outright (rural: under a second), and then the
-        # LP is not needed; half the time is kept for the LP and LNS when it is not.
-        left = (deadline - time.perf_counter()) / 2 if rounds is None else 10 * sub_limit
-        out = run_backend(model, cost, backend="highs", seed=seed,
-                          time_limit=max(left, 0.01))
+    det = rounds is not None
+    # Deterministic mode keeps the one-MIP attempt to models HiGHS usually proves within its
+    # fixed limit (an unproven answer is dropped there, so a longer try would be time lost).
+    fits = z_cols <= (min(mip_max_z, POLISH_MAX_Z) if det else mip_max_z)
+
+    def mip(share: float) -> bool:
+        """One HiGHS MIP of the whole model, hinted with ``best``, in ``share`` of the time.
+
+        Its plan is kept when better, its dual bound always (a proven upper bound, even on a
+        time-out). False when the model is infeasible.
+        """
+        nonlocal best, value, how, bound
+        left = (deadline - time.perf_counter()) * share if not det else 10 * sub_limit
+        out = run_backend(model, cost, backend="highs", seed=seed, time_limit=max(left, 0.01),
+                          hint=plan_vector(compat, model, best), stopped=stopped)
         if out.infeasible:
-            return (TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
-                                        "mip"), model)
+            return False
+        # Deterministic: only a proven answer, whatever the clock (a time-out's incumbent and
+        # bound depend on how far HiGHS got).
+        if det and not out.proven:
+            return True
         if out.x is not None:
             got = decode(compat, model, out.x)
-            if stage.value(compat, got) >= value:
+            if stage.value(compat, got) > value:
                 best, value, how = got, stage.value(compat, got), "mip"
-            if out.proven:
-                bound = min(bound, _floor_bound(out.bound))
-    if value < bound and not stop():
-        left = deadline - time.perf_counter() if rounds is None else 60 * sub_limit
+        if math.isfinite(out.bound):
+            bound = min(bound, _floor_bound(out.bound))
+        return True
+
+    def infeasible() -> tuple[TimeIndexedSolution, TimeIndexedModel]:
+        return (TimeIndexedSolution({}, 0.0, Status.INFEASIBLE, time.perf_counter() - t0,
+                                    "mip"), model)
+
+    # A component of at most POLISH_MAX_Z helper-start columns is tried as one MIP in half the
+    # time first whatever the strategy: it is usually proven outright (rural: under a second),
+    # and then neither the LP nor LNS is needed. On larger ones HiGHS's presolve alone takes
+    # 5 s (town), so a short try is time lost.
+    small = z_cols <= POLISH_MAX_Z
+    first_share = 0.5 if small else MIP_FIRST_SHARE if strategy == "mip-lns" else 0.0
+    if value < bound and fits and first_share > 0 and not stop() and not mip(first_share):
+        return infeasible()
+    background: threading.Thread | None = None
+    box: dict[str, Outcome] = {}
+    if (strategy == "parallel" and fits and not small and not det and value < bound
+            and deadline - time.perf_counter() >= LAST_MIP_MIN_SECONDS and not stop()):
+        # HiGHS releases the GIL: the whole-model MIP (for its bound) runs on a second core
+        # while this thread rounds the LP and runs LNS; it ends shortly before the deadline.
+        hinted = plan_vector(compat, model, best)
+        limit = deadline - time.perf_counter() - _PARALLEL_MARGIN
+
+        def run() -> None:
+            box["out"] = run_backend(model, cost, backend="highs", seed=seed,
+                                     time_limit=limit, hint=hinted, stopped=stopped)
+
+        background = threading.Thread(target=run, name="cus_match-highs-mip", daemon=True)
+        background.start()
+    if value < bound and not stop() and (strategy != "mip-lns" or not fits):
+        left = deadline - time.perf_counter() if not det else 60 * sub_limit
         lp = lp_solution(model, cost, time_limit=max(left, 0.1))
         if lp is not None:
             bound = min(bound, _floor_bound(lp[0]))
             rounded = _round(compat, model, lp[1], fixed)
             if stage.value(compat, rounded) > value:
                 best, value, how = rounded, stage.value(compat, rounded), "lp"
-    if value < bound and (rounds is not None or time.perf_counter() < deadline):
-        best, how = _lns(compat, comp, stage, best, fixed, deadline, seed, lns_target,
-                         sub_limit, how, rounds, stopped, bound)
-        value = stage.value(compat, best)
+    if value < bound and fits and strategy == "mip" and not stop() and not mip(1.0):
+        return infeasible()
+    lns_end = deadline
+    last_mip = (fits and strategy == "lns-mip" and not det
+                and (deadline - time.perf_counter()) * LAST_MIP_SHARE >= LAST_MIP_MIN_SECONDS)
+    if last_mip:
+        lns_end = time.perf_counter() + (deadline - time.perf_counter()) * (1 - LAST_MIP_SHARE)
+    if value < bound and (det or time.perf_counter() < lns_end) and strategy != "mip":
+        best, lns_how = _lns(compat, comp, stage, best, fixed, lns_end, seed, lns_target,
+                             sub_limit, how, rounds, stopped, bound)
+        if stage.value(compat, best) > value:
+            value, how = stage.value(compat, best), lns_how
+    if value < bound and last_mip and not stop() and not mip(1.0):
+        return infeasible()
+    if background is not None and value < bound and not stop():
+        background.join(max(deadline - time.perf_counter(), 0.0) + _PARALLEL_MARGIN)
+        out = box.get("out")
+        if out is not None and out.infeasible:
+            return infeasible()
+        if out is not None and out.x is not None:
+            got = decode(compat, model, out.x)
+            if stage.value(compat, got) > value:
+                best, value, how = got, stage.value(compat, got), "mip"
+        if out is not None and math.isfinite(out.bound):
+            bound = min(bound, _floor_bound(out.bound))
     bound = max(bound, float(value))
     status = Status.OPTIMAL if value >= bound else Status.FEASIBLE
     return TimeIndexedSolution(best, bound, status, time.perf_counter() - t0, how), model
+
+
+def plan_vector(compat: Compat, model: TimeIndexedModel,
+                chosen: Mapping[int, tuple[int, Sequence[Candidate]]]) -> npt.NDArray[np.float64]:
+    """The 0-1 column vector of a plan of the model's visits (a MIP start for HiGHS).
+
+    Visits of ``chosen`` outside the model, or at a start or with a helper it has no column
+    for, are left out; the ``u`` columns (a helper's distinct residents) are set where a
+    chosen team member serves the resident.
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.solvers.greedy import greedy_state
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> m = build_model(c, range(len(c.occurrences)))
+    >>> plan = greedy_state(c).chosen
+    >>> decode(c, m, plan_vector(c, m, plan)) == {i: plan[i] for i in sorted(plan)}
+    True
+    """
+    x = np.zeros(model.num_cols)
+    if not chosen:
+        return x
+    kind, occ, start = model.kind, model.occ, model.start
+    start_of = np.full(max(len(compat.occurrences), 1), -1, dtype=np.int64)
+    for i, (t, _team) in chosen.items():
+        start_of[i] = t
+    safe = np.where(occ >= 0, occ, 0)
+    at = (occ >= 0) & (start_of[safe] >= 0)
+    x[at & (kind == 0)] = 1.0
+    x[at & (kind == 1) & (start == start_of[safe])] = 1.0
+    served = {(i, compat.candidates[i].index(c)) for i, (_t, team) in chosen.items()
+              for c in team if c in compat.candidates[i]}
+    for j in np.flatnonzero(at & (kind == 2) & (start == start_of[safe])).tolist():
+        if (int(occ[j]), int(model.cand[j])) in served:
+            x[j] = 1.0
+    us = kind == 3
+    if us.any():
+        rows = np.repeat(np.arange(model.num_rows), np.diff(model.a_start))
+        cols, vals = model.a_index, model.a_value
+        lit = np.bincount(rows, weights=x[cols] * (vals > 0), minlength=model.num_rows) > 0
+        link = us[cols] & (vals < 0) & lit[rows]
+        x[cols[link]] = 1.0
+    return x
 
 
 def lp_bound(compat: Compat, comp: Sequence[int], stage: Linear, *,
@@ -380,8 +535,11 @@ def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
             left = (sub_limit if rounds is not None
                     else min(sub_limit, deadline - time.perf_counter()))
             out = run_backend(model, cost, backend="highs", seed=rng.randrange(1 << 30),
-                              time_limit=max(left, 0.01))
-            if out.x is not None:
+                              time_limit=max(left, 0.01),
+                              hint=plan_vector(compat, model, before), stopped=stopped)
+            # Deterministic: a sub-MIP's answer counts only when proven (a time-out's
+            # incumbent depends on the clock).
+            if out.x is not None and (rounds is None or out.proven):
                 after = decode(compat, model, out.x)
                 gain = stage.value(compat, after) - stage.value(compat, before)
                 if gain > 0:
@@ -402,18 +560,21 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
     The first stage of ``rule`` is solved by the steps of :func:`solve_timeindexed` in 85 % of
     the component's time (97 % when nothing will be polished); the later stages are polished
     with HiGHS on the whole model, each earlier stage's value kept, when it has at most
-    :data:`MIP_MAX_Z` helper-start columns (each in a quarter of the time the first stage
+    :data:`POLISH_MAX_Z` helper-start columns (each in a quarter of the time the first stage
     took). A component of more than :data:`MODEL_MAX_Z` helper-start columns is handed to the
     CP-SAT method (``method`` of the answer ``cpsat`` or ``cpsat-lns``, else
-    ``timeindexed``). ``options.workers`` is unused on the time-indexed path (HiGHS runs on one
-    thread here).
+    ``timeindexed``). With ``options.workers`` of two or more, the whole-model HiGHS MIP of a
+    component of more than :data:`POLISH_MAX_Z` (and at most :data:`MIP_MAX_Z`) runs on a
+    second thread beside the LP and LNS, for its dual bound and its plan
+    (:data:`PARALLEL_STRATEGY`); on one worker it does not run (:data:`STRATEGY`).
 
     In ``options.deterministic`` mode the clock decides nothing: ``2 * work`` LNS rounds, each
-    sub-MIP, the one-MIP attempt, the LP and each polish with a fixed limit in seconds. The
-    same input and seed then give the same plan as long as every HiGHS run finishes within its
-    limit (HiGHS has no work-based limit; a run that times out returns no solution). A stop
-    (``options.stop``) is looked at before each HiGHS or LP run and each LNS round; a HiGHS run
-    under way finishes first (OR-Tools cannot interrupt HiGHS).
+    sub-MIP, the one-MIP attempt, the LP and each polish with a fixed limit in seconds, and a
+    HiGHS answer counts only when proven. The same input and seed then give the same plan as
+    long as every HiGHS run finishes within its limit (HiGHS has no work-based limit). A stop
+    (``options.stop``) is looked at before each HiGHS or LP run, each LNS round and every
+    0.1 s during a HiGHS run: HiGHS under MathOpt ignores an interrupt, so the call returns
+    with the best plan so far and the HiGHS run ends at its own limit in the background.
 
     Parameters
     ----------
@@ -470,10 +631,11 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         hinted = {}
     # Later stages are polished only on models small enough for one MIP; larger ones give
     # the first stage all the time.
-    polish = len(rule.stages) > 1 and count_z(compat, comp, limit=MIP_MAX_Z) <= MIP_MAX_Z
+    polish = (len(rule.stages) > 1
+              and count_z(compat, comp, limit=POLISH_MAX_Z) <= POLISH_MAX_Z)
     sol, model = _solve(compat, comp, first, t0 + (0.85 if polish else 0.97) * limit,
                         hinted, fixed, options.seed, MIP_MAX_Z, 60, _SUB_LIMIT, rounds,
-                        stopped)
+                        stopped, workers=options.workers)
     if sol.status is Status.INFEASIBLE:
         return ComponentSolution({}, Status.INFEASIBLE, 0.0, time.perf_counter() - t0,
                                  "timeindexed")
@@ -482,7 +644,7 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
     first_took = time.perf_counter() - t0
     later = [s for s in rule.stages[1:] if isinstance(s, Linear)]
     if (polish and later and model is not None and (det or time.perf_counter() < end)
-            and not model.unmeetable_required and int((model.kind == 2).sum()) <= MIP_MAX_Z):
+            and not model.unmeetable_required and int((model.kind == 2).sum()) <= POLISH_MAX_Z):
         floors: list[tuple[npt.NDArray[np.float64], float]] = []
         prev: Linear = first
         for stage in later:
@@ -491,16 +653,17 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
             floors.append((stage_costs(compat, model, prev), float(prev.value(compat,
                                                                              chosen))))
             # Later stages only polish, in a quarter of what the first took (as the
-            # CP-SAT method does): HiGHS returns nothing when stopped, and on rural seed 1
-            # the fifo secondary stage is not proven in 3.7 s, so more time buys nothing.
-            # Deterministic: a fixed limit, so that the clock cannot change the plan.
+            # CP-SAT method does): on rural seed 1 the fifo secondary stage is not proven in
+            # 3.7 s, so more time buys nothing. Deterministic: a fixed limit, and only a
+            # proven answer, so that the clock cannot change the plan.
             left = (_SUB_LIMIT if det
                     else min(end - time.perf_counter(), max(0.2, first_took / 4)))
             if left <= 0:
                 break
             out = run_backend(model, stage_costs(compat, model, stage), backend="highs",
-                              seed=options.seed, time_limit=left, floors=floors)
-            if out.x is not None:
+                              seed=options.seed, time_limit=left, floors=floors,
+                              hint=plan_vector(compat, model, chosen), stopped=stopped)
+            if out.x is not None and (not det or out.proven):
                 better = decode(compat, model, out.x)
                 if rule.score(compat, better) >= rule.score(compat, chosen):
                     chosen = better
