@@ -12,7 +12,12 @@ from cus_match.errors import InvalidOptionError
 from cus_match.optimise.engine import heuristics as heur
 from cus_match.optimise.engine.cpsat import solve_cpsat
 from cus_match.optimise.engine.flow import agent_units, solve_flow
-from cus_match.optimise.engine.lagrange import LagrangeResult, job_duals, lagrangian_bound
+from cus_match.optimise.engine.lagrange import (
+    LagrangeResult,
+    job_duals,
+    knapsack_bound,
+    lagrangian_bound,
+)
 from cus_match.optimise.engine.lns import lns
 from cus_match.optimise.engine.lp import solve_lp
 from cus_match.optimise.engine.params import GAP_LNS
@@ -296,6 +301,18 @@ def _run_cpsat(prep: Prep, best: _Best, t0: float, deadline: float, time_limit: 
             best.raise_bound(lag.bound)
             if best.proven:
                 return _result(prep, best, "cpsat", t0)
+            # Round the knapsacks' solution too (a Lagrangian heuristic): c20200 2397 after
+            # local search, against 2417 from the LP; d20200 12380 against 12480.
+            _, x = knapsack_bound(prep, lag.u)
+            score = np.lexsort((prep.c, lag.into, -x))
+            lrank = np.empty(prep.k, np.int64)
+            lrank[score] = np.arange(prep.k)
+            ls_deadline = None if deterministic else time.perf_counter() + 0.05 * (
+                deadline - time.perf_counter())
+            _improve(prep, best, heur.construct(prep, lrank, heur.regret_order(prep, lrank)),
+                     ls_deadline, local_search)
+            if best.proven:
+                return _result(prep, best, "cpsat", t0)
 
     def run_global(share: float) -> str:
         """CP-SAT on the arcs that can still improve the incumbent, for a share of the time."""
@@ -330,7 +347,7 @@ def _run_cpsat(prep: Prep, best: _Best, t0: float, deadline: float, time_limit: 
     # Small models skip it: CP-SAT proves them at once (gap1-12 in 0.3-0.6 s), and this
     # search cannot stop on a proof.
     if prep.k > SMALL_MODEL:
-        best.offer(_lns_phase(prep, best, lp, seed, wall_share(PHASE_W),
+        best.offer(_lns_phase(prep, best, lp, lag, seed, wall_share(PHASE_W),
                               PHASE_W * float(time_limit)))
     if best.proven:
         return _result(prep, best, "cpsat", t0)
@@ -359,7 +376,7 @@ def _run_cpsat(prep: Prep, best: _Best, t0: float, deadline: float, time_limit: 
             _tabu_phase(prep, best, seed + 2 * r + 1, until, iters)
         until = None if end_b is None else time.perf_counter() + share * (
             end_b - time.perf_counter())
-        best.offer(_lns_phase(prep, best, lp, seed + 2 * r + 2, until,
+        best.offer(_lns_phase(prep, best, lp, lag, seed + 2 * r + 2, until,
                               (1 - TABU_SHARE) * dtime if rounds > 1 else dtime))
         if best.proven:
             return _result(prep, best, "cpsat", t0)
@@ -369,16 +386,22 @@ def _run_cpsat(prep: Prep, best: _Best, t0: float, deadline: float, time_limit: 
     return _result(prep, best, "cpsat", t0)
 
 
-def _lns_phase(prep: Prep, best: _Best, lp: Any, seed: int, until: float | None,
-               dtime: float, patience: int = GAP_LNS.patience) -> np.ndarray | None:
+def _lns_phase(prep: Prep, best: _Best, lp: Any, lag: LagrangeResult | None, seed: int,
+               until: float | None, dtime: float,
+               patience: int = GAP_LNS.patience) -> np.ndarray | None:
     """Large-neighbourhood search from the incumbent until ``until`` (wall clock).
 
     With ``until`` None (deterministic mode), for ``dtime`` of CP-SAT's deterministic time.
     """
     if best.job_arc is None:
         return None
+    # Every solution better than the incumbent uses only the arcs fixing keeps, and so does
+    # every improving step of the search: the parts leave the others out.
+    allowed = np.zeros(prep.k, bool)
+    allowed[_fixing(prep, best, lp, lag)] = True
     return lns(prep, best.job_arc, reduced=lp.reduced, seed=seed % 2**31, deadline=until,
-               dtime_budget=0.5 * dtime if until is None else None, patience=patience)
+               dtime_budget=0.5 * dtime if until is None else None, patience=patience,
+               allowed=allowed)
 
 
 def _tabu_phase(prep: Prep, best: _Best, seed: int, until: float | None, iters: int) -> None:
