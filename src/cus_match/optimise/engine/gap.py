@@ -47,10 +47,12 @@ TABU_ITERS_PER_SECOND = 1000
 LOOSE = 0.9
 #: Models with at most this many arcs get one CP-SAT worker unless ``workers`` is given.
 SMALL_MODEL = 1000
-#: Lagrangian bound (knapsack subproblems, models above ``SMALL_MODEL`` arcs): at most this
-#: share of the time left, and this many subgradient steps (the only limit in deterministic
-#: mode). c20200: LP bound 2376.9, this one 2389.6 after 300 steps (0.44 s), so fixing with
-#: the optimum keeps 314 arcs of 4000 instead of 1459.
+#: Lagrangian bound (knapsack subproblems) on models above this many arcs (CP-SAT proves the
+#: smaller ones at once): at most ``LAGRANGE_SHARE`` of the time left, and ``LAGRANGE_ITERS``
+#: subgradient steps (the only limit in deterministic mode). c20200: LP bound 2376.9, this
+#: one 2389.6 after 300 steps (0.44 s), so fixing with the optimum keeps 314 arcs of 4000
+#: instead of 1459.
+LAGRANGE_MIN_ARCS = SMALL_MODEL
 LAGRANGE_SHARE = 0.1
 LAGRANGE_ITERS = 300
 
@@ -291,7 +293,7 @@ def _run_cpsat(prep: Prep, best: _Best, t0: float, deadline: float, time_limit: 
     if best.proven:
         return _result(prep, best, "cpsat", t0)
     lag: LagrangeResult | None = None
-    if lp.solved and lp.duals is not None and prep.k > SMALL_MODEL:
+    if lp.solved and lp.duals is not None and prep.k > LAGRANGE_MIN_ARCS:
         lag_end = None if deterministic else time.perf_counter() + LAGRANGE_SHARE * (
             deadline - time.perf_counter())
         lag = lagrangian_bound(prep, job_duals(prep, lp.duals),
