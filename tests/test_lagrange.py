@@ -149,12 +149,12 @@ def test_c20200_bound_is_much_stronger_than_the_lp_and_fixes_most_arcs():
 def test_solve_gap_with_the_lagrangian_phase_matches_brute_force(p):
     opt, _ = brute_force(p)
     # Small models skip the Lagrangian phase; lower the threshold so these run it.
-    old = engine_gap.SMALL_MODEL
-    engine_gap.SMALL_MODEL = -1
+    old = engine_gap.LAGRANGE_MIN_ARCS
+    engine_gap.LAGRANGE_MIN_ARCS = -1
     try:
         s = solve_gap(p, time_limit=10, local_search=False)
     finally:
-        engine_gap.SMALL_MODEL = old
+        engine_gap.LAGRANGE_MIN_ARCS = old
     if opt is None:
         assert s.status == Status.INFEASIBLE
         return

@@ -52,20 +52,38 @@ def brute_force(p: GapProblem) -> tuple[int | None, np.ndarray | None, np.ndarra
 
 
 @settings(max_examples=80, deadline=None)
-@given(tight_gaps(), st.integers(0, 3))
-def test_tabu_from_the_worst_plan_is_feasible_never_worse_and_finds_the_optimum(p, seed):
+@given(tight_gaps(), st.integers(0, 3), st.booleans())
+def test_tabu_from_the_worst_plan_is_feasible_never_worse_and_finds_the_optimum(p, seed,
+                                                                               chains):
     opt, _, worst = brute_force(p)
     if opt is None:
         return
     prep = prepare(p)
     start = prep.from_problem_arcs(p.arcs_of(worst))
-    out = tabu_search(prep, start, seed=seed, deadline=None, max_iters=3000)
+    out = tabu_search(prep, start, seed=seed, deadline=None, max_iters=3000, chains=chains)
     assert prep.is_feasible(out)
     assert prep.cost_of(out) <= prep.cost_of(start)
     # Tiny problems: the walk (through infeasible plans too) reaches the optimum.
     assert prep.cost_of(out) == opt
-    again = tabu_search(prep, start, seed=seed, deadline=None, max_iters=3000)
+    again = tabu_search(prep, start, seed=seed, deadline=None, max_iters=3000, chains=chains)
     assert again.tolist() == out.tolist()
+
+
+def test_an_ejection_chain_is_the_one_move_that_improves():
+    # Jobs 0, 1, 2 on agents 0, 1, 2 cost 3 + 3 + 0; agents 0 and 1 hold one job, agent 2
+    # two. Job 0 is cheaper on agent 1 (full), whose job 1 is cheaper on agent 2: the chain
+    # "job 0 to agent 1, ejecting job 1 to agent 2" costs 1 + 1 + 0 = 2. The best shift (job 1
+    # to agent 2) gives 4, the swap of jobs 0 and 1 gives 10.
+    cost = [[3, 9, 9], [1, 3, 9], [9, 1, 0]]
+    weight = [[1, 1, 1], [1, 1, 1], [1, 1, 1]]
+    p = GapProblem.from_dense(cost, weight, [1, 1, 2])
+    prep = prepare(p)
+    start = prep.from_problem_arcs(p.arcs_of(np.array([0, 1, 2])))
+    one = tabu_search(prep, start, seed=0, deadline=None, max_iters=1)
+    assert prep.job_agent(one).tolist() == [1, 2, 2]
+    assert prep.cost_of(one) == 2
+    plain = tabu_search(prep, start, seed=0, deadline=None, max_iters=1, chains=False)
+    assert prep.cost_of(plain) > 2
 
 
 def test_tabu_stops_at_a_target_and_leaves_what_it_cannot_search():

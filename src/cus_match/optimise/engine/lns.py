@@ -30,6 +30,7 @@ def lns(
     start_agents: int = GAP_LNS.start_agents,
     start_jobs: int = GAP_LNS.start_jobs,
     mix: int = GAP_LNS.mix,
+    allowed: np.ndarray | None = None,
 ) -> np.ndarray:
     """Improve a feasible ``job_arc``; return the best solution found.
 
@@ -51,6 +52,9 @@ def lns(
         Stop after this many neighbourhoods in a row without improvement.
     sub_limit : float
         Time limit of one neighbourhood's CP-SAT solve.
+    allowed : array of bool, optional
+        Arcs a better solution may use (reduced-cost fixing); the others stay out of every
+        part (the current solution's arcs are always in).
     """
     rng = np.random.default_rng(seed)
     cur = job_arc.copy()
@@ -98,6 +102,8 @@ def lns(
             kind = "jobs"
         if not jobs.size:
             continue
+        if allowed is not None:
+            arcs = arcs[allowed[arcs] | (cur[j[arcs]] == arcs)]
         before = int(c[cur[jobs]].sum())
         limit = sub_limit
         if deadline is not None:

@@ -2,12 +2,16 @@
 
 The search walks through infeasible solutions too: capacity excess is priced by a weight
 ``alpha`` that grows while the solution is over capacity and shrinks while it is not
-(strategic oscillation, as in Díaz and Fernández 2001). Yagiura, Ibaraki and Glover's ejection
-chains (2004) are not implemented: this is the plain shift-and-swap search.
-Each iteration evaluates, with numpy on dense ``m x n`` matrices,
+(strategic oscillation, as in Díaz and Fernández 2001). Each iteration evaluates, with numpy on
+dense ``m x n`` matrices,
 
-* every **shift** (one job to another agent), and
-* the **swaps** of a rotating sample of jobs (``SWAP_SAMPLE``) with every other job,
+* every **shift** (one job to another agent),
+* the **swaps** of a rotating sample of jobs (``SWAP_SAMPLE``) with every other job, and
+* the **ejection chains** of depth 2 of that sample (Yagiura, Ibaraki and Glover 2004): a job
+  moves to the agent of another job, which is ejected to a third agent. The ejected job's best
+  third agent does not depend on the first job, so the best and second-best destination of
+  every job (read off the shift evaluation) price every chain in ``O(sample x n)``; chains of
+  depth 3 and Yagiura's restricted candidate lists are not implemented,
 
 and makes the best move that is not tabu (moving a job back to an agent it recently left is tabu
 for a random tenure), unless it gives a feasible solution better than the best one (aspiration).
@@ -50,6 +54,8 @@ def tabu_search(
     max_iters: int,
     stall: int | None = None,
     target: int | None = None,
+    chains: bool = True,
+    arcs: np.ndarray | None = None,
 ) -> np.ndarray:
     """Improve a feasible solution by tabu search; return the best feasible one found.
 
@@ -70,6 +76,12 @@ def tabu_search(
         Stop after this many iterations without a better feasible solution.
     target : int, optional
         Stop once a feasible solution costs at most this (a proven bound).
+    chains : bool
+        Also evaluate ejection chains of depth 2 (a job moves to another agent, which
+        ejects one of its jobs to a third).
+    arcs : array of bool, optional
+        Kept arcs the walk may use (e.g. those reduced-cost fixing leaves); the start's own
+        arcs are always allowed. Every arc by default.
 
     Returns
     -------
@@ -87,6 +99,12 @@ def tabu_search(
     arc_of = np.full((m, n), -1, np.int64)
     arc_of[prep.a, prep.j] = np.arange(prep.k)
     allowed = arc_of >= 0
+    if arcs is not None:
+        mask = np.asarray(arcs, bool).copy()
+        mask[job_arc] = True
+        allowed = np.zeros((m, n), bool)
+        allowed[prep.a[mask], prep.j[mask]] = True
+        cost[~allowed] = _BIG  # the swaps and chains read "no arc" off the cost
     cap = prep.cap.astype(np.float64)
     cols = np.arange(n)
 
@@ -163,6 +181,30 @@ def tabu_search(
         fs = int(np.argmin(d_swap))
         if d_swap.flat[fs] < best_move[1]:
             best_move = ("swap", float(d_swap.flat[fs]), fs)
+        if chains:
+            # Ejection chain of depth 2: j1 = s[a] goes to i2 = ag[b], ejecting job b to a
+            # third agent i3. The ejected job's best destination does not depend on j1 (i3 is
+            # neither i1 nor i2), so the best and second-best i3 of every job, from the shift
+            # evaluation, give every chain's value in O(S n) (the second when the best is i1).
+            sh_in = np.where(ok & (delta < _BIG), cost - cur_c + alpha[:, None] * add_ex, _BIG)
+            two = np.argpartition(sh_in, 1, axis=0)[:2] if m > 2 else np.argsort(sh_in, axis=0)
+            v_two = np.take_along_axis(sh_in, two, axis=0)
+            first = v_two[0] <= v_two[1]
+            b1 = np.where(first, two[0], two[1])
+            b2 = np.where(first, two[1], two[0])
+            v1, v2 = np.minimum(v_two[0], v_two[1]), np.maximum(v_two[0], v_two[1])
+            use2 = b1[None, :] == i1[:, None]
+            v_sel = np.where(use2, v2[None, :], v1[None, :])
+            d_chain = (c_j1_i2 - cur_c[s][:, None] + rem_pen[s][:, None]
+                       + alpha[i2][None, :] * ex2 - pen_now[i2][None, :] + v_sel)
+            ch_bad = (same | (c_j1_i2 >= _BIG) | (tabu[i2[None, :], s[:, None]] > it)
+                      | (v_sel >= _BIG))
+            d_chain = np.where(ch_bad, _BIG, d_chain)
+            fc = int(np.argmin(d_chain))
+            if d_chain.flat[fc] < best_move[1]:
+                a_, b_ = divmod(fc, n)
+                i3 = int(b2[b_] if use2[a_, b_] else b1[b_])
+                best_move = ("chain", float(d_chain.flat[fc]), fc * m + i3)
         if best_move[1] >= _BIG:
             break
         kind, _, flat = best_move
@@ -172,6 +214,16 @@ def tabu_search(
             _apply(ag, load, weight, j, i_new)
             tabu[i_old, j] = it + int(rng.integers(t_lo, t_hi + 1))
             cur_cost += float(cost[i_new, j] - cur_c[j])
+        elif kind == "chain":
+            fc, i3 = divmod(flat, m)
+            a_, b_ = divmod(fc, n)
+            j1, j2 = int(s[a_]), int(b_)
+            ia, ib = int(ag[j1]), int(ag[j2])
+            cur_cost += float(cost[ib, j1] + cost[i3, j2] - cur_c[j1] - cur_c[j2])
+            _apply(ag, load, weight, j1, ib)
+            _apply(ag, load, weight, j2, i3)
+            tabu[ia, j1] = it + int(rng.integers(t_lo, t_hi + 1))
+            tabu[ib, j2] = it + int(rng.integers(t_lo, t_hi + 1))
         else:
             a_, b_ = divmod(flat, n)
             j1, j2 = int(s[a_]), int(b_)
