@@ -29,6 +29,14 @@ from cus_match.optimise.options import (
 from cus_match.optimise.solve import solve
 from cus_match.plan.result import Status
 
+
+@pytest.fixture(scope="module")
+def rural_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("limits") / "rural.json"
+    dump_instance(generate("rural", seed=1), path)
+    return path
+
+
 # ---------------------------------------------------------------------------------------------
 # The command's budget: the solve gets the limit less what came before and a reserve after.
 
@@ -278,3 +286,16 @@ def test_the_trivial_bound_without_pair_terms_is_the_priced_one():
         (first.pair_coef(compat, c) for c in compat.candidates[i]), reverse=True)[
             :compat.inst.need(compat.occurrences[i].need).helpers_needed]), 0) for i in comp)
     assert trivial_bound(compat, comp, fifo) == priced
+
+
+@pytest.mark.parametrize(("lang", "cut", "unexamined"), [
+    ("en", "not reproducible", "not examined"),
+    ("pl", "nie da się odtworzyć", "niezbadane"),
+])
+def test_the_command_says_when_its_limit_cut_the_plan_short(rural_file, tmp_path, capsys, lang,
+                                                             cut, unexamined):
+    main(["--lang", lang, "solve", str(rural_file), "-o", str(tmp_path / "r.json"),
+          "--time-limit", "0.01", "--deterministic", "--quiet"])
+    out = capsys.readouterr().out
+    assert cut in out
+    assert unexamined in out
