@@ -110,8 +110,9 @@ def test_deterministic_work_comes_from_the_limit_asked_for(tmp_path, monkeypatch
     path = tmp_path / "tiny.json"
     dump_instance(generate("tiny", seed=1), path)
     asked = _spy_solve(monkeypatch)
-    assert main(["solve", str(path), "-o", str(tmp_path / "r.json"), "--time-limit", "7",
-                 "--deterministic", "--quiet"]) == 0
+    # The exit code is not the point (a loaded machine may leave a required visit unmet).
+    main(["solve", str(path), "-o", str(tmp_path / "r.json"), "--time-limit", "7",
+          "--deterministic", "--quiet"])
     assert asked[0]["work_limit"] == default_work(7)
     assert asked[0]["time_limit"] < 7
 
@@ -181,7 +182,8 @@ def test_a_deterministic_run_within_its_cap_repeats_and_is_not_marked():
 def test_a_deterministic_run_its_cap_cuts_keeps_its_best_plan_and_says_so():
     inst = generate("town", seed=1)
     t0 = time.monotonic()
-    r = solve(inst, deterministic=True, time_limit=1.0, work_limit=500.0)
+    # 3 s: the build (0.2-1.2 s) always fits, 500 work units (an hour) never do.
+    r = solve(inst, deterministic=True, time_limit=3.0, work_limit=500.0)
     wall = time.monotonic() - t0
     assert r.cut_by_clock
     # The clock, not the caller, stopped it: the status says how good the plan is.
