@@ -301,3 +301,23 @@ def test_the_command_says_when_its_limit_cut_the_plan_short(rural_file, tmp_path
     out = capsys.readouterr().out
     assert cut in out
     assert unexamined in out
+
+
+def test_the_build_is_given_the_components_end(monkeypatch):
+    # The limit less the reserve for assembling and explaining (10 % of it, 0.1-5 s),
+    # counted from when solve() was entered.
+    from cus_match.optimise.solvers import components
+
+    seen: list[float] = []
+    real = components.build_compat
+
+    def spy(inst, *, until=None):
+        seen.append(until)
+        return real(inst, until=until)
+
+    monkeypatch.setattr(components, "build_compat", spy)
+    before = time.monotonic()
+    solve(generate("tiny", seed=1), time_limit=10)
+    after = time.monotonic()
+    (until,) = seen
+    assert before + 10 - 1.0 <= until <= after + 10 - 1.0
