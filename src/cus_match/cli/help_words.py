@@ -213,14 +213,16 @@ HELP: Mapping[str, Mapping[str, _Text]] = {
         "--method": _t("greedy (FIFO by hand), flow, cpsat, timeindexed or auto (default: auto)",
                        "greedy (kolejność zgłoszeń, jak ręcznie), flow (przepływ), cpsat, "
                        "timeindexed (model z podziałem czasu) lub auto (domyślnie: auto)"),
-        "--time-limit": _t("time limit in seconds (default 30)",
-                           "limit czasu w sekundach (domyślnie 30)"),
+        "--time-limit": _t("time limit in seconds of the whole command (default 30)",
+                           "limit czasu w sekundach dla całego polecenia (domyślnie 30)"),
         "--seed": _t("seed of the solver's search (default: 0)",
                      "ziarno przeszukiwania solwera (domyślnie: 0)"),
         "--workers": _t("CP-SAT workers per model", "liczba wątków CP-SAT na jeden model"),
-        "--deterministic": _t("reproducible search (same input and seed, same plan)",
+        "--deterministic": _t("reproducible search (same input and seed, same plan): work "
+                              "units from the time limit, which still caps the wall time",
                               "powtarzalne przeszukiwanie (te same dane i ziarno dają ten sam "
-                              "plan)"),
+                              "plan): jednostki pracy z limitu czasu, który nadal ogranicza "
+                              "czas działania"),
         "--history": _t("history store: approved earlier visits count in the span of service "
                         "(written agreement over 30 days, accident insurance up to 30 days)",
                         "magazyn historii: zatwierdzone wcześniejsze wizyty liczą się do okresu "

@@ -146,7 +146,7 @@ def _cmd_solve(args: argparse.Namespace) -> int:
 
     started = time.monotonic()  # the time limit is the command's: reading the files counts
 
-    from cus_match.io.json_format import dump_result, load_instance, load_result
+    from cus_match.io.json_format import dump_result, instance_digest, load_instance, load_result
     from cus_match.optimise.options import DEFAULT_TIME_LIMIT, default_work
     from cus_match.optimise.rules import from_weights
     from cus_match.optimise.solve import solve
@@ -158,6 +158,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     inst = load_instance(args.file)
     loading = time.monotonic() - loading
     planned = _with_history(inst, args.history)
+    # The plan names the instance file's digest; taken now, inside the budget (it serialises
+    # the whole instance).
+    digest = instance_digest(inst) if planned is not inst else None
     rule = args.rule
     if args.weights is not None:
         weights: dict[str, object] = {}
@@ -201,11 +204,9 @@ def _cmd_solve(args: argparse.Namespace) -> int:
               + (f" ({d.detail})" if d.detail else ""))
     if result.changes is not None:
         print(say("changes", args.lang, n=result.changes))
-    if planned is not inst:
-        from cus_match.io.json_format import instance_digest
-
+    if digest is not None:
         # The plan is for the instance file; the history only lengthened the span of service.
-        result = attrs.evolve(result, instance_digest=instance_digest(inst))
+        result = attrs.evolve(result, instance_digest=digest)
     dump_result(result, args.output)
     print_plan(inst, result, args.lang, quiet=args.quiet)
     if inst.services and not args.quiet:

@@ -472,6 +472,10 @@ def solve(
         raise InvalidOptionError("pinned must be a sequence of cus_match.plan.result.Assignment")
     if baseline is not None and not isinstance(baseline, Result):
         raise InvalidOptionError(f"baseline must be a Result, got {type(baseline).__name__}")
+    # The plan names its instance, so a plan given later with another instance is refused.
+    # Worked out first, inside the budget: it serialises the whole instance (a second on a
+    # loaded machine for the city), which after the search would overrun the limit.
+    digest = instance_digest(instance)
     _LOG.info("solve: method %s, rule %s, time limit %.1f s%s", method, rule_.name,
               options.budget, f", deterministic, {options.work:g} work units"
               if options.deterministic else "")
@@ -491,8 +495,7 @@ def solve(
         now = {(a.need, a.date, a.helper) for a in result.assignments}
         result = attrs.evolve(result, changes=sum(
             (a.need, a.date, a.helper) not in now for a in baseline.assignments))
-    # The plan names its instance, so a plan given later with another instance is refused.
-    result = attrs.evolve(result, instance_digest=instance_digest(instance))
+    result = attrs.evolve(result, instance_digest=digest)
     options.report(ProgressEvent("done", incumbent=result.objective, bound=result.bound,
                                  elapsed=deadline.elapsed()))
     _LOG.info("solve done: %s in %.2f s", result.status.value, deadline.elapsed())

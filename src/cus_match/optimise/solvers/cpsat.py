@@ -71,12 +71,18 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
                                    deadline if det else deadline.sooner(0.5 * deadline.left()))
         bound = relaxation[0]
         start = fixed.copy() if fixed is not None else PlanState(compat)
-        for i, (s, team) in sorted(lp_guided(compat, comp, hint, rule, fixed,
-                                             relaxation).items()):
+        # An LP the deadline left unsolved has nothing to round: the greedy's plan starts.
+        for i, (s, team) in sorted((lp_guided(compat, comp, hint, rule, fixed, relaxation)
+                                    if relaxation[1] else hinted).items()):
             if i not in start.chosen:
                 start.add(i, s, team)
-        chosen = lns(compat, comp, start, options=options, deadline=deadline, work=work,
-                     rule=rule, fixed=fixed)
+        if not det and deadline.left() < MIN_CPSAT_SECONDS:
+            # No time for one LNS round: its set-up alone indexes every candidate.
+            mine = set(comp)
+            chosen = {i: v for i, v in start.chosen.items() if i in mine}
+        else:
+            chosen = lns(compat, comp, start, options=options, deadline=deadline, work=work,
+                         rule=rule, fixed=fixed)
         value = rule.score(compat, chosen)[0]
         status = Status.OPTIMAL if value >= bound - 1e-6 else Status.FEASIBLE
         return ComponentSolution(chosen, status, max(bound, value), _time.perf_counter() - t0,

@@ -52,9 +52,11 @@ def _trivial(compat: Compat, comp: Sequence[int], stage: Stage | None) -> float:
     if stage is None:
         return float(sum(value_minutes(compat, i) for i in meetable))
     if isinstance(stage, Linear):
+        # Without helper terms (fifo's first stage) every pair is 0: the city's 800,000
+        # candidates need no pricing, which took 1-3 s just when time had run out.
         return float(sum(max(stage.visit_coef(compat, i), 0) for i in meetable)
-                     + sum(max(stage.pair_coef(compat, c), 0) for i in meetable
-                           for c in compat.candidates[i]))
+                     + (sum(max(stage.pair_coef(compat, c), 0) for i in meetable
+                            for c in compat.candidates[i]) if stage.has_pairs else 0))
     return float(EQUITY_RESOLUTION)
 
 
