@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from attrs import frozen
+
 from cus_match.clock import iso_week
 from cus_match.compat import Compat
 from cus_match.model.occurrences import helper_windows
@@ -23,10 +25,30 @@ from cus_match.optimise.options import Deadline
 from cus_match.optimise.rules import EQUITY_RESOLUTION, Equity, Linear, Stage
 from cus_match.optimise.solvers.method import value_minutes
 
-__all__ = ["Relaxation", "lp_bound", "lp_relaxation"]
+__all__ = ["Duals", "Relaxation", "lp_bound", "lp_relaxation", "lp_with_duals"]
 
 #: The LP's value, and the fractional ``y`` (per visit) and ``x`` (per visit and helper).
 Relaxation = tuple[float, dict[int, float], dict[tuple[int, str], float]]
+
+
+@frozen
+class Duals:
+    """The LP's dual values that a Lagrangian relaxation can start from.
+
+    Attributes
+    ----------
+    team : dict of int to float
+        Per visit, the dual of its row ``sum_c x_ic - k_i y_i = 0``.
+    week : dict of (str, (int, int)) to float
+        Per helper and ISO week, the dual of the weekly-hours row.
+    pair : dict of (int, str) to float
+        Per visit and helper whose ``x`` sits at its upper bound 1, its reduced cost (the
+        dual of ``x <= 1``; pairs not listed have 0).
+    """
+
+    team: dict[int, float]
+    week: dict[tuple[str, tuple[int, int]], float]
+    pair: dict[tuple[int, str], float]
 
 #: Visits added to the LP between two looks at the deadline.
 _CHECK_EVERY = 256
@@ -65,6 +87,31 @@ def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = Non
     With a ``deadline``, an LP not built and solved by then gives the trivial bound (every
     meetable visit met at its best) and no fractional solution.
     """
+    return _lp(compat, comp, stage, deadline)[0]
+
+
+def lp_with_duals(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
+                  deadline: Deadline | None = None) -> tuple[Relaxation, Duals | None]:
+    """:func:`lp_relaxation`, and the duals of its team and weekly rows (None if unsolved).
+
+    The duals start :func:`~cus_match.optimise.solvers.lagrange.lagrangian_bound` near the
+    LP's value.
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> comp = range(len(c.occurrences))
+    >>> relaxation, duals = lp_with_duals(c, comp)
+    >>> relaxation[0] == lp_bound(c, comp), sorted(duals.team) == sorted(relaxation[1])
+    (True, True)
+    """
+    return _lp(compat, comp, stage, deadline)
+
+
+def _lp(compat: Compat, comp: Sequence[int], stage: Stage | None,
+        deadline: Deadline | None) -> tuple[Relaxation, Duals | None]:
     from ortools.linear_solver import pywraplp
 
     inf = pywraplp.Solver.infinity()
@@ -78,18 +125,19 @@ def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = Non
     week: dict[tuple[str, tuple[int, int]], Any] = {}
     day: dict[tuple[str, date], Any] = {}
     res_day: dict[tuple[str, date], list[int]] = defaultdict(list)
+    team_rows: dict[int, Any] = {}
     linear = stage if isinstance(stage, Linear) else None
     pairs = linear is not None and linear.has_pairs
     for n, i in enumerate(comp):
         if deadline is not None and n % _CHECK_EVERY == 0 and deadline.expired():
-            return _trivial(compat, comp, stage), {}, {}
+            return (_trivial(compat, comp, stage), {}, {}), None
         o = compat.occurrences[i]
         need = inst.need(o.need)
         cands = compat.candidates[i]
         if not compat.starts[i] or len(cands) < need.helpers_needed:
             continue
         yi = y[i] = lp.NumVar(1 if need.required else 0, 1, "")
-        team = lp.Constraint(0, 0)
+        team = team_rows[i] = lp.Constraint(0, 0)
         team.SetCoefficient(yi, -need.helpers_needed)
         if stage is None:
             obj.SetCoefficient(yi, value_minutes(compat, i))
@@ -137,15 +185,20 @@ def lp_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = Non
     obj.SetMaximization()
     if deadline is not None:
         if deadline.expired():
-            return _trivial(compat, comp, stage), {}, {}
+            return (_trivial(compat, comp, stage), {}, {}), None
         lp.SetTimeLimit(max(1, int(lp_seconds(deadline.left()) * 1000)))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         # Not solved in time, or infeasible (required visits cannot all be met even
         # fractionally): the trivial bound.
-        return _trivial(compat, comp, stage), {}, {}
+        return (_trivial(compat, comp, stage), {}, {}), None
     value = float(obj.Value())
     if isinstance(stage, Equity):
         value = math.floor(value + 1e-6)  # the integer stage value cannot exceed it
-    return (value,
-            {i: v.solution_value() for i, v in y.items()},
-            {k: v.solution_value() for k, v in xvar.items()})
+    duals = Duals({i: row.dual_value() for i, row in team_rows.items()},
+                  {k: row.dual_value() for k, row in week.items()},
+                  {k: abs(rc) for k, rc in ((k, x.reduced_cost()) for k, x in xvar.items()
+                                            if x.solution_value() > 1 - 1e-9)
+                   if abs(rc) > 1e-9})
+    return ((value,
+             {i: v.solution_value() for i, v in y.items()},
+             {k: v.solution_value() for k, v in xvar.items()}), duals)
