@@ -84,10 +84,10 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
                                              relaxation).items()):
             if i not in start.chosen:
                 start.add(i, s, team)
-        # Every bound here is proven: the least is the claim. The LP's network form is the
-        # LP's value where GLOP runs out of time (the city: 7.6 s against 146-201 s), and the
-        # chains', started from the LP's duals, tightens it (town seed 1: 10,001,625 against
-        # 10,222,500).
+        # Every bound here is proven: the least is the claim. The LP's network form has the
+        # LP's value where GLOP runs out of time (city seed 1: 3.4-10.9 s against GLOP's
+        # 146-201 s), and the chains', started from the LP's duals, tighten it (town seed 1:
+        # 10,001,625 against 10,222,500).
         bound = relaxation[0]
         flow = flow_bound(compat, comp, first, None if det else deadline)
         if flow is not None:

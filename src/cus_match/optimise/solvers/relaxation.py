@@ -305,7 +305,12 @@ def flow_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
             for n in members:
                 via[n] = rd
     total = 0
-    day_minutes: dict[tuple[str, date], int] = {}
+    # Visit -> helper-day arcs, the bulk (the city: 806,000), gathered apart: per visit its
+    # node and count, per arc its head and cost.
+    v_node, v_count, v_minutes = array("q"), array("q"), array("q")
+    a_head, a_cost = array("q"), array("q")
+    day_of: dict[date, dict[str, int]] = {}
+    week_of: dict[tuple[str, tuple[int, int]], int] = {}
     for n, (i, k, d, value) in enumerate(visits):
         if deadline is not None and n % _CHECK_EVERY == 0 and deadline.expired():
             return None
@@ -313,29 +318,43 @@ def flow_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
         vn = node(("visit", i))
         arc(via.get(n, src), vn, k * d, -per_minute(value, k * d))
         total += k * d
-        week = iso_week(o.date)
-        for c in compat.candidates[i]:
-            hd = nodes.get(("day", c.helper, o.date))
+        days = day_of.get(o.date)
+        if days is None:
+            days = day_of[o.date] = {}
+        cands = compat.candidates[i]
+        for c in cands:
+            hd = days.get(c.helper)
             if hd is None:
-                hd = node(("day", c.helper, o.date))
+                hd = days[c.helper] = node(("day", c.helper, o.date))
                 h = inst.helper(c.helper)
-                day_minutes[(c.helper, o.date)] = sum(b - a for a, b in helper_windows(
-                    inst, h, o.date))
-                hw = nodes.get(("week", c.helper, week))
+                wk = (c.helper, iso_week(o.date))
+                hw = week_of.get(wk)
                 if hw is None:
-                    hw = node(("week", c.helper, week))
+                    hw = week_of[wk] = node(("week", *wk))
                     arc(hw, snk, h.effective_weekly_minutes, 0)
-                arc(hd, hw, day_minutes[(c.helper, o.date)], 0)
-            cost = -per_minute(float(linear.pair_coef(compat, c)), d) if (
-                pairs and linear is not None) else 0
-            arc(vn, hd, d, cost)
+                arc(hd, hw, sum(b - a for a, b in helper_windows(inst, h, o.date)), 0)
+            a_head.append(hd)
+        if pairs and linear is not None:  # pairs implies linear; mypy cannot tell
+            a_cost.extend(-per_minute(float(linear.pair_coef(compat, c)), d) for c in cands)
+        v_node.append(vn)
+        v_count.append(len(cands))
+        v_minutes.append(d)
     arc(src, snk, total, 0)  # what no visit takes
+    counts = np.frombuffer(v_count, dtype=np.int64)
+    bulk_tails = np.repeat(np.frombuffer(v_node, dtype=np.int64), counts)
+    bulk_caps = np.repeat(np.frombuffer(v_minutes, dtype=np.int64), counts)
+    bulk_costs = (np.frombuffer(a_cost, dtype=np.int64) if len(a_cost)
+                  else np.zeros(len(bulk_tails), dtype=np.int64))
+    all_tails = np.concatenate([np.frombuffer(tails, dtype=np.int64), bulk_tails])
+    all_heads = np.concatenate([np.frombuffer(heads, dtype=np.int64),
+                                np.frombuffer(a_head, dtype=np.int64)])
+    all_caps = np.concatenate([np.frombuffer(caps, dtype=np.int64), bulk_caps])
+    all_costs = np.concatenate([np.frombuffer(costs, dtype=np.int64), bulk_costs])
     smcf = min_cost_flow.SimpleMinCostFlow()
     # The ignores: ortools' stubs write ndarray[numpy.int32], the dtype where numpy's ndarray
     # takes the shape (no array fits), as engine/flow.py says.
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        np.frombuffer(tails, dtype=np.int64), np.frombuffer(heads, dtype=np.int64),  # type: ignore[arg-type]
-        np.frombuffer(caps, dtype=np.int64), np.frombuffer(costs, dtype=np.int64))  # type: ignore[arg-type]
+    smcf.add_arcs_with_capacity_and_unit_cost(all_tails, all_heads,  # type: ignore[arg-type]
+                                              all_caps, all_costs)  # type: ignore[arg-type]
     smcf.set_nodes_supplies(np.array([src, snk], dtype=np.int64),  # type: ignore[arg-type]
                             np.array([total, -total], dtype=np.int64))  # type: ignore[arg-type]
     if smcf.solve() != smcf.OPTIMAL:
