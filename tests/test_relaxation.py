@@ -87,7 +87,7 @@ def test_flow_bound_refuses_equity_and_stops_at_the_deadline(town):
 
 
 def test_cpsat_reports_the_least_of_its_bounds_on_the_town(town):
-    inst, compat, comp = town
+    inst, compat, _comp = town
     r = solve(inst, method="cpsat", time_limit=10, seed=1)
     lp = sum(lp_bound(compat, c, PRIMARY) for c in active_components(compat)) / 6000
     assert r.objective <= r.bound
