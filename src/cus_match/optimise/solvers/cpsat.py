@@ -3,12 +3,16 @@
 A component with at most :data:`LNS_THRESHOLD` eligible (visit, helper) pairs is one CP-SAT
 model (:class:`~cus_match.optimise.solvers.satmodel.ComponentModel`), its rule's stages optimised
 in turn, each keeping the earlier optima; a larger one gets its bound and start from the LP
-relaxation (:mod:`.relaxation`, :mod:`.rounding`) and is improved by large-neighbourhood search
-(:mod:`.lns`). Both are hinted by the FIFO greedy and never return less than it.
+relaxation (:mod:`.relaxation`, :mod:`.rounding`; its bound also from the same LP as a
+min-cost flow, which is solved where GLOP runs out of time), the bound tightened where the LP's
+duals are had by the Lagrangian relaxation over helper-day chains (:mod:`.lagrange`), and is
+improved by large-neighbourhood search (:mod:`.lns`). Both are hinted by the FIFO greedy and
+never return less than it.
 """
 
 from __future__ import annotations
 
+import math
 import time as _time
 from collections.abc import Sequence
 
@@ -24,23 +28,30 @@ from cus_match.optimise.engine.params import (
 )
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import Rule
+from cus_match.optimise.solvers.lagrange import lagrangian_bound
 from cus_match.optimise.solvers.lns import lns
 from cus_match.optimise.solvers.method import (
     ComponentSolution,
     drop_unprofitable,
     trivial_bound,
 )
-from cus_match.optimise.solvers.relaxation import lp_bound, lp_relaxation
+from cus_match.optimise.solvers.relaxation import Duals, flow_bound, lp_bound, lp_with_duals
 from cus_match.optimise.solvers.rounding import lp_guided
 from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime, as_state
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
 
-__all__ = ["CPSAT", "LNS_THRESHOLD", "Cpsat", "solve_component"]
+__all__ = ["CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT", "LNS_THRESHOLD", "Cpsat",
+           "solve_component"]
 
 #: Components with more eligible pairs than this are searched by LNS, not one CP-SAT model
 #: (read on each call, so a test may lower it).
 LNS_THRESHOLD = DOMAIN_LNS.threshold
+
+#: The share of the time left after the LP that the Lagrangian bound over helper-day chains
+#: may take (measured 2026-12-03, ``benchmarks/README.md``); in deterministic mode, its rounds
+#: and the largest component (in eligible pairs) it runs on.
+CHAIN_SHARE, CHAIN_DET_ROUNDS, CHAIN_DET_PAIRS = 0.2, 20, 100_000
 
 #: Shares of a component's time for the first stage: all of it for a one-stage rule, most of
 #: it when later stages polish the plan.
@@ -67,15 +78,26 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         # mode, where the plan must not depend on the machine, all it needs up to the cap: a
         # run the cap cuts is marked as such), and when it does not fit, the greedy starts the
         # search alone with the trivial bound.
-        relaxation = lp_relaxation(compat, comp, first,
-                                   deadline if det else deadline.sooner(0.5 * deadline.left()))
-        bound = relaxation[0]
+        relaxation, duals = lp_with_duals(
+            compat, comp, first, deadline if det else deadline.sooner(0.5 * deadline.left()))
         start = fixed.copy() if fixed is not None else PlanState(compat)
         # An LP the deadline left unsolved has nothing to round: the greedy's plan starts.
         for i, (s, team) in sorted((lp_guided(compat, comp, hint, rule, fixed, relaxation)
                                     if relaxation[1] else hinted).items()):
             if i not in start.chosen:
                 start.add(i, s, team)
+        # Every bound here is proven: the least is the claim. The LP's network form has the
+        # LP's value where GLOP runs out of time (city seed 1: 3.4-10.9 s against GLOP's
+        # 146-201 s), and the chains', started from the LP's duals, tighten it (town seed 1:
+        # 10,001,625 against 10,222,500). The flow bound never changes the plan, so it keeps
+        # the clock in deterministic mode too.
+        bound = relaxation[0]
+        flow = flow_bound(compat, comp, first, deadline)
+        if flow is not None:
+            bound = min(bound, flow)
+        if duals is not None:
+            bound = min(bound, _chain_bound(compat, comp, rule, start, duals, det, deadline,
+                                            pairs))
         if not det and deadline.left() < MIN_CPSAT_SECONDS:
             # No time for one LNS round: its set-up alone indexes every candidate.
             mine = set(comp)
@@ -139,6 +161,23 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         spent += solver2.deterministic_time if det else 0.0
     return ComponentSolution(chosen, status, max(bound, float(first.value(compat, chosen))),
                              _time.perf_counter() - t0, "cpsat")
+
+
+def _chain_bound(compat: Compat, comp: Sequence[int], rule: Rule, start: PlanState,
+                 duals: Duals, det: bool, deadline: Deadline, pairs: int) -> float:
+    """The Lagrangian bound over helper-day chains on the first stage (inf if not had).
+
+    A share of the time left (:data:`CHAIN_SHARE`); in deterministic mode a fixed number of
+    rounds instead, on components of at most :data:`CHAIN_DET_PAIRS` pairs (the bound must
+    not depend on the machine, and a round on the city's component takes seconds).
+    """
+    if det and pairs > CHAIN_DET_PAIRS:
+        return math.inf
+    got = lagrangian_bound(
+        compat, comp, rule.stages[0], plan=start.chosen, start=duals,
+        rounds=CHAIN_DET_ROUNDS if det else None,
+        deadline=None if det else deadline.sooner(CHAIN_SHARE * deadline.left()))
+    return math.inf if got is None else got.value
 
 
 @frozen

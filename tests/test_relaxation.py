@@ -1,0 +1,95 @@
+"""The LP without start times and its min-cost-flow form (cus_match.optimise.solvers.relaxation).
+
+Both are proven upper bounds: checked against brute force on tiny instances and against
+checked plans on generated ones; the flow form gives the LP's value where no row it relaxes
+binds (the town), and what the ``cpsat`` method reports on a large component is the least of
+its bounds.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+from cus_match.compat import build_compat
+from cus_match.generate import generate
+from cus_match.optimise.options import Deadline
+from cus_match.optimise.rules import RULES, from_weights
+from cus_match.optimise.solve import solve
+from cus_match.optimise.solvers.components import active_components
+from cus_match.optimise.solvers.method import trivial_bound
+from cus_match.optimise.solvers.relaxation import flow_bound, lp_bound, lp_with_duals
+from strategies import instances
+from test_cpsat import brute_force, tiny
+
+FIFO = RULES["fifo"]
+PRIMARY = FIFO.stages[0]
+
+
+@settings(max_examples=25, deadline=None)
+@given(tiny())
+def test_flow_bound_is_at_least_the_optimum_and_the_lp(inst):
+    exact = brute_force(inst)  # hours of priority-weighted visits
+    compat = build_compat(inst)
+    total_minutes = total_stage = 0.0
+    for comp in active_components(compat):
+        minutes = flow_bound(compat, comp)
+        stage = flow_bound(compat, comp, PRIMARY)
+        assert minutes is not None
+        assert stage is not None
+        # It relaxes the LP (required visits, resident-days with a team): never below it.
+        assert minutes >= lp_bound(compat, comp) - 1e-6
+        assert stage <= trivial_bound(compat, comp, FIFO)
+        total_minutes += minutes
+        total_stage += stage
+    assert total_minutes / 60 >= exact - 1e-9
+    assert total_stage / 6000 >= exact - 1e-9
+
+
+@settings(max_examples=20, deadline=None)
+@given(instances(max_helpers=4, max_needs=5))
+def test_flow_bound_is_never_below_a_checked_plan_with_pair_terms(inst):
+    rule = from_weights("pairs", {"weighted_coverage": 1.0, "travel": 0.5, "continuity": 0.2})
+    stage = rule.stages[0]
+    r = solve(inst, rule=rule, method="cpsat", time_limit=5, deterministic=True)
+    compat = build_compat(inst)
+    served = {}
+    for a in r.assignments:
+        served.setdefault((a.need, a.date), set()).add(a.helper)
+    chosen = {i: (0, [c for c in compat.candidates[i] if c.helper in served[(o.need, o.date)]])
+              for i, o in enumerate(compat.occurrences) if (o.need, o.date) in served}
+    bound = sum(flow_bound(compat, comp, stage) for comp in active_components(compat))
+    assert bound >= stage.value(compat, chosen)
+
+
+@pytest.fixture(scope="module")
+def town():
+    inst = generate("town", seed=1)
+    compat = build_compat(inst)
+    return inst, compat, max(active_components(compat), key=len)
+
+
+def test_flow_form_is_the_lp_on_the_town(town):
+    _inst, compat, comp = town
+    # 2026-12-03: both 10,222,500 on the large component (0.11 s against 0.36 s).
+    assert flow_bound(compat, comp, PRIMARY) == lp_bound(compat, comp, PRIMARY)
+    relaxation, duals = lp_with_duals(compat, comp, PRIMARY)
+    assert duals is not None
+    assert relaxation[0] == lp_bound(compat, comp, PRIMARY)
+    assert set(duals.team) == set(relaxation[1])
+
+
+def test_flow_bound_refuses_equity_and_stops_at_the_deadline(town):
+    _inst, compat, comp = town
+    assert flow_bound(compat, comp, RULES["equity"].stages[0]) is None
+    assert flow_bound(compat, comp, PRIMARY, Deadline.after(0)) is None
+    assert flow_bound(compat, [], PRIMARY) == 0.0
+
+
+def test_cpsat_reports_the_least_of_its_bounds_on_the_town(town):
+    inst, compat, _comp = town
+    r = solve(inst, method="cpsat", time_limit=10, seed=1)
+    lp = sum(lp_bound(compat, c, PRIMARY) for c in active_components(compat)) / 6000
+    assert r.objective <= r.bound
+    # The chains' bound, started from the LP's duals, is below the LP's at its first round.
+    assert r.bound < lp
