@@ -353,10 +353,12 @@ def test_deterministic_auto_keeps_cpsat_and_takes_the_tighter_proven_bound(rural
     optimum = solve(inst, method="timeindexed", time_limit=20)
     assert optimum.bound == optimum.objective
     monkeypatch.setattr(cpsat, "LNS_THRESHOLD", 0)
-    lns = solve(inst, method="cpsat", time_limit=2, deterministic=True)
-    r = solve(inst, time_limit=2, deterministic=True)
+    # Two work units under a cap that a loaded machine does not reach (not cut_by_clock).
+    lns = solve(inst, method="cpsat", time_limit=60, work_limit=2, deterministic=True)
+    r = solve(inst, time_limit=60, work_limit=2, deterministic=True)
+    assert not r.cut_by_clock
     assert {m.method for m in r.methods} <= {"flow", "cpsat-lns"}
     assert optimum.objective <= r.bound <= lns.bound
     assert r.bound < lns.bound  # the LP without start times is weaker here
-    again = solve(inst, time_limit=2, deterministic=True)
+    again = solve(inst, time_limit=60, work_limit=2, deterministic=True)
     assert again.to_records() == r.to_records()
