@@ -49,9 +49,10 @@ DEFAULT_TIME_LIMIT = 30.0
 #: Deterministic work units (CP-SAT's deterministic time, and the LNS rounds counted from it)
 #: per second of time limit, in ``deterministic`` mode when no ``work_limit`` is given.
 #: Calibrated 2026-12-03 (benchmarks/README.md, "Deterministic mode under a wall-clock cap"):
-#: one unit took 4-7 s of wall time on the town (load 0-3 on 2 cores), so at this rate a
-#: deterministic run spends about half its time limit on a quiet machine and the limit, a hard
-#: cap, is rarely what ends it.
+#: one unit of the town took 6.5 s of wall time at load 3 and 17 s at load 6 on 2 cores (about
+#: 4-6 s of one free core), so at this rate a deterministic run spends about half its time
+#: limit on a quiet machine and the limit, a hard cap, is rarely what ends it there; on a
+#: loaded one it is (and the result says so).
 WORK_PER_SECOND = 0.08
 #: With a ``work_limit`` and no ``time_limit``, the wall-clock cap is this many times the
 #: seconds the work takes at :data:`WORK_PER_SECOND` (room for a loaded machine).
