@@ -164,8 +164,8 @@ def test_deterministic_mode_repeats_exactly():
     from cus_match.generate import demo_instance
 
     inst = demo_instance()
-    a = solve(inst, method="cpsat", time_limit=5, deterministic=True, seed=7)
-    b = solve(inst, method="cpsat", time_limit=5, deterministic=True, seed=7)
+    a = solve(inst, method="cpsat", time_limit=60, work_limit=0.4, deterministic=True, seed=7)
+    b = solve(inst, method="cpsat", time_limit=60, work_limit=0.4, deterministic=True, seed=7)
     assert a.to_records() == b.to_records()
     assert a.objective == b.objective
 
@@ -176,9 +176,10 @@ def test_executor_gives_the_same_plan():
     from cus_match.generate import demo_instance
 
     inst = demo_instance()
-    a = solve(inst, method="cpsat", time_limit=5, deterministic=True)
+    a = solve(inst, method="cpsat", time_limit=60, work_limit=0.4, deterministic=True)
     with ThreadPoolExecutor(2) as ex:
-        b = solve(inst, method="cpsat", time_limit=5, deterministic=True, executor=ex)
+        b = solve(inst, method="cpsat", time_limit=60, work_limit=0.4, deterministic=True,
+                  executor=ex)
     assert a.to_records() == b.to_records()
 
 

@@ -262,11 +262,11 @@ def test_what_if_equals_re_solving_the_changed_instance(two_gaps):
 
 
 def test_what_if_equals_re_solve_with_deterministic_cpsat(two_gaps):
-    base = solve(two_gaps, method="cpsat", deterministic=True, time_limit=5)
+    base = solve(two_gaps, method="cpsat", deterministic=True, time_limit=60, work_limit=0.4)
     change = Extend(["h2"], "credential", "first_aid")
     [w] = what_if(two_gaps, base, [change], method="cpsat", time_limit=5)
     again = solve(apply_change(two_gaps, change), method="cpsat", deterministic=True,
-                  time_limit=5)
+                  time_limit=60, work_limit=0.4)
     assert w.gain == _gain(two_gaps, base, two_gaps, again) == 2.0
 
 

@@ -116,7 +116,7 @@ SLOW = settings(max_examples=10)
 @given(st.integers(0, 10_000), st.sampled_from(["withdraw", "urgent", "cap"]))
 def test_repair_changes_no_more_than_solving_from_scratch(seed, event):
     inst = generate("tiny", seed=seed)
-    before = solve(inst, method="cpsat", time_limit=5, deterministic=True)
+    before = solve(inst, method="cpsat", time_limit=60, work_limit=0.4, deterministic=True)
     if event == "withdraw" and before.assignments:
         a = before.assignments[0]  # its helper withdraws from that date on
         later = attrs.evolve(inst, helpers=tuple(
@@ -129,9 +129,10 @@ def test_repair_changes_no_more_than_solving_from_scratch(seed, event):
         n = inst.needs[0]
         later = attrs.evolve(inst, needs=(*inst.needs, attrs.evolve(n, id="urgent",
                                                                      priority=3)))
-    scratch = solve(later, method="cpsat", time_limit=5, deterministic=True, baseline=before)
-    repair = solve(later, rule="repair", method="cpsat", time_limit=5, deterministic=True,
-                   baseline=before)
+    scratch = solve(later, method="cpsat", time_limit=60, work_limit=0.4, deterministic=True,
+                    baseline=before)
+    repair = solve(later, rule="repair", method="cpsat", time_limit=60, work_limit=0.4,
+                   deterministic=True, baseline=before)
     # A required visit nobody can take any more is the only acceptable finding.
     assert {v.code for v in check(later, repair)} <= {"required_unmet"}
     if scratch.status is repair.status is scratch.status.OPTIMAL:

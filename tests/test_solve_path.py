@@ -148,11 +148,11 @@ def test_the_default_method_pickles_and_a_process_pool_gives_the_serial_plan(dem
     from cus_match.optimise.solvers.auto import AUTO
 
     assert pickle.loads(pickle.dumps(AUTO)) == AUTO
-    serial = solve(demo, time_limit=5, deterministic=True)
+    serial = solve(demo, time_limit=60, work_limit=0.4, deterministic=True)
     with ProcessPoolExecutor(2) as pool:
-        parallel = solve(demo, time_limit=5, deterministic=True, executor=pool)
+        parallel = solve(demo, time_limit=60, work_limit=0.4, deterministic=True, executor=pool)
     with ThreadPoolExecutor(2) as pool:
-        threads = solve(demo, time_limit=5, deterministic=True, executor=pool)
+        threads = solve(demo, time_limit=60, work_limit=0.4, deterministic=True, executor=pool)
     assert parallel.to_records() == serial.to_records() == threads.to_records()
     assert parallel.objective == serial.objective
     assert parallel.status is serial.status

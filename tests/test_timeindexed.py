@@ -254,7 +254,8 @@ def test_solve_records_the_method_and_beats_the_greedy_on_rural(rural):
 
 def test_deterministic_mode_repeats_the_plan(rural):
     inst, _compat = rural
-    a, b = (solve(inst, method="timeindexed", time_limit=5, seed=4, deterministic=True)
+    a, b = (solve(inst, method="timeindexed", time_limit=60, work_limit=0.4, seed=4,
+                  deterministic=True)
             for _ in range(2))
     assert a.to_records() == b.to_records()
     assert (a.objective, a.bound, a.status) == (b.objective, b.bound, b.status)
@@ -264,10 +265,11 @@ def test_a_process_pool_gives_the_serial_plan(rural):
     from concurrent.futures import ProcessPoolExecutor
 
     inst, _compat = rural
-    serial = solve(inst, method="timeindexed", time_limit=10, deterministic=True)
+    serial = solve(inst, method="timeindexed", time_limit=60, work_limit=0.8,
+                   deterministic=True)
     with ProcessPoolExecutor(2) as pool:
-        parallel = solve(inst, method="timeindexed", time_limit=10, deterministic=True,
-                         executor=pool)
+        parallel = solve(inst, method="timeindexed", time_limit=60, work_limit=0.8,
+                         deterministic=True, executor=pool)
     assert parallel.to_records() == serial.to_records()
     assert (parallel.objective, parallel.bound) == (serial.objective, serial.bound)
     assert parallel.methods == serial.methods
