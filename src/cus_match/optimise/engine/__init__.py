@@ -5,7 +5,8 @@ Two problems, both on sparse arcs:
 * :class:`GapProblem` / :func:`solve_gap` — the generalized assignment problem: agents with
   capacities, jobs using agent-dependent resources, every job assigned (OR-Library) or jobs
   optional (a need may stay unmet). Methods: min-cost flow (exact for uniform resource use),
-  LP rounding, CP-SAT with LP reduced-cost fixing, large-neighbourhood search and tabu search.
+  LP rounding, a Lagrangian bound with knapsack subproblems, CP-SAT with LP and Lagrangian
+  fixing, large-neighbourhood search and tabu search with ejection chains.
 * :func:`solve_lap` — one-to-one linear assignment: scipy where it is measured faster (dense
   matrices, sparse arcs with many per row) when installed, OR-Tools otherwise.
 

@@ -187,6 +187,22 @@ def lagrangian_bound(
     Returns
     -------
     LagrangeResult or None
+
+    Examples
+    --------
+    Two agents of capacity 2; jobs 0 and 1 of weight 1, job 2 of weight 2, so the agent that
+    takes job 2 takes nothing else and the optimum is 12. The LP splits the jobs and says 4;
+    the knapsacks see the capacities whole:
+
+    >>> from cus_match.optimise.engine import GapProblem
+    >>> from cus_match.optimise.engine.lp import solve_lp
+    >>> from cus_match.optimise.engine.prep import prepare
+    >>> prep = prepare(GapProblem.from_dense([[1, 9, 2], [9, 1, 2]], [[1, 1, 2], [1, 1, 2]],
+    ...                                      [2, 2]))
+    >>> lp = solve_lp(prep, 10.0)
+    >>> r = lagrangian_bound(prep, job_duals(prep, lp.duals), upper=None, deadline=None)
+    >>> round(lp.bound, 2), round(r.bound, 2)
+    (4.0, 12.0)
     """
     if not prep.assign_all or prep.n == 0 or _table_cells(prep) > LAGRANGE_CELLS:
         return None
