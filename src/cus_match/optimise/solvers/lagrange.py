@@ -406,7 +406,7 @@ def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = 
         :func:`~cus_match.optimise.solvers.relaxation.lp_bound`). An equity stage gives None.
     deadline : Deadline, optional
         When to stop iterating (the best bound so far is returned); a build not finished by
-        then gives None.
+        then, or no round priced, gives None.
     rounds : int, optional
         At most this many rounds of column generation (default :data:`DEFAULT_ROUNDS`
         without a deadline; until converged with one). A fixed count makes the bound
@@ -449,13 +449,15 @@ def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = 
         return LagrangianBound(0.0, 0, time.perf_counter() - t0, 0)
     first = None
     if start is not None:
-        pi = np.array([start.team.get(i, 0.0) for i in prob.visits])
-        mu_lp = np.abs(np.array([start.week.get(k, 0.0) for k in prob.cap_keys]))
-        rho = np.array([start.pair.get(k, 0.0) for k in prob.pair_keys])
-        # Whatever the solver's sign convention, both signs give proven bounds: the lower.
-        first = min(((sg * pi, mu_lp, rho) for sg in (1.0, -1.0)),
-                    key=lambda m: _evaluate(prob, *m)[0])
+        # GLOP's row duals are the objective's rate of change with the right-hand side, and
+        # the flow's potentials are turned into the same (``relaxation.flow_relaxation``):
+        # both the multiplier of ``k y - sum z`` itself.
+        first = (np.array([start.team.get(i, 0.0) for i in prob.visits]),
+                 np.abs(np.array([start.week.get(k, 0.0) for k in prob.cap_keys])),
+                 np.array([start.pair.get(k, 0.0) for k in prob.pair_keys]))
     best, n = _column_generation(prob, deadline, rounds, prob.nodes_of(plan or {}), first)
+    if not n:
+        return None  # built, but no time left to price once
     bound = math.floor(best + _ROUND_SLACK)
     return LagrangianBound(float(bound), n, time.perf_counter() - t0, prob.columns)
 
@@ -558,9 +560,9 @@ def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | 
     sigma = np.zeros(prob.chains.n_groups)
     best, n = math.inf, 0
     while rounds is None or n < rounds:
+        if deadline is not None and deadline.expired():
+            break
         if n:
-            if deadline is not None and deadline.expired():
-                break
             got = master.duals(deadline)
             if got is None:
                 break
