@@ -1,10 +1,11 @@
 """A Lagrangian bound for components too large for the time-indexed model (the city's).
 
-The relaxation keeps what the LP without start times (:mod:`.relaxation`) loses: start times,
-each helper's day as a sequence of visits with travel between them, and each resident's day
-without overlaps. It dualises the one constraint that ties helpers to visits, "``k_i`` helpers
-serve visit ``i`` if it is met" (per visit: ``sum_{c,t} z_ict = k_i y_i``), and the weekly
-hour caps; what is left falls apart into small problems solved exactly:
+The relaxation keeps what the LP without start times (:mod:`.relaxation`) loses on the
+helpers' side: start times, and each helper's day as a sequence of visits with travel between
+them (the resident's side keeps the LP's resident-day minutes). It dualises the one
+constraint that ties helpers to visits, "``k_i`` helpers serve visit ``i`` if it is met" (per
+visit: ``sum_{c,t} z_ict = k_i y_i``), and the weekly hour caps; what is left falls apart
+into small problems solved exactly:
 
 * per helper and day, the heaviest *chain* of (visit, start) pairs the helper can take one
   after the other, travel included (a longest path in a DAG ordered by time, over the
@@ -20,10 +21,9 @@ visits ``fixed`` elsewhere are dropped. For any multipliers (``mu >= 0`` on the 
 Lagrangian function is therefore a proven upper bound, so the method is *anytime*: the
 multipliers come from column generation over helper-day chains (the master LP's duals; see
 :func:`_column_generation`), and the least value of the rounds so far is returned when the
-deadline comes. The values of
-the stages are integers, so the bound is rounded down. Start times are not tied between the
-helpers of a two-helper team, nor to the resident's other visits (the time-indexed model ties
-them: it stays the tighter bound where it fits).
+deadline comes. The values of the stages are integers, so the bound is rounded down. Start
+times are not tied between the helpers of a two-helper team, nor to the resident's other
+visits (the time-indexed model ties them: it stays the tighter bound where it fits).
 
 Measured on town and city seed 1 in ``benchmarks/README.md`` (2026-12-03, third session).
 """
