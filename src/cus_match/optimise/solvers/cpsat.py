@@ -3,11 +3,11 @@
 A component with at most :data:`LNS_THRESHOLD` eligible (visit, helper) pairs is one CP-SAT
 model (:class:`~cus_match.optimise.solvers.satmodel.ComponentModel`), its rule's stages optimised
 in turn, each keeping the earlier optima; a larger one gets its bound and start from the LP
-relaxation (:mod:`.relaxation`, :mod:`.rounding`; its bound also from the same LP as a
-min-cost flow, which is solved where GLOP runs out of time), the bound tightened where the LP's
-duals are had by the Lagrangian relaxation over helper-day chains (:mod:`.lagrange`), and is
-improved by large-neighbourhood search (:mod:`.lns`). Both are hinted by the FIFO greedy and
-never return less than it.
+relaxation (:mod:`.relaxation`, :mod:`.rounding`; the bound also from the same LP as a
+min-cost flow, which is all a component of more than :data:`LP_MAX_PAIRS` pairs gets), the
+bound tightened by the Lagrangian relaxation over helper-day chains (:mod:`.lagrange`) started
+from either's duals, and is improved by large-neighbourhood search (:mod:`.lns`). Both are
+hinted by the FIFO greedy and never return less than it.
 """
 
 from __future__ import annotations
@@ -35,14 +35,19 @@ from cus_match.optimise.solvers.method import (
     drop_unprofitable,
     trivial_bound,
 )
-from cus_match.optimise.solvers.relaxation import Duals, flow_bound, lp_bound, lp_with_duals
+from cus_match.optimise.solvers.relaxation import (
+    Duals,
+    flow_relaxation,
+    lp_bound,
+    lp_with_duals,
+)
 from cus_match.optimise.solvers.rounding import lp_guided
 from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime, as_state
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
 
-__all__ = ["CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT", "LNS_THRESHOLD", "Cpsat",
-           "solve_component"]
+__all__ = ["CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT", "LNS_THRESHOLD",
+           "LP_MAX_PAIRS", "Cpsat", "solve_component"]
 
 #: Components with more eligible pairs than this are searched by LNS, not one CP-SAT model
 #: (read on each call, so a test may lower it).
@@ -51,7 +56,12 @@ LNS_THRESHOLD = DOMAIN_LNS.threshold
 #: The share of the time left after the LP that the Lagrangian bound over helper-day chains
 #: may take (measured 2026-12-03, ``benchmarks/README.md``); in deterministic mode, its rounds
 #: and the largest component (in eligible pairs) it runs on.
-CHAIN_SHARE, CHAIN_DET_ROUNDS, CHAIN_DET_PAIRS = 0.2, 20, 100_000
+CHAIN_SHARE, CHAIN_DET_ROUNDS, CHAIN_DET_PAIRS = 0.3, 20, 100_000
+
+#: Outside deterministic mode, components of more eligible pairs than this skip GLOP's LP
+#: (city seed 1, 806,000 pairs: 48-201 s, never within its half of a 60 s run; the LP's
+#: network form gives its bound and duals instead).
+LP_MAX_PAIRS = 200_000
 
 #: Shares of a component's time for the first stage: all of it for a one-stage rule, most of
 #: it when later stages polish the plan.
@@ -77,24 +87,29 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         # The LP gives the bound and the start; given half the time at most (in deterministic
         # mode, where the plan must not depend on the machine, all it needs up to the cap: a
         # run the cap cuts is marked as such), and when it does not fit, the greedy starts the
-        # search alone with the trivial bound.
-        relaxation, duals = lp_with_duals(
-            compat, comp, first, deadline if det else deadline.sooner(0.5 * deadline.left()))
+        # search alone with the trivial bound. The LP's network form first: the LP's value in
+        # seconds (city seed 1: 3.4-10.9 s, where GLOP took 146-201 s), with duals; it never
+        # changes the plan, so it keeps the clock in deterministic mode too.
+        flow = flow_relaxation(compat, comp, first, deadline)
+        if det or pairs <= LP_MAX_PAIRS:
+            relaxation, duals = lp_with_duals(
+                compat, comp, first, deadline if det else deadline.sooner(0.5 * deadline.left()))
+        else:
+            # GLOP would not finish in its share: LNS gets the time, the greedy the start.
+            relaxation, duals = (trivial_bound(compat, comp, rule), {}, {}), None
         start = fixed.copy() if fixed is not None else PlanState(compat)
         # An LP the deadline left unsolved has nothing to round: the greedy's plan starts.
         for i, (s, team) in sorted((lp_guided(compat, comp, hint, rule, fixed, relaxation)
                                     if relaxation[1] else hinted).items()):
             if i not in start.chosen:
                 start.add(i, s, team)
-        # Every bound here is proven: the least is the claim. The LP's network form has the
-        # LP's value where GLOP runs out of time (city seed 1: 3.4-10.9 s against GLOP's
-        # 146-201 s), and the chains', started from the LP's duals, tighten it (town seed 1:
-        # 10,001,625 against 10,222,500). The flow bound never changes the plan, so it keeps
-        # the clock in deterministic mode too.
+        # Every bound here is proven: the least is the claim. The chains', started from the
+        # LP's duals (or the flow's), tighten the LP's (town seed 1: 10,001,625 against
+        # 10,222,500; city seed 1: 16,115.5 hours against 16,271.9 after one round).
         bound = relaxation[0]
-        flow = flow_bound(compat, comp, first, deadline)
         if flow is not None:
-            bound = min(bound, flow)
+            bound = min(bound, flow[0])
+        duals = duals if duals is not None else (flow[1] if flow is not None else None)
         if duals is not None:
             bound = min(bound, _chain_bound(compat, comp, rule, start, duals, det, deadline,
                                             pairs))

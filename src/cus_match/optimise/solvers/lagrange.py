@@ -1,10 +1,11 @@
 """A Lagrangian bound for components too large for the time-indexed model (the city's).
 
-The relaxation keeps what the LP without start times (:mod:`.relaxation`) loses: start times,
-each helper's day as a sequence of visits with travel between them, and each resident's day
-without overlaps. It dualises the one constraint that ties helpers to visits, "``k_i`` helpers
-serve visit ``i`` if it is met" (per visit: ``sum_{c,t} z_ict = k_i y_i``), and the weekly
-hour caps; what is left falls apart into small problems solved exactly:
+The relaxation keeps what the LP without start times (:mod:`.relaxation`) loses on the
+helpers' side: start times, and each helper's day as a sequence of visits with travel between
+them (the resident's side keeps the LP's resident-day minutes). It dualises the one
+constraint that ties helpers to visits, "``k_i`` helpers serve visit ``i`` if it is met" (per
+visit: ``sum_{c,t} z_ict = k_i y_i``), and the weekly hour caps; what is left falls apart
+into small problems solved exactly:
 
 * per helper and day, the heaviest *chain* of (visit, start) pairs the helper can take one
   after the other, travel included (a longest path in a DAG ordered by time, over the
@@ -20,10 +21,9 @@ visits ``fixed`` elsewhere are dropped. For any multipliers (``mu >= 0`` on the 
 Lagrangian function is therefore a proven upper bound, so the method is *anytime*: the
 multipliers come from column generation over helper-day chains (the master LP's duals; see
 :func:`_column_generation`), and the least value of the rounds so far is returned when the
-deadline comes. The values of
-the stages are integers, so the bound is rounded down. Start times are not tied between the
-helpers of a two-helper team, nor to the resident's other visits (the time-indexed model ties
-them: it stays the tighter bound where it fits).
+deadline comes. The values of the stages are integers, so the bound is rounded down. Start
+times are not tied between the helpers of a two-helper team, nor to the resident's other
+visits (the time-indexed model ties them: it stays the tighter bound where it fits).
 
 Measured on town and city seed 1 in ``benchmarks/README.md`` (2026-12-03, third session).
 """
@@ -406,7 +406,7 @@ def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = 
         :func:`~cus_match.optimise.solvers.relaxation.lp_bound`). An equity stage gives None.
     deadline : Deadline, optional
         When to stop iterating (the best bound so far is returned); a build not finished by
-        then gives None.
+        then, or no round priced, gives None.
     rounds : int, optional
         At most this many rounds of column generation (default :data:`DEFAULT_ROUNDS`
         without a deadline; until converged with one). A fixed count makes the bound
@@ -449,13 +449,15 @@ def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = 
         return LagrangianBound(0.0, 0, time.perf_counter() - t0, 0)
     first = None
     if start is not None:
-        pi = np.array([start.team.get(i, 0.0) for i in prob.visits])
-        mu_lp = np.abs(np.array([start.week.get(k, 0.0) for k in prob.cap_keys]))
-        rho = np.array([start.pair.get(k, 0.0) for k in prob.pair_keys])
-        # Whatever the solver's sign convention, both signs give proven bounds: the lower.
-        first = min(((sg * pi, mu_lp, rho) for sg in (1.0, -1.0)),
-                    key=lambda m: _evaluate(prob, *m)[0])
+        # GLOP's row duals are the objective's rate of change with the right-hand side, and
+        # the flow's potentials are turned into the same (``relaxation.flow_relaxation``):
+        # both the multiplier of ``k y - sum z`` itself.
+        first = (np.array([start.team.get(i, 0.0) for i in prob.visits]),
+                 np.abs(np.array([start.week.get(k, 0.0) for k in prob.cap_keys])),
+                 np.array([start.pair.get(k, 0.0) for k in prob.pair_keys]))
     best, n = _column_generation(prob, deadline, rounds, prob.nodes_of(plan or {}), first)
+    if not n:
+        return None  # built, but no time left to price once
     bound = math.floor(best + _ROUND_SLACK)
     return LagrangianBound(float(bound), n, time.perf_counter() - t0, prob.columns)
 
@@ -558,9 +560,9 @@ def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | 
     sigma = np.zeros(prob.chains.n_groups)
     best, n = math.inf, 0
     while rounds is None or n < rounds:
+        if deadline is not None and deadline.expired():
+            break
         if n:
-            if deadline is not None and deadline.expired():
-                break
             got = master.duals(deadline)
             if got is None:
                 break

@@ -229,7 +229,8 @@ def count_z(compat: Compat, comp: Sequence[int], *, limit: int | None = None) ->
 
 
 def build_model(compat: Compat, comp: Sequence[int], *, fixed: PlanState | None = None,
-                helpers: Collection[str] | None = None) -> TimeIndexedModel:
+                helpers: Collection[str] | None = None,
+                travel_rows: bool = True) -> TimeIndexedModel:
     """The time-indexed model of the occurrences ``comp`` of ``compat``.
 
     Parameters
@@ -242,6 +243,10 @@ def build_model(compat: Compat, comp: Sequence[int], *, fixed: PlanState | None 
         Visits kept as they are (they must not be in ``comp``): the model plans around them.
     helpers : collection of str, optional
         Only these helpers may serve (large-neighbourhood search frees a group of helpers).
+    travel_rows : bool, default True
+        Whether to write the travel rows (a pair's travel beyond the least of its day). Without
+        them the model is a relaxation: its LP is still a proven bound, its MIP's plans may
+        not be (measured on town seed 1 in ``benchmarks/README.md``, 2026-12-03).
 
     Returns
     -------
@@ -338,7 +343,7 @@ def build_model(compat: Compat, comp: Sequence[int], *, fixed: PlanState | None 
                            (zc, zh, zi, zd, zw, zt, zdur), strict=True)}
     place_of = np.array([ppos[inst.need_place(inst.need(o.need))] for o in compat.occurrences],
                         dtype=np.intp)
-    _helper_rows(b, compat, helper_ids, place_of, zcols)
+    _helper_rows(b, compat, helper_ids, place_of, zcols, travel_rows)
     for r in sorted(w_items):
         cols_, ii_, tt_, ee_ = (np.frombuffer(a, dtype=np.int64) for a in w_items[r])
         if len(np.unique(ii_)) > 1:
@@ -348,7 +353,7 @@ def build_model(compat: Compat, comp: Sequence[int], *, fixed: PlanState | None 
 
 
 def _helper_rows(b: _Builder, compat: Compat, helper_ids: list[str], place_of: npt.NDArray[Any],
-                 z: dict[str, IntArray]) -> None:
+                 z: dict[str, IntArray], travel_rows: bool = True) -> None:
     """Constraint 17 for every helper: clique rows per date, travel rows for longer travel."""
     zc, zh, zi, zd, zt, zdur = (z[k] for k in ("c", "h", "i", "d", "t", "dur"))
     if not len(zc):
@@ -380,7 +385,7 @@ def _helper_rows(b: _Builder, compat: Compat, helper_ids: list[str], place_of: n
         finite = gap[off][np.isfinite(gap[off])]
         gmin = float(finite.min()) if len(finite) else 0.0
         b.rows_at_most_one("helper_clique", _cliques(t, t + d + int(gmin), ii), cols)
-        if not (gap[off] > gmin).any():
+        if not travel_rows or not (gap[off] > gmin).any():
             continue
         # Visit X = (i, t) before visit Y = (j, u), both of this helper: the cliques exclude
         # them when u < t + d_i + gmin; they clash as long as u < t + d_i + gap[i, j].
