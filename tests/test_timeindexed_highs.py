@@ -206,7 +206,9 @@ def test_a_stop_in_solve_during_the_highs_mip_returns_the_best_plan(town, monkey
     r = solve(inst, method="timeindexed", time_limit=60,
               stop=lambda: time.perf_counter() - t0 > 4.0)
     took = time.perf_counter() - t0
-    assert took < 4.0 + 2.0, took
+    # About a second on a quiet machine; the margin is for a loaded one: without the stop the
+    # MIP alone would run on to half the 60 s limit.
+    assert took < 4.0 + 10.0, took
     assert r.status is Status.STOPPED
     assert r.objective >= solve(inst, method="greedy").objective
     assert r.bound is None or r.bound >= r.objective
