@@ -28,6 +28,7 @@ from cus_match.optimise.engine.params import (
 )
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import Rule
+from cus_match.optimise.solvers.flow_start import flow_guided
 from cus_match.optimise.solvers.lagrange import lagrangian_bound
 from cus_match.optimise.solvers.lns import lns
 from cus_match.optimise.solvers.method import (
@@ -35,14 +36,20 @@ from cus_match.optimise.solvers.method import (
     drop_unprofitable,
     trivial_bound,
 )
-from cus_match.optimise.solvers.relaxation import Duals, flow_bound, lp_bound, lp_with_duals
+from cus_match.optimise.solvers.relaxation import (
+    Duals,
+    Relaxation,
+    flow_bound,
+    lp_bound,
+    lp_with_duals,
+)
 from cus_match.optimise.solvers.rounding import lp_guided
 from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime, as_state
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
 
-__all__ = ["CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT", "LNS_THRESHOLD", "Cpsat",
-           "solve_component"]
+__all__ = ["CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT", "FLOW_START_PAIRS",
+           "LNS_THRESHOLD", "Cpsat", "solve_component"]
 
 #: Components with more eligible pairs than this are searched by LNS, not one CP-SAT model
 #: (read on each call, so a test may lower it).
@@ -52,6 +59,11 @@ LNS_THRESHOLD = DOMAIN_LNS.threshold
 #: may take (measured 2026-12-03, ``benchmarks/README.md``); in deterministic mode, its rounds
 #: and the largest component (in eligible pairs) it runs on.
 CHAIN_SHARE, CHAIN_DET_ROUNDS, CHAIN_DET_PAIRS = 0.2, 20, 100_000
+
+#: Components with more eligible pairs than this start LNS from the min-cost flow's LP plan
+#: (:mod:`.flow_start`) without GLOP, which does not finish on them within a run (the city's
+#: large component: 806,000 pairs; the town's: under 60,000). Read on each call.
+FLOW_START_PAIRS = 200_000
 
 #: Shares of a component's time for the first stage: all of it for a one-stage rule, most of
 #: it when later stages polish the plan.
@@ -78,12 +90,23 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         # mode, where the plan must not depend on the machine, all it needs up to the cap: a
         # run the cap cuts is marked as such), and when it does not fit, the greedy starts the
         # search alone with the trivial bound.
-        relaxation, duals = lp_with_duals(
-            compat, comp, first, deadline if det else deadline.sooner(0.5 * deadline.left()))
+        flow: float | None
+        relaxation: Relaxation
+        if pairs > FLOW_START_PAIRS:
+            # GLOP does not solve an LP this large within a run (city seed 1: 146-201 s under
+            # load); its network form has the same LP's plan in seconds, to round instead.
+            flow, guided = flow_guided(compat, comp, hint, rule, fixed,
+                                       None if det else deadline)
+            relaxation, duals = (trivial_bound(compat, comp, rule), {}, {}), None
+        else:
+            relaxation, duals = lp_with_duals(
+                compat, comp, first, deadline if det else deadline.sooner(0.5 * deadline.left()))
+            # An LP the deadline left unsolved has nothing to round: the greedy's plan starts.
+            guided = (lp_guided(compat, comp, hint, rule, fixed, relaxation)
+                      if relaxation[1] else hinted)
+            flow = flow_bound(compat, comp, first, deadline)
         start = fixed.copy() if fixed is not None else PlanState(compat)
-        # An LP the deadline left unsolved has nothing to round: the greedy's plan starts.
-        for i, (s, team) in sorted((lp_guided(compat, comp, hint, rule, fixed, relaxation)
-                                    if relaxation[1] else hinted).items()):
+        for i, (s, team) in sorted(guided.items()):
             if i not in start.chosen:
                 start.add(i, s, team)
         # Every bound here is proven: the least is the claim. The LP's network form has the
@@ -92,7 +115,6 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         # 10,001,625 against 10,222,500). The flow bound never changes the plan, so it keeps
         # the clock in deterministic mode too.
         bound = relaxation[0]
-        flow = flow_bound(compat, comp, first, deadline)
         if flow is not None:
             bound = min(bound, flow)
         if duals is not None:

@@ -214,7 +214,8 @@ _FLOW_SCALE_MAX = 720_720
 
 
 def flow_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
-               deadline: Deadline | None = None) -> float | None:
+               deadline: Deadline | None = None,
+               flows: dict[tuple[int, str], int] | None = None) -> float | None:
     """The LP of :func:`lp_bound` as a min-cost flow in minutes: the same bound, in a second.
 
     A helper's share of a visit is ``d_i x_ic`` minutes flowing source -> visit -> helper-day
@@ -229,6 +230,8 @@ def flow_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
     city's large component (2026-12-03) and min-cost flow takes about a second.
 
     Returns None for an equity stage, or when the build does not finish by ``deadline``.
+    Given ``flows``, fills it with the optimal minutes on each visit -> helper arc that carries
+    any (``d_i x_ic``: the LP's plan, for :mod:`.flow_start` to round).
 
     Examples
     --------
@@ -361,6 +364,16 @@ def flow_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
                             np.array([total, -total], dtype=np.int64))  # type: ignore[arg-type]
     if smcf.solve() != smcf.OPTIMAL:
         return None
+    if flows is not None:
+        # The visit -> helper-day arcs come after the others, visit by visit, in candidate order.
+        got = np.asarray(smcf.flows(np.arange(  # type: ignore[arg-type]
+            len(tails), len(all_tails), dtype=np.int64))).tolist()
+        n = 0
+        for i, _k, _d, _v in visits:
+            for c in compat.candidates[i]:
+                if got[n]:
+                    flows[(i, c.helper)] = int(got[n])
+                n += 1
     value = -float(smcf.optimal_cost()) / scale
     if linear is not None:
         value = math.floor(value + 1e-6)  # the integer stage value cannot exceed it
