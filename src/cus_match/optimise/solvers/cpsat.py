@@ -4,7 +4,8 @@ A component with at most :data:`LNS_THRESHOLD` eligible (visit, helper) pairs is
 model (:class:`~cus_match.optimise.solvers.satmodel.ComponentModel`), its rule's stages optimised
 in turn, each keeping the earlier optima; a larger one gets its bound and start from the LP
 relaxation (:mod:`.relaxation`, :mod:`.rounding`; its bound also from the same LP as a
-min-cost flow, which is solved where GLOP runs out of time), the bound tightened where the LP's
+min-cost flow, which is solved where GLOP runs out of time; on components too large for GLOP
+the flow's LP plan is the start, :mod:`.flow_start`), the bound tightened where the LP's
 duals are had by the Lagrangian relaxation over helper-day chains (:mod:`.lagrange`), and is
 improved by large-neighbourhood search (:mod:`.lns`). Both are hinted by the FIFO greedy and
 never return less than it.
