@@ -131,7 +131,7 @@ def test_cpsat_without_glop_takes_the_flows_bound_and_duals(town, monkeypatch):
     import cus_match.optimise.solvers.cpsat as cpsat
 
     inst, compat, _comp = town
-    monkeypatch.setattr(cpsat, "LP_MAX_PAIRS", 0)
+    monkeypatch.setattr(cpsat, "FLOW_START_PAIRS", 0)
     r = solve(inst, method="cpsat", time_limit=10, seed=1)
     lp = sum(lp_bound(compat, c, PRIMARY) for c in active_components(compat)) / 6000
     assert r.objective <= r.bound < lp

@@ -4,10 +4,11 @@ A component with at most :data:`LNS_THRESHOLD` eligible (visit, helper) pairs is
 model (:class:`~cus_match.optimise.solvers.satmodel.ComponentModel`), its rule's stages optimised
 in turn, each keeping the earlier optima; a larger one gets its bound and start from the LP
 relaxation (:mod:`.relaxation`, :mod:`.rounding`; the bound also from the same LP as a
-min-cost flow, which is all a component of more than :data:`LP_MAX_PAIRS` pairs gets), the
-bound tightened by the Lagrangian relaxation over helper-day chains (:mod:`.lagrange`) started
-from either's duals, and is improved by large-neighbourhood search (:mod:`.lns`). Both are
-hinted by the FIFO greedy and never return less than it.
+min-cost flow, solved in seconds where GLOP runs out of time; a component of more than
+:data:`FLOW_START_PAIRS` pairs skips GLOP and starts from the flow's LP plan,
+:mod:`.flow_start`), the bound tightened by the Lagrangian relaxation over helper-day chains
+(:mod:`.lagrange`) started from either's duals, and is improved by large-neighbourhood search
+(:mod:`.lns`). Both are hinted by the FIFO greedy and never return less than it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from cus_match.optimise.engine.params import (
 )
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import Rule
+from cus_match.optimise.solvers.flow_start import flow_guided
 from cus_match.optimise.solvers.lagrange import lagrangian_bound
 from cus_match.optimise.solvers.lns import lns
 from cus_match.optimise.solvers.method import (
@@ -37,6 +39,7 @@ from cus_match.optimise.solvers.method import (
 )
 from cus_match.optimise.solvers.relaxation import (
     Duals,
+    Relaxation,
     flow_relaxation,
     lp_bound,
     lp_with_duals,
@@ -46,8 +49,8 @@ from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime, as_st
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
 
-__all__ = ["CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT", "LNS_THRESHOLD",
-           "LP_MAX_PAIRS", "Cpsat", "solve_component"]
+__all__ = ["CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT", "FLOW_START_PAIRS",
+           "LNS_THRESHOLD", "Cpsat", "solve_component"]
 
 #: Components with more eligible pairs than this are searched by LNS, not one CP-SAT model
 #: (read on each call, so a test may lower it).
@@ -58,10 +61,11 @@ LNS_THRESHOLD = DOMAIN_LNS.threshold
 #: and the largest component (in eligible pairs) it runs on.
 CHAIN_SHARE, CHAIN_DET_ROUNDS, CHAIN_DET_PAIRS = 0.3, 20, 100_000
 
-#: Outside deterministic mode, components of more eligible pairs than this skip GLOP's LP
-#: (city seed 1, 806,000 pairs: 48-201 s, never within its half of a 60 s run; the LP's
-#: network form gives its bound and duals instead).
-LP_MAX_PAIRS = 200_000
+#: Components with more eligible pairs than this skip GLOP's LP, which does not finish on them
+#: within a run (city seed 1, 806,000 pairs: 48-201 s, never within its half of a 60 s run;
+#: the town's components: under 60,000), and take the LP's bound, duals and plan from its
+#: network form instead (:mod:`.flow_start`). Read on each call.
+FLOW_START_PAIRS = 200_000
 
 #: Shares of a component's time for the first stage: all of it for a one-stage rule, most of
 #: it when later stages polish the plan.
@@ -87,20 +91,28 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         # The LP gives the bound and the start; given half the time at most (in deterministic
         # mode, where the plan must not depend on the machine, all it needs up to the cap: a
         # run the cap cuts is marked as such), and when it does not fit, the greedy starts the
-        # search alone with the trivial bound. The LP's network form first: the LP's value in
-        # seconds (city seed 1: 3.4-10.9 s, where GLOP took 146-201 s), with duals; it never
-        # changes the plan, so it keeps the clock in deterministic mode too.
-        flow = flow_relaxation(compat, comp, first, deadline)
-        if det or pairs <= LP_MAX_PAIRS:
+        # search alone with the trivial bound.
+        flow: tuple[float, Duals] | None
+        relaxation: Relaxation
+        if pairs > FLOW_START_PAIRS:
+            # The LP's network form has the LP's value, duals and plan in seconds; the plan is
+            # rounded for the start, so in deterministic mode it is had without the clock.
+            got = flow_guided(compat, comp, hint, rule, fixed, None if det else deadline)
+            flow = (None if got.bound is None or got.duals is None
+                    else (got.bound, got.duals))
+            guided = got.plan
+            relaxation, duals = (trivial_bound(compat, comp, rule), {}, {}), None
+        else:
+            # The network form's bound and duals first (0.1-0.2 s on the town); they never
+            # change the plan, so they keep the clock in deterministic mode too.
+            flow = flow_relaxation(compat, comp, first, deadline)
             relaxation, duals = lp_with_duals(
                 compat, comp, first, deadline if det else deadline.sooner(0.5 * deadline.left()))
-        else:
-            # GLOP would not finish in its share: LNS gets the time, the greedy the start.
-            relaxation, duals = (trivial_bound(compat, comp, rule), {}, {}), None
+            # An LP the deadline left unsolved has nothing to round: the greedy's plan starts.
+            guided = (lp_guided(compat, comp, hint, rule, fixed, relaxation)
+                      if relaxation[1] else hinted)
         start = fixed.copy() if fixed is not None else PlanState(compat)
-        # An LP the deadline left unsolved has nothing to round: the greedy's plan starts.
-        for i, (s, team) in sorted((lp_guided(compat, comp, hint, rule, fixed, relaxation)
-                                    if relaxation[1] else hinted).items()):
+        for i, (s, team) in sorted(guided.items()):
             if i not in start.chosen:
                 start.add(i, s, team)
         # Every bound here is proven: the least is the claim. The chains', started from the

@@ -216,7 +216,8 @@ _FLOW_SCALE_MAX = 720_720
 
 
 def flow_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
-               deadline: Deadline | None = None) -> float | None:
+               deadline: Deadline | None = None,
+               arc_minutes: dict[tuple[int, str], int] | None = None) -> float | None:
     """The bound of :func:`flow_relaxation` alone (None where it gives none).
 
     Examples
@@ -228,12 +229,14 @@ def flow_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
     >>> flow_bound(c, comp) >= lp_bound(c, comp) - 1e-6
     True
     """
-    got = flow_relaxation(compat, comp, stage, deadline)
+    got = flow_relaxation(compat, comp, stage, deadline, arc_minutes)
     return None if got is None else got[0]
 
 
 def flow_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
-                    deadline: Deadline | None = None) -> tuple[float, Duals] | None:
+                    deadline: Deadline | None = None,
+                    arc_minutes: dict[tuple[int, str], int] | None = None
+                    ) -> tuple[float, Duals] | None:
     """The LP of :func:`lp_bound` as a min-cost flow in minutes: the same bound, in a second.
 
     A helper's share of a visit is ``d_i x_ic`` minutes flowing source -> visit -> helper-day
@@ -258,7 +261,9 @@ def flow_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = N
     -------
     (float, Duals) or None
         The bound (rounded down for a stage) and the duals; None for an equity stage, or when
-        the build does not finish by ``deadline``.
+        the build does not finish by ``deadline``. Given ``arc_minutes``, it is filled with
+        the optimal minutes on each visit -> helper arc that carries any (``d_i x_ic``: the
+        LP's plan, for :mod:`.flow_start` to round).
 
     Examples
     --------
@@ -396,6 +401,15 @@ def flow_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = N
     if linear is not None:
         value = math.floor(value + 1e-6)  # the integer stage value cannot exceed it
     flows = np.asarray(smcf.flows(np.arange(len(all_tails))), dtype=np.int64)  # type: ignore[arg-type]
+    if arc_minutes is not None:
+        # The visit -> helper-day arcs come after the others, visit by visit, in candidate order.
+        got = flows[len(tails):].tolist()
+        n = 0
+        for i, _k, _d, _v in visits:
+            for c in compat.candidates[i]:
+                if got[n]:
+                    arc_minutes[(i, c.helper)] = int(got[n])
+                n += 1
     dist = _potentials(len(nodes), all_tails, all_heads, all_caps, all_costs, flows) / scale
     sink = dist[snk]
     team = {i: d * float(dist[nodes[("visit", i)]] - sink) for i, _k, d, _v in visits}

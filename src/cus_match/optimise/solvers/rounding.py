@@ -1,7 +1,8 @@
 """LP rounding: a plan of a component built in the order the LP relaxation values its visits.
 
-On town and city components the rounding starts the search 4-6 % above the FIFO greedy, in
-well under the time of one LNS round.
+On town components the rounding starts the search 4-6 % above the FIFO greedy, in well under
+the time of one LNS round; on the city's large component, where GLOP does not finish, it rounds
+the same LP's plan had as a min-cost flow (:mod:`.flow_start`: +3.9 %, 2026-12-03).
 """
 
 from __future__ import annotations
