@@ -64,3 +64,26 @@ def instance(helpers: list[Helper], needs: list[Need], **kw: Any) -> Instance:
 
 def evolve(obj: Any, **kw: Any) -> Any:
     return attrs.evolve(obj, **kw)
+
+
+def pair_term_plan(inst: Instance) -> tuple[Any, Any, dict[int, Any]]:
+    """A checked CP-SAT plan for a rule with pair terms, as that rule's stage scores it.
+
+    Travel is priced per helper visit (pair coefficients below zero), continuity above. Returns
+    the compatibility tables, the stage and the plan (start times do not enter a stage's value,
+    so each visit is at start 0 with the helpers who serve it).
+    """
+    from cus_match.compat import build_compat
+    from cus_match.optimise.rules import from_weights
+    from cus_match.optimise.solve import solve
+
+    rule = from_weights("pairs", {"weighted_coverage": 1.0, "travel": 0.5, "continuity": 0.2})
+    r = solve(inst, rule=rule, method="cpsat", time_limit=60, work_limit=0.4,
+              deterministic=True)
+    compat = build_compat(inst)
+    served: dict[tuple[str, Any], set[str]] = {}
+    for a in r.assignments:
+        served.setdefault((a.need, a.date), set()).add(a.helper)
+    chosen = {i: (0, [c for c in compat.candidates[i] if c.helper in served[(o.need, o.date)]])
+              for i, o in enumerate(compat.occurrences) if (o.need, o.date) in served}
+    return compat, rule.stages[0], chosen

@@ -11,10 +11,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
+from builders import pair_term_plan
 from cus_match.compat import build_compat
 from cus_match.generate import generate
 from cus_match.optimise.options import Deadline
-from cus_match.optimise.rules import RULES, from_weights
+from cus_match.optimise.rules import RULES
 from cus_match.optimise.solve import solve
 from cus_match.optimise.solvers.components import active_components
 from cus_match.optimise.solvers.lagrange import lagrangian_bound
@@ -55,15 +56,7 @@ def test_flow_bound_is_at_least_the_optimum_and_the_lp(inst):
 @settings(max_examples=20, deadline=None)
 @given(instances(max_helpers=4, max_needs=5))
 def test_flow_bound_is_never_below_a_checked_plan_with_pair_terms(inst):
-    rule = from_weights("pairs", {"weighted_coverage": 1.0, "travel": 0.5, "continuity": 0.2})
-    stage = rule.stages[0]
-    r = solve(inst, rule=rule, method="cpsat", time_limit=5, deterministic=True)
-    compat = build_compat(inst)
-    served = {}
-    for a in r.assignments:
-        served.setdefault((a.need, a.date), set()).add(a.helper)
-    chosen = {i: (0, [c for c in compat.candidates[i] if c.helper in served[(o.need, o.date)]])
-              for i, o in enumerate(compat.occurrences) if (o.need, o.date) in served}
+    compat, stage, chosen = pair_term_plan(inst)
     bound = sum(flow_bound(compat, comp, stage) for comp in active_components(compat))
     assert bound >= stage.value(compat, chosen)
 
