@@ -213,11 +213,11 @@ class _Problem:
         n_pairs = 0
         pair_key: list[tuple[int, str]] = []
         c_first: list[int] = []
-        most = MAX_COLUMNS
+        cap = MAX_COLUMNS
         for n, i in enumerate(sorted(comp)):
             if deadline is not None and n % 256 == 0 and deadline.expired():
                 raise TimeoutError
-            if len(z_t) > most:
+            if len(z_t) > cap:
                 raise TimeoutError  # too large to build: see MAX_COLUMNS
             o = compat.occurrences[i]
             need = inst.need(o.need)
@@ -268,7 +268,7 @@ class _Problem:
                 else:
                     cid.append(-1)
                 z_t.extend(ts)
-        if len(z_t) > most or (deadline is not None
+        if len(z_t) > cap or (deadline is not None
                                and deadline.left() < _SECONDS_PER_COLUMN * len(z_t)):
             # The arrays below do not look at the clock (numpy, seconds on millions of
             # columns): begun, they would run past the deadline.
