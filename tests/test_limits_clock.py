@@ -414,3 +414,40 @@ def test_explaining_stops_at_its_first_look_past_the_cut_off():
     # Three looks in time: three visits explained, every later one counted as not.
     assert r.unexplained == missing - 3
     assert sum(bool(u.reasons) for u in r.unmet) >= 3
+
+
+class _LeftOnce:
+    """A deadline with time left at its first look only (a fake clock: nothing is timed)."""
+
+    def __init__(self) -> None:
+        self.looks = 0
+
+    def left(self) -> float:
+        self.looks += 1
+        return 1000.0 if self.looks == 1 else 0.0
+
+    def expired(self) -> bool:
+        return self.left() <= 0.0
+
+
+def test_the_lns_set_up_stops_at_the_deadline_with_the_start(monkeypatch):
+    from cus_match.compat import build_compat
+    from cus_match.optimise.solvers import lns as lns_module
+    from cus_match.optimise.solvers.components import active_components
+    from cus_match.optimise.solvers.greedy import greedy_state
+
+    compat = build_compat(generate("rural", seed=1))
+    comp = max(active_components(compat), key=len)
+    assert len(comp) > 2
+    start = greedy_state(compat)
+
+    def never(*args, **kwargs):
+        raise AssertionError("no round after the deadline")
+
+    monkeypatch.setattr(lns_module, "_SETUP_CHECK", 1)
+    monkeypatch.setattr(lns_module, "ComponentModel", never)
+    deadline = _LeftOnce()
+    got = lns_module.lns(compat, comp, start, options=SolveOptions(), work=0.0,
+                         deadline=deadline)  # type: ignore[arg-type]
+    assert deadline.looks == 2  # the second visit's look ends the set-up
+    assert got == {i: v for i, v in start.chosen.items() if i in set(comp)}
