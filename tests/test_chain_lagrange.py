@@ -121,3 +121,34 @@ def test_deadline_equity_and_empty_components(town):
     empty = lagrangian_bound(compat, [], PRIMARY)
     assert empty is not None
     assert empty.value == 0
+
+
+def test_a_problem_over_the_column_cap_is_not_built(monkeypatch):
+    # Issue 11, the 4x city: ~100 M columns peaked at 14 GB; past the cap there is no bound.
+    from cus_match.optimise.solvers import lagrange
+
+    compat = build_compat(generate("rural", seed=1))
+    comp = max(active_components(compat), key=len)
+    got = lagrangian_bound(compat, comp, PRIMARY)
+    assert got is not None
+    assert got.columns > 1
+    monkeypatch.setattr(lagrange, "MAX_COLUMNS", got.columns - 1)
+    assert lagrangian_bound(compat, comp, PRIMARY) is None
+    monkeypatch.setattr(lagrange, "MAX_COLUMNS", got.columns)
+    again = lagrangian_bound(compat, comp, PRIMARY)
+    assert again is not None
+    assert again.value == got.value
+
+
+def test_arrays_the_time_left_cannot_cover_are_not_begun(monkeypatch):
+    # A deadline a day away; the arrays priced at a day a column: not begun (no clock read
+    # decides this, so the test is not timed).
+    from cus_match.optimise.solvers import lagrange
+
+    compat = build_compat(generate("rural", seed=1))
+    comp = max(active_components(compat), key=len)
+    monkeypatch.setattr(lagrange, "_SECONDS_PER_COLUMN", 86_400.0)
+    assert lagrangian_bound(compat, comp, PRIMARY, deadline=Deadline.after(86_400)) is None
+    monkeypatch.setattr(lagrange, "_SECONDS_PER_COLUMN", 0.0)
+    assert lagrangian_bound(compat, comp, PRIMARY, deadline=Deadline.after(86_400),
+                            rounds=2) is not None

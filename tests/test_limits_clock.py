@@ -321,3 +321,133 @@ def test_the_build_is_given_the_components_end(monkeypatch):
     after = time.monotonic()
     (until,) = seen
     assert before + 10 - 1.0 <= until <= after + 10 - 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Assembling on a large graph (issue 11: the 4x city's 13.5 M pairs): the reserve grows with
+# the graph, and explaining stops at its first look past the cut-off.
+
+
+def test_the_components_reserve_grows_with_the_pairs():
+    from cus_match.optimise.solvers import components
+
+    d, o = Deadline(0.0, 120.0), SolveOptions(time_limit=120)
+    base = components.components_end(d, o)
+    assert base == pytest.approx(115.0)
+    sized = components.components_end(d, o, pairs=13_500_000)
+    assert sized == pytest.approx(base - components._RESERVE_PER_PAIR * 13_500_000)
+
+
+def test_the_pairs_part_of_the_reserve_is_at_most_a_quarter_of_the_limit():
+    from cus_match.optimise.solvers import components
+
+    d, o = Deadline(0.0, 10.0), SolveOptions(time_limit=10)
+    assert components.components_end(d, o, pairs=10**12) == pytest.approx(10.0 - 1.0 - 2.5)
+
+
+def test_the_components_end_counts_the_graphs_pairs(monkeypatch):
+    # A reserve of 1 ms a pair: the components' end moves back by the graph's pairs' worth.
+    from cus_match.compat import build_compat
+    from cus_match.optimise.solvers import components
+
+    inst = generate("tiny", seed=1)
+    compat = build_compat(inst)
+    pairs = sum(len(c) for c in compat.candidates)
+    assert pairs > 0
+    monkeypatch.setattr(components, "_RESERVE_PER_PAIR", 1e-3)
+    ends: list[float] = []
+    real = components.run_component
+
+    def spy(method, compat, comp, hint, rule, fixed, options, end, share, work):
+        ends.append(end)
+        return real(method, compat, comp, hint, rule, fixed, options, end, share, work)
+
+    monkeypatch.setattr(components, "run_component", spy)
+    deadline = Deadline.after(100.0)
+    r = _solve_with_compat(inst, compat, deadline)
+    assert r.assignments
+    assert ends
+    assert ends == [pytest.approx(deadline.end - 5.0 - 1e-3 * pairs)] * len(ends)
+
+
+def _solve_with_compat(inst, compat, deadline):
+    from cus_match.optimise.solve import METHODS
+
+    return METHODS["auto"](inst, options=SolveOptions(time_limit=100), compat=compat,
+                           deadline=deadline)
+
+
+@attrs.frozen
+class _Looks:
+    """A cut-off that passes at the ``n``-th look (a fake clock: nothing here is timed)."""
+
+    n: int
+    seen: list[int] = attrs.field(factory=lambda: [0])
+
+    def expired(self) -> bool:
+        self.seen[0] += 1
+        return self.seen[0] > self.n
+
+
+@attrs.frozen
+class _FakeDeadline:
+    looks: _Looks
+
+    def later(self, seconds: float) -> _Looks:
+        return self.looks
+
+    def elapsed(self) -> float:
+        return 0.0
+
+
+def test_explaining_stops_at_its_first_look_past_the_cut_off():
+    from cus_match.compat import build_compat
+    from cus_match.optimise.solvers.state import PlanState, assemble
+
+    compat = build_compat(generate("rural", seed=1))
+    state = PlanState(compat)  # nothing planned: every visit unmet
+    missing = len(compat.occurrences)
+    assert missing > 40
+    r = assemble(state, method="m", rule="fifo", seed=0, runtime=0.0, status=Status.FEASIBLE,
+                 bound=None, deadline=_FakeDeadline(_Looks(3)),  # type: ignore[arg-type]
+                 options=SolveOptions())
+    # Three looks in time: three visits explained, every later one counted as not.
+    assert r.unexplained == missing - 3
+    assert sum(bool(u.reasons) for u in r.unmet) >= 3
+
+
+class _LeftOnce:
+    """A deadline with time left at its first look only (a fake clock: nothing is timed)."""
+
+    def __init__(self) -> None:
+        self.looks = 0
+
+    def left(self) -> float:
+        self.looks += 1
+        return 1000.0 if self.looks == 1 else 0.0
+
+    def expired(self) -> bool:
+        return self.left() <= 0.0
+
+
+def test_the_lns_set_up_stops_at_the_deadline_with_the_start(monkeypatch):
+    from cus_match.compat import build_compat
+    from cus_match.optimise.solvers import lns as lns_module
+    from cus_match.optimise.solvers.components import active_components
+    from cus_match.optimise.solvers.greedy import greedy_state
+
+    compat = build_compat(generate("rural", seed=1))
+    comp = max(active_components(compat), key=len)
+    assert len(comp) > 2
+    start = greedy_state(compat)
+
+    def never(*args, **kwargs):
+        raise AssertionError("no round after the deadline")
+
+    monkeypatch.setattr(lns_module, "_SETUP_CHECK", 1)
+    monkeypatch.setattr(lns_module, "ComponentModel", never)
+    deadline = _LeftOnce()
+    got = lns_module.lns(compat, comp, start, options=SolveOptions(), work=0.0,
+                         deadline=deadline)  # type: ignore[arg-type]
+    assert deadline.looks == 2  # the second visit's look ends the set-up
+    assert got == {i: v for i, v in start.chosen.items() if i in set(comp)}

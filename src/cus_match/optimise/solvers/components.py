@@ -48,6 +48,13 @@ _LOG = logging.getLogger("cus_match")
 #: Share of the time limit kept back for assembling the plan and explaining unmet visits
 #: (at least ``_RESERVE_MIN`` seconds, at most ``_RESERVE_MAX``).
 _RESERVE, _RESERVE_MIN, _RESERVE_MAX = 0.1, 0.1, 5.0
+#: Seconds per eligible pair added to the reserve once the graph is built: merging, filling
+#: and listing the plan walk every candidate (city 4x, 13.5 M pairs: 2.1 s at load 2, so
+#: twice that on a loaded machine), and the fixed reserve alone let it start its
+#: explanations at the deadline (measured 2026-12-03, ``benchmarks/README.md``).
+_RESERVE_PER_PAIR = 3e-7
+#: The pairs' part of the reserve is at most this share of the time limit.
+_RESERVE_CAP = 0.25
 #: Seconds a small component may take beyond its size's share (while time is left).
 _SMALL_SHARE = 0.2
 #: A component gets no solver below this many seconds (it keeps the greedy's plan).
@@ -95,13 +102,22 @@ def active_components(compat: Compat) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def components_end(deadline: Deadline, options: SolveOptions) -> float:
+def components_end(deadline: Deadline, options: SolveOptions, pairs: int = 0) -> float:
     """When the components must be done (monotonic seconds): the deadline less a reserve.
 
     The reserve, for assembling the plan and explaining unmet visits, is ``_RESERVE`` of the
-    budget, at least ``_RESERVE_MIN`` and at most ``_RESERVE_MAX`` seconds.
+    budget, at least ``_RESERVE_MIN`` and at most ``_RESERVE_MAX`` seconds, and
+    ``_RESERVE_PER_PAIR`` seconds for each of the graph's ``pairs`` (0 before it is built),
+    that part at most ``_RESERVE_CAP`` of the budget.
+
+    Examples
+    --------
+    >>> d, o = Deadline(0.0, 120.0), SolveOptions(time_limit=120)
+    >>> components_end(d, o), round(components_end(d, o, pairs=10_000_000), 6)
+    (115.0, 112.0)
     """
     reserve = min(max(_RESERVE * options.budget, _RESERVE_MIN), _RESERVE_MAX)
+    reserve += min(_RESERVE_PER_PAIR * pairs, _RESERVE_CAP * options.budget)
     return deadline.end - reserve
 
 
@@ -176,6 +192,8 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
     if rule.coupled and comps:
         comps = [sorted(i for c in comps for i in c)]
     sizes = [sum(len(compat.candidates[i]) + 1 for i in c) for c in comps]
+    # Assembling walks every candidate, met or not: the reserve grows with all of them.
+    end = components_end(deadline, options, sum(len(c) for c in compat.candidates))
     floor = [float(rule.score(compat, {i: hint.chosen[i] for i in c if i in hint.chosen})[0])
              for c in comps]
     ceiling = [max(trivial_bound(compat, c, rule), f) for c, f in zip(comps, floor, strict=True)]
@@ -183,12 +201,12 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
     _LOG.info("solve: %d components, %d eligible pairs, method %s",
               len(comps), sum(sizes), method.name)
     got = _solve_all(method, compat, comps, sizes, floor, ceiling, hint, rule, fixed, options,
-                     deadline)
+                     deadline, end)
     t_solve = _time.perf_counter()
     # Deterministic mode: the clock reached the components' cap (before the work was all
     # done, or so close to it that it may have been), and it was not the caller's stop.
     cut = (options.deterministic and not options.stopped()
-           and _time.monotonic() >= components_end(deadline, options))
+           and _time.monotonic() >= end)
     if cut:
         _LOG.warning("solve: the time limit cut the deterministic search short; the plan is "
                      "the best found by then and may differ between runs")
@@ -252,12 +270,12 @@ def solve_by_components(inst: Instance, method: ComponentMethod, *, rule: Rule,
 def _solve_all(method: ComponentMethod, compat: Compat, comps: list[list[int]],
                sizes: list[int], floor: list[float], ceiling: list[float], hint: PlanState,
                rule: Rule, fixed: PlanState | None, options: SolveOptions,
-               deadline: Deadline) -> list[ComponentSolution | None]:
+               deadline: Deadline, end: float) -> list[ComponentSolution | None]:
     """Every component's solution, in component order; ``None`` for one left by a stop.
 
-    Smallest first, serially or on the executor; progress after each.
+    Smallest first, serially or on the executor, all done by ``end`` (monotonic seconds);
+    progress after each.
     """
-    end = components_end(deadline, options)
     total = float(sum(sizes)) or 1.0
     # Deterministic shares depend on the work limit alone, never on the clock; the clock
     # only caps them: every stop check (between components, LNS rounds, inside CP-SAT) fires

@@ -48,12 +48,23 @@ from cus_match.optimise.rules import Linear, Stage
 from cus_match.optimise.solvers.method import value_minutes
 from cus_match.optimise.solvers.relaxation import Duals
 
-__all__ = ["DEFAULT_ROUNDS", "LagrangianBound", "lagrangian_bound"]
+__all__ = ["DEFAULT_ROUNDS", "MAX_COLUMNS", "LagrangianBound", "lagrangian_bound"]
 
 #: Rounds of column generation when neither a deadline nor a count is given (and in
 #: deterministic mode, where the bound must not depend on the machine's speed). Town seed 1
 #: converges in 11.
 DEFAULT_ROUNDS = 30
+
+#: The most helper-start columns a problem is built with (read on each call, so a test may
+#: lower it): each costs about 106 bytes at the build's peak (city 2x, 24.1 M columns:
+#: 2.55 GB; the city 4x has about four times as many, and peaked at 14 GB), so this keeps
+#: the chains within about 4 GB; a larger component gets its bound from the LP alone.
+MAX_COLUMNS = 40_000_000
+#: Seconds per column the arrays take to build once the visits are read (city 2x: 16.6 s for
+#: 24.1 M columns at load 2), with a margin for a first round: a build the time left cannot
+#: cover is not begun. Without the margin (0.7e-6) the city 2x at 120 s built its arrays
+#: (peak 3.7 GB against 1.4 GB) and got no tighter bound from them (33,348.75 both ways).
+_SECONDS_PER_COLUMN = 1e-6
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -204,9 +215,12 @@ class _Problem:
         n_pairs = 0
         pair_key: list[tuple[int, str]] = []
         c_first: list[int] = []
+        cap = MAX_COLUMNS
         for n, i in enumerate(sorted(comp)):
             if deadline is not None and n % 256 == 0 and deadline.expired():
                 raise TimeoutError
+            if len(z_t) > cap:
+                raise TimeoutError  # too large to build: see MAX_COLUMNS
             o = compat.occurrences[i]
             need = inst.need(o.need)
             k = need.helpers_needed
@@ -256,6 +270,11 @@ class _Problem:
                 else:
                     cid.append(-1)
                 z_t.extend(ts)
+        if len(z_t) > cap or (deadline is not None
+                               and deadline.left() < _SECONDS_PER_COLUMN * len(z_t)):
+            # The arrays below do not look at the clock (numpy, seconds on millions of
+            # columns): begun, they would run past the deadline.
+            raise TimeoutError
         self.visits = visits
         self.value = np.asarray(value, dtype=np.float64)
         self.team = np.asarray(team, dtype=np.float64)
@@ -406,7 +425,8 @@ def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = 
         :func:`~cus_match.optimise.solvers.relaxation.lp_bound`). An equity stage gives None.
     deadline : Deadline, optional
         When to stop iterating (the best bound so far is returned); a build not finished by
-        then, or no round priced, gives None.
+        then (or whose arrays the time left would not cover), or no round priced, gives None.
+        A component of more than :data:`MAX_COLUMNS` helper-start columns gives None too.
     rounds : int, optional
         At most this many rounds of column generation (default :data:`DEFAULT_ROUNDS`
         without a deadline; until converged with one). A fixed count makes the bound
