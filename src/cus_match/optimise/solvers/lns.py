@@ -23,6 +23,7 @@ from cus_match.optimise.engine.params import (
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import RULES, Rule
 from cus_match.optimise.solvers.method import drop_unprofitable
+from cus_match.optimise.solvers.neighbourhood import grow_neighbourhood
 from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime
 from cus_match.optimise.solvers.state import PlanState
 
@@ -77,24 +78,8 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, options: Solve
     for _ in range(rounds):
         if options.stopped() or (not deterministic and deadline.left() < MIN_CPSAT_SECONDS):
             break
-        free_h: set[str] = set()
-        free: set[int] = set()
-        queue = [rng.choice(pool)]
-        while queue and len(free) < target:
-            h = queue.pop(0)
-            if h in free_h:
-                continue
-            free_h.add(h)
-            for i in occs_of[h]:
-                got = state.chosen.get(i)
-                if got is None or all(c.helper in free_h for c in got[1]):
-                    free.add(i)
-            nxt = sorted({g for i in occs_of[h] for g in helpers_of[i]} - free_h)
-            rng.shuffle(nxt)
-            queue.extend(nxt[:4])
-        # Visits of a team only partly freed stay fixed.
-        free = {i for i in free if i not in state.chosen
-                or all(c.helper in free_h for c in state.chosen[i][1])}
+        free_h, free = grow_neighbourhood(rng, pool, occs_of, helpers_of, state.chosen, target,
+                                          count_partial=False)
         if not free:
             continue
         old = rule.score(compat, {i: state.chosen[i] for i in free if i in state.chosen}

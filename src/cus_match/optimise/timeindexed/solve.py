@@ -46,6 +46,7 @@ from cus_match.errors import InvalidOptionError
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import Linear, Rule
 from cus_match.optimise.solvers.method import ComponentSolution
+from cus_match.optimise.solvers.neighbourhood import grow_neighbourhood
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.optimise.timeindexed.backends import Outcome, lp_solution, run_backend
 from cus_match.optimise.timeindexed.model import (
@@ -508,21 +509,8 @@ def _lns(compat: Compat, comp: list[int], stage: Linear, start: Chosen,
         if value >= bound or (stopped is not None and stopped()):
             break
         done += 1
-        free_h: set[str] = set()
-        free: set[int] = set()
-        queue = [rng.choice(pool)]
-        while queue and len(free) < target:
-            h = queue.pop(0)
-            if h in free_h:
-                continue
-            free_h.add(h)
-            free.update(occs_of[h])
-            nxt = sorted({g for i in occs_of[h] for g in helpers_of[i]} - free_h)
-            rng.shuffle(nxt)
-            queue.extend(nxt[:4])
-        # A visit served by a helper left fixed stays as it is.
-        free = {i for i in free if i not in state.chosen
-                or all(c.helper in free_h for c in state.chosen[i][1])}
+        free_h, free = grow_neighbourhood(rng, pool, occs_of, helpers_of, state.chosen, target,
+                                          count_partial=True)
         if not free:
             continue
         before = {i: state.chosen[i] for i in free if i in state.chosen}
