@@ -303,6 +303,33 @@ def test_the_command_says_when_its_limit_cut_the_plan_short(rural_file, tmp_path
     assert unexamined in out
 
 
+def test_solve_takes_work_units_and_repeats_its_plan(rural_file, tmp_path, capsys):
+    # --work-limit asks for the deterministic mode: two runs give the same plan file.
+    plans_made = []
+    for run in ("a", "b"):
+        out = tmp_path / f"{run}.json"
+        code = main(["solve", str(rural_file), "-o", str(out), "--method", "cpsat",
+                     "--work-limit", "0.5", "--time-limit", "60", "--quiet"])
+        assert code == 0
+        plans_made.append(loads_result(out.read_text()))
+    capsys.readouterr()
+    assert plans_made[0].assignments == plans_made[1].assignments
+    assert plans_made[0].objective == plans_made[1].objective
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "--work-limit must be positive, got 0"),
+    ("pl", "--work-limit musi być liczbą dodatnią, podano 0"),
+])
+def test_solve_refuses_work_units_that_are_not_positive(rural_file, tmp_path, capsys, lang,
+                                                         said):
+    code = main(["--lang", lang, "solve", str(rural_file), "-o", str(tmp_path / "x.json"),
+                 "--work-limit", "0"])
+    assert code == 2
+    assert said in capsys.readouterr().err
+    assert not (tmp_path / "x.json").exists()
+
+
 def test_the_build_is_given_the_components_end(monkeypatch):
     # The limit less the reserve for assembling and explaining (10 % of it, 0.1-5 s),
     # counted from when solve() was entered.

@@ -223,6 +223,12 @@ HELP: Mapping[str, Mapping[str, _Text]] = {
                               "powtarzalne przeszukiwanie (te same dane i ziarno dają ten sam "
                               "plan): jednostki pracy z limitu czasu, który nadal ogranicza "
                               "czas działania"),
+        "--work-limit": _t("deterministic work units of the search instead of those from the "
+                           "time limit (implies --deterministic; the time limit still caps the "
+                           "wall time)",
+                           "deterministyczne jednostki pracy przeszukiwania zamiast "
+                           "wyliczonych z limitu czasu (włącza --deterministic; limit czasu "
+                           "nadal ogranicza czas działania)"),
         "--history": _t("history store: approved earlier visits count in the span of service "
                         "(written agreement over 30 days, accident insurance up to 30 days)",
                         "magazyn historii: zatwierdzone wcześniejsze wizyty liczą się do okresu "

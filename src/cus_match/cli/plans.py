@@ -43,6 +43,7 @@ from cus_match.cli.common import (
     EXIT_INVALID,
     Handler,
     Progress,
+    UsageError,
     check_plan_source,
     load_plan,
     print_plan,
@@ -50,6 +51,7 @@ from cus_match.cli.common import (
 )
 from cus_match.cli.words import count, noun, say
 from cus_match.lang import short_date
+from cus_match.problem_texts import ProblemCode
 
 if TYPE_CHECKING:
     from cus_match.model.instance import Instance
@@ -91,6 +93,7 @@ def register(sub: Any) -> dict[str, Handler]:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--deterministic", action="store_true")
+    s.add_argument("--work-limit", type=float, default=None, metavar="UNITS")
     s.add_argument("--history", type=Path, default=None, metavar="STORE")
     s.add_argument("--quiet", action="store_true")
     s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None)
@@ -154,6 +157,11 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from cus_match.plan.result import Status
 
     paths.check(args, inputs=("file", "pin", "baseline", "history"), outputs=("output",))
+    for option, value in (("--time-limit", args.time_limit), ("--work-limit", args.work_limit)):
+        if value is not None and not value > 0:
+            raise UsageError(ProblemCode.OPTION_NOT_POSITIVE, option=option, value=value)
+    # Work units are the deterministic mode's measure: asking for them asks for that mode.
+    deterministic = args.deterministic or args.work_limit is not None
     loading = time.monotonic()
     inst = load_instance(args.file)
     loading = time.monotonic() - loading
@@ -188,12 +196,13 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         with Progress(args.time_limit or 30.0, args.lang, enabled=show) as progress:
             limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
             left = solve_share(limit, time.monotonic() - started, loading)
-            # In deterministic mode the work comes from the limit asked for, never from the
-            # clock (the same plan on any machine); the seconds left only cap it.
-            work = default_work(limit) if args.deterministic else None
+            # In deterministic mode the work comes from --work-limit or the limit asked for,
+            # never from the clock (the same plan on any machine); the seconds left only cap it.
+            work = (args.work_limit if args.work_limit is not None
+                    else default_work(limit) if deterministic else None)
             result = solve(planned, rule=rule, method=args.method, time_limit=left,
                            seed=args.seed, workers=args.workers,
-                           deterministic=args.deterministic, work_limit=work, pinned=pins,
+                           deterministic=deterministic, work_limit=work, pinned=pins,
                            baseline=baseline, progress=progress, stop=stop)
     finally:
         if main_thread:
