@@ -111,3 +111,15 @@ def test_type_checkers_see_every_public_name():
     seen = {a.asname or a.name for n in block.body if isinstance(n, ast.ImportFrom)
             for a in n.names}
     assert seen == set(cus_match.__all__) - {"__version__"}
+
+
+def test_a_small_default_solve_loads_neither_cpsat_nor_pandas():
+    # Rural seed 2 has a component on which the flow is exact beside one the time-indexed
+    # model takes: neither needs CP-SAT, whose package loads pandas (0.6 s of a 1-2 s solve).
+    code = ("import sys\nfrom cus_match import solve\nfrom cus_match.generate import generate\n"
+            "r = solve(generate('rural', seed=2), time_limit=30)\n"
+            "print(r.status.value, sorted(m.method for m in r.methods),"
+            " 'ortools.sat.python.cp_model' in sys.modules)")
+    got = fresh(code)
+    assert got["out"] == ["optimal ['timeindexed'] False"]
+    assert "pandas" not in got["loaded"]

@@ -366,3 +366,27 @@ def test_deterministic_auto_keeps_cpsat_and_takes_the_tighter_proven_bound(rural
     assert r.bound < lns.bound  # the LP without start times is weaker here
     again = solve(inst, time_limit=30, work_limit=0.16, deterministic=True)
     assert again.to_records() == r.to_records()
+
+
+def test_the_polish_keeps_the_first_stage_s_visits_and_never_lowers_the_later_stages(rural):
+    # Outside deterministic mode the later stages' polish frees starts and teams only: the
+    # visits met are those of the first stage's plan (the same plan a one-stage rule gets,
+    # from the same model and seed), and the later stages score at least as well.
+    from cus_match.optimise.rules import lexicographic
+
+    inst, compat = rural
+    comp = max(active_components(compat), key=len)
+    hint = greedy_state(compat)
+    first_only = lexicographic("first", [{"weighted_coverage": 1}], "the first stage")
+    one = _component(compat, comp, hint, rule=first_only, seed=1)
+    both = _component(compat, comp, hint, seed=1)
+    assert both.status is one.status is Status.OPTIMAL
+    assert set(both.chosen) == set(one.chosen)
+    assert FIFO.score(compat, both.chosen) >= FIFO.score(compat, one.chosen)
+    assert FIFO.stages[1].value(compat, both.chosen) > FIFO.stages[1].value(compat, one.chosen)
+    assert _violations(inst, compat, _result(compat, _plan(compat, both.chosen))) == []
+    # Deterministic mode polishes the whole model, the earlier stages as floors: it may
+    # trade met visits of equal first-stage value, never the value itself.
+    det = _component(compat, comp, hint, seed=1, deterministic=True)
+    assert PRIMARY.value(compat, det.chosen) == PRIMARY.value(compat, one.chosen)
+    assert FIFO.score(compat, det.chosen) >= FIFO.score(compat, both.chosen)

@@ -17,7 +17,7 @@ whole to every layer; progress comes back through a callback, and a stop ends th
 >>> events = []
 >>> r = solve(generate("tiny", seed=1), progress=events.append, time_limit=5)
 >>> events[0].phase, events[-1].phase, [m.method for m in r.methods]
-('build', 'done', ['flow'])
+('build', 'done', ['timeindexed'])
 >>> solve(generate("tiny", seed=1), stop=lambda: True).status.value
 'stopped'
 """

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time as _time
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from attrs import frozen
@@ -21,8 +22,6 @@ from attrs import frozen
 from cus_match.clock import iso_week
 from cus_match.compat import Compat
 from cus_match.errors import InvalidOptionError
-from cus_match.optimise.engine import GapProblem, solve_gap
-from cus_match.optimise.engine.params import MIN_CPSAT_SECONDS
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import Linear, Rule
 from cus_match.optimise.solvers.method import (
@@ -30,9 +29,11 @@ from cus_match.optimise.solvers.method import (
     drop_unprofitable,
     value_minutes,
 )
-from cus_match.optimise.solvers.relaxation import lp_bound
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
+
+if TYPE_CHECKING:
+    from cus_match.optimise.engine import GapProblem
 
 __all__ = ["FLOW", "Flow", "flow_is_exact", "gap_of", "solve_flow_component"]
 
@@ -97,6 +98,10 @@ def gap_of(compat: Compat, comp: Sequence[int], stage: Linear | None = None
     than nothing are left out. Required visits are worth more than all others together, so
     they are met whenever the capacities allow.
     """
+    # The engine loads CP-SAT (and pandas with it, 0.5 s): ``auto`` asks only
+    # flow_is_exact of most components, and should not pay for it.
+    from cus_match.optimise.engine import GapProblem
+
     stage = stage or _FIRST
     inst = compat.inst
     agents: dict[tuple[str, tuple[int, int]], int] = {}
@@ -146,6 +151,10 @@ def solve_flow_component(compat: Compat, comp: Sequence[int], hint: PlanState, *
     bound are those of the first stage. With pinned visits (``fixed``) the flow is only a guide:
     the repair plans around them and the result is not claimed optimal.
     """
+    from cus_match.optimise.engine import solve_gap
+    from cus_match.optimise.engine.params import MIN_CPSAT_SECONDS
+    from cus_match.optimise.solvers.relaxation import lp_bound
+
     stage = rule.stages[0]
     if not isinstance(stage, Linear):
         raise InvalidOptionError(f"method 'flow' cannot optimise rule {rule.name!r} (its first "
