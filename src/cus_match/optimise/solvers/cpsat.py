@@ -30,6 +30,7 @@ from cus_match.optimise.engine.params import (
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import Rule
 from cus_match.optimise.solvers.flow_start import flow_guided
+from cus_match.optimise.solvers.insertion import insert_with_ejection
 from cus_match.optimise.solvers.lagrange import lagrangian_bound
 from cus_match.optimise.solvers.lns import lns
 from cus_match.optimise.solvers.method import (
@@ -50,7 +51,7 @@ from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
 
 __all__ = ["CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT", "FLOW_START_PAIRS",
-           "LNS_THRESHOLD", "Cpsat", "solve_component"]
+           "INSERT_SHARE", "LNS_THRESHOLD", "Cpsat", "solve_component"]
 
 #: Components with more eligible pairs than this are searched by LNS, not one CP-SAT model
 #: (read on each call, so a test may lower it).
@@ -66,6 +67,10 @@ CHAIN_SHARE, CHAIN_DET_ROUNDS, CHAIN_DET_PAIRS = 0.3, 20, 100_000
 #: the town's components: under 60,000), and take the LP's bound, duals and plan from its
 #: network form instead (:mod:`.flow_start`). Read on each call.
 FLOW_START_PAIRS = 200_000
+
+#: The share of the time left after the start that insertion with ejection may take
+#: (:mod:`.insertion`).
+INSERT_SHARE = 0.3
 
 #: Shares of a component's time for the first stage: all of it for a one-stage rule, most of
 #: it when later stages polish the plan.
@@ -115,6 +120,11 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         for i, (s, team) in sorted(guided.items()):
             if i not in start.chosen:
                 start.add(i, s, team)
+        # Unmet visits placed by moving blocking ones (city seed 1: +113 h in one pass,
+        # 9 s, against LNS's 20-30 h in 40 s); in deterministic mode one pass, unclocked.
+        insert_with_ejection(compat, comp, start, rule,
+                             None if det else deadline.sooner(INSERT_SHARE * deadline.left()),
+                             passes=1 if det else 3)
         # Every bound here is proven: the least is the claim. The chains', started from the
         # LP's duals (or the flow's), tighten the LP's (town seed 1: 10,001,625 against
         # 10,222,500; city seed 1: 16,115.5 hours against 16,271.9 after one round).
