@@ -120,11 +120,12 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         for i, (s, team) in sorted(guided.items()):
             if i not in start.chosen:
                 start.add(i, s, team)
-        # Unmet visits placed by moving blocking ones (city seed 1: +113 h in one pass,
-        # 9 s, against LNS's 20-30 h in 40 s); in deterministic mode one pass, unclocked.
+        # Unmet visits placed by moving blocking ones (city seed 1: +540 h over the flow's
+        # rounding in one pass, 6-10 s, where LNS gained 20-30 h in 40 s); in deterministic
+        # mode one pass, unclocked.
         insert_with_ejection(compat, comp, start, rule,
                              None if det else deadline.sooner(INSERT_SHARE * deadline.left()),
-                             passes=1 if det else 3)
+                             passes=1 if det else 2)
         # Every bound here is proven: the least is the claim. The chains', started from the
         # LP's duals (or the flow's), tighten the LP's (town seed 1: 10,001,625 against
         # 10,222,500; city seed 1: 16,115.5 hours against 16,271.9 after one round).

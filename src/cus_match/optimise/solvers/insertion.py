@@ -14,6 +14,7 @@ greedy's, so each plan keeps the hard constraints.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
@@ -45,11 +46,14 @@ class _Search:
         self.required = [inst.need(o.need).required for o in compat.occurrences]
         self.on_day: dict[tuple[str, date], set[int]] = defaultdict(set)
         self.on_week: dict[tuple[str, tuple[int, int]], set[int]] = defaultdict(set)
+        self.of_resident: dict[tuple[str, str], set[int]] = defaultdict(set)
         for i, (_s, team) in state.chosen.items():
             self._index(i, team, add=True)
         # Coefficients are read a million times a pass on the city: computed once each.
         self._visit: dict[int, int] = {}
         self._pairs = first.has_pairs
+        #: Visits a kept move left unmet (worth less than the one placed), to try again.
+        self.dropped: list[int] = []
 
     def worth(self, i: int, team: Sequence[Candidate]) -> int:
         """The first stage's value of ``i`` met by ``team``."""
@@ -72,14 +76,16 @@ class _Search:
     def _index(self, i: int, team: Sequence[Candidate], *, add: bool) -> None:
         o = self.compat.occurrences[i]
         week = iso_week(o.date)
+        r = self.state.needs[i].resident
         for c in team:
-            day, wk = self.on_day[(c.helper, o.date)], self.on_week[(c.helper, week)]
-            if add:
-                day.add(i)
-                wk.add(i)
-            else:
-                day.discard(i)
-                wk.discard(i)
+            books = [self.on_day[(c.helper, o.date)], self.on_week[(c.helper, week)]]
+            if r is not None:
+                books.append(self.of_resident[(c.helper, r)])
+            for book in books:
+                if add:
+                    book.add(i)
+                else:
+                    book.discard(i)
 
     def add(self, i: int, s: int, team: list[Candidate]) -> None:
         self.state.add(i, s, team)
@@ -107,36 +113,59 @@ class _Search:
 
     def moves(self, i: int, c: Candidate, starts: Sequence[int]
               ) -> list[tuple[int, tuple[int, ...], tuple[int, ...]]]:
-        """(cost, ejected visits, starts) for placing ``i`` with ``c`` at one of ``starts``."""
+        """(cost, ejected visits, starts) for placing ``i`` with ``c`` at one of ``starts``.
+
+        The visits ejected: where ``max_residents`` blocks, all of the helper's visits to one
+        of its residents (one with at most two); then those ``i`` clashes with that day (at
+        most two), and one more of that week where the cap still leaves no room.
+        """
         st, o = self.state, self.compat.occurrences[i]
         h, week = c.helper, iso_week(o.date)
+        bases: list[tuple[int, ...]] = [()]
         if not st.residents_ok(h, i):
-            return []
+            bases = sorted((tuple(sorted(js)) for r, n in st.resident_count[h].items()
+                            if 0 < n <= 2
+                            and (js := self.of_resident.get((h, r), set())) <= self.movable),
+                           key=lambda js: (self.cost(js), js))[:2]
         excess = st.week_minutes[(h, week)] + o.duration - self.cap[h]
-        day = sorted(self.on_day.get((h, o.date), ()))
         found: dict[tuple[int, ...], list[int]] = {}
-        week_sorted: list[tuple[int, int]] | None = None
-        for s in starts:
-            clash = tuple(j for j in day if self.clashes(h, i, s, j))
-            if len(clash) > 2 or any(j not in self.movable for j in clash):
-                continue
-            rem = excess - sum(self.compat.occurrences[j].duration for j in clash)
-            if rem <= 0:
-                found.setdefault(clash, []).append(s)
-                continue
-            if len(clash) == 2:
-                continue
-            # One more visit of the week, the least worth among those long enough.
-            if week_sorted is None:
-                week_sorted = sorted((self.worth(j, st.chosen[j][1]), j)
-                                     for j in self.on_week.get((h, week), ())
-                                     if j in self.movable)
-            more = [j for _w, j in week_sorted
-                    if j not in clash and self.compat.occurrences[j].duration >= rem][:2]
-            for j in more:
-                found.setdefault(tuple(sorted((*clash, j))), []).append(s)
-        return [(sum(self.worth(j, st.chosen[j][1]) for j in out), out, tuple(ss))
-                for out, ss in found.items()]
+        for base in bases:
+            day = [j for j in sorted(self.on_day.get((h, o.date), ())) if j not in base]
+            left = excess - sum(self.compat.occurrences[j].duration for j in base)
+            week_sorted: list[tuple[int, int]] | None = None
+            for s in starts:
+                clash = tuple(j for j in day if self.clashes(h, i, s, j))
+                if len(clash) > 2 or any(j not in self.movable for j in clash):
+                    continue
+                rem = left - sum(self.compat.occurrences[j].duration for j in clash)
+                if rem <= 0:
+                    found.setdefault(tuple(sorted((*base, *clash))), []).append(s)
+                    continue
+                if len(clash) + len(base) >= 3:
+                    continue
+                # One more visit of the week, the least worth among those long enough.
+                if week_sorted is None:
+                    week_sorted = sorted((self.worth(j, st.chosen[j][1]), j)
+                                         for j in self.on_week.get((h, week), ())
+                                         if j in self.movable and j not in base)
+                more = [j for _w, j in week_sorted
+                        if j not in clash and self.compat.occurrences[j].duration >= rem][:2]
+                for j in more:
+                    found.setdefault(tuple(sorted((*base, *clash, j))), []).append(s)
+        return [(self.cost(out), out, tuple(ss)) for out, ss in found.items()]
+
+    def may_move(self, j: int, helper: str) -> bool:
+        """Whether another helper than ``helper`` has room in its week for ``j``.
+
+        A quick test before :meth:`attempt`, which tries the day too.
+        """
+        st = self.state
+        return any(c.helper != helper and st.hours_ok(c.helper, j)
+                   and st.residents_ok(c.helper, j) for c in self.compat.candidates[j])
+
+    def cost(self, out: Sequence[int]) -> int:
+        """What the first stage loses if ``out`` are left unmet."""
+        return sum(self.worth(j, self.state.chosen[j][1]) for j in out)
 
     def attempt(self, i: int, c: Candidate, out: tuple[int, ...], starts: tuple[int, ...],
                 *, partial: bool) -> tuple[int, bool] | None:
@@ -167,6 +196,7 @@ class _Search:
             else:
                 gain -= self.worth(j, before[j][1])
         if gain > 0 and (partial or len(placed) == len(out)):
+            self.dropped.extend(j for j in out if j not in placed)
             return gain, True
         for j in placed:
             self.remove(j)
@@ -193,7 +223,9 @@ class _Search:
                                for cost, out, ss in self.moves(i, c, starts))
         options.sort(key=lambda m: (m[0], m[1], m[2]))
         best: tuple[int, Candidate, tuple[int, ...], tuple[int, ...]] | None = None
-        for _cost, _h, out, ss, c in options[:_TRIES]:
+        for cost, _h, out, ss, c in options[:_TRIES]:
+            if cost >= self.worth(i, [c]) and not all(self.may_move(j, c.helper) for j in out):
+                continue  # it can gain only if every ejected visit is placed again
             got_move = self.attempt(i, c, out, ss, partial=False)
             if got_move is None:
                 continue
@@ -261,14 +293,23 @@ def insert_with_ejection(compat: Compat, comp: Sequence[int], state: PlanState, 
     search = _Search(compat, comp, state, first)
     total = 0
     for _ in range(passes):
-        unmet = sorted((i for i in comp if i not in state.chosen and compat.candidates[i]),
-                       key=lambda i: (-search.best_worth(i), i))
-        gained = 0
-        for n, i in enumerate(unmet):
+        # Highest worth first; a visit a move leaves unmet joins the queue at its worth, so
+        # that a chain of swaps (each gaining) runs within one pass.
+        queue = [(-search.best_worth(i), i) for i in comp
+                 if i not in state.chosen and compat.candidates[i]]
+        heapq.heapify(queue)
+        gained, n = 0, 0
+        while queue:
+            worth, i = heapq.heappop(queue)
             if deadline is not None and n % _CHECK == 0 and deadline.expired():
                 return total + gained
-            if i not in state.chosen and search.best_worth(i) > 0:
-                gained += search.place(i)
+            n += 1
+            if i in state.chosen or worth >= 0:
+                continue
+            gained += search.place(i)
+            for j in search.dropped:
+                heapq.heappush(queue, (-search.best_worth(j), j))
+            search.dropped.clear()
         total += gained
         if not gained:
             break
