@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from cus_match.clock import iso_week
@@ -241,7 +241,8 @@ class _Search:
 
 
 def insert_with_ejection(compat: Compat, comp: Sequence[int], state: PlanState, rule: Rule,
-                         deadline: Deadline | None = None, passes: int = 2) -> int:
+                         deadline: Deadline | None = None, passes: int = 2,
+                         targets: Iterable[int] | None = None) -> int:
     """Improve ``state``'s plan of ``comp`` in place by insertion with ejection; the gain.
 
     Parameters
@@ -260,6 +261,9 @@ def insert_with_ejection(compat: Compat, comp: Sequence[int], state: PlanState, 
         When to stop (between two unmet visits); without one, ``passes`` passes run.
     passes : int
         Passes over the unmet visits (each in order of worth, highest first).
+    targets : iterable of int, optional
+        The unmet visits to try (default: every unmet visit of ``comp``); visits a move
+        leaves unmet are tried too.
 
     Returns
     -------
@@ -291,11 +295,12 @@ def insert_with_ejection(compat: Compat, comp: Sequence[int], state: PlanState, 
     if not isinstance(first, Linear):
         return 0
     search = _Search(compat, comp, state, first)
+    wanted = None if targets is None else sorted(set(targets) & search.movable)
     total = 0
     for _ in range(passes):
         # Highest worth first; a visit a move leaves unmet joins the queue at its worth, so
         # that a chain of swaps (each gaining) runs within one pass.
-        queue = [(-search.best_worth(i), i) for i in comp
+        queue = [(-search.best_worth(i), i) for i in (comp if wanted is None else wanted)
                  if i not in state.chosen and compat.candidates[i]]
         heapq.heapify(queue)
         gained, n = 0, 0
