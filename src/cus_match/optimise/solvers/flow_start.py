@@ -109,4 +109,4 @@ def flow_guided(compat: Compat, comp: Sequence[int], start: PlanState,
             compat, rule, {i: start.chosen[i] for i in comp if i in start.chosen}))
     relaxation, duals = got
     return FlowStart(relaxation[0], duals,
-                     lp_guided(compat, comp, start, rule, fixed, relaxation))
+                     lp_guided(compat, comp, start, rule, fixed, relaxation, keep_caps=True))

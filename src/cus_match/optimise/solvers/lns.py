@@ -22,7 +22,8 @@ from cus_match.optimise.engine.params import (
 )
 from cus_match.optimise.options import Deadline, SolveOptions
 from cus_match.optimise.rules import RULES, Rule
-from cus_match.optimise.solvers.method import drop_unprofitable
+from cus_match.optimise.solvers.insertion import insert_with_ejection
+from cus_match.optimise.solvers.method import drop_unprofitable, value_minutes
 from cus_match.optimise.solvers.neighbourhood import grow_neighbourhood
 from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime
 from cus_match.optimise.solvers.state import PlanState
@@ -35,8 +36,8 @@ _SETUP_CHECK = 256
 
 def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, options: SolveOptions,
         deadline: Deadline, work: float, rule: Rule | None = None,
-        fixed: PlanState | None = None, seed: int | None = None
-        ) -> dict[int, tuple[int, list[Candidate]]]:
+        fixed: PlanState | None = None, seed: int | None = None, blocked_share: float = 0.0,
+        repair: bool = False) -> dict[int, tuple[int, list[Candidate]]]:
     """Large-neighbourhood search: free a group of related helpers, re-solve exactly, repeat.
 
     A neighbourhood grows from a random helper through shared candidate visits until about
@@ -46,6 +47,13 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, options: Solve
     the rule (default ``fifo``) is kept. The search ends at ``deadline`` or when ``options``
     say stop; in ``deterministic`` mode the number of rounds (``work`` seconds' worth), not the
     clock, ends it. ``seed`` overrides ``options.seed`` (default).
+
+    With ``blocked_share`` > 0, that share of rounds grows its neighbourhood instead from the
+    candidate helpers of an unmet visit (one of the most valuable, at random) whose week
+    cap is full, so that CP-SAT may free a cap by moving their visits to the helpers around
+    them. With ``repair``, a round that improves the plan is followed by insertion with
+    ejection (:mod:`.insertion`) of the unmet visits the freed helpers could take. Both keep
+    the generator's calls of the plain search when off.
     """
     rule = rule or RULES["fifo"]
     settings = DOMAIN_LNS
@@ -78,8 +86,10 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, options: Solve
     for _ in range(rounds):
         if options.stopped() or (not deterministic and deadline.left() < MIN_CPSAT_SECONDS):
             break
+        begin = (_blocked_helpers(compat, comp, state, rng)
+                 if blocked_share > 0 and rng.random() < blocked_share else None)
         free_h, free = grow_neighbourhood(rng, pool, occs_of, helpers_of, state.chosen, target,
-                                          count_partial=False)
+                                          count_partial=False, start=begin or None)
         if not free:
             continue
         old = rule.score(compat, {i: state.chosen[i] for i in free if i in state.chosen}
@@ -115,8 +125,30 @@ def lns(compat: Compat, comp: Sequence[int], start: PlanState, *, options: Solve
                 keep = after
         for i, (s, team) in sorted(keep.items()):
             state.add(i, s, team)
+        if repair and keep is after and (deterministic or deadline.left() > MIN_CPSAT_SECONDS):
+            insert_with_ejection(compat, comp, state, rule,
+                                 None if deterministic else deadline.sooner(deadline.left() / 2),
+                                 passes=1, targets=sorted(
+                                     {i for h in free_h for i in occs_of[h]}))
         # Adapt: grow neighbourhoods that solve to optimality fast, shrink the others.
         target = (min(settings.largest, target + settings.step) if code == cp_model.OPTIMAL
                   else max(settings.smallest, target - settings.step))
     mine = set(comp)
     return {i: v for i, v in state.chosen.items() if i in mine}
+
+
+#: Unmet visits, the most valuable first, that a blocked-helper neighbourhood starts from.
+_BLOCKED_POOL = 200
+
+
+def _blocked_helpers(compat: Compat, comp: Sequence[int], state: PlanState,
+                     rng: random.Random) -> list[str]:
+    """Up to three candidate helpers, whose week cap is full, of a valuable unmet visit."""
+    unmet = sorted((-value_minutes(compat, i), i) for i in comp
+                   if i not in state.chosen and compat.candidates[i])[:_BLOCKED_POOL]
+    if not unmet:
+        return []
+    i = rng.choice(unmet)[1]
+    full = sorted(c.helper for c in compat.candidates[i] if not state.hours_ok(c.helper, i))
+    rng.shuffle(full)
+    return full[:3]

@@ -21,7 +21,8 @@ def grow_neighbourhood(rng: random.Random, pool: Sequence[str],
                        occs_of: Mapping[str, Sequence[int]],
                        helpers_of: Mapping[int, Sequence[str]],
                        chosen: Mapping[int, tuple[int, list[Candidate]]], target: int, *,
-                       count_partial: bool) -> tuple[set[str], set[int]]:
+                       count_partial: bool, start: Sequence[str] | None = None
+                       ) -> tuple[set[str], set[int]]:
     """The helpers freed and the visits they free, grown from ``rng.choice(pool)``.
 
     Parameters
@@ -40,6 +41,9 @@ def grow_neighbourhood(rng: random.Random, pool: Sequence[str],
         Whether a visit whose team is not yet wholly freed counts towards ``target`` while
         growing (the time-indexed search's way) or not (the CP-SAT search's); either way it
         is not in the visits returned.
+    start : sequence of str, optional
+        Helpers to grow from instead of a random one of ``pool`` (then ``rng`` is called only
+        while growing).
 
     Returns
     -------
@@ -57,7 +61,7 @@ def grow_neighbourhood(rng: random.Random, pool: Sequence[str],
     """
     free_h: set[str] = set()
     free: set[int] = set()
-    queue = [rng.choice(pool)]
+    queue = list(start) if start is not None else [rng.choice(pool)]
     while queue and len(free) < target:
         h = queue.pop(0)
         if h in free_h:
