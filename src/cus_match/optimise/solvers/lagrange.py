@@ -35,6 +35,7 @@ import time
 from array import array
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -46,9 +47,9 @@ from cus_match.compat import Candidate, Compat
 from cus_match.optimise.options import Deadline
 from cus_match.optimise.rules import Linear, Stage
 from cus_match.optimise.solvers.method import value_minutes
-from cus_match.optimise.solvers.relaxation import Duals
+from cus_match.optimise.solvers.relaxation import Duals, flow_relaxation
 
-__all__ = ["DEFAULT_ROUNDS", "MAX_COLUMNS", "LagrangianBound", "lagrangian_bound"]
+__all__ = ["DEFAULT_ROUNDS", "MAX_COLUMNS", "LagrangianBound", "chain_minutes", "lagrangian_bound"]
 
 #: Rounds of column generation when neither a deadline nor a count is given (and in
 #: deterministic mode, where the bound must not depend on the machine's speed). Town seed 1
@@ -88,12 +89,16 @@ class LagrangianBound:
         Wall seconds, building included.
     columns : int
         Helper-start pairs in the helper chains (the time-indexed model's ``z`` columns).
+    flow : float or None
+        The LP as a flow with helper-days held to their longest chains (``tighten``; a proven
+        bound too, not counted in ``value``), or None where not had.
     """
 
     value: float
     rounds: int
     seconds: float
     columns: int
+    flow: float | None = None
 
 
 class _Chains:
@@ -306,6 +311,8 @@ class _Problem:
         self.c_h, self.z_t = c_h, zt
         self.c_off = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.z_hd = np.repeat(c_hd, counts)
+        self.hd_keys = [(helper_ids[int(key) // 10**7], date.fromordinal(int(key) % 10**7))
+                        for key in hd_u.tolist()]
         self.chains = _Chains(self.z_hd, zt - np.repeat(c_gap, counts),
                               zt + self.z_d.astype(np.int64), len(hd_u))
         # Weekly caps that can bind get a multiplier.
@@ -411,7 +418,8 @@ class _Problem:
 def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None, *,
                      deadline: Deadline | None = None, rounds: int | None = None,
                      plan: Mapping[int, tuple[int, Sequence[Candidate]]] | None = None,
-                     start: Duals | None = None) -> LagrangianBound | None:
+                     start: Duals | None = None, tighten: bool = True,
+                     trace: list[tuple[float, float]] | None = None) -> LagrangianBound | None:
     """A proven upper bound on a linear stage's value over ``comp``, by Lagrangian relaxation.
 
     Parameters
@@ -437,6 +445,14 @@ def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = 
     start : Duals, optional
         The LP's duals (:func:`~cus_match.optimise.solvers.relaxation.lp_with_duals`): the
         first round prices with them (the bound there is about the LP's).
+    tighten : bool, default True
+        Also price once at the duals of the LP as a flow with each helper-day held to its
+        longest chain in minutes (:func:`chain_minutes`; a valid cut, so that flow's value
+        is a bound too, and its duals start the chains better than the plain LP's: town
+        seed 1, 1677.25 hours against 1696.75, city 16,005.75 against 16,115.5).
+    trace : list, optional
+        Filled with ``(seconds, value)`` per round: the Lagrangian function's value at the
+        round's multipliers (each one a proven bound; ``value`` is the least, rounded down).
 
     Returns
     -------
@@ -467,19 +483,68 @@ def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = 
     nv = len(prob.visits)
     if not nv:
         return LagrangianBound(0.0, 0, time.perf_counter() - t0, 0)
-    first = None
+    # The held flow's duals first: they start lower than the plain LP's (docstring).
+    starts = []
+    flow: float | None = None
+    if tighten:
+        got = flow_relaxation(compat, comp, stage, deadline, day_minutes=_day_minutes(prob))
+        if got is not None:
+            flow = got[0]
+            starts.append(_multipliers(prob, got[1]))
     if start is not None:
-        # GLOP's row duals are the objective's rate of change with the right-hand side, and
-        # the flow's potentials are turned into the same (``relaxation.flow_relaxation``):
-        # both the multiplier of ``k y - sum z`` itself.
-        first = (np.array([start.team.get(i, 0.0) for i in prob.visits]),
-                 np.abs(np.array([start.week.get(k, 0.0) for k in prob.cap_keys])),
-                 np.array([start.pair.get(k, 0.0) for k in prob.pair_keys]))
-    best, n = _column_generation(prob, deadline, rounds, prob.nodes_of(plan or {}), first)
+        starts.append(_multipliers(prob, start))
+    best, n = _column_generation(prob, deadline, rounds, prob.nodes_of(plan or {}), starts,
+                                 t0, trace)
     if not n:
         return None  # built, but no time left to price once
     bound = math.floor(best + _ROUND_SLACK)
-    return LagrangianBound(float(bound), n, time.perf_counter() - t0, prob.columns)
+    return LagrangianBound(float(bound), n, time.perf_counter() - t0, prob.columns, flow)
+
+
+def _multipliers(prob: _Problem, duals: Duals) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """An LP's duals as the Lagrangian's multipliers ``(lam, mu, rho)`` of ``prob``.
+
+    GLOP's row duals are the objective's rate of change with the right-hand side, and the
+    flow's potentials are turned into the same (``relaxation.flow_relaxation``): both the
+    multiplier of ``k y - sum z`` itself.
+    """
+    return (np.array([duals.team.get(i, 0.0) for i in prob.visits]),
+            np.abs(np.array([duals.week.get(k, 0.0) for k in prob.cap_keys])),
+            np.array([duals.pair.get(k, 0.0) for k in prob.pair_keys]))
+
+
+def chain_minutes(compat: Compat, comp: Sequence[int]) -> dict[tuple[str, date], int]:
+    """Per helper and day of ``comp``, the most minutes of visits one chain of theirs holds.
+
+    The longest chain in minutes over the helper-day's (visit, start) pairs, travel between
+    them taken as in the chains (the least into each visit's place, so never more than the
+    real travel; a visit may repeat): no plan gives a helper more minutes of visits that day,
+    so it may cap the helper-day in the LP as a flow
+    (:func:`~cus_match.optimise.solvers.relaxation.flow_relaxation`'s ``day_minutes``), a
+    cut the LP's available minutes miss when the day's visits cannot follow one another.
+
+    Examples
+    --------
+    >>> from cus_match.compat import build_compat
+    >>> from cus_match.generate import generate
+    >>> from cus_match.optimise.solvers.relaxation import flow_bound, flow_relaxation
+    >>> c = build_compat(generate("tiny", seed=1))
+    >>> comp = range(len(c.occurrences))
+    >>> held = chain_minutes(c, comp)
+    >>> all(m >= 0 for m in held.values())
+    True
+    >>> flow_relaxation(c, comp, day_minutes=held)[0] <= flow_bound(c, comp)
+    True
+    """
+    return _day_minutes(_Problem(compat, comp, None, None))
+
+
+def _day_minutes(prob: _Problem) -> dict[tuple[str, date], int]:
+    """:func:`chain_minutes` of a built problem."""
+    most, _ = prob.chains.solve(prob.z_d)
+    # Sums of whole minutes: the slack only absorbs float error.
+    return {key: int(m + _ROUND_SLACK) for key, m in zip(prob.hd_keys, most.tolist(),
+                                                          strict=True)}
 
 
 class _Master:
@@ -559,7 +624,8 @@ class _Master:
 
 def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | None,
                        plan: IntArray,
-                       start: tuple[FloatArray, FloatArray, FloatArray] | None
+                       starts: Sequence[tuple[FloatArray, FloatArray, FloatArray]],
+                       t0: float, trace: list[tuple[float, float]] | None
                        ) -> tuple[float, int]:
     """The Lagrangian dual by column generation over helper-day chains (Dantzig-Wolfe).
 
@@ -567,35 +633,43 @@ def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | 
     with every visit's team, weekly cap and resident-day minutes kept; its duals price the next
     chains (the DP of :class:`_Chains`). At every round the Lagrangian function at the
     multipliers priced is a proven bound, so stopping early costs tightness only. ``plan``
-    (nodes of a plan) gives the first columns, ``start`` the first multipliers. Returns the
-    least bound and the rounds run.
+    (nodes of a plan) gives the first columns; each of ``starts`` (an LP's duals) is priced
+    once before the master's, and the chains of all of them are its first columns. Returns
+    the least bound and the rounds run; ``trace`` gets each round's (seconds since ``t0``,
+    value).
     """
     master = _Master(prob)
     if len(plan):
         master.add_chains(plan)
     # First prices: the LP's, or as if helpers held the visits' values (a master without
     # chains has degenerate duals).
-    lam, mu, rho = start if start is not None else (
-        -prob.value / prob.team, np.zeros(len(prob.caps)), np.zeros(prob.n_pairs))
+    queue = list(starts) or [(-prob.value / prob.team, np.zeros(len(prob.caps)),
+                              np.zeros(prob.n_pairs))]
     sigma = np.zeros(prob.chains.n_groups)
     best, n = math.inf, 0
     while rounds is None or n < rounds:
         if deadline is not None and deadline.expired():
             break
-        if n:
+        if n >= len(queue):
             got = master.duals(deadline)
             if got is None:
                 break
             lam, mu, sigma = got
             rho = np.zeros(prob.n_pairs)
+        else:
+            lam, mu, rho = queue[n]
         value, z_best, z_on = _evaluate(prob, lam, mu, rho)
         n += 1
         best = min(best, value)
+        if trace is not None:
+            trace.append((time.perf_counter() - t0, value))
         # New columns: the chains worth more than their helper-day's price. None: the master's
         # duals are optimal for the Lagrangian dual, and the bound is as tight as it gets.
         on = np.flatnonzero(z_on & (z_best > sigma + 1e-6)[prob.z_hd])
         if not len(on):
-            break
+            if n >= len(queue):
+                break
+            continue
         master.add_chains(on)
     return best, n
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -217,7 +217,8 @@ _FLOW_SCALE_MAX = 720_720
 
 def flow_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
                deadline: Deadline | None = None,
-               arc_minutes: dict[tuple[int, str], int] | None = None) -> float | None:
+               arc_minutes: dict[tuple[int, str], int] | None = None,
+               day_minutes: Mapping[tuple[str, date], int] | None = None) -> float | None:
     """The bound of :func:`flow_relaxation` alone (None where it gives none).
 
     Examples
@@ -229,13 +230,14 @@ def flow_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
     >>> flow_bound(c, comp) >= lp_bound(c, comp) - 1e-6
     True
     """
-    got = flow_relaxation(compat, comp, stage, deadline, arc_minutes)
+    got = flow_relaxation(compat, comp, stage, deadline, arc_minutes, day_minutes)
     return None if got is None else got[0]
 
 
 def flow_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = None,
                     deadline: Deadline | None = None,
-                    arc_minutes: dict[tuple[int, str], int] | None = None
+                    arc_minutes: dict[tuple[int, str], int] | None = None,
+                    day_minutes: Mapping[tuple[str, date], int] | None = None
                     ) -> tuple[float, Duals] | None:
     """The LP of :func:`lp_bound` as a min-cost flow in minutes: the same bound, in a second.
 
@@ -256,6 +258,12 @@ def flow_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = N
     a saturated (visit, helper) arc at minus its reduced cost over ``d_i``. They are what
     :func:`~cus_match.optimise.solvers.lagrange.lagrangian_bound` starts from where GLOP's are
     not had.
+
+    Given ``day_minutes`` (per helper and date), a helper-day holds at most that many minutes
+    where it is less than its available minutes: valid where no plan gives the helper more
+    (:func:`~cus_match.optimise.solvers.lagrange.chain_minutes`, the longest chain of the
+    helper's visits that day, travel included), and a cut the LP misses (town seed 1: 1683.0
+    hours against 1703.75; city 16,067.25 against 16,271.9).
 
     Returns
     -------
@@ -370,7 +378,10 @@ def flow_relaxation(compat: Compat, comp: Sequence[int], stage: Stage | None = N
                 if hw is None:
                     hw = week_of[wk] = node(("week", *wk))
                     arc(hw, snk, h.effective_weekly_minutes, 0)
-                arc(hd, hw, sum(b - a for a, b in helper_windows(inst, h, o.date)), 0)
+                held = sum(b - a for a, b in helper_windows(inst, h, o.date))
+                if day_minutes is not None:
+                    held = min(held, day_minutes.get((c.helper, o.date), held))
+                arc(hd, hw, held, 0)
             a_head.append(hd)
         if pairs and linear is not None:  # pairs implies linear; mypy cannot tell
             a_cost.extend(-per_minute(float(linear.pair_coef(compat, c)), d) for c in cands)
