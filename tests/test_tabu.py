@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cus_match.optimise.engine import GapProblem, solve_gap
 from cus_match.optimise.engine import gap as engine_gap
+from cus_match.optimise.engine.elite import ElitePool, merge_arcs
 from cus_match.optimise.engine.prep import prepare
 from cus_match.optimise.engine.tabu import tabu_search
 from cus_match.plan.result import Status
@@ -84,6 +85,57 @@ def test_an_ejection_chain_is_the_one_move_that_improves():
     assert prep.cost_of(one) == 2
     plain = tabu_search(prep, start, seed=0, deadline=None, max_iters=1, chains=False)
     assert prep.cost_of(plain) > 2
+
+
+def test_an_ejection_chain_of_depth_3_is_the_best_single_move():
+    # Jobs 0-3 on agents 0-3; agents 0-2 hold one job, agent 3 two. Each of jobs 0, 1, 2 is
+    # cheaper on the next agent: the chain 0 -> 1, 1 -> 2, 2 -> 3 costs 1 + 1 + 1 + 0 = 3
+    # from 3 + 3 + 3 + 0 = 9. The best chain of depth 2 (1 -> 2, 2 -> 3) gives 5, the best
+    # shift (2 -> 3) 7.
+    cost = [[3, 9, 9, 9], [1, 3, 9, 9], [9, 1, 3, 9], [9, 9, 1, 0]]
+    p = GapProblem.from_dense(cost, np.ones((4, 4), int), [1, 1, 1, 2])
+    prep = prepare(p)
+    start = prep.from_problem_arcs(p.arcs_of(np.array([0, 1, 2, 3])))
+    one = tabu_search(prep, start, seed=0, deadline=None, max_iters=1)
+    assert prep.job_agent(one).tolist() == [1, 2, 3, 3]
+    assert prep.cost_of(one) == 3
+    two = tabu_search(prep, start, seed=0, deadline=None, max_iters=1, depth3=False)
+    assert prep.cost_of(two) == 5
+
+
+@settings(max_examples=60, deadline=None)
+@given(tight_gaps(), st.integers(0, 3), st.data())
+def test_tabu_with_a_guide_and_a_pool_stays_feasible_and_repeats(p, seed, data):
+    """Any guide (it only orders the candidate lists) and the pool: every solution returned or
+    pooled fits the capacities and has the cost the pool says; same seed, same walk."""
+    opt, _, worst = brute_force(p)
+    if opt is None:
+        return
+    prep = prepare(p)
+    guide = np.array(data.draw(st.lists(st.integers(-5, 5), min_size=prep.k,
+                                        max_size=prep.k)), float)
+    start = prep.from_problem_arcs(p.arcs_of(worst))
+    runs = []
+    for _ in range(2):
+        pool = ElitePool(5)
+        out = tabu_search(prep, start, seed=seed, deadline=None, max_iters=300, guide=guide,
+                          pool=pool)
+        runs.append((out.tolist(), [(c, a.tolist()) for c, a in pool.items()]))
+        assert prep.is_feasible(out)
+        assert opt <= prep.cost_of(out) <= prep.cost_of(start)
+        assert len(pool) <= 5
+        for c, ag in pool.items():
+            arcs = merge_arcs(prep, [ag])
+            assert arcs.size == prep.n  # one arc per job
+            job_arc = np.empty(prep.n, np.int64)
+            job_arc[prep.j[arcs]] = arcs
+            assert prep.is_feasible(job_arc)
+            assert prep.cost_of(job_arc) == c
+        costs = [c for c, _ in pool.items()]
+        assert costs == sorted(costs)
+        if prep.cost_of(out) < prep.cost_of(start):  # then found by a move, so pooled
+            assert costs[0] == prep.cost_of(out)
+    assert runs[0] == runs[1]
 
 
 def test_tabu_stops_at_a_target_and_leaves_what_it_cannot_search():

@@ -375,7 +375,8 @@ def _run_cpsat(prep: Prep, best: _Best, t0: float, deadline: float, time_limit: 
             until = None if end_b is None else time.perf_counter() + TABU_SHARE * share * (
                 end_b - time.perf_counter())
             iters = int(TABU_ITERS_PER_SECOND * TABU_SHARE * dtime) if deterministic else 10**9
-            _tabu_phase(prep, best, seed + 2 * r + 1, until, iters)
+            _tabu_phase(prep, best, seed + 2 * r + 1, until, iters,
+                        lp.reduced if lag is None else lag.into)
         until = None if end_b is None else time.perf_counter() + share * (
             end_b - time.perf_counter())
         best.offer(_lns_phase(prep, best, lp, lag, seed + 2 * r + 2, until,
@@ -406,12 +407,16 @@ def _lns_phase(prep: Prep, best: _Best, lp: Any, lag: LagrangeResult | None, see
                allowed=allowed)
 
 
-def _tabu_phase(prep: Prep, best: _Best, seed: int, until: float | None, iters: int) -> None:
-    """Tabu search from the incumbent until ``until`` or for ``iters`` iterations."""
+def _tabu_phase(prep: Prep, best: _Best, seed: int, until: float | None, iters: int,
+                guide: np.ndarray | None) -> None:
+    """Tabu search from the incumbent until ``until`` or for ``iters`` iterations.
+
+    ``guide`` (Lagrangian or LP reduced costs per arc) orders its candidate lists.
+    """
     if best.job_arc is None or best.proven:
         return
     best.offer(tabu_search(prep, best.job_arc, seed=seed % 2**31, deadline=until,
-                           max_iters=iters,
+                           max_iters=iters, guide=guide,
                            target=None if best.bound is None else int(best.bound)))
 
 
