@@ -87,7 +87,9 @@ def run_backend(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *, backe
                 time_limit: float, seed: int = 0, workers: int = 1,
                 deterministic: bool = False, hint: npt.NDArray[np.float64] | None = None,
                 floors: Sequence[tuple[npt.NDArray[np.float64], float]] = (),
-                stopped: Callable[[], bool] | None = None) -> Outcome:
+                stopped: Callable[[], bool] | None = None, log: bool = False,
+                highs_options: Mapping[str, bool | int | float | str] | None = None
+                ) -> Outcome:
     """Maximise ``cost @ x`` over the model (plus rows ``c @ x >= v`` for each of ``floors``).
 
     Parameters
@@ -116,6 +118,11 @@ def run_backend(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *, backe
         30 s), so on a stop the call returns at once with no solution and leaves the HiGHS
         run to end at its own limit in a background thread (never later than this call's
         deadline; its answer is dropped).
+    log : bool
+        HiGHS only: its log on the process's standard output (diagnosis; off by default).
+    highs_options : mapping of str to bool, int, float or str, optional
+        HiGHS only: options by HiGHS's own names (``mip_heuristic_effort``, ...), set after
+        this function's own.
 
     Returns
     -------
@@ -144,7 +151,8 @@ def run_backend(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *, backe
         return _cpsat(model, cost, time_limit, seed, workers, deterministic, hint, floors, t0,
                       stopped)
     if backend == "highs":
-        return _highs(model, cost, time_limit, seed, hint, floors, t0, stopped)
+        return _highs(model, cost, time_limit, seed, hint, floors, t0, stopped, log,
+                      highs_options or {})
     return _mip(model, cost, backend, time_limit, seed, floors, t0)
 
 
@@ -316,7 +324,8 @@ def model_proto(model: TimeIndexedModel, cost: npt.NDArray[np.float64], *,
 def _highs(model: TimeIndexedModel, cost: npt.NDArray[np.float64], time_limit: float,
            seed: int, hint: npt.NDArray[np.float64] | None,
            floors: Sequence[tuple[npt.NDArray[np.float64], float]], t0: float,
-           stopped: Callable[[], bool] | None) -> Outcome:
+           stopped: Callable[[], bool] | None, log: bool = False,
+           options: Mapping[str, bool | int | float | str] | None = None) -> Outcome:
     """HiGHS through MathOpt's solve on the protos.
 
     Protos only, no ``mathopt`` Python package: no ``Model`` of 65,000 Python objects, and
@@ -345,7 +354,14 @@ def _highs(model: TimeIndexedModel, cost: npt.NDArray[np.float64], time_limit: f
     left = max(time_limit - (time.perf_counter() - t0), 0.01)
     params = parameters_pb2.SolveParametersProto(relative_gap_tolerance=0.0,
                                                  absolute_gap_tolerance=MIP_ABS_GAP,
-                                                 random_seed=int(seed))
+                                                 random_seed=int(seed), enable_output=log)
+    for name, val in (options or {}).items():
+        # bool before int: a bool is an int in Python.
+        group = (params.highs.bool_options if isinstance(val, bool)
+                 else params.highs.int_options if isinstance(val, int)
+                 else params.highs.double_options if isinstance(val, float)
+                 else params.highs.string_options)
+        group[name] = val
     params.time_limit.FromTimedelta(timedelta(seconds=left))
     interrupter = solve_interrupter.SolveInterrupter()
     box: dict[str, Any] = {}

@@ -51,6 +51,7 @@ from cus_match.optimise.solvers.neighbourhood import grow_neighbourhood
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.optimise.timeindexed.backends import Outcome, lp_solution, run_backend
 from cus_match.optimise.timeindexed.model import (
+    COLUMN_KINDS,
     TimeIndexedModel,
     build_model,
     count_z,
@@ -79,10 +80,25 @@ POLISH_MAX_Z = 20_000
 #: ``"lns-mip"`` (LP, LNS, then a MIP hinted with the LNS plan for the last
 #: :data:`LAST_MIP_SHARE`). Components of at most ``POLISH_MAX_Z`` are tried as one MIP in
 #: half the time first in every strategy.
-STRATEGIES = ("lns", "mip", "mip-lns", "lns-mip", "parallel")
-#: The strategy on one worker (``options.workers == 1``), and on two or more.
-STRATEGY = "lns"
+STRATEGIES = ("lns", "mip", "mip-lns", "lns-mip", "parallel", "rens", "rens-mip", "highs")
+#: ``"highs"``: the whole-model MIP first, hinted, with all the time (then the LP and LNS if
+#: it proves early).
+#: The strategy on one worker (``options.workers == 1``), and on two or more (``"parallel"``
+#: also runs the RENS step of ``"rens"`` on the first thread). Measured on the town's largest
+#: component at 57 s, one worker (2026-12-03, fourth session, ``benchmarks/README.md``):
+#: ``"rens"`` +9.75, +6.5, -0.75 over ``"lns"`` on seeds 1-3; ``"highs"`` +8.75 and +3.75 on
+#: seeds 2-3 but -164.75 on seed 1, whose HiGHS root did not end in time.
+STRATEGY = "rens"
 PARALLEL_STRATEGY = "parallel"
+#: ``"rens"`` and ``"rens-mip"`` (issue 11, fourth session): after the LP, one HiGHS MIP over
+#: the columns in the LP solution's support or in the best plan, all others fixed at 0 (RENS,
+#: a relaxation-induced neighbourhood; what HiGHS's own sub-MIP heuristic does at the end of its
+#: root, which on the town arrives only 35-60 s into a loaded minute), in at most
+#: :data:`RENS_SHARE` of the time left; then LNS to the deadline (``"rens"``), or the whole-model
+#: MIP hinted with the plan (``"rens-mip"``, for its dual bound). Columns whose LP value is at
+#: most :data:`RENS_EPS` are fixed.
+RENS_SHARE = 0.5
+RENS_EPS = 1e-6
 #: Share of the time of the MIP of ``"mip-lns"``.
 MIP_FIRST_SHARE = 0.5
 #: Share of the time left after the LP for the last MIP of ``"lns-mip"``.
@@ -282,7 +298,8 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
     # and then neither the LP nor LNS is needed. On larger ones HiGHS's presolve alone takes
     # 5 s (town), so a short try is time lost.
     small = z_cols <= POLISH_MAX_Z
-    first_share = 0.5 if small else MIP_FIRST_SHARE if strategy == "mip-lns" else 0.0
+    first_share = (0.5 if small else MIP_FIRST_SHARE if strategy == "mip-lns"
+                   else 1.0 if strategy == "highs" and not det else 0.0)
     if value < bound and fits and first_share > 0 and not stop() and not mip(first_share):
         return infeasible()
     background: threading.Thread | None = None
@@ -300,14 +317,38 @@ def _solve(compat: Compat, comp: Sequence[int], stage: Linear, deadline: float,
 
         background = threading.Thread(target=run, name="cus_match-highs-mip", daemon=True)
         background.start()
-    if value < bound and not stop() and (strategy != "mip-lns" or not fits):
+    lp_x: npt.NDArray[np.float64] | None = None
+    # After a whole-model MIP that ran to the deadline ("highs"), no LP: its bound is weaker.
+    late = strategy == "highs" and deadline - time.perf_counter() < 1.0
+    if value < bound and not stop() and not late and (strategy != "mip-lns" or not fits):
         left = deadline - time.perf_counter() if not det else 60 * sub_limit
         lp = lp_solution(model, cost, time_limit=max(left, 0.1))
         if lp is not None:
             bound = min(bound, _floor_bound(lp[0]))
+            lp_x = lp[1]
             rounded = _round(compat, model, lp[1], fixed)
             if stage.value(compat, rounded) > value:
                 best, value, how = rounded, stage.value(compat, rounded), "lp"
+    # --- RENS (issue 11, fourth session): the LP's support as one sub-MIP. Not in
+    # deterministic mode (which keeps the "lns" steps: an unproven answer would be dropped).
+    rens = strategy in ("rens", "rens-mip", "parallel") and not det and not small
+    if rens and lp_x is not None and value < bound and not stop():
+        keep = ((lp_x > RENS_EPS) | (plan_vector(compat, model, best) > 0.5)
+                | (model.kind == COLUMN_KINDS["y"]) | (model.kind == COLUMN_KINDS["u"]))
+        sub = attrs.evolve(model, upper=np.where(keep, model.upper, 0.0))
+        left = (deadline - time.perf_counter()) * RENS_SHARE
+        got_sub = run_backend(sub, cost, backend="highs", seed=seed,
+                              time_limit=max(left, 0.01), hint=plan_vector(compat, model, best),
+                              stopped=stopped)
+        # Its bound holds for the sub-model only; infeasible says nothing of the whole.
+        if got_sub.x is not None:
+            got = decode(compat, model, got_sub.x)
+            if stage.value(compat, got) > value:
+                best, value, how = got, stage.value(compat, got), "rens"
+    if (strategy == "rens-mip" and rens and fits and value < bound and not stop()
+            and deadline - time.perf_counter() >= LAST_MIP_MIN_SECONDS and not mip(1.0)):
+        return infeasible()
+    # --- end RENS
     if value < bound and fits and strategy == "mip" and not stop() and not mip(1.0):
         return infeasible()
     lns_end = deadline
@@ -547,7 +588,8 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
     """Plan one component by the time-indexed model (see :class:`TimeIndexed`).
 
     The first stage of ``rule`` is solved by the steps of :func:`solve_timeindexed` in 85 % of
-    the component's time (97 % when nothing will be polished); the later stages are polished
+    the component's time (when nothing will be polished: all of it but the larger of 3 % and
+    :data:`_FIRST_STAGE_MARGIN` seconds; 97 % in deterministic mode); the later stages are polished
     with HiGHS on the whole model, each earlier stage's value kept, when it has at most
     :data:`POLISH_MAX_Z` helper-start columns (each in a quarter of the time the first stage
     took). A component of more than :data:`MODEL_MAX_Z` helper-start columns is handed to the
@@ -555,7 +597,8 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
     ``timeindexed``). With ``options.workers`` of two or more, the whole-model HiGHS MIP of a
     component of more than :data:`POLISH_MAX_Z` (and at most :data:`MIP_MAX_Z`) runs on a
     second thread beside the LP and LNS, for its dual bound and its plan
-    (:data:`PARALLEL_STRATEGY`); on one worker it does not run (:data:`STRATEGY`).
+    (:data:`PARALLEL_STRATEGY`); on one worker it does not run (:data:`STRATEGY`: the LP, one
+    HiGHS MIP over the LP's support, then LNS).
 
     In ``options.deterministic`` mode the clock decides nothing: ``2 * work`` LNS rounds, each
     sub-MIP, the one-MIP attempt, the LP and each polish with a fixed limit in seconds, and a
@@ -622,7 +665,12 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
     # the first stage all the time.
     polish = (len(rule.stages) > 1
               and count_z(compat, comp, limit=POLISH_MAX_Z) <= POLISH_MAX_Z)
-    sol, model = _solve(compat, comp, first, t0 + (0.85 if polish else 0.97) * limit,
+    # The first stage's end: the component's own end less what a HiGHS run may overshoot its
+    # time limit by (0.2-1.9 s measured at load 2-5), unless later stages are polished.
+    first_end = (t0 + 0.85 * limit if polish
+                 else t0 + 0.97 * limit if det
+                 else t0 + max(0.97 * limit, limit - _FIRST_STAGE_MARGIN))
+    sol, model = _solve(compat, comp, first, first_end,
                         hinted, fixed, options.seed, MIP_MAX_Z, 60, _SUB_LIMIT, rounds,
                         stopped, workers=options.workers)
     if sol.status is Status.INFEASIBLE:
@@ -684,6 +732,9 @@ def _met_kept(model: TimeIndexedModel, x: npt.NDArray[np.float64]) -> TimeIndexe
 
 # --- end of the rural engineer's lines ---------------------------------------------------
 
+#: Seconds the first stage leaves of a component's time when nothing is polished (what a
+#: HiGHS run may overshoot its limit by); never more than 3 % of it.
+_FIRST_STAGE_MARGIN = 0.5
 #: Seconds per HiGHS sub-MIP of the LNS.
 _SUB_LIMIT = 2.0
 #: Seconds per polish in deterministic mode, where only a proven polish counts: rural seed 1's
