@@ -7,6 +7,8 @@ generated instances, and on the town, where it must beat the LP without start ti
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 
@@ -88,10 +90,22 @@ def test_rural_components_bound_their_proven_optima(rural):
                               options=SolveOptions(time_limit=20), deadline=Deadline.after(20),
                               work=20.0)
         assert sol.status is Status.OPTIMAL
-        got = lagrangian_bound(compat, comp, PRIMARY)
+        trace: list[tuple[float, float]] = []
+        got = lagrangian_bound(compat, comp, PRIMARY, trace=trace)
         assert got is not None
-        assert got.value >= PRIMARY.value(compat, sol.chosen)
+        optimum = PRIMARY.value(compat, sol.chosen)
+        assert got.value >= optimum
         assert got.value <= sum(max(PRIMARY.visit_coef(compat, i), 0) for i in comp)
+        # Every round's Lagrangian value is a bound, and the one reported is their least.
+        assert len(trace) == got.rounds
+        assert all(v >= optimum - 1e-6 for _s, v in trace)
+        assert got.value == math.floor(min(v for _s, v in trace) + 1e-4)
+        assert got.flow is not None
+        assert got.flow >= optimum
+        plain = lagrangian_bound(compat, comp, PRIMARY, tighten=False)
+        assert plain is not None
+        assert plain.flow is None
+        assert plain.value >= optimum
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +126,23 @@ def test_town_bound_is_tighter_than_the_lp_and_repeats(town):
     assert a.value == b.value
     # Town seed 1, 2026-12-03: 10,001,625 against the LP's 10,222,500 (2.2 % tighter).
     assert greedy <= a.value < lp_bound(compat, comp, PRIMARY) * 0.99
+
+
+def test_master_rounds_the_time_left_cannot_pay_for_are_not_begun(town, monkeypatch):
+    # Ten master rounds priced at a day each: with a deadline only the starts are priced (no
+    # clock read decides this: any time left is less than that).
+    from cus_match.optimise.solvers import lagrange
+
+    compat, comp = town
+    monkeypatch.setattr(lagrange, "_ROUNDS_TO_PAY", 10**12)
+    got = lagrangian_bound(compat, comp, PRIMARY, deadline=Deadline.after(3600))
+    assert got is not None
+    assert got.rounds == 1  # the held flow's duals
+    # Without a deadline (as in deterministic mode) the rounds run to convergence.
+    full = lagrangian_bound(compat, comp, PRIMARY)
+    assert full is not None
+    assert full.rounds > 1
+    assert full.value <= got.value
 
 
 def test_deadline_equity_and_empty_components(town):

@@ -18,7 +18,7 @@ from cus_match.optimise.options import Deadline
 from cus_match.optimise.rules import RULES
 from cus_match.optimise.solve import solve
 from cus_match.optimise.solvers.components import active_components
-from cus_match.optimise.solvers.lagrange import lagrangian_bound
+from cus_match.optimise.solvers.lagrange import chain_minutes, lagrangian_bound
 from cus_match.optimise.solvers.method import trivial_bound
 from cus_match.optimise.solvers.relaxation import (
     flow_bound,
@@ -103,10 +103,50 @@ def test_chains_priced_by_the_flows_duals_bound_the_optimum(inst):
     for comp in active_components(compat):
         got = flow_relaxation(compat, comp, PRIMARY)
         assert got is not None
-        chains = lagrangian_bound(compat, comp, PRIMARY, start=got[1], rounds=1)
+        chains = lagrangian_bound(compat, comp, PRIMARY, start=got[1], rounds=1,
+                                  tighten=False)
         assert chains is not None
         total += chains.value
     assert total / 6000 >= exact - 1e-9
+
+
+@settings(max_examples=25, deadline=None)
+@given(tiny())
+def test_helper_days_held_to_their_longest_chains_still_bound_the_optimum(inst):
+    exact = brute_force(inst)
+    compat = build_compat(inst)
+    total_minutes = total_stage = 0.0
+    for comp in active_components(compat):
+        held = chain_minutes(compat, comp)
+        minutes = flow_bound(compat, comp, day_minutes=held)
+        stage = flow_bound(compat, comp, PRIMARY, day_minutes=held)
+        assert minutes is not None
+        assert stage is not None
+        # A cut: never above the plain flow.
+        assert stage <= flow_bound(compat, comp, PRIMARY)
+        total_minutes += minutes
+        total_stage += stage
+    assert total_minutes / 60 >= exact - 1e-9
+    assert total_stage / 6000 >= exact - 1e-9
+
+
+@settings(max_examples=20, deadline=None)
+@given(instances(max_helpers=4, max_needs=5))
+def test_the_held_flow_is_never_below_a_checked_plan_with_pair_terms(inst):
+    compat, stage, chosen = pair_term_plan(inst)
+    bound = sum(flow_bound(compat, comp, stage, day_minutes=chain_minutes(compat, comp))
+                for comp in active_components(compat))
+    assert bound >= stage.value(compat, chosen)
+
+
+def test_the_held_flow_is_tighter_on_the_town(town):
+    _inst, compat, comp = town
+    plain = flow_bound(compat, comp, PRIMARY)
+    held = flow_bound(compat, comp, PRIMARY, day_minutes=chain_minutes(compat, comp))
+    assert plain is not None
+    assert held is not None
+    # Town seed 1, 2026-12-03 (fourth session): 1683.0 hours against 1703.75.
+    assert held < plain * 0.995
 
 
 def test_the_flows_duals_price_the_town_below_the_lp(town):
@@ -114,10 +154,16 @@ def test_the_flows_duals_price_the_town_below_the_lp(town):
     got = flow_relaxation(compat, comp, PRIMARY)
     assert got is not None
     value, duals = got
-    chains = lagrangian_bound(compat, comp, PRIMARY, start=duals, rounds=1)
+    chains = lagrangian_bound(compat, comp, PRIMARY, start=duals, rounds=1, tighten=False)
     assert chains is not None
     # 2026-12-03: 10,180,500 after one round against the LP's 10,222,500.
     assert chains.value < value
+    # The held flow's duals price lower still (fourth session: 10,063,500, 1677.25 hours).
+    held = lagrangian_bound(compat, comp, PRIMARY, start=duals, rounds=1)
+    assert held is not None
+    assert held.flow is not None
+    assert held.value < chains.value
+    assert held.value <= held.flow < value
 
 
 def test_cpsat_without_glop_takes_the_flows_bound_and_duals(town, monkeypatch):

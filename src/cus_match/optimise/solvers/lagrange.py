@@ -70,6 +70,14 @@ _SECONDS_PER_COLUMN = 1e-6
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
+#: Master rounds column generation is given at least, measured by the last round's cost:
+#: fewer are not begun (with a deadline). From any start, the master's duals price above the
+#: start for the first 7-10 rounds (town seed 1, 2026-12-03, fourth session: from the flow's
+#: duals 1696.75 hours, then 4559.95, ..., 1731.03, and 1669.92 at the tenth), so fewer rounds
+#: only spend time; the city's rounds cost 0.8-2.3 s and more as columns pile up (its third
+#: session's 8-17 s under load), so there the starts' bound is kept and the time goes back.
+_ROUNDS_TO_PAY = 10
+
 #: Slack added before rounding the bound down: float sums of integers over ~1e6 terms err by
 #: far less, and the rounding must never cut below the true value.
 _ROUND_SLACK = 1e-4
@@ -646,11 +654,14 @@ def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | 
     queue = list(starts) or [(-prob.value / prob.team, np.zeros(len(prob.caps)),
                               np.zeros(prob.n_pairs))]
     sigma = np.zeros(prob.chains.n_groups)
-    best, n = math.inf, 0
+    best, n, cost = math.inf, 0, 0.0
     while rounds is None or n < rounds:
         if deadline is not None and deadline.expired():
             break
+        tick = time.perf_counter()
         if n >= len(queue):
+            if deadline is not None and deadline.left() < _ROUNDS_TO_PAY * cost:
+                break  # rounds that cannot reach where the master's duals pay: not begun
             got = master.duals(deadline)
             if got is None:
                 break
@@ -661,6 +672,7 @@ def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | 
         value, z_best, z_on = _evaluate(prob, lam, mu, rho)
         n += 1
         best = min(best, value)
+        cost = time.perf_counter() - tick
         if trace is not None:
             trace.append((time.perf_counter() - t0, value))
         # New columns: the chains worth more than their helper-day's price. None: the master's
