@@ -41,8 +41,8 @@ PHASE_B = 0.85
 TABU_ROUNDS = 3
 TABU_SHARE = 0.3
 #: Tabu iterations per second of budget in deterministic mode (about what one core does on
-#: d20100 under load, 2026-12-03).
-TABU_ITERS_PER_SECOND = 1000
+#: d20100 under load with the depth-3 chains: 592 a second, 2026-12-03, fourth session).
+TABU_ITERS_PER_SECOND = 600
 #: Phase A is short when reduced-cost fixing keeps more than this share of the arcs.
 LOOSE = 0.9
 #: Models with at most this many arcs get one CP-SAT worker unless ``workers`` is given.

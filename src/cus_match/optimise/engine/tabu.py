@@ -38,7 +38,6 @@ import time
 
 import numpy as np
 
-from cus_match.optimise.engine.elite import ElitePool
 from cus_match.optimise.engine.prep import Prep
 
 __all__ = ["TABU_CELLS", "tabu_search"]
@@ -75,7 +74,6 @@ def tabu_search(
     target: int | None = None,
     chains: bool = True,
     arcs: np.ndarray | None = None,
-    pool: ElitePool | None = None,
     guide: np.ndarray | None = None,
     depth3: bool = True,
 ) -> np.ndarray:
@@ -109,9 +107,6 @@ def tabu_search(
         reduced costs): orders the candidate lists. The cost by default.
     depth3 : bool
         With ``chains``, also chains of depth 3.
-    pool : ElitePool, optional
-        Receives the feasible solutions the walk visits (agent per job, with their cost), for
-        solution merging.
 
     Returns
     -------
@@ -290,8 +285,6 @@ def tabu_search(
         over_after = load > cap + 1e-9
         # Strategic oscillation: excess gets dearer on agents over capacity, cheaper elsewhere.
         alpha = alpha * UP if over_after.any() else max(alpha / DOWN, 1e-3 * scale)
-        if pool is not None and not over_after.any():
-            pool.offer(ag, cur_cost)
         if not over_after.any() and cur_cost < best_cost - 0.5:
             best_cost = cur_cost
             best_ag = ag.copy()
