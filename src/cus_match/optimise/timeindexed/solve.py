@@ -136,7 +136,8 @@ class TimeIndexedSolution:
     seconds : float
         Wall time.
     how : str
-        ``"mip"`` (one MIP), ``"lns"``, ``"lp"`` (the LP's rounding, not improved) or
+        ``"mip"`` (one MIP), ``"lns"``, ``"rens"`` (the LP's support as one sub-MIP, not
+        improved by LNS), ``"lp"`` (the LP's rounding, not improved) or
         ``"hint"`` (nothing better found).
     """
 
