@@ -119,12 +119,18 @@ def _mathopt_child(seed: int, limit: float, hinted: bool, out: str,
 
 def _strategy_child(seed: int, limit: float, strategy: str, out: str) -> None:
     """``solve_timeindexed`` on the largest component, greedy start, one worker."""
+    import cus_match.optimise.timeindexed.solve as ti
     from cus_match.compat import build_compat
     from cus_match.generate import generate
     from cus_match.optimise.rules import RULES
     from cus_match.optimise.solvers.greedy import greedy_state
     from cus_match.optimise.timeindexed.solve import solve_timeindexed
 
+    # "rens+all": the RENS step with every helper freed at the LP's starts; "rens+lp": only
+    # the LP's own columns (and the plan's).
+    strategy, _, variant = strategy.partition("+")
+    if variant:
+        ti.RENS_ALL_HELPERS = variant == "all"
     compat = build_compat(generate("town", seed=seed))
     comp = _largest(compat)
     greedy = greedy_state(compat).chosen

@@ -225,3 +225,46 @@ def test_a_start_outside_the_column_bounds_is_not_an_error():
     out = run_backend(m, cost, backend="highs", time_limit=20, hint=np.zeros(m.num_cols))
     assert out.proven
     assert out.objective == run_backend(m, cost, backend="highs", time_limit=20).objective
+
+
+def test_highs_options_reach_highs_and_leave_the_optimum_alone():
+    # Options by HiGHS's own names go through MathOpt's HighsOptionsProto: presolve off and a
+    # heuristic effort change the path, never the proven optimum; a misspelt one is an error.
+    compat = build_compat(generate("tiny", seed=1))
+    m = build_model(compat, range(len(compat.occurrences)))
+    cost = stage_costs(compat, m, PRIMARY)
+    plain = run_backend(m, cost, backend="highs", time_limit=10)
+    tuned = run_backend(m, cost, backend="highs", time_limit=10,
+                        highs_options={"presolve": "off", "mip_heuristic_effort": 0.3,
+                                       "mip_max_start_nodes": 100,
+                                       "mip_heuristic_run_zi_round": True})
+    assert plain.proven
+    assert tuned.proven
+    assert tuned.objective == plain.objective == plain.bound
+    with pytest.raises(RuntimeError):
+        run_backend(m, cost, backend="highs", time_limit=10,
+                    highs_options={"no_such_option": 1})
+
+
+def test_the_rens_step_on_the_town_keeps_a_checked_plan_and_the_lp_bound(town):
+    # "rens": the LP, one HiGHS MIP over its support (the rest fixed at 0), then LNS. The plan
+    # is the whole model's (checked with the other component's visits around it), never below
+    # the start, and the bound is still the whole model's LP, not the sub-MIP's.
+    inst, compat, model, mine, rest = town
+    comp = list(model.comp)
+    sol = solve_timeindexed(compat, comp, PRIMARY, hint=mine, strategy="rens",
+                            deadline=time.perf_counter() + 10)
+    assert _checked(inst, compat, sol.chosen, rest) == []
+    assert sol.bound >= PRIMARY.value(compat, sol.chosen) >= PRIMARY.value(compat, mine)
+    assert sol.bound <= ti.lp_bound(compat, comp, PRIMARY) + 1e-9
+
+
+def test_deterministic_mode_runs_the_same_steps_whatever_the_strategy(monkeypatch):
+    # Deterministic mode keeps the steps of "lns" (RENS and the whole-model MIP first are
+    # clock-bound): the default strategy gives the plan the old default gave.
+    inst = generate("rural", seed=1)
+    got = solve(inst, method="timeindexed", deterministic=True, time_limit=20)
+    monkeypatch.setattr(ti, "STRATEGY", "lns")
+    old = solve(inst, method="timeindexed", deterministic=True, time_limit=20)
+    assert got.assignments == old.assignments
+    assert got.objective == old.objective
