@@ -50,7 +50,8 @@ from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime, as_st
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
 
-__all__ = ["BLOCKED_SHARE", "CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT",
+__all__ = ["BLOCKED_SHARE", "CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS",
+           "CHAIN_INSERT_SHARE", "CHAIN_SHARE", "CPSAT",
            "FLOW_START_PAIRS", "INSERT_SHARE", "LNS_THRESHOLD", "Cpsat", "solve_component"]
 
 #: Components with more eligible pairs than this are searched by LNS, not one CP-SAT model
@@ -71,6 +72,11 @@ FLOW_START_PAIRS = 200_000
 #: The share of the time left after the start that insertion with ejection may take
 #: (:mod:`.insertion`).
 INSERT_SHARE = 0.3
+
+#: The share of the time left after the bound that insertion with two-link chains may take on
+#: components past :data:`FLOW_START_PAIRS`, before LNS (city seed 1 at 60 s, same run, load
+#: 4.3-5.5: 15,058.0 and 15,062.5 against LNS alone's 15,045.5 and 15,043.25).
+CHAIN_INSERT_SHARE = 0.4
 
 #: The share of LNS rounds on components past :data:`FLOW_START_PAIRS` that grow from the
 #: helpers blocking an unmet visit (:func:`~cus_match.optimise.solvers.lns.lns`).
@@ -140,6 +146,12 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         if duals is not None:
             bound = min(bound, _chain_bound(compat, comp, rule, start, duals, det, deadline,
                                             pairs))
+        if not det and pairs > FLOW_START_PAIRS:
+            # Chains of two links, after the bound (which needs its share more than these
+            # need theirs), in the time LNS would take.
+            insert_with_ejection(compat, comp, start, rule,
+                                 deadline.sooner(CHAIN_INSERT_SHARE * deadline.left()),
+                                 passes=1, chains=True)
         if not det and deadline.left() < MIN_CPSAT_SECONDS:
             # No time for one LNS round: its set-up alone indexes every candidate.
             mine = set(comp)
