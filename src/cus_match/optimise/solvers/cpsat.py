@@ -7,8 +7,10 @@ relaxation (:mod:`.relaxation`, :mod:`.rounding`; the bound also from the same L
 min-cost flow, solved in seconds where GLOP runs out of time; a component of more than
 :data:`FLOW_START_PAIRS` pairs skips GLOP and starts from the flow's LP plan,
 :mod:`.flow_start`), the bound tightened by the Lagrangian relaxation over helper-day chains
-(:mod:`.lagrange`) started from either's duals, and is improved by large-neighbourhood search
-(:mod:`.lns`). Both are hinted by the FIFO greedy and never return less than it.
+(:mod:`.lagrange`) started from either's duals; the start is improved by insertion with
+ejection (:mod:`.insertion`; past the flow's threshold also with two-link chains after the
+bound) and then by large-neighbourhood search (:mod:`.lns`). Both are hinted by the FIFO
+greedy and never return less than it.
 """
 
 from __future__ import annotations

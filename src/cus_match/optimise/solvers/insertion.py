@@ -8,8 +8,10 @@ helper that block it (the ones it clashes with that day, and one more of that we
 cap still does not leave room); it takes them out, places the visit, and places them again
 with any helper (:meth:`PlanState.choose`). A move is kept when the rule's first stage gains:
 all ejected visits placed again, or, failing that, the visit worth more than those left out
-(never a required one). Every change goes through :class:`PlanState`, whose tests are the
-greedy's, so each plan keeps the hard constraints.
+(never a required one); with ``chains``, an ejected visit no helper has room for may be placed
+by a move of its own. Every change goes through :class:`PlanState`, whose tests are the
+greedy's, so each plan keeps the hard constraints; a move that is not kept is undone from a
+log of its changes. Measurements: ``benchmarks/README.md``, "The city's plan, caps repaired".
 """
 
 from __future__ import annotations
