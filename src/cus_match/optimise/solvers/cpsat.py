@@ -132,12 +132,17 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         for i, (s, team) in sorted(guided.items()):
             if i not in start.chosen:
                 start.add(i, s, team)
-        # Unmet visits placed by moving blocking ones (city seed 1: +540 h over the flow's
-        # rounding in one pass, 6-10 s, where LNS gained 20-30 h in 40 s); in deterministic
-        # mode one pass, unclocked.
-        insert_with_ejection(compat, comp, start, rule,
-                             None if det else deadline.sooner(INSERT_SHARE * deadline.left()),
-                             passes=1 if det else 2)
+        # Unmet visits placed by moving blocking ones (city seed 1: +630 h over the flow's
+        # rounding in one pass, 9-15 s, where LNS gained 20-30 h in 40 s). In deterministic
+        # mode one pass, unclocked, and, as for the chains' bound, only on components of at
+        # most CHAIN_DET_PAIRS pairs: on the city's the pass alone takes 9-15 s, which the
+        # time limit, a hard cap there, may not have.
+        insert = not det or pairs <= CHAIN_DET_PAIRS
+        if insert:
+            insert_with_ejection(
+                compat, comp, start, rule,
+                None if det else deadline.sooner(INSERT_SHARE * deadline.left()),
+                passes=1 if det else 2)
         # Every bound here is proven: the least is the claim. The chains', started from the
         # LP's duals (or the flow's), tighten the LP's (town seed 1: 10,001,625 against
         # 10,222,500; city seed 1: 16,115.5 hours against 16,271.9 after one round).
@@ -165,7 +170,7 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
             large = pairs > FLOW_START_PAIRS
             chosen = lns(compat, comp, start, options=options, deadline=deadline, work=work,
                          rule=rule, fixed=fixed, blocked_share=BLOCKED_SHARE if large else 0.0,
-                         repair=large)
+                         repair=large and insert)
         value = rule.score(compat, chosen)[0]
         status = Status.OPTIMAL if value >= bound - 1e-6 else Status.FEASIBLE
         return ComponentSolution(chosen, status, max(bound, value), _time.perf_counter() - t0,
