@@ -2,7 +2,8 @@
 
 ``solve(generate(profile, seed=seed), time_limit=limit, seed=seed)`` (``auto``), with the LNS
 sub-models counted (one per neighbourhood re-solved), then the start of the largest component:
-the FIFO greedy against the flow-guided rounding (:mod:`cus_match.optimise.solvers.flow_start`).
+the FIFO greedy against the flow-guided rounding (:mod:`cus_match.optimise.solvers.flow_start`)
+and that rounding followed by insertion with ejection (``solvers/insertion.py``).
 
     PYTHONPATH=src python benchmarks/city_plan.py --profile city --seed 1 --limit 60
     PYTHONPATH=src python benchmarks/city_plan.py --profile city --start-only
@@ -24,6 +25,7 @@ from cus_match.generate import generate
 from cus_match.optimise.rules import RULES
 from cus_match.optimise.solve import solve
 from cus_match.optimise.solvers.greedy import greedy_state
+from cus_match.optimise.solvers.state import PlanState
 
 
 def _count_rounds() -> dict[str, int]:
@@ -56,6 +58,19 @@ def _start(profile: str, seed: int) -> None:
         got = flow_guided(compat, comp, greedy)
         print(f"flow-guided start {fifo.stages[0].value(compat, got.plan) / 6000:.2f} h, flow "
               f"bound {(got.bound or 0) / 6000:.2f} h, {time.perf_counter() - t:.1f} s")
+        try:
+            from cus_match.optimise.solvers.insertion import insert_with_ejection
+        except ImportError:  # before insertion with ejection existed
+            return
+        state = PlanState(compat)
+        for i, (s, team) in sorted(got.plan.items()):
+            state.add(i, s, team)
+        t = time.perf_counter()
+        insert_with_ejection(compat, comp, state, fifo, passes=1)
+        hours = fifo.stages[0].value(compat, state.chosen) / 6000
+        print(f"then insertion with ejection {hours:.2f} h, {len(state.chosen)} visits (from "
+              f"{len(got.plan)}), "
+              f"{time.perf_counter() - t:.1f} s")
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cus_match.compat import build_compat
 from cus_match.generate import generate
@@ -25,21 +26,22 @@ def _checked(inst: Instance, state: PlanState) -> None:
     assert check(inst, result) == []
 
 
-def _improve(inst: Instance, rule_name: str = "fifo") -> tuple[PlanState, int, tuple[int, ...]]:
+def _improve(inst: Instance, rule_name: str = "fifo", *, chains: bool = False
+             ) -> tuple[PlanState, int, tuple[int, ...]]:
     compat = build_compat(inst)
     rule = RULES[rule_name]
     state = greedy_state(compat)
     before = rule.score(compat, state.chosen)
     gain = 0
     for comp in compat.components():
-        gain += insert_with_ejection(compat, comp, state, rule)
+        gain += insert_with_ejection(compat, comp, state, rule, chains=chains)
     return state, gain, before
 
 
 @settings(max_examples=40, deadline=None)
-@given(instances(max_helpers=5, max_needs=7))
-def test_insertion_keeps_the_constraints_and_never_loses(inst: Instance):
-    state, gain, before = _improve(inst)
+@given(instances(max_helpers=5, max_needs=7), st.booleans())
+def test_insertion_keeps_the_constraints_and_never_loses(inst: Instance, chains: bool):
+    state, gain, before = _improve(inst, chains=chains)
     _checked(inst, state)
     after = FIFO.score(state.compat, state.chosen)
     assert gain >= 0
@@ -57,11 +59,12 @@ def test_insertion_with_pair_terms_counts_its_gain(inst: Instance):
     assert after[0] == before[0] + gain
 
 
-@pytest.mark.parametrize("profile", ["rural", "town"])
-def test_insertion_gains_on_generated_gminas_and_repeats(profile: str):
+@pytest.mark.parametrize(("profile", "chains"), [("rural", False), ("town", False),
+                                                 ("town", True)])
+def test_insertion_gains_on_generated_gminas_and_repeats(profile: str, chains: bool):
     inst = generate(profile, seed=1)
-    a, gain_a, _before = _improve(inst)
-    b, gain_b, _ = _improve(inst)
+    a, gain_a, _before = _improve(inst, chains=chains)
+    b, gain_b, _ = _improve(inst, chains=chains)
     _checked(inst, a)
     assert gain_a == gain_b
     assert a.chosen == b.chosen

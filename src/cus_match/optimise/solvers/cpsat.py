@@ -7,8 +7,10 @@ relaxation (:mod:`.relaxation`, :mod:`.rounding`; the bound also from the same L
 min-cost flow, solved in seconds where GLOP runs out of time; a component of more than
 :data:`FLOW_START_PAIRS` pairs skips GLOP and starts from the flow's LP plan,
 :mod:`.flow_start`), the bound tightened by the Lagrangian relaxation over helper-day chains
-(:mod:`.lagrange`) started from either's duals, and is improved by large-neighbourhood search
-(:mod:`.lns`). Both are hinted by the FIFO greedy and never return less than it.
+(:mod:`.lagrange`) started from either's duals; the start is improved by insertion with
+ejection (:mod:`.insertion`; past the flow's threshold also with two-link chains after the
+bound) and then by large-neighbourhood search (:mod:`.lns`). Both are hinted by the FIFO
+greedy and never return less than it.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ from cus_match.optimise.solvers.satmodel import ComponentModel, OutOfTime, as_st
 from cus_match.optimise.solvers.state import PlanState
 from cus_match.plan.result import Status
 
-__all__ = ["BLOCKED_SHARE", "CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS", "CHAIN_SHARE", "CPSAT",
+__all__ = ["BLOCKED_SHARE", "CHAIN_DET_PAIRS", "CHAIN_DET_ROUNDS",
+           "CHAIN_INSERT_SHARE", "CHAIN_SHARE", "CPSAT",
            "FLOW_START_PAIRS", "INSERT_SHARE", "LNS_THRESHOLD", "Cpsat", "solve_component"]
 
 #: Components with more eligible pairs than this are searched by LNS, not one CP-SAT model
@@ -71,6 +74,11 @@ FLOW_START_PAIRS = 200_000
 #: The share of the time left after the start that insertion with ejection may take
 #: (:mod:`.insertion`).
 INSERT_SHARE = 0.3
+
+#: The share of the time left after the bound that insertion with two-link chains may take on
+#: components past :data:`FLOW_START_PAIRS`, before LNS (city seed 1 at 60 s, same run, load
+#: 4.3-5.5: 15,058.0 and 15,062.5 against LNS alone's 15,045.5 and 15,043.25).
+CHAIN_INSERT_SHARE = 0.4
 
 #: The share of LNS rounds on components past :data:`FLOW_START_PAIRS` that grow from the
 #: helpers blocking an unmet visit (:func:`~cus_match.optimise.solvers.lns.lns`).
@@ -124,12 +132,17 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         for i, (s, team) in sorted(guided.items()):
             if i not in start.chosen:
                 start.add(i, s, team)
-        # Unmet visits placed by moving blocking ones (city seed 1: +540 h over the flow's
-        # rounding in one pass, 6-10 s, where LNS gained 20-30 h in 40 s); in deterministic
-        # mode one pass, unclocked.
-        insert_with_ejection(compat, comp, start, rule,
-                             None if det else deadline.sooner(INSERT_SHARE * deadline.left()),
-                             passes=1 if det else 2)
+        # Unmet visits placed by moving blocking ones (city seed 1: +630 h over the flow's
+        # rounding in one pass, 9-15 s, where LNS gained 20-30 h in 40 s). In deterministic
+        # mode one pass, unclocked, and, as for the chains' bound, only on components of at
+        # most CHAIN_DET_PAIRS pairs: on the city's the pass alone takes 9-15 s, which the
+        # time limit, a hard cap there, may not have.
+        insert = not det or pairs <= CHAIN_DET_PAIRS
+        if insert:
+            insert_with_ejection(
+                compat, comp, start, rule,
+                None if det else deadline.sooner(INSERT_SHARE * deadline.left()),
+                passes=1 if det else 2)
         # Every bound here is proven: the least is the claim. The chains', started from the
         # LP's duals (or the flow's), tighten the LP's (town seed 1: 10,001,625 against
         # 10,222,500; city seed 1: 16,115.5 hours against 16,271.9 after one round).
@@ -140,6 +153,12 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
         if duals is not None:
             bound = min(bound, _chain_bound(compat, comp, rule, start, duals, det, deadline,
                                             pairs))
+        if not det and pairs > FLOW_START_PAIRS:
+            # Chains of two links, after the bound (which needs its share more than these
+            # need theirs), in the time LNS would take.
+            insert_with_ejection(compat, comp, start, rule,
+                                 deadline.sooner(CHAIN_INSERT_SHARE * deadline.left()),
+                                 passes=1, chains=True)
         if not det and deadline.left() < MIN_CPSAT_SECONDS:
             # No time for one LNS round: its set-up alone indexes every candidate.
             mine = set(comp)
@@ -151,7 +170,7 @@ def solve_component(compat: Compat, comp: Sequence[int], hint: PlanState, *, rul
             large = pairs > FLOW_START_PAIRS
             chosen = lns(compat, comp, start, options=options, deadline=deadline, work=work,
                          rule=rule, fixed=fixed, blocked_share=BLOCKED_SHARE if large else 0.0,
-                         repair=large)
+                         repair=large and insert)
         value = rule.score(compat, chosen)[0]
         status = Status.OPTIMAL if value >= bound - 1e-6 else Status.FEASIBLE
         return ComponentSolution(chosen, status, max(bound, value), _time.perf_counter() - t0,

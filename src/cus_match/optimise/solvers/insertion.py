@@ -8,8 +8,10 @@ helper that block it (the ones it clashes with that day, and one more of that we
 cap still does not leave room); it takes them out, places the visit, and places them again
 with any helper (:meth:`PlanState.choose`). A move is kept when the rule's first stage gains:
 all ejected visits placed again, or, failing that, the visit worth more than those left out
-(never a required one). Every change goes through :class:`PlanState`, whose tests are the
-greedy's, so each plan keeps the hard constraints.
+(never a required one); with ``chains``, an ejected visit no helper has room for may be placed
+by a move of its own. Every change goes through :class:`PlanState`, whose tests are the
+greedy's, so each plan keeps the hard constraints; a move that is not kept is undone from a
+log of its changes. Measurements: ``benchmarks/README.md``, "The city's plan, caps repaired".
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ __all__ = ["insert_with_ejection"]
 #: start, quiet machine: 4 tries 14,682.5 h in 2.6 s, 12 14,726.5 h 3.4 s, 40 14,779.5 h 5.7 s,
 #: 100 14,817.0 h 8.9 s, 300 14,827.25 h 11.6 s; LNS gains about 0.5 h a second there).
 _TRIES = 100
+#: With chains of two links: moves tried per unmet visit, and per ejected visit no helper has
+#: room for (the second link; each looks at every move of that visit).
+_CHAIN_TRIES, _SUB_TRIES = 40, 4
 #: Unmet visits between two looks at the deadline.
 _CHECK = 8
 
@@ -39,7 +44,7 @@ class _Search:
     """The indexes one search keeps beside its :class:`PlanState`."""
 
     def __init__(self, compat: Compat, comp: Sequence[int], state: PlanState,
-                 first: Linear) -> None:
+                 first: Linear, depth: int) -> None:
         self.compat, self.state, self.first = compat, state, first
         inst = compat.inst
         self.movable = set(comp)
@@ -56,6 +61,9 @@ class _Search:
         self._pairs = first.has_pairs
         #: Visits a kept move left unmet (worth less than the one placed), to try again.
         self.dropped: list[int] = []
+        #: Changes since the search began, (added, visit, start, team), to undo a move.
+        self.log: list[tuple[bool, int, int, list[Candidate]]] = []
+        self.depth = depth
 
     def worth(self, i: int, team: Sequence[Candidate]) -> int:
         """The first stage's value of ``i`` met by ``team``."""
@@ -92,12 +100,25 @@ class _Search:
     def add(self, i: int, s: int, team: list[Candidate]) -> None:
         self.state.add(i, s, team)
         self._index(i, team, add=True)
+        self.log.append((True, i, s, team))
 
     def remove(self, i: int) -> tuple[int, list[Candidate]]:
         got = self.state.chosen[i]
         self.state.remove(i)
         self._index(i, got[1], add=False)
+        self.log.append((False, i, *got))
         return got
+
+    def rollback(self, mark: int) -> None:
+        """Undo every change since the log had ``mark`` entries."""
+        while len(self.log) > mark:
+            added, i, s, team = self.log.pop()
+            if added:
+                self.state.remove(i)
+                self._index(i, team, add=False)
+            else:
+                self.state.add(i, s, team)
+                self._index(i, team, add=True)
 
     def clashes(self, helper: str, i: int, s: int, j: int) -> bool:
         """Whether ``helper``'s visit ``j`` keeps it from starting ``i`` at ``s``."""
@@ -170,42 +191,76 @@ class _Search:
         return sum(self.worth(j, self.state.chosen[j][1]) for j in out)
 
     def attempt(self, i: int, c: Candidate, out: tuple[int, ...], starts: tuple[int, ...],
-                *, partial: bool) -> tuple[int, bool] | None:
-        """Eject ``out``, place ``i`` with ``c``, place ``out`` again: (gain, kept), or None.
+                *, partial: bool, depth: int = 1) -> tuple[int, bool, list[int]] | None:
+        """Eject ``out``, place ``i`` with ``c``, place ``out`` again: (gain, kept, left out).
 
-        The move is kept if it gains and every ejected visit was placed again, or, with
+        None if ``i`` does not fit even with ``out`` ejected. An ejected visit no helper has
+        room for is moved, with ``depth`` left, by a move of its own (:meth:`relocate`). The
+        move is kept if it gains and every ejected visit was placed again, or, with
         ``partial``, if it gains at all; otherwise the plan is put back as it was.
         """
         st = self.state
+        mark = len(self.log)
         before = {j: self.remove(j) for j in out}
         s = next((s for s in starts if st.resident_free(i, s) and st.fits(c, s)), None)
         if s is None:
-            for j, (sj, team) in sorted(before.items()):
-                self.add(j, sj, team)
+            self.rollback(mark)
             return None
         self.add(i, s, [c])
         gain = self.worth(i, [c])
-        placed: list[int] = []
+        lost: list[int] = []
         for j in sorted(out, key=lambda j: (-self.worth(j, before[j][1]), j)):
+            old = self.worth(j, before[j][1])
             got = st.choose(j)
             if got is not None:
                 self.add(j, *got)
-                placed.append(j)
-                gain += self.worth(j, got[1]) - self.worth(j, before[j][1])
-            elif self.required[j]:
-                gain = -1
-                break
-            else:
-                gain -= self.worth(j, before[j][1])
-        if gain > 0 and (partial or len(placed) == len(out)):
-            self.dropped.extend(j for j in out if j not in placed)
-            return gain, True
-        for j in placed:
-            self.remove(j)
-        self.remove(i)
-        for j, (sj, team) in sorted(before.items()):
-            self.add(j, sj, team)
-        return gain, False
+                gain += self.worth(j, got[1]) - old
+                continue
+            sub = self.relocate(j, {i, *out}) if depth > 0 else None
+            if sub is not None:
+                gain += sub[0] - old
+                lost.extend(sub[1])
+                continue
+            if self.required[j]:
+                self.rollback(mark)
+                return -1, False, []
+            gain -= old
+            lost.append(j)
+        if gain > 0 and (partial or not lost):
+            return gain, True, lost
+        self.rollback(mark)
+        return gain, False, []
+
+    def options(self, i: int, banned: set[int] | frozenset[int] = frozenset()
+                ) -> list[tuple[int, str, tuple[int, ...], tuple[int, ...], Candidate]]:
+        """Every ejection move for unmet ``i``, cheapest first, none ejecting ``banned``."""
+        st = self.state
+        starts_ok = {s: st.resident_free(i, s) for s in self.compat.starts[i]}
+        found: list[tuple[int, str, tuple[int, ...], tuple[int, ...], Candidate]] = []
+        for c in self.compat.candidates[i]:
+            starts = [s for s in c.starts if starts_ok.get(s, False)]
+            if starts:
+                found.extend((cost, c.helper, out, ss, c)
+                             for cost, out, ss in self.moves(i, c, starts)
+                             if not banned.intersection(out))
+        found.sort(key=lambda m: (m[0], m[1], m[2]))
+        return found
+
+    def relocate(self, j: int, banned: set[int]) -> tuple[int, list[int]] | None:
+        """Place ejected ``j`` by one move that loses less than ``j`` is worth, or None.
+
+        Returns what the move gains with ``j`` placed (``j``'s worth less what it left out)
+        and the visits it left out.
+        """
+        if self.state.needs[j].helpers_needed != 1 or not self.state.pus_ok(j, 1):
+            return None
+        for cost, _h, out, ss, c in self.options(j, banned)[:_SUB_TRIES]:
+            if cost >= self.worth(j, [c]) and not all(self.may_move(k, c.helper) for k in out):
+                continue
+            got = self.attempt(j, c, out, ss, partial=True, depth=0)
+            if got is not None and got[1]:
+                return got[0], got[2]
+        return None
 
     def place(self, i: int) -> int:
         """Place unmet ``i`` directly or by one ejection move: the gain (0 if none)."""
@@ -216,35 +271,31 @@ class _Search:
             return self.worth(i, got[1])
         if st.needs[i].helpers_needed != 1 or not st.pus_ok(i, 1):
             return 0
-        starts_ok = {s: st.resident_free(i, s) for s in self.compat.starts[i]}
-        options: list[tuple[int, str, tuple[int, ...], tuple[int, ...], Candidate]] = []
-        for c in self.compat.candidates[i]:
-            starts = [s for s in c.starts if starts_ok.get(s, False)]
-            if starts:
-                options.extend((cost, c.helper, out, ss, c)
-                               for cost, out, ss in self.moves(i, c, starts))
-        options.sort(key=lambda m: (m[0], m[1], m[2]))
         best: tuple[int, Candidate, tuple[int, ...], tuple[int, ...]] | None = None
-        for cost, _h, out, ss, c in options[:_TRIES]:
-            if cost >= self.worth(i, [c]) and not all(self.may_move(j, c.helper) for j in out):
+        for cost, _h, out, ss, c in self.options(i)[:_CHAIN_TRIES if self.depth else _TRIES]:
+            if (cost >= self.worth(i, [c]) and self.depth == 0
+                    and not all(self.may_move(j, c.helper) for j in out)):
                 continue  # it can gain only if every ejected visit is placed again
-            got_move = self.attempt(i, c, out, ss, partial=False)
+            got_move = self.attempt(i, c, out, ss, partial=False, depth=self.depth)
             if got_move is None:
                 continue
-            gain, kept = got_move
+            gain, kept, _lost = got_move
             if kept:
                 return gain
             if gain > 0 and (best is None or gain > best[0]):
                 best = (gain, c, out, ss)
         if best is None:
             return 0
-        again = self.attempt(i, best[1], best[2], best[3], partial=True)
-        return again[0] if again is not None and again[1] else 0
+        again = self.attempt(i, best[1], best[2], best[3], partial=True, depth=self.depth)
+        if again is None or not again[1]:
+            return 0
+        self.dropped.extend(again[2])
+        return again[0]
 
 
 def insert_with_ejection(compat: Compat, comp: Sequence[int], state: PlanState, rule: Rule,
                          deadline: Deadline | None = None, passes: int = 2,
-                         targets: Iterable[int] | None = None) -> int:
+                         targets: Iterable[int] | None = None, chains: bool = False) -> int:
     """Improve ``state``'s plan of ``comp`` in place by insertion with ejection; the gain.
 
     Parameters
@@ -266,6 +317,11 @@ def insert_with_ejection(compat: Compat, comp: Sequence[int], state: PlanState, 
     targets : iterable of int, optional
         The unmet visits to try (default: every unmet visit of ``comp``); visits a move
         leaves unmet are tried too.
+    chains : bool
+        Whether an ejected visit no helper has room for may be placed by a move of its own
+        (chains of two links; fewer moves are tried per unmet visit, each costs more: city
+        seed 1, one pass from the flow start, 40 moves and 4 second links: +141 h over one
+        link's 100 moves, but in 160 s against 9-15 s).
 
     Returns
     -------
@@ -296,8 +352,10 @@ def insert_with_ejection(compat: Compat, comp: Sequence[int], state: PlanState, 
     first = rule.stages[0] if rule.stages else None
     if not isinstance(first, Linear):
         return 0
-    search = _Search(compat, comp, state, first)
+    search = _Search(compat, comp, state, first, 1 if chains else 0)
     wanted = None if targets is None else sorted(set(targets) & search.movable)
+    # A visit placed by chains may take a tenth of a second (city, loaded): look every time.
+    check_every = 1 if chains else _CHECK
     total = 0
     for _ in range(passes):
         # Highest worth first; a visit a move leaves unmet joins the queue at its worth, so
@@ -308,7 +366,7 @@ def insert_with_ejection(compat: Compat, comp: Sequence[int], state: PlanState, 
         gained, n = 0, 0
         while queue:
             worth, i = heapq.heappop(queue)
-            if deadline is not None and n % _CHECK == 0 and deadline.expired():
+            if deadline is not None and n % check_every == 0 and deadline.expired():
                 return total + gained
             n += 1
             if i in state.chosen or worth >= 0:
@@ -317,6 +375,7 @@ def insert_with_ejection(compat: Compat, comp: Sequence[int], state: PlanState, 
             for j in search.dropped:
                 heapq.heappush(queue, (-search.best_worth(j), j))
             search.dropped.clear()
+            search.log.clear()  # what is kept is not undone
         total += gained
         if not gained:
             break
