@@ -25,7 +25,11 @@ deadline comes. The values of the stages are integers, so the bound is rounded d
 times are not tied between the helpers of a two-helper team, nor to the resident's other
 visits (the time-indexed model ties them: it stays the tighter bound where it fits).
 
-Measured on town and city seed 1 in ``benchmarks/README.md`` (2026-12-03, third session).
+The first multipliers are the duals of the LP as a flow with each helper-day held to its
+longest chain in minutes (:func:`chain_minutes`, a cut the chains imply and the LP lacks), and
+the caller's (the plain LP's or flow's); column generation follows where the time left pays
+for it (:data:`_ROUNDS_TO_PAY`). Measured on town and city seed 1 in ``benchmarks/README.md``
+(2026-12-03, third and fourth sessions).
 """
 
 from __future__ import annotations
