@@ -25,7 +25,11 @@ deadline comes. The values of the stages are integers, so the bound is rounded d
 times are not tied between the helpers of a two-helper team, nor to the resident's other
 visits (the time-indexed model ties them: it stays the tighter bound where it fits).
 
-Measured on town and city seed 1 in ``benchmarks/README.md`` (2026-12-03, third session).
+The first multipliers are the duals of the LP as a flow with each helper-day held to its
+longest chain in minutes (:func:`chain_minutes`, a cut the chains imply and the LP lacks), and
+the caller's (the plain LP's or flow's); column generation follows where the time left pays
+for it (:data:`_ROUNDS_TO_PAY`). Measured on town and city seed 1 in ``benchmarks/README.md``
+(2026-12-03, third and fourth sessions).
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import math
 import time
 from array import array
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -69,6 +73,8 @@ _SECONDS_PER_COLUMN = 1e-6
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+#: The Lagrangian's multipliers: per visit (team rows), per binding weekly cap, per pair.
+Multipliers = tuple[FloatArray, FloatArray, FloatArray]
 
 #: Master rounds column generation is given at least, measured by the last round's cost:
 #: fewer are not begun (with a deadline). From any start, the master's duals price above the
@@ -77,6 +83,10 @@ FloatArray = npt.NDArray[np.float64]
 #: only spend time; the city's rounds cost 0.8-2.3 s and more as columns pile up (its third
 #: session's 8-17 s under load), so there the starts' bound is kept and the time goes back.
 _ROUNDS_TO_PAY = 10
+#: The held flow (a second flow and a DP pass) is begun only if the time left covers this
+#: many evaluations at the last one's cost: the city's flow takes 2.9-4.6 s, an evaluation
+#: 1.0-1.8 s (seed 1, load 2-5), and the flow's solve does not look at the clock.
+_FLOW_EVALUATIONS = 4
 
 #: Slack added before rounding the bound down: float sums of integers over ~1e6 terms err by
 #: far less, and the rounding must never cut below the true value.
@@ -457,7 +467,9 @@ def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = 
         Also price once at the duals of the LP as a flow with each helper-day held to its
         longest chain in minutes (:func:`chain_minutes`; a valid cut, so that flow's value
         is a bound too, and its duals start the chains better than the plain LP's: town
-        seed 1, 1677.25 hours against 1696.75, city 16,005.75 against 16,115.5).
+        seed 1, 1677.25 hours against 1696.75, city 16,005.75 against 16,115.5): first
+        without ``start``, else after it, and with a deadline only if the time left covers
+        :data:`_FLOW_EVALUATIONS` evaluations.
     trace : list, optional
         Filled with ``(seconds, value)`` per round: the Lagrangian function's value at the
         round's multipliers (each one a proven bound; ``value`` is the least, rounded down).
@@ -491,25 +503,35 @@ def lagrangian_bound(compat: Compat, comp: Sequence[int], stage: Stage | None = 
     nv = len(prob.visits)
     if not nv:
         return LagrangianBound(0.0, 0, time.perf_counter() - t0, 0)
-    # The held flow's duals first: they start lower than the plain LP's (docstring).
-    starts = []
-    flow: float | None = None
-    if tighten:
+    flows: list[float] = []
+
+    def held(cost: float) -> Multipliers | None:
+        """The held flow's duals (and its value in ``flows``), if the time left covers it."""
+        if deadline is not None and deadline.left() < _FLOW_EVALUATIONS * cost:
+            return None
         got = flow_relaxation(compat, comp, stage, deadline, day_minutes=_day_minutes(prob))
-        if got is not None:
-            flow = got[0]
-            starts.append(_multipliers(prob, got[1]))
-    if start is not None:
-        starts.append(_multipliers(prob, start))
+        if got is None:
+            return None
+        flows.append(got[0])
+        return _multipliers(prob, got[1])
+
+    # The caller's duals are priced first, so that a deadline the held flow would overrun
+    # still leaves their bound (city seed 2, 60 s: 12.6 s for the chains' share, which the
+    # arrays and the held flow did not fit); without them, the held flow's start first.
+    starts = [] if start is None else [_multipliers(prob, start)]
+    if tighten and start is None:
+        first = held(0.0)
+        starts += [] if first is None else [first]
     best, n = _column_generation(prob, deadline, rounds, prob.nodes_of(plan or {}), starts,
-                                 t0, trace)
+                                 t0, trace, held if tighten and start is not None else None)
+    flow = flows[0] if flows else None
     if not n:
         return None  # built, but no time left to price once
     bound = math.floor(best + _ROUND_SLACK)
     return LagrangianBound(float(bound), n, time.perf_counter() - t0, prob.columns, flow)
 
 
-def _multipliers(prob: _Problem, duals: Duals) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _multipliers(prob: _Problem, duals: Duals) -> Multipliers:
     """An LP's duals as the Lagrangian's multipliers ``(lam, mu, rho)`` of ``prob``.
 
     GLOP's row duals are the objective's rate of change with the right-hand side, and the
@@ -631,9 +653,9 @@ class _Master:
 
 
 def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | None,
-                       plan: IntArray,
-                       starts: Sequence[tuple[FloatArray, FloatArray, FloatArray]],
-                       t0: float, trace: list[tuple[float, float]] | None
+                       plan: IntArray, starts: Sequence[Multipliers], t0: float,
+                       trace: list[tuple[float, float]] | None,
+                       more: Callable[[float], Multipliers | None] | None = None
                        ) -> tuple[float, int]:
     """The Lagrangian dual by column generation over helper-day chains (Dantzig-Wolfe).
 
@@ -642,7 +664,8 @@ def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | 
     chains (the DP of :class:`_Chains`). At every round the Lagrangian function at the
     multipliers priced is a proven bound, so stopping early costs tightness only. ``plan``
     (nodes of a plan) gives the first columns; each of ``starts`` (an LP's duals) is priced
-    once before the master's, and the chains of all of them are its first columns. Returns
+    once before the master's, and the chains of all of them are its first columns; then
+    ``more`` (given the last round's seconds) may give one start more. Returns
     the least bound and the rounds run; ``trace`` gets each round's (seconds since ``t0``,
     value).
     """
@@ -659,6 +682,11 @@ def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | 
         if deadline is not None and deadline.expired():
             break
         tick = time.perf_counter()
+        if n >= len(queue) and more is not None:
+            extra, more = more(cost), None
+            if extra is not None:
+                queue.append(extra)
+            tick = time.perf_counter()
         if n >= len(queue):
             if deadline is not None and deadline.left() < _ROUNDS_TO_PAY * cost:
                 break  # rounds that cannot reach where the master's duals pay: not begun
@@ -679,7 +707,7 @@ def _column_generation(prob: _Problem, deadline: Deadline | None, rounds: int | 
         # duals are optimal for the Lagrangian dual, and the bound is as tight as it gets.
         on = np.flatnonzero(z_on & (z_best > sigma + 1e-6)[prob.z_hd])
         if not len(on):
-            if n >= len(queue):
+            if n >= len(queue) and more is None:
                 break
             continue
         master.add_chains(on)
